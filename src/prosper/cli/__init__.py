@@ -1,0 +1,53 @@
+"""The ``prosper`` command line: a thin edge over the core.
+
+Each command group lives in its own module with a ``register(app)`` function; this module
+builds the Typer app and maps :class:`~prosper.errors.ProsperError` to the contract's exit
+codes (0 evaluated, 2 bad input, 3 ``--fail-on`` reached, 1 internal error).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from prosper.errors import ProsperError
+
+app = typer.Typer(
+    name="prosper",
+    help="Compliance engine for AI technology trade: screening, export controls, data transfers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_all() -> None:
+    from prosper.cli import audit, check, lists, rules, screen, serve
+
+    for module in (screen, check, lists, rules, audit, serve):
+        module.register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning Prosper errors into exit codes."""
+    try:
+        app(standalone_mode=False)
+    except ProsperError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except Exception as exc:  # click usage errors arrive here too
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        raise

@@ -1,0 +1,9 @@
+"""`prosper audit` commands."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `audit` commands to ``app``."""

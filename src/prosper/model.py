@@ -1,0 +1,350 @@
+"""The domain model: frozen values shared by every part of Prosper.
+
+Two families live here:
+
+* **List entities** (:class:`Entity` and its parts) — one normalised shape for every official
+  list reader (OFAC CSV, UN XML, trade.gov CSL, BIS DPL).
+* **Transactions and decisions** (:class:`Transaction`, :class:`Finding`, :class:`Decision`) —
+  the input and output of ``prosper check``, in the vocabulary of the interface contract.
+
+Everything is a frozen dataclass; validation of outside input happens at the edges
+(:mod:`prosper.schema`), never here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class Verdict(StrEnum):
+    """The one verdict vocabulary, from most to least restrictive."""
+
+    PROHIBITED = "prohibited"
+    LICENSE_REQUIRED = "license_required"
+    REVIEW = "review"
+    ALLOWED_WITH_CONDITIONS = "allowed_with_conditions"
+    ALLOWED = "allowed"
+    NOT_SUBJECT = "not_subject"
+
+    @property
+    def severity(self) -> int:
+        """Higher is more restrictive: ``prohibited`` is 5, ``not_subject`` is 0."""
+        return _SEVERITY[self]
+
+    @classmethod
+    def most_restrictive(cls, verdicts: Any) -> Verdict:
+        """The most restrictive of ``verdicts``; ``allowed`` when there are none.
+
+        >>> Verdict.most_restrictive([Verdict.ALLOWED, Verdict.REVIEW])
+        <Verdict.REVIEW: 'review'>
+        """
+        found = [cls(v) for v in verdicts]
+        if not found:
+            return cls.ALLOWED
+        return max(found, key=lambda v: v.severity)
+
+
+_SEVERITY = {
+    Verdict.PROHIBITED: 5,
+    Verdict.LICENSE_REQUIRED: 4,
+    Verdict.REVIEW: 3,
+    Verdict.ALLOWED_WITH_CONDITIONS: 2,
+    Verdict.ALLOWED: 1,
+    Verdict.NOT_SUBJECT: 0,
+}
+
+
+class ReviewPolicy(StrEnum):
+    """Licence review policies named by the EAR and the lists."""
+
+    PRESUMPTION_OF_DENIAL = "presumption_of_denial"
+    CASE_BY_CASE = "case_by_case"
+    PRESUMPTION_OF_APPROVAL = "presumption_of_approval"
+
+
+class EntityType(StrEnum):
+    """What a list entry (or a screened party) is."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    VESSEL = "vessel"
+    AIRCRAFT = "aircraft"
+
+
+# --------------------------------------------------------------------------- list entities
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """Another name of a list entity.
+
+    ``strong`` is False for the weak / low-quality aliases the lists flag (OFAC's
+    ``a.k.a. 'X'`` in single quotes, UN alias quality ``Low``); they are screened but can only
+    ever produce ``review``. ``kind`` is ``aka``, ``fka``, ``nka`` or ``original_script``.
+    """
+
+    name: str
+    strong: bool = True
+    kind: str = "aka"
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A document or registration number (passport, national ID, IMO number, tax ID …)."""
+
+    type: str
+    value: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address as the list gives it; ``country`` is ISO alpha-2 when known."""
+
+    text: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListPolicy:
+    """Export-control facts an Entity List / MEU / DPL row carries."""
+
+    license_requirement: str | None = None
+    license_policy: str | None = None
+    federal_register_notice: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    standard_order: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One entry of one official list, normalised.
+
+    ``id`` is ``<source>:<native id>`` and stable across snapshots of the same source.
+    ``list_code`` names the list inside the source (``SDN``, ``EL``, ``MEU``, ``UVL``, ``DPL``,
+    ``UN``, ``SSI`` …) — the CSL mixes many lists in one file.
+    """
+
+    id: str
+    source: str
+    list_code: str
+    type: EntityType
+    name: str
+    aliases: tuple[Alias, ...] = ()
+    countries: tuple[str, ...] = ()
+    dates_of_birth: tuple[str, ...] = ()
+    places_of_birth: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    programs: tuple[str, ...] = ()
+    addresses: tuple[Address, ...] = ()
+    gender: str | None = None
+    title: str | None = None
+    remarks: str | None = None
+    linked_to: tuple[str, ...] = ()
+    policy: ListPolicy | None = None
+    listed_on: str | None = None
+
+    def all_names(self) -> tuple[tuple[str, bool], ...]:
+        """The primary name and every alias as ``(name, strong)`` pairs."""
+        return ((self.name, True), *((a.name, a.strong) for a in self.aliases))
+
+
+# --------------------------------------------------------------------------- transactions
+
+
+class PartyRole(StrEnum):
+    """Roles of a party to a transaction (EAR Part 748 vocabulary)."""
+
+    EXPORTER = "exporter"
+    PURCHASER = "purchaser"
+    INTERMEDIATE_CONSIGNEE = "intermediate_consignee"
+    ULTIMATE_CONSIGNEE = "ultimate_consignee"
+    END_USER = "end_user"
+
+
+class ItemKind(StrEnum):
+    """What an item of a transaction is."""
+
+    INTEGRATED_CIRCUIT = "integrated_circuit"
+    COMPUTER = "computer"
+    HBM = "hbm"
+    MODEL_WEIGHTS = "model_weights"
+    SOFTWARE = "software"
+    TECHNOLOGY = "technology"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """A share of a party held from a country."""
+
+    country: str
+    percent: float
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A party to a transaction; every party is screened."""
+
+    name: str
+    role: PartyRole = PartyRole.END_USER
+    country: str | None = None
+    type: EntityType = EntityType.ORGANIZATION
+    headquarters_country: str | None = None
+    parent_country: str | None = None
+    ownership: tuple[Ownership, ...] = ()
+    aliases: tuple[str, ...] = ()
+    dob: str | None = None
+    identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Performance:
+    """Dense peak performance at one operand bit length (TOPS = 10^12 ops/s)."""
+
+    bits: int
+    tops: float
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An item of a transaction with the technical facts classification needs."""
+
+    description: str
+    kind: ItemKind
+    eccn: str | None = None
+    quantity: int | None = None
+    us_origin: bool | None = None
+    us_content_percent: float | None = None
+    made_with_us_technology: bool | None = None
+    performance: tuple[Performance, ...] = ()
+    tpp: float | None = None
+    die_area_mm2: float | None = None
+    datacenter: bool | None = None
+    dram_bandwidth_gbps: float | None = None
+    memory_bandwidth_density: float | None = None
+    training_ops: float | None = None
+    published: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EndUse:
+    """What the items will be used for."""
+
+    description: str | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """The recipient of a data transfer."""
+
+    name: str | None = None
+    country: str | None = None
+    ownership: tuple[Ownership, ...] = ()
+    certifications: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DataTransfer:
+    """One cross-border movement of data."""
+
+    from_country: str
+    to_country: str
+    categories: tuple[str, ...]
+    subjects_country: str | None = None
+    subjects_count: int | None = None
+    anonymised: bool = False
+    pseudonymised: bool = False
+    purpose: str | None = None
+    transaction_type: str | None = None
+    sector: str | None = None
+    recipient: Recipient | None = None
+    safeguards: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    """The input of ``prosper check``; ``as_of`` is filled with today at the edge if absent."""
+
+    as_of: date
+    id: str | None = None
+    origin_country: str | None = None
+    destination_country: str | None = None
+    parties: tuple[Party, ...] = ()
+    items: tuple[Item, ...] = ()
+    end_use: EndUse = field(default_factory=EndUse)
+    data_transfers: tuple[DataTransfer, ...] = ()
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """One scored feature behind a screening hit."""
+
+    feature: str
+    score: float
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A list entity that matched a screened name, with its score and explanation."""
+
+    entity: Entity
+    matched_name: str
+    score: float
+    match: bool
+    explanation: tuple[Explanation, ...] = ()
+    strong_alias: bool = True
+    qualifier_agrees: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reason in a decision: what regime said what about which subject, and why."""
+
+    area: str
+    regime: str
+    verdict: Verdict
+    subject: str
+    rule_id: str
+    citation: str
+    summary: str
+    review_policy: ReviewPolicy | None = None
+    conditions: tuple[str, ...] = ()
+    missing_facts: tuple[str, ...] = ()
+    license_exception: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartyResult:
+    """Screening outcome of one party of a transaction."""
+
+    index: int
+    role: PartyRole
+    name: str
+    verdict: Verdict
+    hits: tuple[Hit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The output of ``prosper check`` (before the audit record is attached)."""
+
+    id: str | None
+    verdict: Verdict
+    as_of: date
+    mode: str
+    findings: tuple[Finding, ...]
+    parties: tuple[PartyResult, ...] = ()
+    items: tuple[dict[str, Any], ...] = ()
+    data_transfers: tuple[dict[str, Any], ...] = ()
+    divergence: dict[str, Any] | None = None
+    versions: dict[str, Any] = field(default_factory=dict)
