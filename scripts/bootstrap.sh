@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Create (or refresh) the project virtualenv in .venv and install Prosper with every extra the
+# tests and the main job use. Idempotent; used by scripts/quickstart.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# PyICU (through rigour / normality, used for transliteration) compiles against ICU.
+if ! pkg-config --exists icu-i18n 2>/dev/null; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "==> installing ICU headers (libicu-dev, pkg-config) from Debian" >&2
+    apt-get update -qq >/dev/null && apt-get install -y -qq libicu-dev pkg-config >/dev/null
+  else
+    echo "ICU headers missing: run 'sudo apt-get install libicu-dev pkg-config' first" >&2
+    exit 1
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv" >&2
+  "$PY" -m venv .venv
+fi
+echo "==> installing prosper and its extras into .venv" >&2
+.venv/bin/python -m pip install -q --disable-pip-version-check -U pip 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[api,postgres,parquet,dev]" 2>&1 \
+  | grep -v "^WARNING: Location" || true
+.venv/bin/prosper --help >/dev/null
