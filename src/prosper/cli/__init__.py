@@ -23,9 +23,9 @@ app = typer.Typer(
 
 
 def _register_all() -> None:
-    from prosper.cli import audit, check, lists, rules, screen, serve
+    from prosper.cli import audit, check, classify, keys, lists, rules, screen, serve
 
-    for module in (screen, check, lists, rules, audit, serve):
+    for module in (screen, classify, check, lists, rules, audit, serve, keys):
         module.register(app)
 
 
