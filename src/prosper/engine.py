@@ -1,0 +1,142 @@
+"""The engine: one loaded list snapshot, its screening index and the rulebook, composed.
+
+:class:`Engine` is built once per process at an edge (CLI, API) and is then pure: ``screen``
+and ``check`` take values and return values. Loading (files, caches) happens in
+:mod:`prosper.service`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from prosper import __version__
+from prosper.decide import Assessment, CheckContext, DecisionParts, decide
+from prosper.lists import Snapshot
+from prosper.model import Decision, Finding, Hit, Party, Verdict
+from prosper.parties import evaluate_parties, load_screening_policy
+from prosper.screening import Query, ScreeningIndex, hit_to_dict
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """Screening and decisions over one snapshot and one rulebook."""
+
+    snapshot: Snapshot
+    index: ScreeningIndex
+    threshold: float
+    rulebook: Any = None
+
+    # ------------------------------------------------------------------ screening
+
+    def screen_hits(
+        self, query: Query, *, threshold: float | None = None, limit: int = 10
+    ) -> tuple[Hit, ...]:
+        """Hits for ``query`` at ``threshold`` (the engine's default when None)."""
+        return self.index.screen(
+            query, threshold=self.threshold if threshold is None else threshold, limit=limit
+        )
+
+    def screen(
+        self, query: Query, *, threshold: float | None = None, limit: int = 10
+    ) -> dict[str, Any]:
+        """The contract's screening result document for ``query``."""
+        used = self.threshold if threshold is None else threshold
+        hits = self.screen_hits(query, threshold=used, limit=limit)
+        return {
+            "query": {
+                "name": query.name,
+                "type": None if query.type is None else query.type.value,
+                "countries": list(query.countries),
+                "dob": query.dob,
+                "identifiers": list(query.identifiers),
+                "sources": list(query.sources),
+            },
+            "threshold": used,
+            "lists": self.list_versions(),
+            "hits": [hit_to_dict(h) for h in hits],
+        }
+
+    def screen_party(self, party: Party) -> tuple[Hit, ...]:
+        """Hits for a transaction party: its name and each alias, best hit per entity."""
+        countries = tuple(
+            c for c in (party.country, party.headquarters_country, party.parent_country) if c
+        )
+        best: dict[str, Hit] = {}
+        for name in (party.name, *party.aliases):
+            query = Query(
+                name=name,
+                type=party.type,
+                countries=countries,
+                dob=party.dob,
+                identifiers=party.identifiers,
+            )
+            for hit in self.screen_hits(query, limit=10):
+                known = best.get(hit.entity.id)
+                if known is None or hit.score > known.score:
+                    best[hit.entity.id] = hit
+        return tuple(sorted(best.values(), key=lambda h: -h.score))
+
+    def list_versions(self) -> list[dict[str, Any]]:
+        """Source, version and publication date of every loaded list."""
+        return [
+            {"source": s.source, "version": s.version, "published": s.published, "origin": s.origin}
+            for s in self.snapshot.sources
+        ]
+
+    # ------------------------------------------------------------------ decisions
+
+    def versions(self) -> dict[str, Any]:
+        """Engine, rulebook and list versions recorded with every decision."""
+        out: dict[str, Any] = {"engine": __version__}
+        if self.rulebook is not None:
+            out["rulebook"] = self.rulebook.version
+            out["rulebook_digest"] = self.rulebook.digest
+        out["screening_policy"] = load_screening_policy().version
+        out["lists"] = self.snapshot.versions()
+        return out
+
+    def check(self, tx: Any, *, mode: str = "enforced") -> Decision:
+        """Decide ``tx`` (a :class:`~prosper.model.Transaction`) under ``mode``."""
+        outcome = evaluate_parties(tx, self.screen_party, [s.source for s in self.snapshot.sources])
+        ctx = CheckContext(tx=tx, mode=mode, parties=outcome.results, rulebook=self.rulebook)
+        assessments: list[Assessment] = [Assessment(enforced=outcome.findings)]
+        assessments.extend(assessor(ctx) for assessor in ASSESSORS)
+        return decide(DecisionParts(context=ctx, assessments=assessments, versions=self.versions()))
+
+
+def _pending(area: str, subject: str, regimes: str, what: str) -> Finding:
+    return Finding(
+        area=area,
+        regime=regimes,
+        verdict=Verdict.REVIEW,
+        subject=subject,
+        rule_id=f"prosper.{area}.not-assessed",
+        citation="Prosper engine scope (no rules of this regime are loaded)",
+        summary=f"{what} is not assessed by this engine version: decide it by hand",
+    )
+
+
+def pending_items(ctx: CheckContext) -> Assessment:
+    """Say, as ``review``, that items were not classified (until the export regime is loaded)."""
+    return Assessment(
+        enforced=tuple(
+            _pending("licensing", f"items[{i}]", "US-EAR", "export classification and licensing")
+            for i, _ in enumerate(ctx.tx.items)
+        )
+    )
+
+
+def pending_transfers(ctx: CheckContext) -> Assessment:
+    """Say, as ``review``, that data transfers were not assessed (until their regimes load)."""
+    return Assessment(
+        enforced=tuple(
+            _pending("data_transfer", f"data_transfers[{i}]", "KR-PIPA", "the data transfer")
+            for i, _ in enumerate(ctx.tx.data_transfers)
+        )
+    )
+
+
+# The areas a check runs after party screening, in order.
+ASSESSORS: Sequence[Any] = (pending_items, pending_transfers)

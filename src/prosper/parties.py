@@ -1,0 +1,239 @@
+"""Party screening findings: what a hit on each list means for a transaction.
+
+The meaning of a hit is data (``rules/screening_policy.yaml``): per list, the regime, rule
+id, citation, effective date and the verdict of a *strong* hit. A hit is strong when it
+reached the threshold on a strong name and a qualifier (country, date of birth, identifier)
+agrees; anything weaker above the threshold is ``review``, never a silent pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from prosper.errors import RulebookError
+from prosper.model import (
+    Finding,
+    Hit,
+    ListPolicy,
+    Party,
+    PartyResult,
+    ReviewPolicy,
+    Transaction,
+    Verdict,
+)
+
+VerdictName = Literal["prohibited", "license_required", "review"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ListRule(_Strict):
+    """How a hit on one list is decided."""
+
+    regime: str
+    rule_id: str
+    citation: str
+    url: str
+    effective_from: date
+    effective_to: date | None = None
+    strong: VerdictName = "review"
+    policy_from_row: bool = False
+    expires_with_row: bool = False
+    conditions: tuple[str, ...] = ()
+    summary: str
+
+
+class NoMatchRule(_Strict):
+    """The finding for a party with no hit."""
+
+    regime: str
+    rule_id: str
+    citation: str
+    url: str
+    effective_from: date
+    summary: str
+
+
+class ScreeningPolicy(_Strict):
+    """The whole table of ``screening_policy.yaml``."""
+
+    version: str
+    policy_text: dict[str, ReviewPolicy]
+    lists: dict[str, ListRule]
+    default: ListRule
+    no_match: NoMatchRule
+
+    def rule_for(self, list_code: str) -> ListRule:
+        """The rule for hits on ``list_code`` (the default for lists not named)."""
+        return self.lists.get(list_code, self.default)
+
+
+@cache
+def load_screening_policy() -> ScreeningPolicy:
+    """Load and validate the packaged screening-policy table (strict: unknown keys fail)."""
+    text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_text("utf-8")
+    try:
+        return ScreeningPolicy.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        raise RulebookError(f"screening_policy.yaml: {exc.errors()[0]['msg']}") from None
+
+
+def review_policy_of(
+    policy: ListPolicy | None, table: Mapping[str, ReviewPolicy]
+) -> ReviewPolicy | None:
+    """Map a list row's licence-policy text to a review policy.
+
+    >>> review_policy_of(ListPolicy(license_policy="Presumption of denial."),
+    ...                  {"presumption of denial": ReviewPolicy.PRESUMPTION_OF_DENIAL})
+    <ReviewPolicy.PRESUMPTION_OF_DENIAL: 'presumption_of_denial'>
+    """
+    if policy is None or policy.license_policy is None:
+        return None
+    text = policy.license_policy.lower()
+    for needle, review in table.items():
+        if needle in text:
+            return review
+    return None
+
+
+def _row_expired(policy: ListPolicy | None, on: date) -> str | None:
+    if policy is None or not policy.end_date:
+        return None
+    try:
+        end = date.fromisoformat(policy.end_date[:10])
+    except ValueError:
+        return None
+    return policy.end_date if end < on else None
+
+
+def is_strong(hit: Hit) -> bool:
+    """A hit is strong when it matched a strong name and a qualifier agrees."""
+    return hit.match and hit.strong_alias and hit.qualifier_agrees
+
+
+def hit_finding(hit: Hit, subject: str, on: date, policy: ScreeningPolicy) -> Finding:
+    """The finding one hit produces for the party at ``subject``."""
+    rule = policy.rule_for(hit.entity.list_code)
+    entity = hit.entity
+    label = f"{entity.name} ({entity.id}, score {hit.score:.2f})"
+    if not is_strong(hit):
+        why = []
+        if not hit.strong_alias:
+            why.append("matched a weak alias")
+        if not hit.qualifier_agrees:
+            why.append("no country, date of birth or identifier confirms it")
+        return Finding(
+            area="screening",
+            regime=rule.regime,
+            verdict=Verdict.REVIEW,
+            subject=subject,
+            rule_id=rule.rule_id,
+            citation=rule.citation,
+            summary=f"possible match {label} on {entity.list_code}: {', '.join(why)}; "
+            f"confirm or clear it ({rule.summary})",
+            conditions=rule.conditions,
+        )
+    verdict = Verdict(rule.strong)
+    summary = f"{rule.summary}: {label}"
+    if rule.expires_with_row and (expired := _row_expired(entity.policy, on)) is not None:
+        verdict = Verdict.REVIEW
+        summary = f"{summary}; the listing expired on {expired}: confirm it was not renewed"
+    review = review_policy_of(entity.policy, policy.policy_text) if rule.policy_from_row else None
+    conditions = rule.conditions
+    if rule.policy_from_row and entity.policy is not None:
+        parts = [
+            f"licence requirement: {entity.policy.license_requirement}"
+            if entity.policy.license_requirement
+            else None,
+            f"licence policy: {entity.policy.license_policy}"
+            if entity.policy.license_policy
+            else None,
+            f"Federal Register: {entity.policy.federal_register_notice}"
+            if entity.policy.federal_register_notice
+            else None,
+        ]
+        conditions = (*conditions, *(p for p in parts if p))
+        if review is None:
+            summary += "; the row states no recognised review policy"
+    return Finding(
+        area="screening",
+        regime=rule.regime,
+        verdict=verdict,
+        subject=subject,
+        rule_id=rule.rule_id,
+        citation=rule.citation,
+        summary=summary,
+        review_policy=review,
+        conditions=conditions,
+    )
+
+
+ScreenFn = Callable[[Party], Sequence[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class PartyOutcome:
+    """Screening results and findings of every party of a transaction."""
+
+    results: tuple[PartyResult, ...]
+    findings: tuple[Finding, ...]
+    checked: tuple[str, ...]
+
+
+def evaluate_parties(
+    tx: Transaction, screen: ScreenFn, sources: Sequence[str], policy: ScreeningPolicy | None = None
+) -> PartyOutcome:
+    """Screen every party of ``tx`` with ``screen`` and decide what each hit means.
+
+    Args:
+        tx: the transaction.
+        screen: returns the hits (score ≥ threshold) for one party.
+        sources: the list sources screened against, named in no-match findings.
+        policy: the screening-policy table (the packaged one by default).
+    """
+    policy = policy or load_screening_policy()
+    results: list[PartyResult] = []
+    findings: list[Finding] = []
+    for index, party in enumerate(tx.parties):
+        subject = f"parties[{index}]"
+        hits = tuple(screen(party))
+        party_findings = [hit_finding(h, subject, tx.as_of, policy) for h in hits]
+        if not party_findings:
+            rule = policy.no_match
+            party_findings.append(
+                Finding(
+                    area="screening",
+                    regime=rule.regime,
+                    verdict=Verdict.ALLOWED,
+                    subject=subject,
+                    rule_id=rule.rule_id,
+                    citation=rule.citation,
+                    summary=f"{party.name}: {rule.summary} on {', '.join(sources)}",
+                )
+            )
+        findings.extend(party_findings)
+        results.append(
+            PartyResult(
+                index=index,
+                role=party.role,
+                name=party.name,
+                verdict=Verdict.most_restrictive(f.verdict for f in party_findings),
+                hits=hits,
+            )
+        )
+    return PartyOutcome(results=tuple(results), findings=tuple(findings), checked=tuple(sources))
+
+
+def policy_version() -> dict[str, Any]:
+    """The screening-policy table's version, for the decision's ``versions`` block."""
+    return {"screening_policy": load_screening_policy().version}

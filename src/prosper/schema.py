@@ -1,0 +1,308 @@
+"""The transaction schema of the interface contract, validated at the edge with pydantic.
+
+:func:`parse_transaction` turns outside input (a mapping read from YAML / JSON or an HTTP
+body) into the frozen :class:`prosper.model.Transaction`, or raises
+:class:`~prosper.errors.InputError` naming the first offending field, for example
+``parties[1].country: unknown country code 'XX'``. Unknown fields, wrong types, unknown
+country codes and impossible values are rejected; facts that are merely *missing* are not —
+the rules turn those into ``review`` findings that name them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from prosper import model as m
+from prosper.errors import InputError
+
+# Codes that are not in ISO 3166-1 but appear in export-control tables and lists.
+# XK: Kosovo (a row of the EAR Country Chart).
+EXTRA_COUNTRY_CODES = frozenset({"XK"})
+
+
+@cache
+def _iso_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_2 for c in pycountry.countries) | EXTRA_COUNTRY_CODES
+
+
+def check_country(value: str) -> str:
+    """Upper-case ``value`` and check it is an ISO 3166-1 alpha-2 code.
+
+    >>> check_country("kr")
+    'KR'
+    """
+    code = value.strip().upper()
+    if code not in _iso_codes():
+        raise ValueError(f"unknown country code {value!r} (ISO 3166-1 alpha-2 expected)")
+    return code
+
+
+Country = Annotated[str, Field(min_length=2, max_length=2)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class OwnershipIn(_Strict):
+    country: Country
+    percent: float = Field(ge=0, le=100)
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, v: str) -> str:
+        return check_country(v)
+
+
+class PartyIn(_Strict):
+    role: Literal[
+        "exporter", "purchaser", "intermediate_consignee", "ultimate_consignee", "end_user"
+    ] = "end_user"
+    name: str = Field(min_length=1, max_length=500)
+    country: Country | None = None
+    type: Literal["person", "organization"] = "organization"
+    headquarters_country: Country | None = None
+    parent_country: Country | None = None
+    ownership: list[OwnershipIn] = Field(default_factory=list)
+    aliases: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(default_factory=list)
+    dob: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    identifiers: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list
+    )
+
+    @field_validator("country", "headquarters_country", "parent_country")
+    @classmethod
+    def _country(cls, v: str | None) -> str | None:
+        return None if v is None else check_country(v)
+
+
+class PerformanceIn(_Strict):
+    bits: int = Field(gt=0, le=512)
+    tops: float = Field(ge=0)
+
+
+class ItemIn(_Strict):
+    description: str = Field(min_length=1, max_length=1000)
+    kind: Literal[
+        "integrated_circuit", "computer", "hbm", "model_weights", "software", "technology", "other"
+    ]
+    eccn: str | None = Field(default=None, pattern=r"^[0-9][A-E][0-9]{3}[A-Za-z0-9.]*$|^EAR99$")
+    quantity: int | None = Field(default=None, ge=0)
+    us_origin: bool | None = None
+    us_content_percent: float | None = Field(default=None, ge=0, le=100)
+    made_with_us_technology: bool | None = None
+    performance: list[PerformanceIn] = Field(default_factory=list)
+    tpp: float | None = Field(default=None, ge=0)
+    die_area_mm2: float | None = Field(default=None, gt=0)
+    datacenter: bool | None = None
+    dram_bandwidth_gbps: float | None = Field(default=None, ge=0)
+    memory_bandwidth_density: float | None = Field(default=None, ge=0)
+    training_ops: float | None = Field(default=None, ge=0)
+    published: bool | None = None
+
+
+class EndUseIn(_Strict):
+    description: str | None = None
+    flags: list[str] = Field(default_factory=list)
+
+
+class RecipientIn(_Strict):
+    name: str | None = None
+    country: Country | None = None
+    ownership: list[OwnershipIn] = Field(default_factory=list)
+    certifications: list[str] = Field(default_factory=list)
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, v: str | None) -> str | None:
+        return None if v is None else check_country(v)
+
+
+DataCategory = Literal[
+    "contact",
+    "identifiers",
+    "precise_geolocation",
+    "biometric",
+    "genomic",
+    "health",
+    "emr",
+    "financial",
+    "credit_info",
+    "resident_registration_number",
+    "map_survey",
+    "government_related",
+    "other_personal",
+]
+DATA_CATEGORIES: tuple[str, ...] = get_args(DataCategory)
+
+
+class DataTransferIn(_Strict):
+    from_country: Country
+    to_country: Country
+    subjects_country: Country | None = None
+    subjects_count: int | None = Field(default=None, ge=0)
+    categories: list[DataCategory] = Field(min_length=1)
+    anonymised: bool = False
+    pseudonymised: bool = False
+    purpose: str | None = None
+    transaction_type: (
+        Literal["vendor", "employment", "investment", "data_brokerage", "intra_group"] | None
+    ) = None
+    sector: str | None = None
+    recipient: RecipientIn | None = None
+    safeguards: list[str] = Field(default_factory=list)
+
+    @field_validator("from_country", "to_country", "subjects_country")
+    @classmethod
+    def _country(cls, v: str | None) -> str | None:
+        return None if v is None else check_country(v)
+
+
+class TransactionIn(_Strict):
+    id: str | None = Field(default=None, max_length=200)
+    as_of: date | None = None
+    origin_country: Country | None = None
+    destination_country: Country | None = None
+    parties: list[PartyIn] = Field(default_factory=list)
+    items: list[ItemIn] = Field(default_factory=list)
+    end_use: EndUseIn = Field(default_factory=EndUseIn)
+    data_transfers: list[DataTransferIn] = Field(default_factory=list)
+
+    @field_validator("origin_country", "destination_country")
+    @classmethod
+    def _country(cls, v: str | None) -> str | None:
+        return None if v is None else check_country(v)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, v: Any) -> Any:
+        # YAML gives a date; JSON gives a string, which must be a real ISO date.
+        if isinstance(v, str):
+            try:
+                return date.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"not an ISO date (YYYY-MM-DD): {v!r}") from None
+        return v
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part.startswith("function-") or part in {"literal", "list", "str", "date"}:
+            continue  # pydantic adds validator names to the location of union branches
+        else:
+            path += f".{part}" if path else part
+    return path or "transaction"
+
+
+def validation_error(exc: ValidationError) -> InputError:
+    """Turn the first pydantic error into an :class:`InputError` naming its field."""
+    err = exc.errors(include_url=False)[0]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    return InputError(msg, field=_field_path(tuple(err["loc"])))
+
+
+def parse_transaction(raw: Any, *, today: date | None = None) -> m.Transaction:
+    """Validate ``raw`` against the contract and build a :class:`~prosper.model.Transaction`.
+
+    Args:
+        raw: the decoded YAML / JSON document.
+        today: the date used when the document has no ``as_of``.
+
+    Raises:
+        InputError: the first offending field, e.g. ``items[0].tpp: Input should be >= 0``.
+    """
+    if not isinstance(raw, Mapping):
+        raise InputError(
+            "a transaction must be a mapping (YAML / JSON object)", field="transaction"
+        )
+    try:
+        tx = TransactionIn.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+    return to_model(tx, today=today or date.today())
+
+
+def _ownership(rows: list[OwnershipIn]) -> tuple[m.Ownership, ...]:
+    return tuple(m.Ownership(country=o.country, percent=o.percent) for o in rows)
+
+
+def to_model(tx: TransactionIn, *, today: date) -> m.Transaction:
+    """Convert a validated :class:`TransactionIn` into the frozen core model."""
+    return m.Transaction(
+        as_of=tx.as_of or today,
+        id=tx.id,
+        origin_country=tx.origin_country,
+        destination_country=tx.destination_country,
+        parties=tuple(
+            m.Party(
+                name=p.name,
+                role=m.PartyRole(p.role),
+                country=p.country,
+                type=m.EntityType(p.type),
+                headquarters_country=p.headquarters_country,
+                parent_country=p.parent_country,
+                ownership=_ownership(p.ownership),
+                aliases=tuple(p.aliases),
+                dob=p.dob,
+                identifiers=tuple(p.identifiers),
+            )
+            for p in tx.parties
+        ),
+        items=tuple(
+            m.Item(
+                description=i.description,
+                kind=m.ItemKind(i.kind),
+                eccn=i.eccn,
+                quantity=i.quantity,
+                us_origin=i.us_origin,
+                us_content_percent=i.us_content_percent,
+                made_with_us_technology=i.made_with_us_technology,
+                performance=tuple(m.Performance(bits=p.bits, tops=p.tops) for p in i.performance),
+                tpp=i.tpp,
+                die_area_mm2=i.die_area_mm2,
+                datacenter=i.datacenter,
+                dram_bandwidth_gbps=i.dram_bandwidth_gbps,
+                memory_bandwidth_density=i.memory_bandwidth_density,
+                training_ops=i.training_ops,
+                published=i.published,
+            )
+            for i in tx.items
+        ),
+        end_use=m.EndUse(description=tx.end_use.description, flags=tuple(tx.end_use.flags)),
+        data_transfers=tuple(
+            m.DataTransfer(
+                from_country=d.from_country,
+                to_country=d.to_country,
+                categories=tuple(d.categories),
+                subjects_country=d.subjects_country,
+                subjects_count=d.subjects_count,
+                anonymised=d.anonymised,
+                pseudonymised=d.pseudonymised,
+                purpose=d.purpose,
+                transaction_type=d.transaction_type,
+                sector=d.sector,
+                recipient=None
+                if d.recipient is None
+                else m.Recipient(
+                    name=d.recipient.name,
+                    country=d.recipient.country,
+                    ownership=_ownership(d.recipient.ownership),
+                    certifications=tuple(d.recipient.certifications),
+                ),
+                safeguards=tuple(d.safeguards),
+            )
+            for d in tx.data_transfers
+        ),
+    )
