@@ -1,0 +1,224 @@
+"""Shared pieces of the list readers: problems, results, country codes, small text helpers.
+
+Every reader returns a :class:`ReadResult` — the entities it could build and the
+:class:`Problem` of each row it had to skip — and raises
+:class:`~prosper.errors.ListDataError` when the file as a whole cannot be read (empty, not
+the expected format, wrong column count in the header or in most rows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from prosper.errors import ListDataError
+from prosper.model import Entity
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A row (or value) a reader skipped or could not fully understand."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+class ReadResult(NamedTuple):
+    """What a reader returns: ``entities, problems = read_x(...)``."""
+
+    entities: tuple[Entity, ...]
+    problems: tuple[Problem, ...]
+
+
+# OFAC / UN / BIS spellings that ISO 3166 (and so pycountry's lookup) does not know.
+# Example: OFAC writes "Korea, North" where ISO says "Korea, Democratic People's Republic of".
+_COUNTRY_OVERRIDES: dict[str, str | None] = {
+    "korea, north": "KP",
+    "north korea": "KP",
+    "dprk": "KP",
+    "democratic people's republic of korea": "KP",
+    "korea, democratic people's republic of": "KP",
+    "korea, south": "KR",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "korea": "KR",
+    "russia": "RU",
+    "burma": "MM",
+    "turkey": "TR",
+    "macau": "MO",
+    "macao": "MO",
+    "laos": "LA",
+    "kosovo": "XK",
+    "palestinian": "PS",
+    "palestinian territories": "PS",
+    "west bank": "PS",
+    "gaza": "PS",
+    "state of palestine": "PS",
+    "cote d ivoire": "CI",
+    "cote d'ivoire": "CI",
+    "côte d'ivoire": "CI",
+    "ivory coast": "CI",
+    "congo, democratic republic of the": "CD",
+    "democratic republic of the congo": "CD",
+    "congo, republic of the": "CG",
+    "republic of the congo": "CG",
+    "iran (islamic republic of)": "IR",
+    "syria": "SY",
+    "the bahamas": "BS",
+    "bahamas, the": "BS",
+    "gambia, the": "GM",
+    "the gambia": "GM",
+    "czechia": "CZ",
+    "brunei": "BN",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "micronesia, federated states of": "FM",
+    "bolivia (plurinational state of)": "BO",
+    "venezuela (bolivarian republic of)": "VE",
+    "united kingdom of great britain and northern ireland": "GB",
+    "uk": "GB",
+    "usa": "US",
+    "united states of america": "US",
+    "region: gaza": "PS",
+    "british virgin islands": "VG",
+    "virgin islands, british": "VG",
+    "netherlands antilles": "AN",
+    "soviet union": "SU",
+    "yugoslavia": "YU",
+    "serbia and montenegro": "CS",
+    "czechoslovakia": "CS",
+    "vatican city": "VA",
+    "holy see": "VA",
+    "sint maarten": "SX",
+    "curacao": "CW",
+    "st. kitts and nevis": "KN",
+    "saint kitts and nevis": "KN",
+    "st. vincent and the grenadines": "VC",
+    "st. lucia": "LC",
+    "korea, republic of": "KR",
+    "taiwan": "TW",
+    "taiwan, province of china": "TW",
+    "china, taiwan": "TW",
+    "hong kong": "HK",
+    "hong kong sar": "HK",
+    "china, hong kong": "HK",
+    "united republic of tanzania": "TZ",
+    "republic of moldova": "MD",
+    "lao people's democratic republic": "LA",
+    "former yugoslav republic of macedonia": "MK",
+    "the former yugoslav republic of macedonia": "MK",
+    "macedonia": "MK",
+    "unknown": None,
+    "undetermined": None,
+    "region": None,
+}
+
+
+@lru_cache(maxsize=4096)
+def country_code(name: str | None) -> str | None:
+    """ISO 3166 alpha-2 code of a country name as the lists spell it, or None.
+
+    >>> country_code("Korea, North")
+    'KP'
+    >>> country_code("Russian Federation")
+    'RU'
+    """
+    if name is None:
+        return None
+    text = " ".join(name.replace("\u2019", "'").split()).strip(" .,;")
+    if not text:
+        return None
+    key = text.lower()
+    if key in _COUNTRY_OVERRIDES:
+        return _COUNTRY_OVERRIDES[key]
+    import pycountry
+
+    try:
+        return str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        pass
+    # historic codes (SU, YU …) and names with a trailing qualifier, e.g. "Iran (Islamic Republic)"
+    base = re.sub(r"\s*\(.*?\)\s*", " ", text).strip()
+    if base != text:
+        return country_code(base)
+    return None
+
+
+def countries_in(text: str | None) -> tuple[str, ...]:
+    """Country codes for the last comma-separated part of an address or place, if it is one.
+
+    >>> countries_in("Pyongan-Pukto, North Korea")
+    ('KP',)
+    """
+    if text is None:
+        return ()
+    whole = country_code(text)
+    if whole is not None:
+        return (whole,)
+    tail = text.rsplit(",", 1)[-1]
+    code = country_code(tail)
+    if code is None and text.count(",") >= 2:
+        # "Korea, North" is itself comma-separated: try the last two parts together
+        code = country_code(",".join(text.rsplit(",", 2)[-2:]))
+    return () if code is None else (code,)
+
+
+def unique(values: Iterable[str | None]) -> tuple[str, ...]:
+    """Non-empty values in first-seen order without duplicates."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if value is not None and value != "":
+            seen.setdefault(value, None)
+    return tuple(seen)
+
+
+def clean(value: str | None) -> str | None:
+    """Collapse whitespace; None for empty values and OFAC's null ``-0-``."""
+    if value is None:
+        return None
+    text = " ".join(value.split())
+    if text in ("", "-0-"):
+        return None
+    return text
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_text(path: Path, *, encodings: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")) -> str:
+    """A list file's text, trying the encodings in order; rejects missing or empty files."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ListDataError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ListDataError(f"{path}: cannot read ({exc.strerror})") from None
+    # OFAC files end with a DOS end-of-file byte (0x1A) on its own line
+    data = data.rstrip(b"\r\n\x1a \t")
+    if not data:
+        raise ListDataError(f"{path.name}: empty file")
+    if b"\x00" in data[:4096]:
+        raise ListDataError(f"{path.name}: binary data, not a list file")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            continue
+    raise ListDataError(
+        f"{path.name}: cannot decode text"
+    )  # pragma: no cover - latin-1 decodes all

@@ -1,0 +1,219 @@
+"""List snapshots: the embedded default and the one ``prosper lists update`` installs.
+
+A snapshot is a folder with ``manifest.json`` (one :class:`SourceInfo` per source, with the
+provenance of every official file) and one ``<source>.json.gz`` per source (see
+:mod:`prosper.lists.codec`). The embedded default lives in the package
+(``prosper/data/lists``); installed snapshots live under the settings' ``snapshot_dir``::
+
+    <snapshot_dir>/CURRENT              name of the current snapshot (swapped atomically)
+    <snapshot_dir>/snapshots/<name>/    manifest.json + <source>.json.gz
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from prosper.errors import ListDataError
+from prosper.lists.codec import load_source
+from prosper.model import Entity
+
+MANIFEST = "manifest.json"
+CURRENT = "CURRENT"
+SNAPSHOTS = "snapshots"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """One official file a source was built from."""
+
+    name: str
+    sha256: str
+    size: int
+    provenance: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One source of a snapshot: what it is, when it was published, its content version."""
+
+    source: str
+    label: str
+    published: str
+    version: str
+    entity_count: int
+    name_count: int
+    origin: str
+    files: tuple[FileInfo, ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every source's entities and facts, as screening uses them."""
+
+    sources: tuple[SourceInfo, ...]
+    entities: tuple[Entity, ...]
+
+    def versions(self) -> dict[str, str]:
+        """Content version of each source: ``{"us_ofac_sdn": "sha256:…", …}``."""
+        return {s.source: s.version for s in self.sources}
+
+    def source(self, source: str) -> SourceInfo | None:
+        """The :class:`SourceInfo` of ``source``, or None."""
+        for info in self.sources:
+            if info.source == source:
+                return info
+        return None
+
+    def entities_of(self, source: str) -> tuple[Entity, ...]:
+        """The entities of one source."""
+        return tuple(e for e in self.entities if e.source == source)
+
+
+def source_info_to_dict(info: SourceInfo, data_file: str, data_sha256: str) -> dict[str, Any]:
+    """Manifest entry of a source (with the name and sha256 of its data file)."""
+    return {
+        "source": info.source,
+        "label": info.label,
+        "published": info.published,
+        "version": info.version,
+        "entity_count": info.entity_count,
+        "name_count": info.name_count,
+        "origin": info.origin,
+        "data_file": data_file,
+        "data_sha256": data_sha256,
+        "files": [
+            {"name": f.name, "sha256": f.sha256, "size": f.size, "provenance": f.provenance}
+            for f in info.files
+        ],
+    }
+
+
+def source_info_from_dict(data: dict[str, Any]) -> SourceInfo:
+    """The inverse of :func:`source_info_to_dict` (without the data-file fields)."""
+    return SourceInfo(
+        source=str(data["source"]),
+        label=str(data["label"]),
+        published=str(data["published"]),
+        version=str(data["version"]),
+        entity_count=int(data["entity_count"]),
+        name_count=int(data["name_count"]),
+        origin=str(data["origin"]),
+        files=tuple(
+            FileInfo(str(f["name"]), str(f["sha256"]), int(f["size"]), str(f["provenance"]))
+            for f in data["files"]
+        ),
+    )
+
+
+def _read_manifest(raw: bytes, where: str) -> list[dict[str, Any]]:
+    try:
+        doc = json.loads(raw)
+        if doc.get("format") != FORMAT:
+            raise ListDataError(f"{where}: unsupported snapshot format {doc.get('format')!r}")
+        sources = doc["sources"]
+        if not isinstance(sources, list):
+            raise TypeError("sources is not a list")
+        return sources
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ListDataError(f"{where}: manifest is corrupt ({exc})") from None
+
+
+def _build(manifest: list[dict[str, Any]], read: Any, where: str) -> Snapshot:
+    # ~100,000 long-lived objects: the cyclic GC would rescan them over and over while they
+    # are created (it costs ~40% of the load time) and they hold no reference cycles
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_sources(manifest, read, where)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_sources(manifest: list[dict[str, Any]], read: Any, where: str) -> Snapshot:
+    infos: list[SourceInfo] = []
+    entities: list[Entity] = []
+    for entry in manifest:
+        try:
+            info = source_info_from_dict(entry)
+            data_file, expected = str(entry["data_file"]), str(entry["data_sha256"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ListDataError(f"{where}: manifest is corrupt ({exc})") from None
+        blob: bytes = read(data_file)
+        if hashlib.sha256(blob).hexdigest() != expected:
+            raise ListDataError(f"{where}/{data_file}: sha256 does not match the manifest")
+        source, loaded = load_source(blob, f"{where}/{data_file}")
+        if source != info.source or len(loaded) != info.entity_count:
+            raise ListDataError(f"{where}/{data_file}: does not match the manifest")
+        infos.append(info)
+        entities.extend(loaded)
+    return Snapshot(sources=tuple(infos), entities=tuple(entities))
+
+
+@lru_cache(maxsize=1)
+def load_embedded_snapshot() -> Snapshot:
+    """The default snapshot shipped inside the package (cached: it never changes)."""
+    package = resources.files("prosper.data").joinpath("lists")
+    where = "embedded snapshot"
+    try:
+        manifest = _read_manifest(package.joinpath(MANIFEST).read_bytes(), where)
+    except FileNotFoundError:
+        raise ListDataError(f"{where}: missing from the installed package") from None
+    return _build(manifest, lambda name: package.joinpath(name).read_bytes(), where)
+
+
+def current_snapshot_path(snapshot_dir: Path) -> Path | None:
+    """Folder of the installed snapshot that ``CURRENT`` names, or None when there is none."""
+    pointer = snapshot_dir / CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ListDataError(f"{pointer}: cannot read ({exc.strerror})") from None
+    if not name or "/" in name or name.startswith("."):
+        raise ListDataError(f"{pointer}: does not name a snapshot")
+    return snapshot_dir / SNAPSHOTS / name
+
+
+@lru_cache(maxsize=4)
+def _load_dir_cached(path: Path, stamp: float) -> Snapshot:
+    # stamp (the manifest's mtime) makes a replaced snapshot load again
+    where = str(path)
+    manifest = _read_manifest((path / MANIFEST).read_bytes(), where)
+    return _build(manifest, lambda name: (path / name).read_bytes(), where)
+
+
+def load_snapshot_dir(path: Path) -> Snapshot:
+    """Load a snapshot folder (``manifest.json`` + data files)."""
+    try:
+        stamp = (path / MANIFEST).stat().st_mtime
+    except OSError:
+        raise ListDataError(f"{path}: no snapshot manifest there") from None
+    return _load_dir_cached(path, stamp)
+
+
+def load_snapshot(snapshot_dir: Path | None = None) -> Snapshot:
+    """The installed snapshot in ``snapshot_dir`` if one is current there, else the embedded one.
+
+    Args:
+        snapshot_dir: usually ``Settings.snapshot_dir``; None means the embedded default.
+
+    Raises:
+        ListDataError: ``CURRENT`` names a snapshot that is missing or corrupt (Prosper never
+            falls back silently to older data when an installed snapshot is broken).
+    """
+    if snapshot_dir is None:
+        return load_embedded_snapshot()
+    path = current_snapshot_path(snapshot_dir)
+    if path is None:
+        return load_embedded_snapshot()
+    return load_snapshot_dir(path)

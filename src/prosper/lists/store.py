@@ -1,0 +1,87 @@
+"""Writing snapshots: the embedded default (build time) and installed ones (``lists update``).
+
+An installed snapshot is written in full into a temporary folder next to its final place,
+renamed into ``snapshots/<name>`` and only then made current by replacing the ``CURRENT``
+pointer file with :func:`os.replace` (atomic on POSIX and Windows). A failure at any step
+leaves ``CURRENT`` — and so the last good snapshot — untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prosper.lists.codec import dump_source
+from prosper.lists.snapshot import (
+    CURRENT,
+    FORMAT,
+    MANIFEST,
+    SNAPSHOTS,
+    SourceInfo,
+    source_info_to_dict,
+)
+from prosper.model import Entity
+
+# installed snapshots kept besides the current one (older ones are pruned)
+KEEP_SNAPSHOTS = 3
+
+
+def write_snapshot_dir(
+    target: Path, sources: Sequence[tuple[SourceInfo, Sequence[Entity]]]
+) -> None:
+    """Write ``manifest.json`` and one ``<source>.json.gz`` per source into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for info, entities in sources:
+        blob, version = dump_source(info.source, entities)
+        if version != info.version:
+            raise ValueError(f"{info.source}: version {info.version} does not match its data")
+        data_file = f"{info.source}.json.gz"
+        (target / data_file).write_bytes(blob)
+        entries.append(source_info_to_dict(info, data_file, hashlib.sha256(blob).hexdigest()))
+    manifest = {
+        "format": FORMAT,
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "sources": entries,
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
+    (target / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def install_snapshot(
+    snapshot_dir: Path, sources: Sequence[tuple[SourceInfo, Sequence[Entity]]]
+) -> Path:
+    """Write a new snapshot under ``snapshot_dir`` and make it current atomically.
+
+    Returns:
+        The folder of the new snapshot.
+    """
+    root = snapshot_dir / SNAPSHOTS
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    work = Path(tempfile.mkdtemp(prefix=f".tmp-{stamp}-", dir=root))
+    try:
+        write_snapshot_dir(work, sources)
+        final = root / stamp
+        os.rename(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    pointer_tmp = snapshot_dir / f".{CURRENT}.{os.getpid()}.tmp"
+    pointer_tmp.write_text(stamp + "\n", encoding="utf-8")
+    os.replace(pointer_tmp, snapshot_dir / CURRENT)
+    _prune(root, keep=final.name)
+    return final
+
+
+def _prune(root: Path, keep: str) -> None:
+    names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    old = [n for n in names if n != keep][: max(0, len(names) - 1 - KEEP_SNAPSHOTS)]
+    for name in old:
+        shutil.rmtree(root / name, ignore_errors=True)
