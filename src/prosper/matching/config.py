@@ -1,0 +1,58 @@
+"""Every tuning constant of the matcher in one place, each with an example.
+
+The scorer (:mod:`prosper.matching.names`) aligns query tokens with list tokens; each aligned
+pair scores by *how* the tokens agree, then the name score is the weighted share of aligned
+evidence (:func:`prosper.matching.names.score_name`). Qualifiers (:mod:`prosper.screening`)
+move the name score up or down.
+"""
+
+from __future__ import annotations
+
+# --- token agreement (one score per way two tokens can agree) -------------------------------
+EXACT = 1.0  # "kim" = "kim"
+ROMANIZATION = 0.93  # "pyong" (McCune–Reischauer) = "byeong" (Revised) = "byung" (popular)
+TRANSLITERATED = 0.88  # "mhmd" (from محمد, no vowels written) ~ "mohamed" by consonants
+PHONETIC = 0.9  # "rosoboroneksport" ~ "rosoboronexport" (same metaphone, same first letter)
+INITIAL = 0.75  # "j" ~ "jong" (persons only)
+MIN_FUZZY = 0.6  # below this a Levenshtein similarity counts as no agreement
+# Levenshtein edits allowed per token: 1 per 4 characters of the shorter token, at least 1
+# from 4 characters ("bush" ~ "bash" yes, "kim" ~ "kin" no: too short to tell).
+FUZZY_CHARS_PER_EDIT = 4
+FUZZY_MIN_LENGTH = 4
+
+# --- name score -----------------------------------------------------------------------------
+# Unaligned tokens count against the score with this share of their weight, on both sides:
+# "Vladimir Putin" vs "Vladimir Vladimirovich Putin" keeps ~0.88, "George Bush" vs
+# "George Habbash" drops to ~0.45 ("bush" and "habbash" both unaligned, both rare).
+EXTRA_TOKEN_PERSON = 0.5
+EXTRA_TOKEN_ORG = 0.55
+# ... but when one name is a single token, the other's extra tokens count in full:
+# "EMMA DANIELS" vs "EMMA LLC" (legal form removed → "emma") scores 0.67, not a match.
+EXTRA_TOKEN_SINGLE = 1.0
+# ... and when both names keep unaligned tokens, those disagree rather than being missing:
+# "Kim Jong Un" vs "Kim Yo Jong" ("un" vs "yo") drops from 0.81 to ~0.69.
+EXTRA_TOKEN_CONFLICT = 1.0
+# The whole name with spaces removed, compared as one string: "JSCARGUMENT" ~ "JSC ARGUMENT",
+# "Jongun" ~ "Jong Un". Needs this similarity and at least COMPACT_MIN_LENGTH characters.
+COMPACT_MIN_SIMILARITY = 0.9
+COMPACT_MIN_LENGTH = 6
+COMPACT_FACTOR = 0.97  # a merged/split match is slightly weaker than a token-by-token one
+# A brand query that is the most distinctive word of a long legal name:
+# "Hikvision" ~ "Hangzhou Hikvision Digital Technology Co., Ltd."
+BRAND_SCORE = 0.85
+BRAND_MIN_WEIGHT = 6.0  # the brand must be rare on the lists (IDF ≥ 6 ≈ on < 0.25 % of names)
+# When the only agreeing tokens are numbers ("11420 CORP." vs "11420 TRADING") the name
+# score is multiplied by this.
+NUMBER_ONLY_FACTOR = 0.3
+
+# --- entity-level adjustments (used by prosper.screening) -----------------------------------
+WEAK_ALIAS_FACTOR = 0.92  # OFAC weak a.k.a. / UN "Low" quality alias
+TYPE_MISMATCH = -0.15  # query says person, list entry is an organisation
+COUNTRY_MATCH = 0.04
+COUNTRY_MISMATCH = -0.10
+DOB_DAY_MATCH = 0.08
+DOB_YEAR_MATCH = 0.04
+DOB_YEAR_MISMATCH = -0.15  # nomenklatura logic-v2 uses −0.15 for disjoint birth years
+DOB_DAY_MISMATCH = -0.05  # same year, different day
+IDENTIFIER_MATCH_FLOOR = 0.95  # an identical passport / registration number
+IDENTIFIER_MATCH_BONUS = 0.1

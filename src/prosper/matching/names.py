@@ -1,0 +1,236 @@
+"""Pairwise name scoring: align tokens, weigh the evidence, explain every step.
+
+Each way two tokens can agree is a small function of the two prepared names; the alignment
+takes the best one-to-one pairs; the name score is the weighted share of aligned evidence
+over all tokens of both names (so it is symmetric), with unaligned tokens counting at a
+reduced weight (:data:`~prosper.matching.config.EXTRA_TOKEN_PERSON`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from prosper.matching import config as cfg
+from prosper.model import EntityType
+from prosper.names.normalize import NameForm
+from prosper.names.weights import TokenWeights
+
+# Sorting order of agreement kinds when scores tie (more specific first).
+_HOW_RANK = {
+    "exact": 0,
+    "romanization": 1,
+    "transliterated": 2,
+    "phonetic": 3,
+    "fuzzy": 4,
+    "initial": 5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    """One aligned query token and list token, how they agree and how much."""
+
+    query: str
+    candidate: str
+    score: float
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    """The score of one name against another with its alignment."""
+
+    score: float
+    pairs: tuple[TokenPair, ...]
+    extra_query: tuple[str, ...]
+    extra_candidate: tuple[str, ...]
+    rule: str  # "tokens", "compact", "brand", "number_only"
+
+    def detail(self) -> str:
+        """Human-readable alignment: ``'jong'≈'jeong' romanization 0.93; …``."""
+        parts = []
+        for p in self.pairs:
+            sign = "=" if p.how == "exact" else "≈"
+            parts.append(f"'{p.query}'{sign}'{p.candidate}' {p.how} {p.score:.2f}")
+        parts += [f"'{t}' unmatched in query" for t in self.extra_query]
+        parts += [f"'{t}' unmatched in list name" for t in self.extra_candidate]
+        if self.rule == "compact":
+            parts.append("compared without spaces")
+        elif self.rule == "brand":
+            parts.append("query is the distinctive word of the legal name")
+        elif self.rule == "number_only":
+            parts.append("only numbers agree")
+        return "; ".join(parts)
+
+
+def consonant_skeleton(token: str) -> str:
+    """Consonants only, doubled letters collapsed: Arabic script writes no short vowels.
+
+    >>> consonant_skeleton("mohammed"), consonant_skeleton("mhmd")
+    ('mhmd', 'mhmd')
+    """
+    out: list[str] = []
+    for ch in token:
+        if ch in "aeiouyw" or (out and out[-1] == ch):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def token_agreement(
+    q: str,
+    q_phon: str,
+    q_kor: str | None,
+    c: str,
+    c_phon: str,
+    c_kor: str | None,
+    person: bool,
+    abjad: bool = False,
+) -> tuple[float, str]:
+    """How well two normalised tokens agree: ``(score, how)``, score 0 for no agreement.
+
+    >>> token_agreement("pyong", "PYNK", "pyong", "byeong", "BYNK", "pyong", True)
+    (0.93, 'romanization')
+    """
+    if q == c:
+        return cfg.EXACT, "exact"
+    if q.isdigit() or c.isdigit():
+        return 0.0, ""  # numbers agree exactly or not at all
+    best, how = 0.0, ""
+    if q_kor is not None and q_kor == c_kor:
+        best, how = cfg.ROMANIZATION, "romanization"
+    if abjad and best < cfg.TRANSLITERATED:
+        qs, cs = consonant_skeleton(q), consonant_skeleton(c)
+        if qs and qs == cs:
+            best, how = cfg.TRANSLITERATED, "transliterated"
+    lq, lc = len(q), len(c)
+    short = min(lq, lc)
+    if short == 1:
+        if person and q[0] == c[0] and best < cfg.INITIAL:
+            return cfg.INITIAL, "initial"
+        return best, how
+    if q_phon and q_phon == c_phon and q[0] == c[0] and short >= 3 and best < cfg.PHONETIC:
+        best, how = cfg.PHONETIC, "phonetic"
+    if short >= cfg.FUZZY_MIN_LENGTH:
+        budget = max(1, short // cfg.FUZZY_CHARS_PER_EDIT)
+        dist = Levenshtein.distance(q, c, score_cutoff=budget)
+        if dist <= budget:
+            sim = 1.0 - dist / max(lq, lc)
+            if sim >= cfg.MIN_FUZZY and sim > best:
+                best, how = sim, "fuzzy"
+    return best, how
+
+
+def _compact_korean(form: NameForm) -> str | None:
+    keys = form.korean
+    if not keys or any(k is None for k in keys):
+        return None
+    return "".join((k or "").lstrip("~") for k in keys)
+
+
+def score_name(
+    query: NameForm,
+    candidate: NameForm,
+    weights: TokenWeights,
+    type: EntityType | None = None,
+    cache: dict[str, list[tuple[float, str]]] | None = None,
+) -> NameScore:
+    """Score ``candidate`` against ``query`` (symmetric up to alignment ties).
+
+    Args:
+        query: The prepared screened name.
+        candidate: The prepared list name.
+        weights: Token weights (IDF over the lists).
+        type: The entity type when known (persons allow initials; extra-token penalty).
+        cache: Optional per-query memo of token agreements keyed by candidate token.
+
+    Returns:
+        The score in [0, 1] and the token alignment behind it.
+    """
+    person = type is EntityType.PERSON or type is None
+    abjad = ("arabic" in query.scripts) != ("arabic" in candidate.scripts)
+    qt, ct = query.tokens, candidate.tokens
+    triples: list[tuple[float, int, int, str]] = []
+    for j, c in enumerate(ct):
+        row = cache.get(c) if cache is not None else None
+        if row is None:
+            cp, ck = candidate.phonetic[j], candidate.korean[j]
+            row = [
+                token_agreement(q, query.phonetic[i], query.korean[i], c, cp, ck, person, abjad)
+                for i, q in enumerate(qt)
+            ]
+            if cache is not None:
+                cache[c] = row
+        for i, (s, how) in enumerate(row):
+            if s > 0.0:
+                triples.append((s, i, j, how))
+    triples.sort(key=lambda t: (-t[0], _HOW_RANK[t[3]], t[1], t[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[tuple[int, int, float, str]] = []
+    for s, i, j, how in triples:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((i, j, s, how))
+    wq = [weights.weight(t) for t in qt]
+    wc = [weights.weight(t) for t in ct]
+    extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
+    if min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1:
+        extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"
+    elif len(used_q) < len(qt) and len(used_c) < len(ct):
+        extra = cfg.EXTRA_TOKEN_CONFLICT  # "Kim Jong Un" vs "Kim Yo Jong": "un" ≠ "yo"
+    num = sum(s * (wq[i] + wc[j]) for i, j, s, _ in pairs)
+    den = sum(wq[i] + wc[j] for i, j, _, _ in pairs)
+    den += extra * sum(w for i, w in enumerate(wq) if i not in used_q)
+    den += extra * sum(w for j, w in enumerate(wc) if j not in used_c)
+    score = num / den if den > 0 else 0.0
+    rule = "tokens"
+    pairs.sort(key=lambda p: p[0])
+    if pairs and all(qt[i].isdigit() for i, _, _, _ in pairs):
+        score *= cfg.NUMBER_ONLY_FACTOR
+        rule = "number_only"
+    elif (
+        type is not EntityType.PERSON
+        and len(used_q) == len(qt)
+        and len(ct) > len(qt)
+        and all(s >= cfg.PHONETIC for _, _, s, _ in pairs)
+        and score < cfg.BRAND_SCORE
+    ):
+        best_c = max(range(len(ct)), key=lambda j: wc[j])
+        if best_c in used_c and wc[best_c] >= cfg.BRAND_MIN_WEIGHT:
+            score, rule = cfg.BRAND_SCORE, "brand"
+    compact = _compact_score(query, candidate)
+    if compact > score:
+        score, rule = compact, "compact"
+    return NameScore(
+        score=min(1.0, max(0.0, score)),
+        pairs=tuple(TokenPair(qt[i], ct[j], round(s, 4), how) for i, j, s, how in pairs),
+        extra_query=tuple(t for i, t in enumerate(qt) if i not in used_q),
+        extra_candidate=tuple(t for j, t in enumerate(ct) if j not in used_c),
+        rule=rule,
+    )
+
+
+def _compact_score(query: NameForm, candidate: NameForm) -> float:
+    """Both names without spaces: catches merged and split tokens ("Jongun", "JSCARGUMENT")."""
+    if len(query.full) == len(candidate.full) and len(query.tokens) == len(candidate.tokens):
+        return 0.0  # same token count: the token alignment already saw everything
+    qk, ck = _compact_korean(query), _compact_korean(candidate)
+    if qk is not None and ck is not None and len(qk) >= cfg.COMPACT_MIN_LENGTH and qk == ck:
+        return cfg.ROMANIZATION * cfg.COMPACT_FACTOR
+    best = 0.0
+    for qs in (query.tokens, query.full):
+        q = "".join(qs)
+        if len(q) < cfg.COMPACT_MIN_LENGTH:
+            continue
+        for cs in (candidate.tokens, candidate.full, candidate.tokens[::-1]):
+            c = "".join(cs)
+            if len(c) < cfg.COMPACT_MIN_LENGTH or (q != c and not (q.isalpha() and c.isalpha())):
+                continue  # numbers must agree exactly
+            sim = Levenshtein.normalized_similarity(q, c, score_cutoff=cfg.COMPACT_MIN_SIMILARITY)
+            best = max(best, sim)
+    return best * cfg.COMPACT_FACTOR if best >= cfg.COMPACT_MIN_SIMILARITY else 0.0

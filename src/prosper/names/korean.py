@@ -1,0 +1,128 @@
+"""Korean romanization equivalences: McCune–Reischauer (North Korean list spellings) ↔ Revised
+Romanization (South Korean usage) ↔ Hangul.
+
+Written by hand because no well-kept Python library maps *between* romanization systems: ICU
+(via rigour / normality) turns Hangul into Revised-Romanization-like Latin (리병철 → ``li byeong
+cheol``), which :mod:`prosper.names.normalize` uses, but neither ICU nor any PyPI package says
+that ``Pyong`` (MR), ``Byeong`` (RR) and ``Byung`` (popular) are one syllable, or that the
+surname 이 is written ``Lee``, ``Yi``, ``Rhee``, ``Ri`` or ``I``.
+
+:func:`korean_key` folds one romanized token to a coarse key shared by its MR, RR and popular
+spellings:
+
+>>> korean_key("pyong") == korean_key("byeong") == korean_key("byung")
+True
+>>> korean_key("choe") == korean_key("choi") == korean_key("chwe")
+True
+>>> korean_key("ri") == korean_key("lee") == korean_key("yi")
+True
+>>> korean_key("smith") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# One romanized Korean syllable, MR (breves already folded, apostrophes removed) or RR.
+# onset? vowel coda?  — e.g. "ch" + "eo" + "l", "p" + "yo" + "ng".
+_ONSET = r"(?:kk|tt|pp|ss|jj|ch|sh|rh|k|g|n|d|t|r|l|m|b|p|s|j|h|c|w|y)?"
+_VOWEL = r"(?:yeo|yae|wae|weo|wo|wa|we|wi|ui|eo|eu|ae|oe|oi|ee|oo|ou|ya|ye|yo|yu|yi|a|e|i|o|u)"
+_CODA = r"(?:ng|k|n|t|l|m|p|g|b|d|h)?"
+_SYLLABLE = _ONSET + _VOWEL + _CODA
+_KOREAN_TOKEN = re.compile(rf"^(?:{_SYLLABLE}){{1,2}}$")
+
+# Surname spellings (hand-collected from MR, RR and the spellings South Koreans choose in
+# passports). Key: every spelling → one canonical key. 이/리 and 유/류 and 노/로 and 나/라 merge
+# because of the initial-sound rule (두음법칙): North Korean 리 is South Korean 이.
+_SURNAMES: dict[str, tuple[str, ...]] = {
+    "i": ("lee", "yi", "rhee", "ri", "i", "rhie", "li", "lie", "rhi", "yee", "ree"),
+    "pak": ("park", "pak", "bak", "bag", "pack", "bahk", "parck"),
+    "choe": ("choi", "choe", "chwe", "choy", "chey", "tsoi", "che"),
+    "kim": ("kim", "gim", "ghim", "keem"),
+    "jong": ("jung", "jeong", "chong", "chung", "joung", "cheong", "jong", "jeung"),
+    "kang": ("kang", "gang"),
+    "jo": ("cho", "jo", "joe", "zo", "tcho"),
+    "yun": ("yoon", "yun", "youn", "yune"),
+    "sin": ("shin", "sin", "shinn"),
+    "o": ("oh", "o"),
+    "so": ("seo", "suh", "so", "sur", "seoh"),
+    "kwon": ("kwon", "gwon", "kweon"),
+    "an": ("ahn", "an", "ann"),
+    "yu": ("ryu", "yu", "yoo", "you", "lyu", "ryoo", "rew", "yoou"),
+    "jon": ("jeon", "jun", "chon", "chun", "jeun", "cheon"),
+    "ko": ("ko", "go", "koh", "goh"),
+    "mun": ("moon", "mun", "muhn"),
+    "son": ("son", "sohn"),
+    "pae": ("bae", "pae", "bai", "pai"),
+    "paek": ("baek", "paek", "paik", "baik", "back", "beak"),
+    "ho": ("heo", "hur", "ho", "huh", "her"),
+    "no": ("noh", "no", "roh", "ro", "rho", "nho"),
+    "kwak": ("kwak", "gwak", "kwag"),
+    "song": ("song", "sung", "seong"),
+    "ju": ("ju", "joo", "chu", "choo", "jou"),
+    "u": ("woo", "u", "wu", "woh"),
+    "na": ("ra", "na", "la", "rha", "nah"),
+    "im": ("im", "lim", "rim", "yim", "leem", "rhim"),
+    "jang": ("jang", "chang", "zang"),
+    "yom": ("yeom", "yom", "yum", "youm"),
+    "yo": ("yeo", "yo", "yuh", "yeoh"),
+    "hyon": ("hyun", "hyeon", "hyon"),
+    "yon": ("yeon", "yon"),
+    "kil": ("gil", "kil"),
+    "om": ("eom", "um", "om", "uhm"),
+    "chae": ("chae", "chai"),
+    "won": ("won", "weon"),
+    "pang": ("bang", "pang"),
+    "kong": ("gong", "kong"),
+}
+_SURNAME_KEY: dict[str, str] = {
+    spelling: key for key, spellings in _SURNAMES.items() for spelling in spellings
+}
+
+
+def is_korean_token(token: str) -> bool:
+    """True when ``token`` reads as one or two romanized Korean syllables (MR or RR)."""
+    return bool(_KOREAN_TOKEN.match(token))
+
+
+@lru_cache(maxsize=65536)
+def korean_key(token: str) -> str | None:
+    """A coarse key shared by the MR, RR and popular spellings of a romanized Korean token.
+
+    ``None`` when ``token`` is not made of romanized Korean syllables. The key folds aspirated
+    and plain stops (MR ``p``/RR ``b``, ``ch``/``j``), ``ŏ``/``eo``/``o``, ``ŭ``/``eu``/``u``,
+    ``r``/``l`` and applies the South Korean initial-sound rule (리→이, 라→나, 로→노, 류→유).
+    Surnames go through the hand-made spelling table first.
+    """
+    if token in _SURNAME_KEY:
+        return "~" + _SURNAME_KEY[token]
+    if not is_korean_token(token):
+        return None
+    s = token
+    # vowels: MR ŏ/ŭ arrive as o/u (breves folded); RR writes eo/eu; popular spellings use u
+    # for 어 before ng/l ("Byung", "Chul"), so o and u are merged as well.
+    for old, new in (
+        ("yeo", "yo"),
+        ("eo", "o"),
+        ("eu", "u"),
+        ("oo", "u"),
+        ("ee", "i"),
+        ("ui", "i"),
+    ):
+        s = s.replace(old, new)
+    s = s.replace("oi", "oe").replace("we", "oe").replace("wae", "oe").replace("u", "o")
+    # consonants: aspiration / voicing are not written consistently between systems
+    for old, new in (
+        ("kk", "k"), ("tt", "t"), ("pp", "p"), ("ss", "s"), ("jj", "j"),
+        ("sh", "s"), ("rh", "r"), ("ch", "j"), ("c", "j"), ("g", "k"),
+        ("d", "t"), ("b", "p"), ("r", "l"), ("nk", "ng"),
+    ):  # fmt: skip
+        s = s.replace(old, new)
+    # initial-sound rule: 리/류/녀 → 이/유/여 ; 라/로 → 나/노
+    if s[:2] in ("li", "ly", "ni", "ny"):
+        s = s[1:]
+    elif s.startswith("l"):
+        s = "n" + s[1:]
+    return s

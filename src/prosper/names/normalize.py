@@ -1,0 +1,183 @@
+"""The name normalisation pipeline: any script in, comparable Latin tokens out.
+
+One documented pipeline, every step in order (:func:`fold_text`):
+
+1. Unicode NFKC (full-width forms, ligatures, compatibility characters: ``ＫＩＭ`` → ``KIM``).
+2. Hangul syllables are romanized one syllable at a time with ICU (via rigour), so a Korean
+   name keeps one token per syllable: ``김정은`` → ``gim jeong eun`` (Revised Romanization).
+3. Every other script goes to Latin through ICU (rigour's ``ascii_text``): Cyrillic, Arabic,
+   Greek, Han (pinyin), kana; diacritics are folded (``Ryŏng`` → ``Ryong``, ``Société`` →
+   ``Societe``).
+4. Case is folded; apostrophes and transliteration marks are deleted without splitting
+   (``CH'OE`` → ``choe``, ``O'Brien`` → ``obrien``); any other punctuation becomes a space
+   (``Jong-un`` → ``jong un``); whitespace is collapsed.
+
+:func:`prepare_name` builds on it: it removes legal forms (see :mod:`prosper.names.orgs`),
+puts ``LAST, First`` person names in ``First LAST`` order, and precomputes the per-token keys
+the matcher and the candidate index use (metaphone, Korean romanization key).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.text import ascii_text, metaphone
+
+from prosper.model import EntityType
+from prosper.names.korean import korean_key
+from prosper.names.orgs import remove_legal_forms, strip_native_legal_forms
+
+_DELETE = dict.fromkeys(map(ord, "'’ʼ`´‘ʻʿʾ?"), None)  # apostrophes and ICU's unknown marks
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name prepared for matching.
+
+    Attributes:
+        original: The name as given.
+        tokens: Normalised Latin name tokens, legal forms removed, in reading order.
+        full: All normalised tokens including legal forms (for compact comparisons).
+        legal_forms: Canonical legal forms found (``llc``, ``jsc``, ``coltd`` …).
+        scripts: Scripts the original used (``latin``, ``hangul``, ``han``, ``kana``,
+            ``cyrillic``, ``arabic``, ``other``).
+        phonetic: Metaphone key per token (empty for digits and one-letter tokens).
+        korean: Korean romanization key per token (``None`` when not Korean-like).
+    """
+
+    original: str
+    tokens: tuple[str, ...]
+    full: tuple[str, ...]
+    legal_forms: tuple[str, ...]
+    scripts: frozenset[str]
+    phonetic: tuple[str, ...]
+    korean: tuple[str | None, ...]
+
+    @property
+    def normalized(self) -> str:
+        """The name tokens joined by spaces."""
+        return " ".join(self.tokens)
+
+
+def detect_scripts(text: str) -> frozenset[str]:
+    """The writing systems used by ``text``.
+
+    >>> sorted(detect_scripts("Kim 김정은"))
+    ['hangul', 'latin']
+    """
+    found: set[str] = set()
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        cp = ord(ch)
+        if cp < 0x250:
+            found.add("latin")
+        elif 0xAC00 <= cp <= 0xD7A3 or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F:
+            found.add("hangul")
+        elif 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF:
+            found.add("han")
+        elif 0x3040 <= cp <= 0x30FF:
+            found.add("kana")
+        elif 0x0400 <= cp <= 0x052F:
+            found.add("cyrillic")
+        elif 0x0600 <= cp <= 0x06FF or 0x0750 <= cp <= 0x077F or 0xFB50 <= cp <= 0xFEFF:
+            found.add("arabic")
+        else:
+            found.add("other")
+    return frozenset(found)
+
+
+@lru_cache(maxsize=16384)
+def _romanize_hangul_syllable(syllable: str) -> str:
+    return str(ascii_text(syllable))
+
+
+def _romanize_hangul(match: re.Match[str]) -> str:
+    return " " + " ".join(_romanize_hangul_syllable(s) for s in match.group(0)) + " "
+
+
+def fold_text(text: str) -> str:
+    """Normalise ``text`` to lower-case ASCII words separated by single spaces.
+
+    Idempotent: ``fold_text(fold_text(x)) == fold_text(x)``.
+
+    >>> fold_text("CH'OE Ryŏng-hae")
+    'choe ryong hae'
+    >>> fold_text("김정은")
+    'gim jeong eun'
+    >>> fold_text("Рособоронэкспорт")
+    'rosoboroneksport'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _HANGUL.sub(_romanize_hangul, text)
+        text = str(ascii_text(text))
+    text = text.casefold().translate(_DELETE)
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def _reorder_last_first(text: str) -> str:
+    """``KIM, Jong Un`` → ``Jong Un KIM`` (one comma, both sides non-empty)."""
+    if text.count(",") != 1:
+        return text
+    last, first = (part.strip() for part in text.split(","))
+    if not last or not first:
+        return text
+    return f"{first} {last}"
+
+
+@lru_cache(maxsize=200_000)
+def _token_keys(token: str) -> tuple[str, str | None]:
+    phon = "" if len(token) < 2 or token.isdigit() else str(metaphone(token))
+    return phon, korean_key(token)
+
+
+def prepare_name(name: str, type: EntityType | None = None) -> NameForm:
+    """Normalise ``name`` into a :class:`NameForm` ready for matching and indexing.
+
+    Args:
+        name: The name in any script.
+        type: What the name belongs to; legal forms are only removed when this is not
+            ``person``, and ``LAST, First`` is reordered for persons and for unknown types
+            without a legal form.
+
+    Returns:
+        The prepared name.
+
+    >>> prepare_name("KIM, Jong Un", EntityType.PERSON).tokens
+    ('jong', 'un', 'kim')
+    >>> prepare_name("Hangzhou Hikvision Digital Technology Co., Ltd.").legal_forms
+    ('coltd',)
+    """
+    nfkc = unicodedata.normalize("NFKC", name)
+    scripts = detect_scripts(nfkc) if not nfkc.isascii() else frozenset({"latin"})
+    native_forms: tuple[str, ...] = ()
+    if type is not EntityType.PERSON and scripts & {"hangul", "han", "kana"}:
+        nfkc, native_forms = strip_native_legal_forms(nfkc)
+    folded = fold_text(nfkc)
+    forms: tuple[str, ...] = ()
+    tokens_text = folded
+    if type is not EntityType.PERSON:
+        tokens_text, forms = remove_legal_forms(folded)
+    reorder = type is EntityType.PERSON or (type is None and not forms and not native_forms)
+    if reorder and nfkc.count(",") == 1:
+        tokens_text = fold_text(_reorder_last_first(nfkc))
+    tokens = tuple(tokens_text.split())
+    full = tuple(folded.split())
+    if not tokens:  # a name made only of a legal form ("LLC") keeps its words
+        tokens = full
+    keys = [_token_keys(t) for t in tokens]
+    return NameForm(
+        original=name,
+        tokens=tokens,
+        full=full,
+        legal_forms=native_forms + forms,
+        scripts=scripts,
+        phonetic=tuple(k[0] for k in keys),
+        korean=tuple(k[1] for k in keys),
+    )

@@ -1,0 +1,91 @@
+"""Organisation legal forms: ``LLC``, ``OOO``, ``JSC``, ``GmbH``, ``Co., Ltd.``, ``주식회사`` …
+
+Legal forms say what kind of company a name belongs to, not which one, so they never count as
+name tokens: ``EMMA LLC`` shares no name token with ``EMMA DANIELS`` beyond ``emma``.
+
+Latin-script forms (and Cyrillic ones after transliteration: ``ООО`` → ``ooo``) come from
+rigour's curated ``org_types`` data (``extract_org_types`` / ``remove_org_types``). Two small
+hand-written supplements cover what that data does not:
+
+* generic English designators rigour keeps as words (``corp``, ``corporation``, ``company``,
+  ``co``, ``pvt``), which list publishers append inconsistently;
+* Korean and Japanese forms written in their own script (``주식회사``, ``(주)``, ``㈜``,
+  ``株式会社``) and Chinese forms written without spaces (``华为技术有限公司``), which must be
+  removed *before* transliteration because CJK names are not space-separated.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rigour.names import extract_org_types, remove_org_types
+
+# Generic designators not treated as legal forms by rigour (checked with rigour 2.6).
+_GENERIC_FORMS = frozenset({"corp", "corporation", "company", "co", "pvt", "private", "cie"})
+
+# Native-script legal forms, longest first so 股份有限公司 wins over 有限公司.
+# (form, canonical) — canonical names follow rigour's compare forms where one exists.
+_NATIVE_FORMS: tuple[tuple[str, str], ...] = (
+    ("股份有限公司", "coltd"),
+    ("有限责任公司", "llc"),
+    ("有限責任公司", "llc"),
+    ("유한책임회사", "llc"),
+    ("株式会社", "kk"),
+    ("有限会社", "yk"),
+    ("合同会社", "gk"),
+    ("주식회사", "coltd"),
+    ("유한회사", "ltd"),
+    ("합자회사", "lp"),
+    ("합명회사", "gp"),
+    ("有限公司", "ltd"),
+    ("(주)", "coltd"),
+    ("㈜", "coltd"),
+    ("(株)", "kk"),
+    ("㈱", "kk"),
+    ("(유)", "ltd"),
+    ("公司", "co"),
+    ("会社", "co"),
+    ("회사", "co"),
+)
+_NATIVE_RE = re.compile("|".join(re.escape(form) for form, _ in _NATIVE_FORMS))
+_NATIVE_CANONICAL = dict(_NATIVE_FORMS)
+
+
+def strip_native_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
+    """Remove Korean, Japanese and Chinese legal forms written in their own script.
+
+    >>> strip_native_legal_forms("삼성전자 주식회사")
+    ('삼성전자  ', ('coltd',))
+    >>> strip_native_legal_forms("华为技术有限公司")
+    ('华为技术 ', ('ltd',))
+    """
+    found: list[str] = []
+
+    def _sub(match: re.Match[str]) -> str:
+        found.append(_NATIVE_CANONICAL[match.group(0)])
+        return " "
+
+    stripped = _NATIVE_RE.sub(_sub, text)
+    if not stripped.strip():
+        return text, ()
+    return stripped, tuple(found)
+
+
+def remove_legal_forms(folded: str) -> tuple[str, tuple[str, ...]]:
+    """Remove legal forms from folded (lower-case Latin) text.
+
+    Returns:
+        The text without legal forms and the canonical forms found, in order.
+
+    >>> remove_legal_forms("emma llc")
+    ('emma', ('llc',))
+    >>> remove_legal_forms("belletech corp")
+    ('belletech', ('corp',))
+    """
+    forms = [canonical for _, canonical in extract_org_types(folded)]
+    text = remove_org_types(folded) if forms else folded
+    tokens = text.split()
+    kept = [t for t in tokens if t not in _GENERIC_FORMS]
+    if len(kept) != len(tokens):
+        forms.extend(t for t in tokens if t in _GENERIC_FORMS)
+    return " ".join(kept), tuple(forms)

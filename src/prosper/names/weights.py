@@ -1,0 +1,98 @@
+"""Token weights: rare name tokens say more than common ones.
+
+``George`` is on the lists many times and ``Habbash`` once, so sharing ``george`` says little
+("George Bush" is not "George Habbash", watchman #115). The weight of a token is its inverse
+document frequency over every name of the official lists, times a length factor (initials and
+two-letter tokens carry little).
+
+The document frequencies ship as ``data/token_df.tsv`` — computed with
+:func:`count_token_frequencies` over every primary name and alias of the embedded snapshot
+(OFAC SDN 2024-07-02 + aliases 2025-12, OFAC non-SDN 2025-12, UN 2026-02-27, CSL sample
+2023-11, BIS DPL 2023-11). :func:`prosper.matching.match_names` and the screening index use
+the same table, so a pair scores the same in ``prosper match`` and ``prosper screen``.
+Regenerate it with :func:`count_token_frequencies` and :func:`format_token_stats` when the
+embedded lists change a lot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from prosper.model import EntityType
+from prosper.names.normalize import prepare_name
+
+# Length factors: an initial ("j") or a two-letter token ("un", "al") identifies little.
+INITIAL_FACTOR = 0.35  # "J" in "J. Smith"
+SHORT_FACTOR = 0.7  # "Un" in "Kim Jong Un", "al" in "Ali al Hassan"
+DIGIT_FACTOR = 0.8  # "11420" in "11420 CORP."
+MIN_IDF = 1.0  # the most common tokens ("mohammad", "trading") still count a little
+
+
+@dataclass(frozen=True, slots=True)
+class TokenWeights:
+    """Inverse-document-frequency weights over a corpus of names."""
+
+    df: Mapping[str, int]
+    total: int
+    _memo: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def weight(self, token: str) -> float:
+        """The weight of ``token``: IDF × length factor.
+
+        >>> w = TokenWeights({"george": 40}, 50_000)
+        >>> w.weight("george") < w.weight("habbash")
+        True
+        """
+        known = self._memo.get(token)
+        if known is not None:
+            return known
+        value = self._weight(token)
+        if len(self._memo) < 500_000:
+            self._memo[token] = value
+        return value
+
+    def _weight(self, token: str) -> float:
+        idf = max(MIN_IDF, math.log((self.total + 1) / (self.df.get(token, 0) + 1)))
+        n = len(token)
+        if token.isdigit():
+            return idf * DIGIT_FACTOR
+        if n == 1:
+            return idf * INITIAL_FACTOR
+        if n == 2:
+            return idf * SHORT_FACTOR
+        return idf
+
+
+def count_token_frequencies(names: Iterable[tuple[str, EntityType | None]]) -> Counter[str]:
+    """Document frequency of every prepared token over ``names`` (name, type) pairs."""
+    df: Counter[str] = Counter()
+    for name, type_ in names:
+        df.update(set(prepare_name(name, type_).tokens))
+    return df
+
+
+def format_token_stats(df: Counter[str], total: int, min_df: int = 3) -> str:
+    """The TSV text of ``data/token_df.tsv`` (first line ``#total<TAB>N``)."""
+    lines = [f"#total\t{total}"]
+    lines += [f"{tok}\t{n}" for tok, n in sorted(df.items()) if n >= min_df]
+    return "\n".join(lines) + "\n"
+
+
+@lru_cache(maxsize=1)
+def default_weights() -> TokenWeights:
+    """Token weights from the frequencies shipped with Prosper (``data/token_df.tsv``)."""
+    text = resources.files("prosper.names").joinpath("data/token_df.tsv").read_text("utf-8")
+    total = 1
+    df: dict[str, int] = {}
+    for line in text.splitlines():
+        key, _, value = line.partition("\t")
+        if key == "#total":
+            total = int(value)
+        elif key:
+            df[key] = int(value)
+    return TokenWeights(df, total)

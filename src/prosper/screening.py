@@ -1,0 +1,440 @@
+"""Screening: a candidate index over the list entities and explained, qualified hits.
+
+Two stages, like every serious screening system (peers_screening.md §0):
+
+1. **Candidate retrieval** (:meth:`ScreeningIndex._candidates`): an inverted index from name
+   keys to list names — each token, its metaphone, its Korean romanization key, its consonant
+   skeleton (Arabic-script queries), two-token concatenations (merged tokens), and a 4-letter
+   prefix and suffix (typos). A query accumulates the IDF of the keys it shares with each list
+   name and only the best :data:`CANDIDATES` names are scored: a query never scores the list.
+2. **Pairwise scoring** (:func:`prosper.matching.names.score_name`) of each candidate name, the
+   best name per entity, then **qualifiers** — entity type, country, date of birth,
+   identifiers — that raise or lower the score (:mod:`prosper.matching.config`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+import pickle
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from prosper.matching import config as cfg
+from prosper.matching.names import NameScore, consonant_skeleton, score_name
+from prosper.matching.ofac import ofac_score
+from prosper.model import Entity, EntityType, Explanation, Hit
+from prosper.names.normalize import NameForm, prepare_name
+from prosper.names.weights import TokenWeights, default_weights
+
+INDEX_FORMAT = 3  # bump when the index layout or the key scheme changes (invalidates caches)
+CANDIDATES = 48  # list names scored per query after retrieval
+MAX_POSTINGS = 4000  # keys on more names than this ("al", "bank") do not retrieve on their own
+# How much each kind of key counts in retrieval (× its IDF).
+KEY_WEIGHTS = {"t": 1.0, "k": 0.9, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
+_ID_CHARS = re.compile(r"[^0-9A-Z]")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_DAY = re.compile(r"\b(1[89]\d\d|20\d\d)-(\d\d)-(\d\d)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What to screen: a name and optional qualifiers.
+
+    Attributes:
+        name: The name, any script.
+        type: What the party is, when known.
+        countries: ISO alpha-2 codes of the party's countries (nationality, location).
+        dob: Date of birth, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+        identifiers: Passport, registration or other document numbers.
+        sources: Only screen these sources (``us_ofac_sdn``, ``un_sc`` …); all when empty.
+    """
+
+    name: str
+    type: EntityType | None = None
+    countries: tuple[str, ...] = ()
+    dob: str | None = None
+    identifiers: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+def normalize_identifier(value: str) -> str:
+    """Upper-case letters and digits only: ``"PD 0123-45"`` → ``"PD012345"``."""
+    return _ID_CHARS.sub("", value.upper())
+
+
+def name_keys(form: NameForm) -> set[str]:
+    """The index keys of a prepared list name (see the module docstring)."""
+    keys: set[str] = set()
+    toks = form.tokens
+    for i, tok in enumerate(toks):
+        keys.add("t:" + tok)
+        phon = form.phonetic[i]
+        if len(tok) >= 3 and len(phon) >= 2:
+            keys.add("p:" + phon)
+        kor = form.korean[i]
+        if kor is not None:
+            keys.add("k:" + kor)
+        if len(tok) >= 3 and not tok.isdigit():
+            skel = consonant_skeleton(tok)
+            if len(skel) >= 2:
+                keys.add("s:" + skel)
+        if len(tok) >= 6:
+            keys.add("a:" + tok[:4])
+            keys.add("z:" + tok[-4:])
+        if i + 1 < len(toks):
+            keys.add("j:" + tok + toks[i + 1])
+    if len(form.full) > 1 and form.full != toks:
+        keys.add("j:" + "".join(form.full))
+    return keys
+
+
+def _query_keys(form: NameForm) -> set[str]:
+    keys = name_keys(form)
+    toks = form.tokens
+    # a query token may be two list tokens merged ("jongun"), or two query tokens one list
+    # token ("jong un" vs "JONGUN")
+    keys |= {"j:" + t for t in toks}
+    keys |= {"t:" + toks[i] + toks[i + 1] for i in range(len(toks) - 1)}
+    if len(form.full) > 1:
+        keys.add("t:" + "".join(form.full))
+    if "arabic" not in form.scripts:
+        keys = {k for k in keys if not k.startswith("s:")}
+    return keys
+
+
+class ScreeningIndex:
+    """An in-memory candidate index over list entities; build once, screen many times."""
+
+    def __init__(
+        self,
+        entities: tuple[Entity, ...],
+        names: list[tuple[int, bool, NameForm]],
+        postings: dict[str, tuple[int, ...]],
+        identifiers: dict[str, tuple[int, ...]],
+        weights: TokenWeights,
+    ) -> None:
+        self.entities = entities
+        self._names = names
+        self._postings = postings
+        self._identifiers = identifiers
+        self._weights = weights
+        self._total = max(1, len(names))
+
+    @classmethod
+    def build(
+        cls, entities: Iterable[Entity], weights: TokenWeights | None = None
+    ) -> ScreeningIndex:
+        """Index every name (primary and aliases) of ``entities``.
+
+        Args:
+            entities: The list entities.
+            weights: Token weights; the statistics shipped with Prosper by default.
+
+        Returns:
+            The index.
+        """
+        ents = tuple(entities)
+        names: list[tuple[int, bool, NameForm]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        idents: dict[str, list[int]] = defaultdict(list)
+        for e_idx, entity in enumerate(ents):
+            seen: set[tuple[str, ...]] = set()
+            for name, strong in entity.all_names():
+                form = prepare_name(name, entity.type)
+                if not form.tokens or form.tokens in seen:
+                    continue
+                seen.add(form.tokens)
+                n_idx = len(names)
+                names.append((e_idx, strong, form))
+                for key in name_keys(form):
+                    postings[key].append(n_idx)
+            for ident in entity.identifiers:
+                value = normalize_identifier(ident.value)
+                if len(value) >= 5:
+                    idents[value].append(e_idx)
+        return cls(
+            ents,
+            names,
+            {k: tuple(v) for k, v in postings.items()},
+            {k: tuple(v) for k, v in idents.items()},
+            default_weights() if weights is None else weights,
+        )
+
+    @property
+    def name_count(self) -> int:
+        """How many distinct names are indexed."""
+        return len(self._names)
+
+    # ------------------------------------------------------------------ retrieval
+
+    def _candidates(self, form: NameForm, sources: frozenset[str]) -> list[int]:
+        acc: dict[int, float] = defaultdict(float)
+        for key in _query_keys(form):
+            posting = self._postings.get(key)
+            if posting is None or len(posting) > MAX_POSTINGS:
+                continue
+            weight = KEY_WEIGHTS[key[0]] * math.log((self._total + 1) / len(posting))
+            for n_idx in posting:
+                acc[n_idx] += weight
+        if sources:
+            ents, names = self.entities, self._names
+            items: Iterable[tuple[int, float]] = (
+                (n, s) for n, s in acc.items() if ents[names[n][0]].source in sources
+            )
+        else:
+            items = acc.items()
+        return [n for n, _ in heapq.nlargest(CANDIDATES, items, key=lambda kv: kv[1])]
+
+    # ------------------------------------------------------------------ screening
+
+    def screen(self, query: Query, threshold: float = 0.8, limit: int = 10) -> tuple[Hit, ...]:
+        """Screen ``query``: hits with ``score >= threshold``, best first, at most ``limit``.
+
+        Args:
+            query: The name and qualifiers to screen.
+            threshold: Minimum final score of a returned hit (and of ``Hit.match``).
+            limit: Maximum number of hits.
+
+        Returns:
+            The hits, one per entity, best first.
+        """
+        form = prepare_name(query.name, query.type)
+        if not form.tokens:
+            return ()
+        sources = frozenset(query.sources)
+        best: dict[int, tuple[NameScore, int]] = {}
+        cache_by_type: dict[EntityType | None, dict[str, list[tuple[float, str]]]] = {}
+        for n_idx in self._candidates(form, sources):
+            e_idx, strong, cand = self._names[n_idx]
+            entity = self.entities[e_idx]
+            type_ = query.type if query.type is not None else entity.type
+            cache = cache_by_type.setdefault(type_, {})
+            result = score_name(form, cand, self._weights, type_, cache)
+            score = result.score * (1.0 if strong else cfg.WEAK_ALIAS_FACTOR)
+            known = best.get(e_idx)
+            if known is None or score > _effective(known, self._names):
+                best[e_idx] = (result, n_idx)
+        id_matches = self._identifier_matches(query, sources)
+        for e_idx in id_matches:
+            if e_idx not in best:
+                n_idx = next(n for n, (e, _, _) in enumerate(self._names) if e == e_idx)
+                result = score_name(form, self._names[n_idx][2], self._weights, query.type)
+                best[e_idx] = (result, n_idx)
+        # a hit can gain at most this much from qualifiers: skip hopeless ones early
+        reach = cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH
+        hits = [
+            self._hit(query, result, n_idx, e_idx in id_matches, threshold)
+            for e_idx, (result, n_idx) in best.items()
+            if e_idx in id_matches or result.score + reach >= threshold
+        ]
+        kept = [h for h in hits if h.score >= threshold]
+        kept.sort(key=lambda h: (-h.score, h.entity.id))
+        return tuple(_with_ofac(query, h) for h in kept[:limit])
+
+    def _identifier_matches(self, query: Query, sources: frozenset[str]) -> set[int]:
+        found: set[int] = set()
+        for raw in query.identifiers:
+            for e_idx in self._identifiers.get(normalize_identifier(raw), ()):
+                if not sources or self.entities[e_idx].source in sources:
+                    found.add(e_idx)
+        return found
+
+    def _hit(
+        self, query: Query, result: NameScore, n_idx: int, id_match: bool, threshold: float
+    ) -> Hit:
+        e_idx, strong, cand = self._names[n_idx]
+        entity = self.entities[e_idx]
+        score = result.score
+        expl = [Explanation("name_match", round(result.score, 4), result.detail())]
+        if not strong:
+            score *= cfg.WEAK_ALIAS_FACTOR
+            expl.append(
+                Explanation("weak_alias", cfg.WEAK_ALIAS_FACTOR, "the list marks this alias weak")
+            )
+        if query.type is not None and entity.type is not query.type:
+            score += cfg.TYPE_MISMATCH
+            expl.append(
+                Explanation(
+                    "type_mismatch",
+                    cfg.TYPE_MISMATCH,
+                    f"query is a {query.type.value}, list entry a {entity.type.value}",
+                )
+            )
+        agrees = False
+        for feature, delta, detail in _qualifiers(query, entity):
+            score += delta
+            agrees = agrees or delta > 0
+            expl.append(Explanation(feature, delta, detail))
+        if id_match:
+            score = max(score + cfg.IDENTIFIER_MATCH_BONUS, cfg.IDENTIFIER_MATCH_FLOOR)
+            agrees = True
+            expl.append(
+                Explanation(
+                    "identifier_match",
+                    cfg.IDENTIFIER_MATCH_BONUS,
+                    "an identifier of the query is an identifier of the list entry",
+                )
+            )
+        score = round(min(1.0, max(0.0, score)), 4)
+        return Hit(
+            entity=entity,
+            matched_name=cand.original,
+            score=score,
+            match=score >= threshold,
+            explanation=tuple(expl),
+            strong_alias=strong,
+            qualifier_agrees=agrees,
+        )
+
+
+def _with_ofac(query: Query, hit: Hit) -> Hit:
+    """Add the OFAC-style score of the matched name to the explanation (for comparison)."""
+    extra = Explanation(
+        "ofac_score",
+        ofac_score(query.name, hit.matched_name),
+        "OFAC Sanctions List Search-style score, for comparison only",
+    )
+    return replace(hit, explanation=(*hit.explanation, extra))
+
+
+def _effective(known: tuple[NameScore, int], names: list[tuple[int, bool, NameForm]]) -> float:
+    result, n_idx = known
+    return result.score * (1.0 if names[n_idx][1] else cfg.WEAK_ALIAS_FACTOR)
+
+
+def _entity_countries(entity: Entity) -> set[str]:
+    found = {c.upper() for c in entity.countries}
+    found |= {a.country.upper() for a in entity.addresses if a.country}
+    return found
+
+
+def _qualifiers(query: Query, entity: Entity) -> list[tuple[str, float, str]]:
+    """Country and date-of-birth evidence: ``(feature, score delta, detail)``."""
+    out: list[tuple[str, float, str]] = []
+    if query.countries:
+        mine = {c.upper() for c in query.countries}
+        theirs = _entity_countries(entity)
+        if theirs and mine & theirs:
+            shared = ", ".join(sorted(mine & theirs))
+            out.append(("country_match", cfg.COUNTRY_MATCH, f"both name {shared}"))
+        elif theirs:
+            detail = f"query {', '.join(sorted(mine))}, list {', '.join(sorted(theirs))}"
+            out.append(("country_mismatch", cfg.COUNTRY_MISMATCH, detail))
+    if query.dob and entity.dates_of_birth:
+        out.extend(_dob_evidence(query.dob, entity.dates_of_birth))
+    return out
+
+
+def _dob_evidence(dob: str, listed: tuple[str, ...]) -> list[tuple[str, float, str]]:
+    q_year = _YEAR.search(dob)
+    if q_year is None:
+        return []
+    q_day = _DAY.search(dob)
+    years = {m.group(0) for d in listed for m in _YEAR.finditer(d)}
+    days = {m.group(0) for d in listed for m in _DAY.finditer(d)}
+    shown = "; ".join(listed)
+    if q_day is not None and q_day.group(0) in days:
+        return [("dob_match", cfg.DOB_DAY_MATCH, f"same date of birth {q_day.group(0)}")]
+    year = q_year.group(0)
+    if year in years:
+        same_year_days = {d for d in days if d.startswith(year)}
+        if q_day is not None and same_year_days:
+            detail = f"same year, different day: query {dob}, list {shown}"
+            return [("dob_day_mismatch", cfg.DOB_DAY_MISMATCH, detail)]
+        return [("dob_year_match", cfg.DOB_YEAR_MATCH, f"same birth year {year}")]
+    if years:
+        detail = f"query {dob}, list {shown}"
+        return [("dob_year_mismatch", cfg.DOB_YEAR_MISMATCH, detail)]
+    return []
+
+
+# --------------------------------------------------------------------------- output
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    """A hit in the contract's JSON shape (``screen --json`` and the decision documents)."""
+    entity = hit.entity
+    out: dict[str, Any] = {
+        "entity_id": entity.id,
+        "source": entity.source,
+        "list_code": entity.list_code,
+        "name": entity.name,
+        "matched_name": hit.matched_name,
+        "score": hit.score,
+        "match": hit.match,
+        "type": entity.type.value,
+        "programs": list(entity.programs),
+        "countries": list(entity.countries),
+        "strong_alias": hit.strong_alias,
+        "qualifier_agrees": hit.qualifier_agrees,
+        "explanation": [
+            {"feature": e.feature, "score": e.score, "detail": e.detail} for e in hit.explanation
+        ],
+    }
+    for e in hit.explanation:
+        if e.feature == "ofac_score":
+            out["ofac_score"] = e.score
+    if entity.list_code in {"EL", "MEU"} and entity.policy is not None:
+        out["license_requirement"] = entity.policy.license_requirement
+        out["license_policy"] = entity.policy.license_policy
+    return out
+
+
+# --------------------------------------------------------------------------- caching
+
+
+def index_cache_key(versions: Mapping[str, str]) -> str:
+    """A file-name-safe key for an index built from lists at ``versions``."""
+    blob = json.dumps({"format": INDEX_FORMAT, "lists": dict(sorted(versions.items()))})
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+class _SnapshotLike(Protocol):
+    @property
+    def entities(self) -> tuple[Entity, ...]: ...
+
+    def versions(self) -> dict[str, str]: ...
+
+
+def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> ScreeningIndex:
+    """The screening index of ``snapshot``, from ``cache_dir`` when built before.
+
+    The cache file is keyed by the snapshot's list versions and :data:`INDEX_FORMAT`, so a
+    new snapshot or a new key scheme never reuses a stale index. The cache is written by this
+    process only (pickle: never point ``cache_dir`` at files from elsewhere).
+
+    Args:
+        snapshot: The loaded list snapshot.
+        cache_dir: Folder for cached indexes (e.g. ``settings.data_dir / "cache"``); no
+            caching when None.
+
+    Returns:
+        The index.
+    """
+    if cache_dir is None:
+        return ScreeningIndex.build(snapshot.entities)
+    path = cache_dir / f"screening-{index_cache_key(snapshot.versions())}.pickle"
+    try:
+        with path.open("rb") as fh:
+            index = pickle.load(fh)
+        if isinstance(index, ScreeningIndex):
+            return index
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        pass
+    index = ScreeningIndex.build(snapshot.entities)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only data folder only costs the rebuild next time
+    return index
