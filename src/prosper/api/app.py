@@ -1,0 +1,124 @@
+"""The app factory: :func:`create_app` builds one FastAPI app over one :class:`Backend`.
+
+Nothing is loaded at import or in the factory: the lists, index and rulebook are loaded by
+a start-up thread (``/readyz`` turns 200 when done), so the server answers ``/healthz``
+at once and the first request does not pay for the load.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from prosper import __version__
+from prosper.api.backend import Backend, CoreBackend
+from prosper.api.deps import AppState
+from prosper.api.errors import install_error_handlers
+from prosper.api.jobs import JobManager
+from prosper.api.limits import ApiLimits, BodySizeLimit, RateLimiter
+from prosper.api.metrics import Metrics, MetricsMiddleware
+from prosper.api.routers import admin, audit, documents, health, reference, screen, web
+from prosper.keys import KeyStore
+from prosper.settings import Settings, load_settings
+
+DESCRIPTION = """\
+Sanctions screening, export-control and data-transfer decisions, and the tamper-evident
+audit log of Prosper, over HTTP. Every `/v1/` route needs an API key
+(`prosper keys create --role screener|reviewer|admin`) in the `X-API-Key` header.
+Errors are `{"error", "message", "field"}`; bad input is 422 and names the field.
+"""
+
+
+def _warm(state: AppState) -> None:
+    try:
+        state.backend.warm()
+    except Exception as exc:  # reported by /readyz; requests then fail with the same error
+        state.ready_error = f"{type(exc).__name__}: {exc}"
+    else:
+        state.ready.set()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    backend: Backend | None = None,
+    key_store: KeyStore | None = None,
+    limits: ApiLimits | None = None,
+) -> FastAPI:
+    """Build the HTTP API and web page.
+
+    Args:
+        settings: data folder, database URL, default threshold (default: from ``PROSPER_*``).
+        backend: the operations to serve (default: :class:`CoreBackend` over ``settings``).
+        key_store: where API keys are checked (default: the table in ``settings.db_url``).
+        limits: body, batch and rate limits (default: :class:`ApiLimits`).
+    """
+    settings = settings or load_settings()
+    limits = limits or ApiLimits()
+    state = AppState(
+        settings=settings,
+        backend=backend or CoreBackend(settings),
+        keys=key_store or KeyStore.open(settings.db_url),
+        limits=limits,
+        limiter=RateLimiter(limits.rate_per_minute, limits.burst),
+        jobs=JobManager(limits.max_jobs),
+        metrics=Metrics(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_warm, args=(state,), name="prosper-warm", daemon=True).start()
+        try:
+            yield
+        finally:
+            state.jobs.shutdown()
+
+    app = FastAPI(
+        title="Prosper",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.prosper = state
+    install_error_handlers(app)
+    for module in (screen, documents, reference, audit, admin, health, web):
+        app.include_router(module.router)
+    web.mount_static(app)
+    # Outermost first: metrics see every request, including those rejected as too large.
+    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=state.metrics)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the contract's transaction and item schemas added.
+
+    ``POST /v1/check`` and ``POST /v1/classify`` read their bodies by hand (JSON or YAML), so
+    their schemas come from :mod:`prosper.schema`, the validator the CLI uses too.
+    """
+    from prosper.schema import ItemIn, TransactionIn
+
+    doc = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    for model in (TransactionIn, ItemIn):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in schema.pop("$defs", {}).items():
+            schemas.setdefault(name, sub)
+        schemas[model.__name__] = schema
+    return doc

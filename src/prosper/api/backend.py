@@ -1,0 +1,188 @@
+"""What the routers call: one :class:`Backend` object per app, injectable for tests.
+
+The routers never import the core themselves; they call a :class:`Backend`. The default,
+:class:`CoreBackend`, calls the same use cases as the CLI (:mod:`prosper.service`, the
+audit log, the list snapshot, the rulebook). Tests pass a fake to
+:func:`prosper.api.create_app` or override :func:`prosper.api.deps.get_backend`
+(yente's injectable providers are the model).
+
+Every method takes and returns plain JSON-able values in the contract's shapes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from prosper.errors import InputError
+from prosper.settings import Settings
+
+
+class Backend(Protocol):
+    """The operations the HTTP API exposes, in the contract's JSON shapes."""
+
+    def warm(self) -> None:
+        """Load lists, index and rulebook now (called once at start-up, off the event loop)."""
+
+    def screen(
+        self, query: dict[str, Any], *, threshold: float | None, limit: int
+    ) -> dict[str, Any]:
+        """Screen one query (``ScreenQuery`` fields) → the contract's screening result."""
+
+    def match(self, name1: str, name2: str, *, type: str | None) -> dict[str, Any]:
+        """Score one pair → ``{"score": float, "explanation": [...]}``."""
+
+    def classify(self, item: dict[str, Any]) -> dict[str, Any]:
+        """Classify one item document (the contract's ``items[]`` shape)."""
+
+    def check(
+        self, raw: dict[str, Any], *, mode: str, as_of: date | None, actor: str
+    ) -> dict[str, Any]:
+        """Decide a transaction, record it as ``actor`` → the decision with its ``audit`` block."""
+
+    def lists(self) -> list[dict[str, Any]]:
+        """Every loaded list source (source, label, published, version, entity_count …)."""
+
+    def rules(self, *, as_of: date | None, regime: str | None) -> dict[str, Any]:
+        """The rulebook's id, version, digest and the rules in force on ``as_of``."""
+
+    def audit_list(self, *, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Audit records, newest first."""
+
+    def audit_get(self, record_id: int) -> dict[str, Any]:
+        """One audit record (NotFoundError when there is none)."""
+
+    def audit_verify(self) -> dict[str, Any]:
+        """Walk the hash chain → ``{"ok", "checked", "problems", "head"}``."""
+
+
+def _core(module: str) -> Any:
+    # Core modules are imported on first use: the app (and its OpenAPI document) can be built
+    # without loading lists, and a missing optional part fails the one endpoint that needs it.
+    return importlib.import_module(module)
+
+
+def _plain(value: Any) -> Any:
+    """A dataclass / pydantic / enum value as JSON-able data."""
+    render = _core("prosper.render")
+    return render.jsonable(value)
+
+
+class CoreBackend:
+    """The real operations, over ``settings`` (data folder, database URL, threshold)."""
+
+    def __init__(self, settings: Settings) -> None:
+        """Bind to ``settings``; nothing is loaded until first use (or :meth:`warm`)."""
+        self.settings = settings
+
+    def _engine(self) -> Any:
+        return _core("prosper.service").get_engine(self.settings)
+
+    def warm(self) -> None:
+        """Build the process-wide engine now."""
+        self._engine()
+
+    def screen(
+        self, query: dict[str, Any], *, threshold: float | None, limit: int
+    ) -> dict[str, Any]:
+        """Screen one query with the engine's index."""
+        screening = _core("prosper.screening")
+        model = _core("prosper.model")
+        kind = query.get("type")
+        q = screening.Query(
+            name=query["name"],
+            type=None if kind is None else model.EntityType(kind),
+            countries=tuple(c.upper() for c in query.get("countries", ())),
+            dob=query.get("dob"),
+            identifiers=tuple(query.get("ids", ())),
+            sources=tuple(query.get("sources", ())),
+        )
+        result: dict[str, Any] = self._engine().screen(q, threshold=threshold, limit=limit)
+        return result
+
+    def match(self, name1: str, name2: str, *, type: str | None) -> dict[str, Any]:
+        """Score one pair with the matcher the index uses."""
+        matching = _core("prosper.matching")
+        result = matching.match_names(name1, name2, type=type)
+        return {"score": float(result.score), "explanation": _plain(list(result.explanation))}
+
+    def classify(self, item: dict[str, Any]) -> dict[str, Any]:
+        """Classify one item (needs the export-controls engine)."""
+        service = _core("prosper.service")
+        if not hasattr(service, "classify"):
+            raise InputError("item classification is not available in this build", field="item")
+        result: dict[str, Any] = service.classify(item)
+        return result
+
+    def check(
+        self, raw: dict[str, Any], *, mode: str, as_of: date | None, actor: str
+    ) -> dict[str, Any]:
+        """Decide and record, exactly as ``prosper check`` does."""
+        service = _core("prosper.service")
+        result: dict[str, Any] = service.run_check(
+            raw, settings=self.settings, mode=mode, as_of=as_of, actor=actor
+        )
+        return result
+
+    def lists(self) -> list[dict[str, Any]]:
+        """The engine's list sources with their age in days."""
+        today = datetime.now(UTC).date()
+        out = []
+        for info in self._engine().snapshot.sources:
+            row = {
+                "source": info.source,
+                "label": info.label,
+                "published": info.published,
+                "version": info.version,
+                "entity_count": info.entity_count,
+                "name_count": getattr(info, "name_count", None),
+                "origin": getattr(info, "origin", None),
+                "age_days": _age_days(info.published, today),
+            }
+            out.append(row)
+        return out
+
+    def rules(self, *, as_of: date | None, regime: str | None) -> dict[str, Any]:
+        """The rulebook the engine loaded, and its rules in force on ``as_of``."""
+        rulebook = self._engine().rulebook
+        if rulebook is None:
+            rulebook = _core("prosper.rulebook").load_rulebook()
+        on = as_of or datetime.now(UTC).date()
+        rules = rulebook.rules_in_force(on, regime)
+        return {
+            "id": rulebook.id,
+            "version": rulebook.version,
+            "digest": rulebook.digest,
+            "as_of": on.isoformat(),
+            "rules": [_plain(r) for r in rules],
+        }
+
+    def _audit(self) -> Any:
+        return _core("prosper.audit").AuditLog.open(self.settings.db_url)
+
+    def audit_list(self, *, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Records newest first."""
+        with self._audit() as log:
+            return [r.to_dict() for r in log.list(limit=limit, offset=offset)]
+
+    def audit_get(self, record_id: int) -> dict[str, Any]:
+        """One record by id."""
+        with self._audit() as log:
+            record: dict[str, Any] = log.get(record_id).to_dict()
+            return record
+
+    def audit_verify(self) -> dict[str, Any]:
+        """Walk the whole chain."""
+        with self._audit() as log:
+            report: dict[str, Any] = log.verify().to_dict()
+            return report
+
+
+def _age_days(published: str | None, today: date) -> int | None:
+    if not published:
+        return None
+    try:
+        return (today - date.fromisoformat(published[:10])).days
+    except ValueError:
+        return None

@@ -1,0 +1,50 @@
+"""Injectable providers: the routers get the app's state, backend and caller from here.
+
+Override :func:`get_backend` (``app.dependency_overrides[get_backend] = lambda: fake``) or
+pass ``backend=`` to :func:`prosper.api.create_app` to test a router without the core.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from fastapi import Depends, Request
+
+from prosper.api.backend import Backend
+from prosper.api.jobs import JobManager
+from prosper.api.limits import ApiLimits, RateLimiter
+from prosper.api.metrics import Metrics
+from prosper.keys import KeyStore
+from prosper.settings import Settings
+
+
+@dataclass
+class AppState:
+    """Everything one app instance holds (``app.state.prosper``)."""
+
+    settings: Settings
+    backend: Backend
+    keys: KeyStore
+    limits: ApiLimits
+    limiter: RateLimiter
+    jobs: JobManager
+    metrics: Metrics
+    ready: threading.Event = field(default_factory=threading.Event)
+    ready_error: str | None = None
+
+
+def get_state(request: Request) -> AppState:
+    """The state of the app serving ``request``."""
+    state: AppState = request.app.state.prosper
+    return state
+
+
+def get_backend(state: AppState = Depends(get_state)) -> Backend:
+    """The backend the routers call (override in tests)."""
+    return state.backend
+
+
+def get_settings(state: AppState = Depends(get_state)) -> Settings:
+    """The settings the app was built with."""
+    return state.settings

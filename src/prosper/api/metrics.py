@@ -1,0 +1,90 @@
+"""Prometheus metrics of one app, served at ``/metrics`` in the text exposition format.
+
+Each app has its own registry (tests build many apps in one process). Request metrics are
+labelled by the route *template* (``/v1/audit/{record_id}``), never the raw path, so that
+the number of series stays bounded.
+"""
+
+from __future__ import annotations
+
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    """The app's counters, histograms and gauges."""
+
+    def __init__(self) -> None:
+        """Create the metrics in a fresh registry."""
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "prosper_http_requests",
+            "HTTP requests by method, route template and status code.",
+            ("method", "route", "status"),
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "prosper_http_request_duration_seconds",
+            "Time from request start to the end of the response, by route template.",
+            ("route",),
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.decisions = Counter(
+            "prosper_decisions",
+            "Decisions made by POST /v1/check, by overall verdict and mode.",
+            ("verdict", "mode"),
+            registry=self.registry,
+        )
+        self.screen_hits = Counter(
+            "prosper_screen_matches",
+            "Screening queries answered, by whether any hit was a match.",
+            ("matched",),
+            registry=self.registry,
+        )
+        self.jobs = Gauge(
+            "prosper_batch_jobs",
+            "Batch screening jobs kept in memory, by status.",
+            ("status",),
+            registry=self.registry,
+        )
+        self.ready = Gauge(
+            "prosper_ready",
+            "1 when lists, index and rulebook are loaded.",
+            registry=self.registry,
+        )
+
+
+class MetricsMiddleware:
+    """ASGI middleware counting every HTTP request and timing it."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        """Wrap ``app``."""
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request, then record its route, status and duration."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "<unmatched>"
+            self.metrics.requests.labels(scope.get("method", ""), template, str(status)).inc()
+            self.metrics.latency.labels(template).observe(time.perf_counter() - start)

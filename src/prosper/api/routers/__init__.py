@@ -1,0 +1,1 @@
+"""The API's routers, one per area; each is thin: parse → call the backend → shape."""

@@ -1,0 +1,118 @@
+"""``POST /v1/screen``, ``POST /v1/screen/batch`` (+ status), ``POST /v1/match``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response, status
+
+from prosper.api.auth import require_screener
+from prosper.api.backend import Backend
+from prosper.api.deps import AppState, get_backend, get_state
+from prosper.api.errors import ApiError
+from prosper.api.models import (
+    BatchJob,
+    BatchRequest,
+    ErrorBody,
+    MatchRequest,
+    MatchResult,
+    ScreenRequest,
+    ScreenResult,
+)
+from prosper.keys import ApiKey, Role
+
+router = APIRouter(prefix="/v1", tags=["screening"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (401, 403, 413, 422, 429)
+}
+
+
+def _record(state: AppState, result: dict[str, Any]) -> None:
+    matched = any(h.get("match") for h in result.get("hits", []))
+    state.metrics.screen_hits.labels("true" if matched else "false").inc()
+
+
+@router.post("/screen", response_model=ScreenResult, responses=_ERRORS)
+def screen(
+    body: ScreenRequest,
+    _key: ApiKey = Depends(require_screener),
+    backend: Backend = Depends(get_backend),
+    state: AppState = Depends(get_state),
+) -> dict[str, Any]:
+    """Screen one name against the loaded lists (role: screener)."""
+    query = body.model_dump(exclude={"threshold", "limit"})
+    result = backend.screen(query, threshold=body.threshold, limit=body.limit)
+    _record(state, result)
+    return result
+
+
+@router.post(
+    "/screen/batch",
+    response_model=BatchJob,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=_ERRORS,
+)
+def screen_batch(
+    body: BatchRequest,
+    response: Response,
+    key: ApiKey = Depends(require_screener),
+    backend: Backend = Depends(get_backend),
+    state: AppState = Depends(get_state),
+) -> dict[str, Any]:
+    """Queue many queries as a background job; poll ``GET /v1/screen/batch/{job_id}``."""
+    if len(body.queries) > state.limits.max_batch:
+        raise ApiError(
+            413,
+            "batch_too_large",
+            f"{len(body.queries)} queries; at most {state.limits.max_batch} per batch",
+            field="queries",
+        )
+    threshold, limit = body.threshold, body.limit
+
+    def screen_one(query: dict[str, Any]) -> dict[str, Any]:
+        result = backend.screen(query, threshold=threshold, limit=limit)
+        _record(state, result)
+        return result
+
+    queries = [q.model_dump() for q in body.queries]
+    job = state.jobs.submit(key.id, queries, screen_one)
+    response.headers["Location"] = f"/v1/screen/batch/{job.id}"
+    return state.jobs.snapshot(job)
+
+
+@router.get(
+    "/screen/batch/{job_id}",
+    response_model=BatchJob,
+    responses={**_ERRORS, 404: {"model": ErrorBody}},
+)
+def batch_status(
+    job_id: str,
+    key: ApiKey = Depends(require_screener),
+    state: AppState = Depends(get_state),
+) -> dict[str, Any]:
+    """A batch job's status, and its results once ``done`` (only its creator or an admin)."""
+    owner = None if key.role.allows(Role.ADMIN) else key.id
+    return state.jobs.snapshot(state.jobs.get(job_id, owner=owner))
+
+
+@router.post("/match", response_model=MatchResult, responses=_ERRORS)
+def match(
+    body: MatchRequest,
+    _key: ApiKey = Depends(require_screener),
+    backend: Backend = Depends(get_backend),
+    state: AppState = Depends(get_state),
+) -> dict[str, Any]:
+    """Score one pair of names, with the explanation (role: screener)."""
+    scored = backend.match(body.name1, body.name2, type=body.type)
+    threshold = state.settings.threshold if body.threshold is None else body.threshold
+    score = float(scored["score"])
+    return {
+        "name1": body.name1,
+        "name2": body.name2,
+        "type": body.type,
+        "score": score,
+        "match": score >= threshold,
+        "threshold": threshold,
+        "explanation": scored.get("explanation", []),
+    }
