@@ -35,7 +35,9 @@ class FakeBackend(CoreBackend):
     def warm(self) -> None:
         self.warmed = True
 
-    def screen(self, query: dict[str, Any], *, threshold: float | None, limit: int) -> dict[str, Any]:
+    def screen(
+        self, query: dict[str, Any], *, threshold: float | None, limit: int
+    ) -> dict[str, Any]:
         used = self.settings.threshold if threshold is None else threshold
         score = 0.97 if query["name"].upper() == LISTED else 0.1
         hits = []

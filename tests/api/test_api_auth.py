@@ -91,8 +91,7 @@ def test_rate_limit_per_key(settings: Settings, keys: Keys) -> None:
     app = create_app(settings, backend=FakeBackend(settings), key_store=keys.store, limits=limits)
     with TestClient(app) as client:
         codes = [
-            client.get("/v1/whoami", headers=keys.header("screener")).status_code
-            for _ in range(4)
+            client.get("/v1/whoami", headers=keys.header("screener")).status_code for _ in range(4)
         ]
         assert codes == [200, 200, 200, 429]
         limited = client.get("/v1/whoami", headers=keys.header("screener"))

@@ -34,6 +34,7 @@ def test_page_has_no_external_resources_and_labels_every_control(client: TestCli
     assert not re.search(r'(src|href)="(https?:)?//', html)
     ids = set(re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html))
     labelled = set(re.findall(r'<label for="([^"]+)"', html))
-    assert ids and ids <= labelled
+    assert ids
+    assert ids <= labelled
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/app.css").status_code == 200
