@@ -1,9 +1,219 @@
-"""`prosper lists` commands."""
+"""`prosper lists show|update|diff`: list snapshots, their versions, updates and deltas."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
 import typer
+from rich.console import Console
+
+from prosper.lists.delta import SourceDelta, diff_snapshots
+from prosper.lists.snapshot import Snapshot, current_snapshot_path, load_snapshot
+from prosper.settings import load_settings
+
+# data published longer ago than this gets a warning (lists change weekly)
+STALE_DAYS = 30
+EXAMPLES = 5
+
+lists_app = typer.Typer(
+    name="lists",
+    help="Official list snapshots: show what is loaded, update from official files, diff.",
+    no_args_is_help=True,
+)
+
+
+def _age_days(published: str, today: date) -> int | None:
+    try:
+        return (today - date.fromisoformat(published[:10])).days
+    except ValueError:
+        return None
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def show_document(snapshot: Snapshot, where: str | None, today: date) -> dict[str, Any]:
+    """The JSON document of ``lists show``."""
+    sources = []
+    warnings = []
+    for info in snapshot.sources:
+        age = _age_days(info.published, today)
+        stale = age is None or age > STALE_DAYS
+        if stale:
+            warnings.append(
+                f"{info.source}: data published {info.published}"
+                + ("" if age is None else f" ({age} days ago)")
+                + (" is the embedded default" if info.origin == "embedded" else "")
+                + "; update it with `prosper lists update --from DIR_OR_URL`"
+            )
+        sources.append(
+            {
+                "source": info.source,
+                "label": info.label,
+                "published": info.published,
+                "age_days": age,
+                "stale": stale,
+                "version": info.version,
+                "entity_count": info.entity_count,
+                "name_count": info.name_count,
+                "origin": info.origin,
+                "files": [
+                    {
+                        "name": f.name,
+                        "sha256": f.sha256,
+                        "size": f.size,
+                        "provenance": f.provenance,
+                    }
+                    for f in info.files
+                ],
+            }
+        )
+    return {
+        "snapshot": "embedded" if where is None else where,
+        "as_of": today.isoformat(),
+        "sources": sources,
+        "warnings": warnings,
+    }
+
+
+def _print_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def _print_delta(deltas: Sequence[SourceDelta], console: Console) -> None:
+    for d in deltas:
+        published = f"{d.old_published or '-'} -> {d.new_published or '-'}"
+        if d.unchanged:
+            console.print(f"[bold]{d.source}[/bold] ({published}): unchanged")
+            continue
+        console.print(
+            f"[bold]{d.source}[/bold] ({published}): [green]+{len(d.added)} added[/green], "
+            f"[red]-{len(d.removed)} removed[/red], [yellow]~{len(d.changed)} changed[/yellow]",
+            soft_wrap=True,
+        )
+        for entity in d.added[:EXAMPLES]:
+            console.print(f"  + {entity.name} ({entity.id})", soft_wrap=True)
+        for entity in d.removed[:EXAMPLES]:
+            console.print(f"  - {entity.name} ({entity.id})", soft_wrap=True)
+        for change in d.changed[:EXAMPLES]:
+            console.print(
+                f"  ~ {change.new.name} ({change.new.id}): {', '.join(change.fields)}",
+                soft_wrap=True,
+            )
+
+
+@lists_app.command("show")
+def show(json_out: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
+    """Each source: label, entity and name counts, content hash, publication date, origin."""
+    settings = load_settings()
+    snapshot = load_snapshot(settings.snapshot_dir)
+    path = current_snapshot_path(settings.snapshot_dir)
+    doc = show_document(snapshot, None if path is None else str(path), date.today())
+    if json_out:
+        _print_json(doc)
+        return
+    console = Console(highlight=False)
+    console.print(f"[bold]list snapshot:[/bold] {doc['snapshot']}")
+    for src in doc["sources"]:
+        old = " [yellow](old)[/yellow]" if src["stale"] else ""
+        console.print(
+            f"[bold]{src['source']:<13}[/bold] {src['entity_count']:>7,} entities "
+            f"{src['name_count']:>7,} names  published {src['published']}{old}  "
+            f"{src['origin']:<9} {src['version'][:19]}…  {src['label']}",
+            soft_wrap=True,
+        )
+    err = _err()
+    for warning in doc["warnings"]:
+        err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
+
+
+@lists_app.command("update")
+def update(
+    sources: list[str] = typer.Option(
+        ...,
+        "--from",
+        help="A folder, file or http(s) URL of official list files; repeat for more.",
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Load newer official files, validate them, install them atomically, print the delta."""
+    from prosper.lists.update import update_snapshot
+
+    settings = load_settings()
+    err = _err()
+    with err.status("updating lists…") as status:
+
+        def progress(message: str) -> None:
+            status.update(message)
+            if not err.is_terminal:
+                err.print(message, soft_wrap=True)
+
+        result = update_snapshot(settings.snapshot_dir, sources, progress)
+    problem_counts = {s: len(p) for s, p in result.problems.items()}
+    if json_out:
+        _print_json(
+            {
+                "snapshot": str(result.path),
+                "updated": list(result.updated),
+                "versions": result.snapshot.versions(),
+                "problems": {
+                    s: [str(p) for p in probs[:50]] for s, probs in result.problems.items()
+                },
+                "problem_counts": problem_counts,
+                "delta": [d.to_dict(EXAMPLES) for d in result.deltas],
+            }
+        )
+        return
+    console = Console(highlight=False)
+    console.print(f"[green]installed[/green] {result.path}")
+    for source, problems in result.problems.items():
+        for problem in problems[:10]:
+            err.print(f"[yellow]problem[/yellow] {source}: {problem}", soft_wrap=True)
+        if len(problems) > 10:
+            err.print(
+                f"[yellow]problem[/yellow] {source}: … {len(problems) - 10} more rows",
+                soft_wrap=True,
+            )
+    _print_delta(result.deltas, console)
+
+
+@lists_app.command("diff")
+def diff(
+    old: str | None = typer.Option(
+        None,
+        "--from",
+        help="Old side: 'embedded', 'current', a snapshot folder or a folder of official "
+        "files (default: embedded).",
+    ),
+    new: str | None = typer.Option(None, "--to", help="New side, same choices (default: current)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Show the delta (added / removed / changed entities) between two snapshots."""
+    from prosper.lists.sides import load_side
+
+    settings = load_settings()
+    before = load_side(old or "embedded", settings.snapshot_dir)
+    after = load_side(new or "current", settings.snapshot_dir)
+    names_before = {s.source for s in before.sources}
+    common = [s.source for s in after.sources if s.source in names_before]
+    deltas = diff_snapshots(before, after, common)
+    if json_out:
+        _print_json(
+            {
+                "from": old or "embedded",
+                "to": new or "current",
+                "delta": [d.to_dict(EXAMPLES) for d in deltas],
+            }
+        )
+        return
+    _print_delta(deltas, Console(highlight=False))
 
 
 def register(app: typer.Typer) -> None:
     """Add the `lists` commands to ``app``."""
+    app.add_typer(lists_app, name="lists")

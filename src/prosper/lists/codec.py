@@ -127,7 +127,7 @@ def dump_source(source: str, entities: Sequence[Entity]) -> tuple[bytes, str]:
     raw = canonical_json(source, entities)
     version = "sha256:" + hashlib.sha256(raw).hexdigest()
     # mtime=0 keeps the compressed bytes reproducible
-    return gzip.compress(raw, compresslevel=9, mtime=0), version
+    return gzip.compress(raw, compresslevel=6, mtime=0), version
 
 
 def load_source(blob: bytes, name: str) -> tuple[str, tuple[Entity, ...]]:

@@ -1,0 +1,208 @@
+"""``prosper lists update``: fetch official files, validate them, install a new snapshot.
+
+Every given file is downloaded (for ``http(s)://`` URLs) into a private temporary folder and
+read by its reader **before** anything is written; a missing folder, an unreachable URL or a
+malformed file stops the update with an error naming it, and the current snapshot stays.
+Sources not given keep their current data (embedded or installed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.message import Message
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from prosper.errors import InputError, ListDataError, NotFoundError
+from prosper.lists.common import Problem
+from prosper.lists.delta import SourceDelta, diff_snapshots
+from prosper.lists.snapshot import Snapshot, SourceInfo, load_snapshot
+from prosper.lists.sources import SOURCE_ORDER, build_source, classify_file, group_files
+from prosper.lists.store import install_snapshot
+from prosper.model import Entity
+
+Progress = Callable[[str], None]
+DOWNLOAD_TIMEOUT = 60.0
+CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """What an update installed and what changed."""
+
+    path: Path
+    snapshot: Snapshot
+    updated: tuple[str, ...]
+    deltas: tuple[SourceDelta, ...]
+    problems: dict[str, tuple[Problem, ...]]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def _filename(url: str, headers: Message | None) -> str:
+    if headers is not None:
+        disposition = headers.get("Content-Disposition") or ""
+        match = re.search(r'filename="?([^";]+)"?', disposition)
+        if match is not None:
+            return Path(match.group(1)).name
+    return Path(urllib.parse.urlparse(url).path).name
+
+
+def _stamp(path: Path, last_modified: str | None) -> None:
+    # OFAC's CSVs state no date: the server's Last-Modified becomes the file's date
+    if not last_modified:
+        return
+    try:
+        when = parsedate_to_datetime(last_modified).timestamp()
+    except (TypeError, ValueError):
+        return
+    os.utime(path, (when, when))
+
+
+def download(url: str, folder: Path, progress: Progress = _quiet) -> Path:
+    """Download ``url`` into ``folder`` under its official file name.
+
+    Raises:
+        InputError: the URL cannot be fetched (unreachable, HTTP error, timeout).
+    """
+    try:
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
+            name = _filename(url, response.headers)
+            if not name or name in (".", ".."):
+                raise InputError(f"{url}: cannot tell the file name")
+            target = folder / name
+            total = int(response.headers.get("Content-Length") or 0)
+            done = 0
+            with target.open("wb") as out:
+                while block := response.read(CHUNK):
+                    out.write(block)
+                    done += len(block)
+            size = (
+                f"{done / 1e6:.1f} MB" if total == 0 else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+            )
+            progress(f"downloaded {name} ({size})")
+            return target
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"{url}: download failed (HTTP {exc.code} {exc.reason})") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise InputError(f"{url}: download failed ({reason})") from None
+
+
+def collect_files(
+    locations: Sequence[str], folder: Path, progress: Progress = _quiet
+) -> list[Path]:
+    """Local paths of the official files behind ``locations`` (folders, files or URLs).
+
+    URLs are downloaded into ``folder``. A folder contributes every official file in it.
+
+    Raises:
+        NotFoundError: a path does not exist.
+        InputError: a URL cannot be fetched, a file name is not an official list file, or a
+            folder holds none.
+    """
+    paths: list[Path] = []
+    for location in locations:
+        if location.startswith(("http://", "https://")):
+            progress(f"downloading {location}")
+            path = download(location, folder, progress)
+            if classify_file(path.name) is None:
+                raise InputError(f"{location}: {path.name} is not a known official list file")
+            paths.append(path)
+            continue
+        path = Path(location).expanduser()
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and classify_file(p.name))
+            if not found:
+                raise InputError(f"{path}: no official list files in this folder")
+            paths.extend(found)
+        elif path.is_file():
+            if classify_file(path.name) is None:
+                raise InputError(f"{path}: not a known official list file name")
+            paths.append(path)
+        else:
+            raise NotFoundError(f"{path}: no such file or folder")
+    return paths
+
+
+def read_files(
+    paths: Sequence[Path], *, origin: str, progress: Progress = _quiet
+) -> tuple[list[tuple[SourceInfo, tuple[Entity, ...]]], dict[str, tuple[Problem, ...]]]:
+    """Read official files into sources (ordered as :data:`SOURCE_ORDER`).
+
+    Raises:
+        ListDataError: a file is malformed as a whole.
+        InputError: the files do not form complete sources.
+    """
+    groups = group_files(paths)
+    read: list[tuple[SourceInfo, tuple[Entity, ...]]] = []
+    problems: dict[str, tuple[Problem, ...]] = {}
+    for source in SOURCE_ORDER:
+        if source not in groups:
+            continue
+        names = ", ".join(p.name for p in groups[source].values())
+        progress(f"reading {source} ({names})")
+        data = build_source(source, groups[source], origin=origin)
+        read.append((data.info, data.entities))
+        problems[source] = data.problems
+    return read, problems
+
+
+def snapshot_from_files(locations: Sequence[str], progress: Progress = _quiet) -> Snapshot:
+    """A snapshot of just the sources in the given official files (used by ``lists diff``)."""
+    with tempfile.TemporaryDirectory(prefix="prosper-lists-") as tmp:
+        paths = collect_files(locations, Path(tmp), progress)
+        read, _ = read_files(paths, origin="files", progress=progress)
+    return Snapshot(
+        sources=tuple(info for info, _ in read),
+        entities=tuple(e for _, entities in read for e in entities),
+    )
+
+
+def update_snapshot(
+    snapshot_dir: Path, locations: Sequence[str], progress: Progress = _quiet
+) -> UpdateResult:
+    """Install a new snapshot from official files; other sources keep their current data.
+
+    Raises:
+        NotFoundError, InputError, ListDataError: nothing was installed.
+    """
+    if not locations:
+        raise InputError("give at least one folder, file or URL", field="--from")
+    current = load_snapshot(snapshot_dir)
+    with tempfile.TemporaryDirectory(prefix="prosper-lists-") as tmp:
+        paths = collect_files(locations, Path(tmp), progress)
+        read, problems = read_files(paths, origin="installed", progress=progress)
+    if not read:
+        raise InputError("no official list files given", field="--from")
+    fresh = {info.source: (info, entities) for info, entities in read}
+    combined: list[tuple[SourceInfo, tuple[Entity, ...]]] = []
+    for info in current.sources:
+        if info.source in fresh:
+            combined.append(fresh.pop(info.source))
+        else:
+            combined.append((info, current.entities_of(info.source)))
+    combined.extend(fresh.values())
+    progress("writing the new snapshot")
+    try:
+        path = install_snapshot(snapshot_dir, combined)
+    except OSError as exc:
+        raise ListDataError(f"{snapshot_dir}: cannot write the snapshot ({exc})") from None
+    new = load_snapshot(snapshot_dir)
+    updated = tuple(info.source for info, _ in read)
+    return UpdateResult(
+        path=path,
+        snapshot=new,
+        updated=updated,
+        deltas=diff_snapshots(current, new, updated),
+        problems=problems,
+    )
