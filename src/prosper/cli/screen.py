@@ -1,9 +1,238 @@
-"""`prosper screen` commands."""
+"""`prosper screen` and `prosper match`: screen names against the lists, score name pairs.
+
+The list snapshot and the screening index load only when a command runs (``prosper --help``
+stays fast); the built index is cached under ``<data dir>/cache`` keyed by the list versions.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from prosper.errors import InputError
+
+if TYPE_CHECKING:
+    from prosper.screening import ScreeningIndex
+    from prosper.settings import Settings
+
+_TYPE_HELP = "person|organization|vessel|aircraft"
+
+
+def _threshold(value: float | None, settings: Settings) -> float:
+    if value is None:
+        return settings.threshold
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"must be a number in [0, 1], got {value}", field="--threshold")
+    return value
+
+
+def _load(settings: Settings) -> tuple[Any, ScreeningIndex]:
+    from prosper.lists import load_snapshot
+    from prosper.screening import get_index
+
+    snapshot = load_snapshot(settings.snapshot_dir)
+    return snapshot, get_index(snapshot, settings.data_dir / "cache")
+
+
+def _progress_console() -> Console:
+    return Console(stderr=True)
+
+
+def _run_file(
+    settings: Settings, file: Path, output: Path | None, threshold: float, resume: bool
+) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from prosper.batch import check_format, count_rows, read_rows, run_batch
+
+    if output is None:
+        raise InputError("--file needs --output", field="--output")
+    check_format(output, "--output")
+    read_rows(file)  # validates existence, format and the name column before loading lists
+    total = count_rows(file)
+    _, index = _load(settings)
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=_progress_console()) as bar:
+        task = bar.add_task("screening", total=total)
+        summary = run_batch(
+            index,
+            file,
+            output,
+            threshold=threshold,
+            resume=resume,
+            progress=lambda done: bar.update(task, completed=done),
+        )
+    typer.echo(
+        f"screened {summary.rows} rows ({summary.skipped} already done): "
+        f"{summary.matched} matched, {summary.errors} with errors → {output}",
+        err=True,
+    )
+
+
+def _render_hits(doc: dict[str, Any], console: Console) -> None:
+    hits = doc["hits"]
+    console.print(
+        f"[bold]{doc['query']['name']}[/bold] — {len(hits)} hit(s) at threshold "
+        f"{doc['threshold']:.2f}"
+    )
+    if not hits:
+        console.print("[green]no match[/green]")
+        return
+    table = Table(expand=True)
+    for col in ("score", "match", "list", "entity", "matched name", "why"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        why = "; ".join(
+            f"{e['feature']} {e['score']:+.2f}" if e["feature"] != "name_match" else e["detail"]
+            for e in h["explanation"]
+            if e["feature"] != "ofac_score"
+        )
+        table.add_row(
+            f"{h['score']:.3f}",
+            "[bold red]MATCH[/]" if h["match"] else "[yellow]below[/]",
+            f"{h['source']} {h['list_code']}",
+            f"{h['name']}\n[dim]{h['entity_id']} {', '.join(h['programs'])}[/dim]",
+            h["matched_name"],
+            why,
+        )
+    console.print(table)
+
+
+def screen(
+    name: str | None = typer.Argument(None, help="The name to screen (any script)."),
+    type: str | None = typer.Option(None, "--type", help=_TYPE_HELP),
+    country: list[str] = typer.Option([], "--country", help="ISO alpha-2 code; repeatable."),
+    dob: str | None = typer.Option(None, "--dob", help="Date of birth YYYY[-MM[-DD]]."),
+    ids: list[str] = typer.Option([], "--id", help="Passport / registration number."),
+    source: list[str] = typer.Option([], "--source", help="Only this source; repeatable."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Match threshold 0–1."),
+    limit: int = typer.Option(10, "--limit", help="Maximum hits."),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract's JSON."),
+    file: Path | None = typer.Option(None, "--file", help="Batch input .csv/.jsonl/.parquet."),
+    output: Path | None = typer.Option(None, "--output", help="Batch output file."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted batch."),
+) -> None:
+    """Screen a name (or a file of names) against the sanctions and export-control lists."""
+    from prosper.batch import parse_countries, parse_dob, parse_type
+    from prosper.settings import load_settings
+
+    settings = load_settings()
+    used = _threshold(threshold, settings)
+    if file is not None:
+        if name is not None:
+            raise InputError("give a NAME or --file, not both", field="NAME")
+        _run_file(settings, file, output, used, resume)
+        return
+    if name is None or not name.strip():
+        raise InputError("a name to screen is required (or --file)", field="NAME")
+    if limit < 1:
+        raise InputError(f"must be at least 1, got {limit}", field="--limit")
+    from prosper.screening import Query, hit_to_dict
+
+    query = Query(
+        name=name.strip(),
+        type=parse_type(type, "--type"),
+        countries=parse_countries(country, "--country"),
+        dob=parse_dob(dob, "--dob"),
+        identifiers=tuple(ids),
+        sources=tuple(source),
+    )
+    snapshot, index = _load(settings)
+    known = {s.source for s in snapshot.sources}
+    for s in query.sources:
+        if s not in known:
+            raise InputError(
+                f"unknown source {s!r} (one of {', '.join(sorted(known))})", field="--source"
+            )
+    hits = index.screen(query, threshold=used, limit=limit)
+    doc = {
+        "query": {
+            "name": query.name,
+            "type": None if query.type is None else query.type.value,
+            "countries": list(query.countries),
+            "dob": query.dob,
+            "identifiers": list(query.identifiers),
+            "sources": list(query.sources),
+        },
+        "threshold": used,
+        "lists": [
+            {"source": s.source, "version": s.version, "published": s.published}
+            for s in snapshot.sources
+        ],
+        "hits": [hit_to_dict(h) for h in hits],
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    else:
+        _render_hits(doc, Console())
+
+
+def match(
+    name_a: str | None = typer.Argument(None, help="First name (the screened name)."),
+    name_b: str | None = typer.Argument(None, help="Second name (a list name)."),
+    type: str | None = typer.Option(None, "--type", help=_TYPE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    pairs: Path | None = typer.Option(None, "--pairs", help="CSV/JSONL with name1,name2[,type]."),
+    output: Path | None = typer.Option(None, "--output", help="Where to write scored pairs."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Match threshold 0–1."),
+) -> None:
+    """Score one pair of names with its explanation, or a file of pairs."""
+    from prosper.batch import parse_type, run_pairs
+    from prosper.matching import match_names
+    from prosper.settings import load_settings
+
+    settings = load_settings()
+    used = _threshold(threshold, settings)
+    if pairs is not None:
+        if output is None:
+            raise InputError("--pairs needs --output", field="--output")
+        summary = run_pairs(pairs, output, threshold=used)
+        typer.echo(
+            f"scored {summary.rows} pairs: {summary.matched} matched, "
+            f"{summary.errors} with errors → {output}",
+            err=True,
+        )
+        return
+    if not name_a or not name_b:
+        raise InputError(
+            "two names are required (or --pairs)", field="NAME_B" if name_a else "NAME_A"
+        )
+    result = match_names(name_a, name_b, parse_type(type, "--type"))
+    doc = {
+        "name1": name_a,
+        "name2": name_b,
+        "type": type,
+        "score": result.score,
+        "match": result.score >= used,
+        "threshold": used,
+        "ofac_score": result.ofac_score,
+        "explanation": [
+            {"feature": e.feature, "score": e.score, "detail": e.detail} for e in result.explanation
+        ],
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        return
+    console = Console()
+    verdict = "[bold red]MATCH[/]" if doc["match"] else "[green]no match[/]"
+    console.print(f"{name_a} ↔ {name_b}: {result.score:.3f} {verdict} (threshold {used:.2f})")
+    console.print(f"OFAC-style score: {result.ofac_score:.3f}")
+    for e in result.explanation:
+        console.print(f"  {e.feature} {e.score:.3f}: {e.detail}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `screen` commands to ``app``."""
+    """Add the ``screen`` and ``match`` commands to ``app``."""
+    app.command("screen")(screen)
+    app.command("match")(match)
