@@ -1,0 +1,177 @@
+"""Three-valued evaluation of rule conditions over a flat facts mapping.
+
+A leaf is *unknown* when its fact is absent or ``None`` (except ``present`` / ``missing``,
+which test exactly that). ``all`` is false as soon as one item is false, else unknown if one
+is unknown; ``any`` is true as soon as one item is true, else unknown if one is unknown;
+``not`` keeps unknown. An unknown condition remembers the facts that made it unknown.
+
+A rule whose condition is unknown — or true while a fact in its ``requires`` list is missing —
+produces ``review`` naming those facts (``on_unknown: review``, the default), or nothing
+(``on_unknown: skip``) for rules that only add detail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from prosper.errors import RulebookError
+from prosper.model import ReviewPolicy, Verdict
+from prosper.rulebook.grammar import (
+    REVIEW_POLICY_ORDER,
+    AnyOf,
+    Condition,
+    Leaf,
+    NotOf,
+    Rule,
+    RuleMatch,
+)
+
+Tri = bool | None
+
+
+def _missing(value: Any) -> bool:
+    return value is None
+
+
+def _number(rule_fact: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RulebookError(f"fact {rule_fact!r} is {value!r}, not a number", field=rule_fact)
+    return float(value)
+
+
+def _as_set(fact: str, value: Any) -> set[Any]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise RulebookError(f"fact {fact!r} is {value!r}, not a list", field=fact)
+    return set(value)
+
+
+def eval_leaf(leaf: Leaf, facts: Mapping[str, Any]) -> tuple[Tri, frozenset[str]]:
+    """Evaluate one leaf: (True / False / None for unknown, the facts that were missing)."""
+    value = facts.get(leaf.fact)
+    if leaf.op == "present":
+        return (not _missing(value)) == bool(leaf.value), frozenset()
+    if leaf.op == "missing":
+        return _missing(value) == bool(leaf.value), frozenset()
+    if _missing(value):
+        return None, frozenset({leaf.fact})
+    op, want = leaf.op, leaf.value
+    result: bool
+    if op == "eq":
+        result = value == want
+    elif op == "ne":
+        result = value != want
+    elif op == "in":
+        result = value in want
+    elif op == "not_in":
+        result = value not in want
+    elif op in ("gt", "gte", "lt", "lte"):
+        got, lim = _number(leaf.fact, value), _number(leaf.fact, want)
+        result = {
+            "gt": got > lim,
+            "gte": got >= lim,
+            "lt": got < lim,
+            "lte": got <= lim,
+        }[op]
+    elif op == "contains":
+        result = want in _as_set(leaf.fact, value)
+    elif op == "intersects":
+        result = bool(_as_set(leaf.fact, value) & set(want))
+    else:  # the loader only lets known operators through
+        raise RulebookError(f"unknown operator {op!r}", field=leaf.fact)
+    return result, frozenset()
+
+
+def eval_condition(cond: Condition, facts: Mapping[str, Any]) -> tuple[Tri, frozenset[str]]:
+    """Evaluate a condition tree with Kleene logic; returns (value, missing facts if unknown)."""
+    if isinstance(cond, Leaf):
+        return eval_leaf(cond, facts)
+    if isinstance(cond, NotOf):
+        value, missing = eval_condition(cond.item, facts)
+        return (None if value is None else not value), missing
+    results = [eval_condition(c, facts) for c in cond.items]
+    decisive = isinstance(cond, AnyOf)  # the value that settles the combinator
+    if any(v is decisive for v, _ in results):
+        return decisive, frozenset()
+    unknown = [m for v, m in results if v is None]
+    if unknown:
+        return None, frozenset().union(*unknown)
+    return (not decisive), frozenset()
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.\[\]-]+)\}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(v) for v in value) or "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def render(template: str, facts: Mapping[str, Any]) -> str:
+    """Fill ``{fact.name}`` placeholders from ``facts`` (``?`` when a fact is missing).
+
+    >>> render("{item.classification} to {destination.country}",
+    ...        {"item.classification": "3A090.a.1", "destination.country": "VN"})
+    '3A090.a.1 to VN'
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        value = facts.get(m.group(1))
+        return "?" if value is None else _show(value)
+
+    return _PLACEHOLDER.sub(sub, template)
+
+
+def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleMatch | None:
+    """Apply one rule to ``facts``: its match, a ``review`` naming missing facts, or None."""
+    if rule.when is None:
+        value: Tri = True
+        missing: frozenset[str] = frozenset()
+    else:
+        value, missing = eval_condition(rule.when, facts)
+    if value is False:
+        return None
+    lacking = tuple(sorted(missing | {f for f in rule.requires if _missing(facts.get(f))}))
+    if lacking:
+        if rule.on_unknown == "skip":
+            return None
+        return RuleMatch(
+            rule=rule,
+            verdict=Verdict.REVIEW,
+            summary=f"{rule.title}: cannot be decided without {', '.join(lacking)}",
+            missing_facts=lacking,
+            undecided=True,
+        )
+    then = rule.then
+    summary = render(then.summary if then.summary is not None else rule.title, facts)
+    return RuleMatch(
+        rule=rule,
+        verdict=then.verdict,
+        summary=summary,
+        review_policy=then.review_policy,
+        license_exception=then.license_exception,
+        conditions=tuple(render(c, facts) for c in then.conditions),
+        basis=None if then.basis is None else render(then.basis, facts),
+        missing_facts=then.missing_facts,
+    )
+
+
+def most_restrictive(matches: Iterable[RuleMatch]) -> Verdict | None:
+    """The most restrictive verdict among ``matches`` (None when there are none)."""
+    found = [m.verdict for m in matches]
+    if not found:
+        return None
+    return Verdict.most_restrictive(found)
+
+
+def strictest_policy(policies: Iterable[ReviewPolicy | None]) -> ReviewPolicy | None:
+    """The most restrictive review policy (denial > case-by-case > approval), or None."""
+    present = {p for p in policies if p is not None}
+    for policy in REVIEW_POLICY_ORDER:
+        if policy in present:
+            return policy
+    return None
