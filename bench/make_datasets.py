@@ -472,19 +472,19 @@ def build_pairs(sdn: list[Listed], un: list[Listed], korean: list[tuple[str, str
 
     is_korean = {id(e) for _, _, es in korean for e in es}
     non_korean = {k: [e for e in v if id(e) not in is_korean] for k, v in by_surname.items()}
-    for a, b in pairs_from(non_korean, 140, "surname"):
+    for a, b in pairs_from(non_korean, 300, "surname"):
         rows.append((natural(a), natural(b), 0, "Person", "neg_same_surname"))
-    for a, b in pairs_from(by_given, 120, "given"):
+    for a, b in pairs_from(by_given, 260, "given"):
         rows.append((natural(a), natural(b), 0, "Person", "neg_same_given"))
     ko_groups: dict[str, list[Listed]] = defaultdict(list)
     for _, _, es in korean:
         for e in es:
             if e.surname:
                 ko_groups[fold(e.surname)].append(e)
-    for a, b in pairs_from(ko_groups, 80, "surname"):
+    for a, b in pairs_from(ko_groups, 120, "surname"):
         rows.append((natural(a), natural(b), 0, "Person", "neg_korean_surname"))
     hangul_of = {id(e): h for _, h, es in korean for e in es}
-    for a, b in pairs_from(ko_groups, 40, "surname"):
+    for a, b in pairs_from(ko_groups, 60, "surname"):
         if id(a) in hangul_of:
             rows.append((hangul_of[id(a)], natural(b), 0, "Person", "neg_korean_surname"))
 
@@ -496,7 +496,7 @@ def build_pairs(sdn: list[Listed], un: list[Listed], korean: list[tuple[str, str
     keys = sorted(k for k, v in org_tokens.items() if 2 <= len(v) <= 40)
     seen: set[tuple[str, str]] = set()
     tries = 0
-    while len(seen) < 100 and tries < 5000:
+    while len(seen) < 250 and tries < 20000:
         tries += 1
         a, b = rng.sample(org_tokens[rng.choice(keys)], 2)
         if name_key(a.name) == name_key(b.name) or (a.id, b.id) in seen:
@@ -511,7 +511,7 @@ def build_pairs(sdn: list[Listed], un: list[Listed], korean: list[tuple[str, str
     first_tok: dict[str, list[Listed]] = defaultdict(list)
     for e in ar_persons:
         first_tok[fold(e.name).split()[0]].append(e)
-    for a, b in pairs_from_simple(first_tok, 80, rng):
+    for a, b in pairs_from_simple(first_tok, 200, rng):
         rows.append((a.original[0], b.name, 0, "Person", "neg_translit_arabic"))
     return rows
 
@@ -721,12 +721,14 @@ def main(argv: list[str] | None = None) -> None:
                 (rec["name1"], rec["name2"], int(rec["is_match"]), rec["schema"], rec["category"])
             )
     unique = list(dict.fromkeys(p for p in pairs if p[0].strip() and p[1].strip()))
+    random.Random(args.seed).shuffle(unique)  # so that --limit N takes a mix of categories
     n = write_csv(
         args.out / "pairs.csv", ["name1", "name2", "is_match", "schema", "category"], unique
     )
     print(f"pairs.csv: {n} pairs ({sum(p[2] for p in unique)} matches)")
 
     positives = build_positives(sdn, un, korean, random.Random(rng.random()), args.latin_positives)
+    random.Random(args.seed).shuffle(positives)
     n = write_csv(
         args.out / "positives.csv", ["query", "expected_entity_id", "type", "category"], positives
     )

@@ -1,0 +1,425 @@
+"""Pairwise name-matching accuracy: Prosper vs nomenklatura ``logic-v2`` and ``ofac``.
+
+Usage::
+
+    bench/.venv/bin/python bench/accuracy.py bench/datasets/pairs.csv [--threshold 0.8]
+        [--limit N] [--matchers prosper,prosper-ofac,logic-v2,ofac]
+        [--out bench/results/accuracy.json]
+
+``PAIRS.csv`` (or ``.csv.gz``) has the columns ``name1,name2,is_match`` and optionally
+``schema`` (``Person``, ``Organization``, ``LegalEntity``) and ``category``. ``name1`` is the
+screened name (query), ``name2`` the list name. For each matcher the harness reports precision,
+recall and F1 at the threshold (default: ``prosper.settings.DEFAULT_THRESHOLD``) and at the
+threshold that maximises F1, the time per pair, a per-category breakdown when a ``category``
+column exists, and the worst errors (to tune against). A pair counts as a predicted match when
+``score >= threshold``.
+
+Matchers: ``prosper`` (``prosper.matching.match_names``), ``prosper-ofac`` (its
+``ofac_score``), and, when nomenklatura is installed (bench environment only, never a runtime
+dependency), ``logic-v2`` and ``ofac``. A matcher that cannot be imported is skipped with a
+note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import itertools
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+Scorer = Callable[[str, str, str | None], float | None]
+
+
+# --------------------------------------------------------------------------- input
+
+
+def read_rows(path: Path, limit: int | None = None) -> list[dict[str, str]]:
+    """Rows of a ``.csv`` or ``.csv.gz`` file as dicts (first ``limit`` rows when given).
+
+    Raises:
+        SystemExit: the file is missing or has no header.
+    """
+    if not path.exists():
+        raise SystemExit(f"{path}: no such file")
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    if reader.fieldnames is None:
+        raise SystemExit(f"{path}: empty file")
+    rows = itertools.islice(reader, limit) if limit is not None else reader
+    return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in rows]
+
+
+def require_columns(path: Path, rows: Sequence[dict[str, str]], columns: Iterable[str]) -> None:
+    """Stop with a clear message when ``rows`` lack one of ``columns``."""
+    missing = [c for c in columns if rows and c not in rows[0]]
+    if missing:
+        raise SystemExit(f"{path}: missing column(s) {', '.join(missing)}")
+
+
+def parse_label(value: str) -> bool:
+    """``is_match`` cell → bool (1/0, true/false, yes/no)."""
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "y", "t"):
+        return True
+    if text in ("0", "false", "no", "n", "f"):
+        return False
+    raise ValueError(f"is_match must be 1/0, true/false or yes/no, not {value!r}")
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """Counts of a binary decision against labels."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float | None:
+        """TP / (TP + FP); None when nothing was predicted positive."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        """TP / (TP + FN); None when there are no positives."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        """2·TP / (2·TP + FP + FN); None when there are neither positives nor predictions."""
+        denom = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / denom if denom else None
+
+    @property
+    def accuracy(self) -> float | None:
+        """(TP + TN) / all."""
+        n = self.tp + self.fp + self.fn + self.tn
+        return (self.tp + self.tn) / n if n else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Counts and rates, rounded, for JSON."""
+        out: dict[str, Any] = {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
+        for key in ("precision", "recall", "f1", "accuracy"):
+            value = getattr(self, key)
+            out[key] = None if value is None else round(value, 4)
+        return out
+
+
+def confusion(scores: Sequence[float], labels: Sequence[bool], threshold: float) -> Confusion:
+    """Confusion counts when ``score >= threshold`` predicts a match."""
+    tp = fp = fn = tn = 0
+    for score, label in zip(scores, labels, strict=True):
+        predicted = score >= threshold
+        if predicted and label:
+            tp += 1
+        elif predicted:
+            fp += 1
+        elif label:
+            fn += 1
+        else:
+            tn += 1
+    return Confusion(tp, fp, fn, tn)
+
+
+def best_threshold(scores: Sequence[float], labels: Sequence[bool]) -> tuple[float, Confusion]:
+    """The threshold (one of the scores) with the highest F1, and its confusion counts.
+
+    Ties go to the higher threshold (fewer alerts for the same F1). With no positive labels
+    the best threshold is just above the highest score (F1 undefined, no false positives).
+    """
+    positives = sum(labels)
+    n = len(labels)
+    if positives == 0 or n == 0:
+        top = max(scores, default=0.0)
+        return top + 1e-9, Confusion(0, 0, 0, n)
+    order = sorted(zip(scores, labels, strict=True), key=lambda p: -p[0])
+    best_t, best = order[0][0], Confusion(0, 0, positives, n - positives)
+    best_f1 = -1.0
+    tp = fp = 0
+    i = 0
+    while i < n:
+        t = order[i][0]
+        while i < n and order[i][0] == t:  # every pair with this score flips together
+            tp += order[i][1]
+            fp += not order[i][1]
+            i += 1
+        c = Confusion(tp, fp, positives - tp, n - positives - fp)
+        f1 = c.f1 or 0.0
+        if f1 > best_f1:
+            best_t, best, best_f1 = t, c, f1
+    return best_t, best
+
+
+def timing(seconds: Sequence[float]) -> dict[str, float]:
+    """Mean / p50 / p95 / p99 in microseconds."""
+    if not seconds:
+        return {}
+    us = sorted(s * 1e6 for s in seconds)
+
+    def pct(p: float) -> float:
+        return us[min(len(us) - 1, int(p * len(us)))]
+
+    return {
+        "mean_us": round(statistics.fmean(us), 1),
+        "p50_us": round(pct(0.50), 1),
+        "p95_us": round(pct(0.95), 1),
+        "p99_us": round(pct(0.99), 1),
+    }
+
+
+# --------------------------------------------------------------------------- matchers
+
+
+def prosper_scorers() -> dict[str, Scorer]:
+    """``prosper`` (match_names) and ``prosper-ofac`` (its OFAC-style score) when importable."""
+    try:
+        from prosper.matching import match_names
+        from prosper.model import EntityType
+    except ImportError as exc:
+        print(f"note: prosper matcher unavailable ({exc}); skipped", file=sys.stderr)
+        return {}
+    types = {"person": EntityType.PERSON, "organization": EntityType.ORGANIZATION}
+
+    def score(a: str, b: str, schema: str | None) -> float:
+        return float(match_names(a, b, types.get((schema or "").lower())).score)
+
+    out: dict[str, Scorer] = {"prosper": score}
+    try:
+        from prosper.matching import ofac_score
+    except ImportError:
+        return out
+
+    def ofac(a: str, b: str, schema: str | None) -> float:
+        return float(ofac_score(a, b))
+
+    out["prosper-ofac"] = ofac
+    return out
+
+
+def nomenklatura_scorers() -> dict[str, Scorer]:
+    """``logic-v2`` and ``ofac`` from nomenklatura (empty when it is not installed)."""
+    try:
+        from followthemoney import model
+        from nomenklatura.matching import get_algorithm
+        from nomenklatura.matching.types import ScoringConfig
+    except ImportError:
+        print(
+            "note: nomenklatura not installed (bench/.venv); logic-v2/ofac skipped", file=sys.stderr
+        )
+        return {}
+    config = ScoringConfig.defaults()
+    counter = itertools.count()
+    schemata = {"person": "Person", "organization": "Organization", "company": "Company"}
+
+    def entity(name: str, schema: str | None) -> Any:
+        ent = model.make_entity(schemata.get((schema or "").lower(), "LegalEntity"))
+        # nomenklatura caches comparisons by entity id: every entity needs a fresh one
+        ent.id = f"bench-{next(counter)}"
+        ent.add("name", name)
+        return ent
+
+    out: dict[str, Scorer] = {}
+    for name in ("logic-v2", "ofac"):
+        algorithm = get_algorithm(name)
+        if algorithm is None:
+            continue
+
+        def score(a: str, b: str, schema: str | None, algorithm: Any = algorithm) -> float:
+            result = algorithm.compare(entity(a, schema), entity(b, schema), config)
+            return float(result.score)
+
+        out[name] = score
+    return out
+
+
+# --------------------------------------------------------------------------- run
+
+
+@dataclass
+class MatcherRun:
+    """Scores and timings of one matcher over the pairs."""
+
+    name: str
+    scores: list[float]
+    seconds: list[float]
+
+
+def run_matcher(name: str, scorer: Scorer, pairs: Sequence[dict[str, str]]) -> MatcherRun | None:
+    """Score every pair; None when the matcher gives no score (e.g. no ``ofac_score`` yet)."""
+    scores: list[float] = []
+    seconds: list[float] = []
+    first = pairs[0]
+    scorer(first["name1"], first["name2"], first.get("schema") or None)  # warm-up, not timed
+    for i, row in enumerate(pairs):
+        start = time.perf_counter()
+        value = scorer(row["name1"], row["name2"], row.get("schema") or None)
+        seconds.append(time.perf_counter() - start)
+        if value is None:
+            return None
+        scores.append(value)
+        if (i + 1) % 500 == 0:
+            print(f"  {name}: {i + 1}/{len(pairs)}", file=sys.stderr)
+    return MatcherRun(name, scores, seconds)
+
+
+def summarize(
+    run: MatcherRun, pairs: Sequence[dict[str, str]], labels: Sequence[bool], threshold: float
+) -> dict[str, Any]:
+    """Metrics of one matcher: overall, best threshold, timing, per category, worst errors."""
+    at = confusion(run.scores, labels, threshold)
+    best_t, best = best_threshold(run.scores, labels)
+    out: dict[str, Any] = {
+        "at_threshold": {"threshold": threshold, **at.as_dict()},
+        "best": {"threshold": round(best_t, 4), **best.as_dict()},
+        "time": timing(run.seconds),
+    }
+    if any(row.get("category") for row in pairs):
+        groups: dict[str, list[int]] = {}
+        for i, row in enumerate(pairs):
+            groups.setdefault(row.get("category") or "-", []).append(i)
+        out["categories"] = {
+            cat: confusion(
+                [run.scores[i] for i in idx], [labels[i] for i in idx], threshold
+            ).as_dict()
+            for cat, idx in sorted(groups.items())
+        }
+    errors = [
+        (run.scores[i], labels[i], pairs[i])
+        for i in range(len(pairs))
+        if (run.scores[i] >= threshold) != labels[i]
+    ]
+    fps = sorted((e for e in errors if not e[1]), key=lambda e: -e[0])[:25]
+    fns = sorted((e for e in errors if e[1]), key=lambda e: e[0])[:25]
+    out["worst_false_positives"] = [_error(e) for e in fps]
+    out["worst_false_negatives"] = [_error(e) for e in fns]
+    return out
+
+
+def _error(item: tuple[float, bool, dict[str, str]]) -> dict[str, Any]:
+    score, _, row = item
+    return {
+        "score": round(score, 4),
+        "name1": row["name1"],
+        "name2": row["name2"],
+        "category": row.get("category", ""),
+    }
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def render(report: dict[str, Any]) -> str:
+    """The stdout tables."""
+    lines = [
+        f"{report['pairs']} pairs ({report['positives']} matches) from {report['file']}; "
+        f"threshold {report['threshold']}",
+        "",
+        f"{'matcher':<14}{'P':>7}{'R':>7}{'F1':>7}   {'best th':>8}{'P':>7}{'R':>7}{'F1':>7}"
+        f"   {'mean µs':>9}{'p95 µs':>9}",
+    ]
+    for name, m in report["matchers"].items():
+        at, best, t = m["at_threshold"], m["best"], m["time"]
+        lines.append(
+            f"{name:<14}{_fmt(at['precision']):>7}{_fmt(at['recall']):>7}{_fmt(at['f1']):>7}   "
+            f"{best['threshold']:>8.3f}{_fmt(best['precision']):>7}{_fmt(best['recall']):>7}"
+            f"{_fmt(best['f1']):>7}   {t.get('mean_us', 0):>9.0f}{t.get('p95_us', 0):>9.0f}"
+        )
+    names = list(report["matchers"])
+    first = report["matchers"][names[0]] if names else {}
+    if "categories" in first:
+        lines += [
+            "",
+            "per category at the threshold: share of pairs decided right "
+            "(= recall for match categories, 1 − FP rate for neg_* categories)",
+            f"{'category':<24}{'n':>6}{'match':>7}" + "".join(f"{n:>14}" for n in names),
+        ]
+        for cat, c in first["categories"].items():
+            n = c["tp"] + c["fp"] + c["fn"] + c["tn"]
+            pos = c["tp"] + c["fn"]
+            cells = "".join(
+                f"{_fmt(report['matchers'][m]['categories'][cat]['accuracy']):>14}" for m in names
+            )
+            lines.append(f"{cat:<24}{n:>6}{pos:>7}{cells}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run the harness; print the tables; write the JSON report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("pairs", type=Path, help="PAIRS.csv or .csv.gz")
+    parser.add_argument("--threshold", type=float, default=None, help="default: DEFAULT_THRESHOLD")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pairs")
+    parser.add_argument("--matchers", default="prosper,prosper-ofac,logic-v2,ofac")
+    parser.add_argument("--out", type=Path, default=RESULTS / "accuracy.json")
+    args = parser.parse_args(argv)
+
+    threshold = args.threshold
+    if threshold is None:
+        try:
+            from prosper.settings import DEFAULT_THRESHOLD
+        except ImportError:
+            DEFAULT_THRESHOLD = 0.8  # noqa: N806 - same name as the setting it stands in for
+        threshold = DEFAULT_THRESHOLD
+
+    pairs = read_rows(args.pairs, args.limit)
+    if not pairs:
+        raise SystemExit(f"{args.pairs}: no pairs")
+    require_columns(args.pairs, pairs, ("name1", "name2", "is_match"))
+    labels = [parse_label(row["is_match"]) for row in pairs]
+
+    wanted = [m.strip() for m in args.matchers.split(",") if m.strip()]
+    available: dict[str, Scorer] = {}
+    if any(m.startswith("prosper") for m in wanted):
+        available.update(prosper_scorers())
+    if any(not m.startswith("prosper") for m in wanted):
+        available.update(nomenklatura_scorers())
+
+    report: dict[str, Any] = {
+        "file": str(args.pairs),
+        "pairs": len(pairs),
+        "positives": sum(labels),
+        "threshold": threshold,
+        "run_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "matchers": {},
+        "skipped": [m for m in wanted if m not in available],
+    }
+    for name in wanted:
+        if name not in available:
+            continue
+        print(f"scoring with {name} …", file=sys.stderr)
+        result = run_matcher(name, available[name], pairs)
+        if result is None:
+            report["skipped"].append(name)
+            continue
+        report["matchers"][name] = summarize(result, pairs, labels, threshold)
+
+    print(render(report))
+    if report["skipped"]:
+        print(f"\nskipped: {', '.join(report['skipped'])}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"\nJSON: {args.out}")
+    return report
+
+
+if __name__ == "__main__":
+    main()
