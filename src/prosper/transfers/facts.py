@@ -1,0 +1,492 @@
+"""From one :class:`~prosper.model.DataTransfer` to the flat *facts* the transfer rules test.
+
+The rules (``src/prosper/rules/kr_pipa.yaml`` …) never look at the input directly: they test
+the facts computed here. This module knows the vocabulary of the input and a few legal sets
+(countries of concern, foreign adversaries, EU/EEA) read from the ``*.reference.yaml`` files
+next to the rules; it decides nothing. A fact that cannot be computed from the input is
+``None`` — the rules turn that into ``review`` naming the input field (:data:`FACT_FIELDS`).
+
+Interpretations that the facts encode (each is documented in ``docs/data_transfers.md``):
+
+* ``kr_transfer_kind`` — PIPA 28-8(1)3 covers *entrustment* (processing on the exporter's
+  behalf) and *storage*, never *provision* to a recipient for its own use (own model training,
+  resale, an affiliate acting as its own controller).
+* ``dsp_categories`` — the contract's categories mapped to 28 CFR 202.249 sensitive personal
+  data: ``emr`` → health, ``credit_info`` → financial, ``identifiers`` (listed identifiers
+  combined with each other, §202.212) and ``resident_registration_number`` → covered personal
+  identifiers. ``contact`` alone is *not* a covered personal identifier (§202.212 excludes
+  demographic / contact data linked only to other demographic / contact data).
+* ``dsp_count_12m_*`` — the bulk test aggregates the subjects of every transfer of the same
+  transaction to the same recipient (§202.205: "in one transaction or aggregated across
+  transactions between the same U.S. person and the same foreign person"). ``subjects_count``
+  must itself be the 12-month figure with that counterparty; for precise geolocation it counts
+  devices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from prosper.model import DataTransfer, Ownership, Party, PartyRole, Recipient, Transaction
+
+Facts = Mapping[str, Any]
+
+CATEGORIES = (
+    "contact",
+    "identifiers",
+    "precise_geolocation",
+    "biometric",
+    "genomic",
+    "health",
+    "emr",
+    "financial",
+    "credit_info",
+    "resident_registration_number",
+    "map_survey",
+    "government_related",
+    "other_personal",
+)
+
+# Safeguards / legal facts a transfer may declare (``data_transfers[].safeguards``).
+# Each token is explained in docs/data_transfers.md; unknown tokens are reported, never counted.
+SAFEGUARDS = {
+    "consent_separate": "separate consent to the overseas transfer after the PIPA 28-8(2) notice",
+    "contract_disclosed": "entrustment / storage disclosed in the privacy policy or notified",
+    "statute_or_treaty": "a statute or treaty provision on the transfer (PIPA 28-8(1)2)",
+    "statutory_basis": "a statute or regulation that specifically requires or permits it",
+    "pipc_certification": "recipient holds a certification the PIPC notified under 28-8(1)4",
+    "protective_measures": "PIPA 28-8(4) / Decree 29-10 protective measures in the contract",
+    "publicly_available": "the personal data is publicly available (PIPA 15(1)6 guide)",
+    "molit_permit": "MOLIT permission to take basic survey results abroad",
+    "certified_cloud_kr": "CSAP / NIS-verified cloud located in Korea",
+    "fsc_sandbox": "FSC regulatory-sandbox designation for offshore processing",
+    "scc": "EU standard contractual clauses (2021/914)",
+    "tia": "transfer impact assessment documented",
+    "bcr": "binding corporate rules approved under GDPR Art. 47",
+    "dpf": "recipient self-certified under the EU-US Data Privacy Framework",
+    "cbpr": "recipient holds a (Global) CBPR certification",
+    "appi_consent": "consent to the foreign transfer after the APPI information",
+    "appi_contract": "contract / internal rules giving APPI-equivalent measures",
+    "cisa_security": "CISA security requirements for restricted transactions implemented",
+    "compliance_program": "DSP data compliance programme, audit and records (Subparts J, K)",
+    "onward_transfer_clause": "contract bars re-brokering to countries of concern (202.302)",
+    "us_storage": "records physically stored in the US (or its territories)",
+}
+
+# Certifications a recipient may list that the rules understand (``recipient.certifications``).
+CERTIFICATIONS = ("dpf", "dpf_hr", "cbpr", "prp", "isms_p", "iso27001")
+
+PIPA_PROVISION_TYPES = frozenset({"data_brokerage", "investment"})
+PIPA_ENTRUSTMENT_PURPOSES = frozenset(
+    {
+        "processing_for_contract",
+        "hosting",
+        "customer_support",
+        "payroll",
+        "hr",
+        "analytics",
+        "fulfilment",
+        "delivery",
+    }
+)
+
+DSP_CATEGORY_OF = {
+    "genomic": "genomic",
+    "biometric": "biometric",
+    "precise_geolocation": "precise_geolocation",
+    "health": "health",
+    "emr": "health",
+    "financial": "financial",
+    "credit_info": "financial",
+    "identifiers": "covered_personal_identifiers",
+    "resident_registration_number": "covered_personal_identifiers",
+}
+
+# The input field each fact is computed from; a ``review`` finding names these when the fact is
+# None. ``{i}`` is the index of the data transfer.
+FACT_FIELDS = {
+    "subjects_count": "data_transfers[{i}].subjects_count",
+    "dsp_bulk": "data_transfers[{i}].subjects_count",
+    "covered_person": "data_transfers[{i}].recipient.ownership",
+    "padfa_controlled": "data_transfers[{i}].recipient.ownership",
+    "kr_transfer_kind": "data_transfers[{i}].transaction_type",
+    "subjects_country": "data_transfers[{i}].subjects_country",
+    "us_state": "data_transfers[{i}].safeguards (subjects_state:TX|FL|other)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CountrySet:
+    """A dated set of country codes from a reference file, with its citation."""
+
+    values: frozenset[str]
+    citation: str
+    effective_from: date
+
+    def contains(self, code: str | None, as_of: date) -> bool:
+        """True when ``code`` is in the set and the set is in force on ``as_of``."""
+        return code is not None and as_of >= self.effective_from and code in self.values
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """A PIPC equivalence recognition (PIPA 28-8(1)5): where, from when, what it excludes."""
+
+    name: str
+    countries: frozenset[str]
+    effective_from: date
+    excluded_categories: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """The legal sets and figures the facts are computed from."""
+
+    countries_of_concern: CountrySet
+    covered_person_percent: float
+    bulk_more_than: Mapping[str, int]
+    dsp_effective_from: date
+    foreign_adversaries: CountrySet
+    adversary_aliases: Mapping[str, str]
+    padfa_control_percent: float
+    eu_eea: CountrySet
+    kr_recognitions: tuple[Recognition, ...] = ()
+    kr_designated_certifications: frozenset[str] = frozenset()
+
+
+REFERENCE_TABLES = (
+    "us_dsp_reference",
+    "us_padfa_reference",
+    "eu_gdpr_reference",
+    "kr_pipa_reference",
+)
+
+
+def _read_package_table(name: str) -> Any:
+    file = name.removesuffix("_reference") + ".reference.yaml"
+    text = resources.files("prosper.rules").joinpath(file).read_text(encoding="utf-8")
+    return yaml.safe_load(text)["data"]
+
+
+def _country_set(row: Mapping[str, Any]) -> CountrySet:
+    return CountrySet(
+        values=frozenset(str(v) for v in row["values"]),
+        citation=str(row["citation"]),
+        effective_from=_as_date(row["effective_from"]),
+    )
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def build_reference(tables: Mapping[str, Any]) -> Reference:
+    """Build the :class:`Reference` from the ``data`` of the three reference tables."""
+    dsp = tables["us_dsp_reference"]
+    padfa = tables["us_padfa_reference"]
+    eu = tables["eu_gdpr_reference"]
+    kr = tables["kr_pipa_reference"]
+    fa = padfa["foreign_adversary_countries"]
+    eu_eea = _country_set(eu["eu_eea"])
+    named = {"eu_eea": eu_eea.values}
+    recognitions = tuple(
+        Recognition(
+            name=str(r["name"]),
+            countries=named.get(str(r["countries"]), frozenset(str(c) for c in r["countries"]))
+            if isinstance(r["countries"], str)
+            else frozenset(str(c) for c in r["countries"]),
+            effective_from=_as_date(r["effective_from"]),
+            excluded_categories=frozenset(str(c) for c in r.get("excluded_categories", [])),
+        )
+        for r in kr["equivalence_recognitions"]
+    )
+    return Reference(
+        countries_of_concern=_country_set(dsp["countries_of_concern"]),
+        covered_person_percent=float(dsp["covered_person_ownership_percent"]["value"]),
+        bulk_more_than={str(k): int(v) for k, v in dsp["bulk_thresholds"]["more_than"].items()},
+        dsp_effective_from=_as_date(dsp["bulk_thresholds"]["effective_from"]),
+        foreign_adversaries=_country_set(fa),
+        adversary_aliases={str(k): str(v) for k, v in fa.get("treat_as_part_of", {}).items()},
+        padfa_control_percent=float(padfa["controlled_ownership_percent"]["value"]),
+        eu_eea=eu_eea,
+        kr_recognitions=recognitions,
+        kr_designated_certifications=frozenset(str(c) for c in kr["designated_certifications"]),
+    )
+
+
+def reference_from(rulebook: Any) -> Reference:
+    """The :class:`Reference` of a loaded rulebook (its tables), or the packaged one if None."""
+    if rulebook is None:
+        return load_reference()
+    return build_reference({name: rulebook.table(name).data for name in REFERENCE_TABLES})
+
+
+@cache
+def load_reference() -> Reference:
+    """The reference data of the packaged ``*.reference.yaml`` files (cached)."""
+    return build_reference({name: _read_package_table(name) for name in REFERENCE_TABLES})
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _matching_party(tx: Transaction, recipient: Recipient | None) -> Party | None:
+    """The transaction party with the recipient's name (for HQ / parent / ownership facts)."""
+    if recipient is None or recipient.name is None:
+        return None
+    wanted = recipient.name.casefold().strip()
+    for party in tx.parties:
+        if party.name.casefold().strip() == wanted:
+            return party
+    return None
+
+
+def _ownership(recipient: Recipient | None, party: Party | None) -> tuple[Ownership, ...]:
+    if recipient is not None and recipient.ownership:
+        return recipient.ownership
+    if party is not None:
+        return party.ownership
+    return ()
+
+
+def _share(ownership: tuple[Ownership, ...], countries: CountrySet, as_of: date) -> float:
+    return sum(o.percent for o in ownership if countries.contains(o.country, as_of))
+
+
+def _subjects_country(dt: DataTransfer) -> str | None:
+    """Whose data it is: ``subjects_country``, else the exporting country."""
+    return dt.subjects_country if dt.subjects_country is not None else dt.from_country
+
+
+def _kr_transfer_kind(dt: DataTransfer) -> str | None:
+    """``provision`` / ``entrustment`` / ``storage``; None when the input cannot tell."""
+    purpose, ttype = dt.purpose, dt.transaction_type
+    if ttype in PIPA_PROVISION_TYPES or purpose in {"sale", "marketing"}:
+        return "provision"
+    if purpose == "storage":
+        return "storage"
+    if purpose in {"model_training", "research", "model_weights"}:
+        # a vendor trains the exporter's model on its behalf; anyone else trains its own
+        if ttype == "vendor":
+            return "entrustment"
+        return "provision" if ttype is not None else None
+    if purpose in PIPA_ENTRUSTMENT_PURPOSES or ttype in {"vendor", "employment"}:
+        return "entrustment"
+    if ttype == "intra_group":
+        return "provision"
+    return None
+
+
+def _dsp_categories(categories: tuple[str, ...]) -> tuple[str, ...]:
+    found = {DSP_CATEGORY_OF[c] for c in categories if c in DSP_CATEGORY_OF}
+    return tuple(sorted(found))
+
+
+def _recipient_key(dt: DataTransfer) -> tuple[str, str]:
+    name = "" if dt.recipient is None or dt.recipient.name is None else dt.recipient.name
+    country = dt.recipient.country if dt.recipient and dt.recipient.country else dt.to_country
+    return (name.casefold().strip(), country)
+
+
+def _aggregate_counts(tx: Transaction, index: int) -> dict[str, int | None]:
+    """Per DSP category: the subjects of every US transfer of ``tx`` to the same recipient."""
+    this = tx.data_transfers[index]
+    key = _recipient_key(this)
+    same = [
+        dt
+        for i, dt in enumerate(tx.data_transfers)
+        if i == index
+        or (
+            key[0] != ""
+            and _recipient_key(dt) == key
+            and _subjects_country(dt) == _subjects_country(this)
+        )
+    ]
+    counts: dict[str, int | None] = {}
+    for cat in _dsp_categories(this.categories):
+        total: int | None = 0
+        for dt in same:
+            if cat not in _dsp_categories(dt.categories):
+                continue
+            if dt.subjects_count is None or total is None:
+                total = None
+            else:
+                total += dt.subjects_count
+        counts[cat] = total
+    return counts
+
+
+def _bulk(counts: Mapping[str, int | None], ref: Reference) -> tuple[bool | None, list[str]]:
+    """(bulk?, categories over their threshold); None when a needed count is missing."""
+    over = [c for c, n in counts.items() if n is not None and n > ref.bulk_more_than[c]]
+    if over:
+        return True, over
+    if any(n is None for n in counts.values()):
+        return None, []
+    return False, []
+
+
+def _tri_state(known: bool, value: bool) -> bool | None:
+    return value if known else None
+
+
+# --------------------------------------------------------------------------- the facts
+
+
+def compute_facts(tx: Transaction, index: int, ref: Reference | None = None) -> dict[str, Any]:
+    """The flat facts of ``tx.data_transfers[index]`` that the transfer rules test.
+
+    Args:
+        tx: the transaction (its ``as_of`` dates the reference sets; its parties supply the
+            recipient's headquarters and ownership when ``recipient.name`` names a party).
+        index: which data transfer.
+        ref: the reference data; read from the package when None.
+
+    Returns:
+        A mapping of fact name to a bool, number, string, tuple or None (unknown).
+    """
+    ref = ref or load_reference()
+    dt = tx.data_transfers[index]
+    as_of = tx.as_of
+    recipient = dt.recipient
+    party = _matching_party(tx, recipient)
+    recipient_country = (
+        recipient.country if recipient is not None and recipient.country else dt.to_country
+    )
+    hq = party.headquarters_country if party is not None else None
+    ownership = _ownership(recipient, party)
+    ownership_known = bool(ownership)
+    subjects = _subjects_country(dt)
+    safeguards = set(dt.safeguards)
+    certifications = set(recipient.certifications) if recipient is not None else set()
+    cats = set(dt.categories)
+
+    facts: dict[str, Any] = {
+        "as_of": as_of,
+        "from_country": dt.from_country,
+        "to_country": dt.to_country,
+        "recipient_country": recipient_country,
+        "recipient_hq_country": hq,
+        "recipient_label": recipient.name
+        if recipient is not None and recipient.name
+        else f"a recipient in {recipient_country}",
+        "subjects_country": subjects,
+        "subjects_count": dt.subjects_count,
+        "categories": tuple(dt.categories),
+        "anonymised": dt.anonymised,
+        "pseudonymised": dt.pseudonymised,
+        "purpose": dt.purpose or "unspecified",
+        "transaction_type": dt.transaction_type,
+        "sector": dt.sector or "unspecified",
+        "safeguards": tuple(sorted(safeguards)),
+        "certifications": tuple(sorted(certifications)),
+        "cross_border": recipient_country != dt.from_country or dt.to_country != dt.from_country,
+        "model_weights": dt.purpose == "model_weights",
+        "unknown_safeguards": tuple(
+            sorted(
+                s for s in safeguards if s not in SAFEGUARDS and not s.startswith("subjects_state:")
+            )
+        ),
+        "ownership_known": ownership_known,
+    }
+    for cat in CATEGORIES:
+        facts[f"has_{cat}"] = cat in cats
+    for token in SAFEGUARDS:
+        facts[f"sg_{token}"] = token in safeguards
+    for cert in CERTIFICATIONS:
+        facts[f"cert_{cert}"] = cert in certifications or cert in safeguards
+    facts["only_nonpersonal"] = cats <= {"map_survey"}
+
+    # ---- Korea
+    facts["kr_data"] = subjects == "KR" or dt.from_country == "KR"
+    facts["from_kr"] = dt.from_country == "KR"
+    facts["kr_onward"] = subjects == "KR" and dt.from_country != "KR"
+    facts["kr_transfer_kind"] = _kr_transfer_kind(dt)
+    facts["to_eu_eea"] = ref.eu_eea.contains(recipient_country, as_of)
+    recognition = next(
+        (
+            r
+            for r in ref.kr_recognitions
+            if recipient_country in r.countries and as_of >= r.effective_from
+        ),
+        None,
+    )
+    facts["kr_recognised_destination"] = recognition is not None
+    facts["kr_recognition_excluded_data"] = recognition is not None and bool(
+        cats & recognition.excluded_categories
+    )
+    facts["kr_designated_certification"] = bool(certifications & ref.kr_designated_certifications)
+
+    # ---- United States: DOJ Data Security Program (28 CFR 202)
+    coc = ref.countries_of_concern
+    coc_share = _share(ownership, coc, as_of)
+    in_coc = coc.contains(recipient_country, as_of) or coc.contains(hq, as_of)
+    us_person_recipient = recipient_country == "US" and not coc.contains(hq, as_of)
+    facts["us_data"] = subjects == "US"
+    exporter = next((p for p in tx.parties if p.role == PartyRole.EXPORTER), None)
+    if dt.from_country == "US":
+        facts["us_person_exporter"] = True
+    elif exporter is not None and exporter.country is not None:
+        facts["us_person_exporter"] = exporter.country == "US"
+    else:
+        facts["us_person_exporter"] = None
+    facts["recipient_in_coc"] = in_coc
+    facts["recipient_us_person"] = us_person_recipient
+    facts["coc_ownership_percent"] = coc_share if ownership_known else None
+    if in_coc or coc_share >= ref.covered_person_percent:
+        facts["covered_person"] = True
+    elif us_person_recipient:
+        facts["covered_person"] = False
+    else:
+        facts["covered_person"] = _tri_state(ownership_known, False)
+    dsp_cats = _dsp_categories(dt.categories)
+    counts = _aggregate_counts(tx, index)
+    bulk, over = _bulk(counts, ref)
+    facts["dsp_categories"] = dsp_cats
+    facts["dsp_sensitive"] = bool(dsp_cats)
+    for cat, n in counts.items():
+        facts[f"dsp_count_12m_{cat}"] = n
+    facts["dsp_bulk"] = bulk if dsp_cats else False
+    facts["dsp_bulk_categories"] = tuple(over)
+    facts["dsp_omic_bulk"] = "genomic" in over
+    facts["dsp_government_related"] = "government_related" in cats
+    facts["dsp_in_force"] = as_of >= ref.dsp_effective_from
+
+    # ---- United States: PADFA (15 U.S.C. 9901)
+    fa = ref.foreign_adversaries
+
+    def adversary(code: str | None) -> bool:
+        code = ref.adversary_aliases.get(code or "", code)
+        return fa.contains(code, as_of)
+
+    fa_share = sum(o.percent for o in ownership if adversary(o.country))
+    fa_located = adversary(recipient_country) or adversary(hq)
+    facts["padfa_control_percent"] = fa_share if ownership_known else None
+    if fa_located or fa_share >= ref.padfa_control_percent:
+        facts["padfa_controlled"] = True
+    elif us_person_recipient and not ownership_known:
+        facts["padfa_controlled"] = None
+    else:
+        facts["padfa_controlled"] = _tri_state(ownership_known, False)
+    facts["data_broker"] = (
+        None if dt.transaction_type is None else dt.transaction_type == "data_brokerage"
+    )
+
+    # ---- US states: health-record localisation (state of the patients)
+    states = sorted(
+        s.split(":", 1)[1].upper() for s in safeguards if s.startswith("subjects_state:")
+    )
+    facts["us_states"] = tuple(states)
+    facts["us_state"] = states[0] if len(states) == 1 else ("multiple" if states else None)
+
+    # ---- EU / EEA and Japan
+    facts["eu_data"] = ref.eu_eea.contains(subjects, as_of)
+    facts["jp_data"] = subjects == "JP"
+    return facts
