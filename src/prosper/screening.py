@@ -33,11 +33,11 @@ from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.weights import TokenWeights, default_weights
 
-INDEX_FORMAT = 3  # bump when the index layout or the key scheme changes (invalidates caches)
+INDEX_FORMAT = 4  # bump when the index layout or the key scheme changes (invalidates caches)
 CANDIDATES = 48  # list names scored per query after retrieval
 MAX_POSTINGS = 4000  # keys on more names than this ("al", "bank") do not retrieve on their own
 # How much each kind of key counts in retrieval (× its IDF).
-KEY_WEIGHTS = {"t": 1.0, "k": 0.9, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
+KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 0.9, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
 _ID_CHARS = re.compile(r"[^0-9A-Z]")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DAY = re.compile(r"\b(1[89]\d\d|20\d\d)-(\d\d)-(\d\d)\b")
@@ -81,6 +81,8 @@ def name_keys(form: NameForm) -> set[str]:
         kor = form.korean[i]
         if kor is not None:
             keys.add("k:" + kor)
+        if len(tok) >= 3:
+            keys.add("v:" + form.variant[i])
         if len(tok) >= 3 and not tok.isdigit():
             skel = consonant_skeleton(tok)
             if len(skel) >= 2:
@@ -432,8 +434,8 @@ def _from_state(entities: tuple[Entity, ...], state: Mapping[str, Any]) -> Scree
     if state.get("format") != INDEX_FORMAT or state.get("entity_ids") != ids:
         return None
     names = [
-        (e, s, NameForm(orig, toks, full, forms, frozenset(scripts), phon, kor))
-        for e, s, orig, toks, full, forms, scripts, phon, kor in state["names"]
+        (e, s, NameForm(orig, toks, full, forms, frozenset(scripts), phon, kor, var))
+        for e, s, orig, toks, full, forms, scripts, phon, kor, var in state["names"]
     ]
     return ScreeningIndex(
         entities, names, state["postings"], state["identifiers"], default_weights()

@@ -12,6 +12,11 @@ from __future__ import annotations
 EXACT = 1.0  # "kim" = "kim"
 ROMANIZATION = 0.93  # "pyong" (McCune–Reischauer) = "byeong" (Revised) = "byung" (popular)
 TRANSLITERATED = 0.88  # "mhmd" (from محمد, no vowels written) ~ "mohamed" by consonants
+TRANSLITERATED_NEAR = 0.82  # consonant skeletons one edit apart: "hmzy" ~ "hamazi"
+# Arabic-script name vs Latin name, whole consonant skeletons compared
+# ("عبد الرحمن" → "bdrhmn" ~ "Abdul Rahman" → "bdrmn")
+ABJAD_MIN_SIMILARITY = 0.8
+VARIANT = 0.9  # "yevgeniy" ~ "evgeny", "qadhafi" ~ "kadafi" (transliteration conventions)
 PHONETIC = 0.9  # "rosoboroneksport" ~ "rosoboronexport" (same metaphone, same first letter)
 INITIAL = 0.75  # "j" ~ "jong" (persons only)
 MIN_FUZZY = 0.6  # below this a Levenshtein similarity counts as no agreement
@@ -19,6 +24,8 @@ MIN_FUZZY = 0.6  # below this a Levenshtein similarity counts as no agreement
 # from 4 characters ("bush" ~ "bash" yes, "kim" ~ "kin" no: too short to tell).
 FUZZY_CHARS_PER_EDIT = 4
 FUZZY_MIN_LENGTH = 4
+FUZZY_FIRST_LETTER_PENALTY = 0.1  # typos rarely hit the first letter: "Serkan" vs "Erkan"
+FUZZY_INFLECTION = 0.7  # a final-vowel difference is a gendered form: "Ivanov" / "Ivanova"
 
 # --- name score -----------------------------------------------------------------------------
 # Unaligned tokens count against the score with this share of their weight, on both sides:
@@ -41,6 +48,9 @@ COMPACT_FACTOR = 0.97  # a merged/split match is slightly weaker than a token-by
 # "Hikvision" ~ "Hangzhou Hikvision Digital Technology Co., Ltd."
 BRAND_SCORE = 0.85
 BRAND_MIN_WEIGHT = 6.0  # the brand must be rare on the lists (IDF ≥ 6 ≈ on < 0.25 % of names)
+# ... and clearly rarer than every other word of the legal name ("Hangzhou", "Digital"):
+# "CAPRIKAT" does not stand for "CAPRIKAT AND FOXWHELP SARL" (FOXWHELP is as rare).
+BRAND_MARGIN = 1.0
 # When the only agreeing tokens are numbers ("11420 CORP." vs "11420 TRADING") the name
 # score is multiplied by this.
 NUMBER_ONLY_FACTOR = 0.3

@@ -9,8 +9,9 @@ reduced weight (:data:`~prosper.matching.config.EXTRA_TOKEN_PERSON`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from prosper.matching import config as cfg
 from prosper.model import EntityType
@@ -65,18 +66,74 @@ class NameScore:
         return "; ".join(parts)
 
 
+_DIGRAPHS = (("th", "t"), ("dh", "d"), ("sh", "s"), ("kh", "k"), ("gh", "g"), ("ph", "f"))
+_ARTICLES = frozenset({"al", "el", "ul", "ad", "ash", "as", "at", "az", "ar", "an"})
+
+
+@lru_cache(maxsize=65536)
 def consonant_skeleton(token: str) -> str:
-    """Consonants only, doubled letters collapsed: Arabic script writes no short vowels.
+    """The consonants of a token as Arabic script writes them (no short vowels).
+
+    Written by hand (no library compares an abjad transliteration with a Latin spelling):
+    the article ``al-`` is dropped, digraphs fold (``sh`` → ``s``, ``kh`` → ``k``), ``q`` is
+    ``k``, a final ``h`` or ta-marbuta ``t`` is dropped, vowels and ``y``/``w`` go, doubled
+    letters collapse, and ``Abd al-`` / ``Abdul`` become ``bd``.
 
     >>> consonant_skeleton("mohammed"), consonant_skeleton("mhmd")
     ('mhmd', 'mhmd')
+    >>> consonant_skeleton("alzwahry") == consonant_skeleton("zawahiri")
+    True
     """
+    t = token
+    if len(t) > 4 and t[:2] in ("al", "el", "ul"):
+        t = t[2:]
+    for old, new in _DIGRAPHS:
+        t = t.replace(old, new)
+    t = t.replace("q", "k")
+    if len(t) > 3 and t[-1] in "ht":
+        t = t[:-1]
     out: list[str] = []
-    for ch in token:
+    for ch in t:
         if ch in "aeiouyw" or (out and out[-1] == ch):
             continue
         out.append(ch)
-    return "".join(out)
+    skel = "".join(out)
+    if skel.startswith("bdl") and len(token) > 3:
+        skel = "bd" + skel[3:]  # Abdul / Abdel / عبد ال…
+    return skel
+
+
+# Countries and localities that prefix or suffix legal names ("Hangzhou Hikvision …",
+# "Sberbank of Russia"). Hand-made: rigour's territory lookup knows countries but costs ~5 s to
+# load and has no cities; this short list covers the places common on the US/UN lists.
+_PLACE_WORDS = """russia russian china chinese iran iranian korea korean syria syrian iraq
+    lebanon turkey
+    india pakistan afghanistan belarus ukraine crimea venezuela cuba yemen libya sudan
+    myanmar burma uae emirates kazakhstan uzbekistan armenia georgia cyprus malaysia
+    singapore hongkong hong kong taiwan vietnam japan germany france italy
+    beijing shanghai shenzhen guangzhou hangzhou wuhan chengdu tianjin nanjing chongqing
+    xian suzhou hefei changsha dalian qingdao xiamen harbin shenyang zhengzhou jinan zhejiang
+    jiangsu guangdong sichuan shandong hubei hunan fujian liaoning anhui shaanxi hebei
+    moscow petersburg novosibirsk yekaterinburg kazan tehran pyongyang dubai"""
+_PLACES = frozenset(_PLACE_WORDS.split())
+
+
+def _is_place(token: str) -> bool:
+    """A country or a listed locality: not part of a brand."""
+    return token in _PLACES
+
+
+def _inflection(a: str, b: str) -> bool:
+    """Tokens that differ only in a final vowel: gendered forms, not typos."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) == len(a) + 1:
+        return b.startswith(a) and b[-1] in "aeiou"
+    return len(a) == len(b) and a[:-1] == b[:-1] and a[-1] in "aeiou" and b[-1] in "aeiou"
+
+
+def _abjad_compact(tokens: tuple[str, ...]) -> str:
+    return "".join(consonant_skeleton(t) for t in tokens if t not in _ARTICLES)
 
 
 def token_agreement(
@@ -88,6 +145,8 @@ def token_agreement(
     c_kor: str | None,
     person: bool,
     abjad: bool = False,
+    q_var: str = "",
+    c_var: str = "",
 ) -> tuple[float, str]:
     """How well two normalised tokens agree: ``(score, how)``, score 0 for no agreement.
 
@@ -101,10 +160,14 @@ def token_agreement(
     best, how = 0.0, ""
     if q_kor is not None and q_kor == c_kor:
         best, how = cfg.ROMANIZATION, "romanization"
+    if q_var and q_var == c_var and len(q_var) >= 3 and best < cfg.VARIANT:
+        best, how = cfg.VARIANT, "transliterated"
     if abjad and best < cfg.TRANSLITERATED:
         qs, cs = consonant_skeleton(q), consonant_skeleton(c)
         if qs and qs == cs:
             best, how = cfg.TRANSLITERATED, "transliterated"
+        elif min(len(qs), len(cs)) >= 3 and Levenshtein.distance(qs, cs, score_cutoff=1) <= 1:
+            best, how = cfg.TRANSLITERATED_NEAR, "transliterated"
     lq, lc = len(q), len(c)
     short = min(lq, lc)
     if short == 1:
@@ -113,13 +176,17 @@ def token_agreement(
         return best, how
     if q_phon and q_phon == c_phon and q[0] == c[0] and short >= 3 and best < cfg.PHONETIC:
         best, how = cfg.PHONETIC, "phonetic"
-    if short >= cfg.FUZZY_MIN_LENGTH:
+    if short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and max(lq, lc) >= 4):
         budget = max(1, short // cfg.FUZZY_CHARS_PER_EDIT)
-        dist = Levenshtein.distance(q, c, score_cutoff=budget)
+        dist = OSA.distance(q, c, score_cutoff=budget)  # a swap of two letters is one edit
         if dist <= budget:
             sim = 1.0 - dist / max(lq, lc)
+            if q[0] != c[0]:
+                sim -= cfg.FUZZY_FIRST_LETTER_PENALTY  # "Serkan" vs "Erkan"
             if sim >= cfg.MIN_FUZZY and sim > best:
                 best, how = sim, "fuzzy"
+    if how in ("phonetic", "fuzzy") and best > cfg.FUZZY_INFLECTION and _inflection(q, c):
+        best = cfg.FUZZY_INFLECTION  # "Ivanov" vs "Ivanova", "Mario" vs "Maria"
     return best, how
 
 
@@ -156,9 +223,20 @@ def score_name(
     for j, c in enumerate(ct):
         row = cache.get(c) if cache is not None else None
         if row is None:
-            cp, ck = candidate.phonetic[j], candidate.korean[j]
+            cp, ck, cv = candidate.phonetic[j], candidate.korean[j], candidate.variant[j]
             row = [
-                token_agreement(q, query.phonetic[i], query.korean[i], c, cp, ck, person, abjad)
+                token_agreement(
+                    q,
+                    query.phonetic[i],
+                    query.korean[i],
+                    c,
+                    cp,
+                    ck,
+                    person,
+                    abjad,
+                    query.variant[i],
+                    cv,
+                )
                 for i, q in enumerate(qt)
             ]
             if cache is not None:
@@ -183,6 +261,8 @@ def score_name(
         extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"
     elif len(used_q) < len(qt) and len(used_c) < len(ct):
         extra = cfg.EXTRA_TOKEN_CONFLICT  # "Kim Jong Un" vs "Kim Yo Jong": "un" ≠ "yo"
+    elif "han" in query.scripts or "han" in candidate.scripts:
+        extra = cfg.EXTRA_TOKEN_CONFLICT  # a Chinese given name is one unit: 李明辉 ≠ LI Ming
     num = sum(s * (wq[i] + wc[j]) for i, j, s, _ in pairs)
     den = sum(wq[i] + wc[j] for i, j, _, _ in pairs)
     den += extra * sum(w for i, w in enumerate(wq) if i not in used_q)
@@ -201,9 +281,15 @@ def score_name(
         and score < cfg.BRAND_SCORE
     ):
         best_c = max(range(len(ct)), key=lambda j: wc[j])
-        if best_c in used_c and wc[best_c] >= cfg.BRAND_MIN_WEIGHT:
+        brand = wc[best_c]
+        others = [wc[j] for j in range(len(ct)) if j not in used_c and not _is_place(ct[j])]
+        if (
+            best_c in used_c
+            and brand >= cfg.BRAND_MIN_WEIGHT
+            and all(w <= brand - cfg.BRAND_MARGIN for w in others)
+        ):
             score, rule = cfg.BRAND_SCORE, "brand"
-    compact = _compact_score(query, candidate)
+    compact = _compact_score(query, candidate, abjad)
     if compact > score:
         score, rule = compact, "compact"
     return NameScore(
@@ -215,8 +301,14 @@ def score_name(
     )
 
 
-def _compact_score(query: NameForm, candidate: NameForm) -> float:
+def _compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) -> float:
     """Both names without spaces: catches merged and split tokens ("Jongun", "JSCARGUMENT")."""
+    if abjad:
+        qa, ca = _abjad_compact(query.tokens), _abjad_compact(candidate.tokens)
+        if min(len(qa), len(ca)) >= 3:
+            sim = Levenshtein.normalized_similarity(qa, ca)
+            if sim >= cfg.ABJAD_MIN_SIMILARITY:
+                return cfg.TRANSLITERATED * sim
     if len(query.full) == len(candidate.full) and len(query.tokens) == len(candidate.tokens):
         return 0.0  # same token count: the token alignment already saw everything
     qk, ck = _compact_korean(query), _compact_korean(candidate)

@@ -27,8 +27,8 @@ from functools import lru_cache
 
 # One romanized Korean syllable, MR (breves already folded, apostrophes removed) or RR.
 # onset? vowel coda?  — e.g. "ch" + "eo" + "l", "p" + "yo" + "ng".
-_ONSET = r"(?:kk|tt|pp|ss|jj|ch|sh|rh|k|g|n|d|t|r|l|m|b|p|s|j|h|c|w|y)?"
-_VOWEL = r"(?:yeo|yae|wae|weo|wo|wa|we|wi|ui|eo|eu|ae|oe|oi|ee|oo|ou|ya|ye|yo|yu|yi|a|e|i|o|u)"
+_ONSET = r"(?:kk|tt|pp|ss|jj|ch|sh|rh|th|ph|kh|k|g|n|d|t|r|l|m|b|p|s|j|h|c|w|y)?"
+_VOWEL = r"(?:you|yeo|yae|wae|weo|wo|wa|we|wi|ui|eo|eu|ae|oe|oi|ee|oo|ou|ya|ye|yo|yu|yi|a|e|i|o|u)"
 _CODA = r"(?:ng|k|n|t|l|m|p|g|b|d|h)?"
 _SYLLABLE = _ONSET + _VOWEL + _CODA
 _KOREAN_TOKEN = re.compile(rf"^(?:{_SYLLABLE}){{1,2}}$")
@@ -66,7 +66,7 @@ _SURNAMES: dict[str, tuple[str, ...]] = {
     "na": ("ra", "na", "la", "rha", "nah"),
     "im": ("im", "lim", "rim", "yim", "leem", "rhim"),
     "jang": ("jang", "chang", "zang"),
-    "yom": ("yeom", "yom", "yum", "youm"),
+    "yom": ("yeom", "yom", "yum", "youm", "ryom", "ryeom", "lyeom"),
     "yo": ("yeo", "yo", "yuh", "yeoh"),
     "hyon": ("hyun", "hyeon", "hyon"),
     "yon": ("yeon", "yon"),
@@ -77,7 +77,7 @@ _SURNAMES: dict[str, tuple[str, ...]] = {
     "pang": ("bang", "pang"),
     "kong": ("gong", "kong"),
 }
-_SURNAME_KEY: dict[str, str] = {
+_SURNAME_CANON: dict[str, str] = {
     spelling: key for key, spellings in _SURNAMES.items() for spelling in spellings
 }
 
@@ -92,32 +92,37 @@ def korean_key(token: str) -> str | None:
     """A coarse key shared by the MR, RR and popular spellings of a romanized Korean token.
 
     ``None`` when ``token`` is not made of romanized Korean syllables. The key folds aspirated
-    and plain stops (MR ``p``/RR ``b``, ``ch``/``j``), ``ŏ``/``eo``/``o``, ``ŭ``/``eu``/``u``,
-    ``r``/``l`` and applies the South Korean initial-sound rule (리→이, 라→나, 로→노, 류→유).
-    Surnames go through the hand-made spelling table first.
+    and plain stops (MR ``p``/RR ``b``, ``ch``/``j``, ``th``/``t``), ``ŏ``/``eo``/``o``,
+    ``ŭ``/``eu``/``u``, ``r``/``l`` and applies the South Korean initial-sound rule (리→이,
+    라→나, 로→노, 류→유). Surnames go through the hand-made spelling table first; a table
+    key is the key of the canonical spelling, so ``Chae`` (surname 채) and ``jae`` (given-name
+    syllable 재 as ICU writes it) still agree.
     """
-    if token in _SURNAME_KEY:
-        return "~" + _SURNAME_KEY[token]
+    canon = _SURNAME_CANON.get(token)
+    if canon is None and token.endswith("g") and not token.endswith("ng"):
+        canon = _SURNAME_CANON.get(token[:-1] + "k")  # ICU writes 박 "bag", 백 "baeg"
+    if canon is not None:
+        return _generic_key(canon)
     if not is_korean_token(token):
         return None
+    return _generic_key(token)
+
+
+def _generic_key(token: str) -> str:
     s = token
     # vowels: MR ŏ/ŭ arrive as o/u (breves folded); RR writes eo/eu; popular spellings use u
     # for 어 before ng/l ("Byung", "Chul"), so o and u are merged as well.
     for old, new in (
-        ("yeo", "yo"),
-        ("eo", "o"),
-        ("eu", "u"),
-        ("oo", "u"),
-        ("ee", "i"),
+        ("you", "yo"), ("yeo", "yo"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"),
         ("ui", "i"),
-    ):
+    ):  # fmt: skip
         s = s.replace(old, new)
     s = s.replace("oi", "oe").replace("we", "oe").replace("wae", "oe").replace("u", "o")
     # consonants: aspiration / voicing are not written consistently between systems
     for old, new in (
         ("kk", "k"), ("tt", "t"), ("pp", "p"), ("ss", "s"), ("jj", "j"),
-        ("sh", "s"), ("rh", "r"), ("ch", "j"), ("c", "j"), ("g", "k"),
-        ("d", "t"), ("b", "p"), ("r", "l"), ("nk", "ng"),
+        ("sh", "s"), ("rh", "r"), ("th", "t"), ("ph", "p"), ("kh", "k"),
+        ("ch", "j"), ("c", "j"), ("g", "k"), ("d", "t"), ("b", "p"), ("r", "l"), ("nk", "ng"),
     ):  # fmt: skip
         s = s.replace(old, new)
     # initial-sound rule: 리/류/녀 → 이/유/여 ; 라/로 → 나/노

@@ -29,6 +29,7 @@ from rigour.text import ascii_text, metaphone
 from prosper.model import EntityType
 from prosper.names.korean import korean_key
 from prosper.names.orgs import remove_legal_forms, strip_native_legal_forms
+from prosper.names.variants import variant_key
 
 _DELETE = dict.fromkeys(map(ord, "'’ʼ`´‘ʻʿʾ?"), None)  # apostrophes and ICU's unknown marks
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -48,6 +49,7 @@ class NameForm:
             ``cyrillic``, ``arabic``, ``other``).
         phonetic: Metaphone key per token (empty for digits and one-letter tokens).
         korean: Korean romanization key per token (``None`` when not Korean-like).
+        variant: Transliteration-variant key per token (:mod:`prosper.names.variants`).
     """
 
     original: str
@@ -57,6 +59,7 @@ class NameForm:
     scripts: frozenset[str]
     phonetic: tuple[str, ...]
     korean: tuple[str | None, ...]
+    variant: tuple[str, ...]
 
     @property
     def normalized(self) -> str:
@@ -132,9 +135,9 @@ def _reorder_last_first(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _token_keys(token: str) -> tuple[str, str | None]:
+def _token_keys(token: str) -> tuple[str, str | None, str]:
     phon = "" if len(token) < 2 or token.isdigit() else str(metaphone(token))
-    return phon, korean_key(token)
+    return phon, korean_key(token), variant_key(token)
 
 
 def prepare_name(name: str, type: EntityType | None = None) -> NameForm:
@@ -180,4 +183,5 @@ def prepare_name(name: str, type: EntityType | None = None) -> NameForm:
         scripts=scripts,
         phonetic=tuple(k[0] for k in keys),
         korean=tuple(k[1] for k in keys),
+        variant=tuple(k[2] for k in keys),
     )
