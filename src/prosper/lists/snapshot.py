@@ -184,21 +184,55 @@ def current_snapshot_path(snapshot_dir: Path) -> Path | None:
     return snapshot_dir / SNAPSHOTS / name
 
 
-@lru_cache(maxsize=4)
-def _load_dir_cached(path: Path, stamp: float) -> Snapshot:
-    # stamp (the manifest's mtime) makes a replaced snapshot load again
-    where = str(path)
-    manifest = _read_manifest((path / MANIFEST).read_bytes(), where)
-    return _build(manifest, lambda name: (path / name).read_bytes(), where)
+# loaded snapshot folders by (folder, manifest mtime): a replaced snapshot loads again
+_DIR_CACHE: dict[tuple[Path, float], Snapshot] = {}
+_DIR_CACHE_SIZE = 4
+
+
+def _manifest_stamp(path: Path) -> float:
+    try:
+        return (path / MANIFEST).stat().st_mtime
+    except OSError:
+        raise ListDataError(f"{path}: no snapshot manifest there") from None
+
+
+def remember_snapshot_dir(path: Path, snapshot: Snapshot) -> None:
+    """Cache ``snapshot`` as the content of the folder ``path`` (just written by an update)."""
+    if len(_DIR_CACHE) >= _DIR_CACHE_SIZE:
+        _DIR_CACHE.pop(next(iter(_DIR_CACHE)))
+    _DIR_CACHE[(path, _manifest_stamp(path))] = snapshot
 
 
 def load_snapshot_dir(path: Path) -> Snapshot:
     """Load a snapshot folder (``manifest.json`` + data files)."""
+    key = (path, _manifest_stamp(path))
+    cached = _DIR_CACHE.get(key)
+    if cached is not None:
+        return cached
+    where = str(path)
+    manifest = _read_manifest((path / MANIFEST).read_bytes(), where)
+    snapshot = _build(manifest, lambda name: (path / name).read_bytes(), where)
+    remember_snapshot_dir(path, snapshot)
+    return snapshot
+
+
+def read_source_blob(snapshot_dir: Path | None, source: str) -> bytes | None:
+    """The encoded data of ``source`` in the current snapshot, if its sha256 checks out."""
+    path = None if snapshot_dir is None else current_snapshot_path(snapshot_dir)
     try:
-        stamp = (path / MANIFEST).stat().st_mtime
-    except OSError:
-        raise ListDataError(f"{path}: no snapshot manifest there") from None
-    return _load_dir_cached(path, stamp)
+        if path is None:
+            folder: Any = resources.files("prosper.data").joinpath("lists")
+        else:
+            folder = path
+        manifest = _read_manifest(folder.joinpath(MANIFEST).read_bytes(), str(folder))
+        for entry in manifest:
+            if entry.get("source") == source:
+                blob: bytes = folder.joinpath(str(entry["data_file"])).read_bytes()
+                if hashlib.sha256(blob).hexdigest() == entry.get("data_sha256"):
+                    return blob
+    except (OSError, ListDataError, KeyError):
+        return None
+    return None
 
 
 def load_snapshot(snapshot_dir: Path | None = None) -> Snapshot:

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,15 +33,23 @@ KEEP_SNAPSHOTS = 3
 
 
 def write_snapshot_dir(
-    target: Path, sources: Sequence[tuple[SourceInfo, Sequence[Entity]]]
+    target: Path,
+    sources: Sequence[tuple[SourceInfo, Sequence[Entity]]],
+    blobs: Mapping[str, bytes] | None = None,
 ) -> None:
-    """Write ``manifest.json`` and one ``<source>.json.gz`` per source into ``target``."""
+    """Write ``manifest.json`` and one ``<source>.json.gz`` per source into ``target``.
+
+    ``blobs`` holds already-encoded data of sources carried over unchanged from the current
+    snapshot (checked against its manifest when it was loaded), which saves re-encoding.
+    """
     target.mkdir(parents=True, exist_ok=True)
     entries = []
     for info, entities in sources:
-        blob, version = dump_source(info.source, entities)
-        if version != info.version:
-            raise ValueError(f"{info.source}: version {info.version} does not match its data")
+        blob = None if blobs is None else blobs.get(info.source)
+        if blob is None:
+            blob, version = dump_source(info.source, entities)
+            if version != info.version:
+                raise ValueError(f"{info.source}: version {info.version} does not match its data")
         data_file = f"{info.source}.json.gz"
         (target / data_file).write_bytes(blob)
         entries.append(source_info_to_dict(info, data_file, hashlib.sha256(blob).hexdigest()))
@@ -55,7 +63,9 @@ def write_snapshot_dir(
 
 
 def install_snapshot(
-    snapshot_dir: Path, sources: Sequence[tuple[SourceInfo, Sequence[Entity]]]
+    snapshot_dir: Path,
+    sources: Sequence[tuple[SourceInfo, Sequence[Entity]]],
+    blobs: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Write a new snapshot under ``snapshot_dir`` and make it current atomically.
 
@@ -67,7 +77,7 @@ def install_snapshot(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{stamp}-", dir=root))
     try:
-        write_snapshot_dir(work, sources)
+        write_snapshot_dir(work, sources, blobs)
         final = root / stamp
         os.rename(work, final)
     except BaseException:

@@ -181,6 +181,9 @@ def read_un(path: Path) -> ReadResult:
     except OSError as exc:
         raise ListDataError(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
+        if not handle.read(4096).strip():
+            raise ListDataError(f"{path.name}: empty file")
+        handle.seek(0)
         try:
             for line_no, line in enumerate(handle, 1):
                 parser.feed(line)

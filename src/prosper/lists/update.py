@@ -23,7 +23,13 @@ from pathlib import Path
 from prosper.errors import InputError, ListDataError, NotFoundError
 from prosper.lists.common import Problem
 from prosper.lists.delta import SourceDelta, diff_snapshots
-from prosper.lists.snapshot import Snapshot, SourceInfo, load_snapshot
+from prosper.lists.snapshot import (
+    Snapshot,
+    SourceInfo,
+    load_snapshot,
+    read_source_blob,
+    remember_snapshot_dir,
+)
 from prosper.lists.sources import SOURCE_ORDER, build_source, classify_file, group_files
 from prosper.lists.store import install_snapshot
 from prosper.model import Entity
@@ -186,18 +192,26 @@ def update_snapshot(
         raise InputError("no official list files given", field="--from")
     fresh = {info.source: (info, entities) for info, entities in read}
     combined: list[tuple[SourceInfo, tuple[Entity, ...]]] = []
+    blobs: dict[str, bytes] = {}
     for info in current.sources:
         if info.source in fresh:
             combined.append(fresh.pop(info.source))
         else:
             combined.append((info, current.entities_of(info.source)))
+            blob = read_source_blob(snapshot_dir, info.source)
+            if blob is not None:
+                blobs[info.source] = blob
     combined.extend(fresh.values())
     progress("writing the new snapshot")
     try:
-        path = install_snapshot(snapshot_dir, combined)
+        path = install_snapshot(snapshot_dir, combined, blobs)
     except OSError as exc:
         raise ListDataError(f"{snapshot_dir}: cannot write the snapshot ({exc})") from None
-    new = load_snapshot(snapshot_dir)
+    new = Snapshot(
+        sources=tuple(info for info, _ in combined),
+        entities=tuple(e for _, entities in combined for e in entities),
+    )
+    remember_snapshot_dir(path, new)
     updated = tuple(info.source for info, _ in read)
     return UpdateResult(
         path=path,
