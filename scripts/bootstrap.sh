@@ -15,6 +15,18 @@ if ! pkg-config --exists icu-i18n 2>/dev/null; then
   fi
 fi
 
+# Debian's Chromium and a Hangul font for the browser tests (tests/e2e): Playwright drives
+# /usr/bin/chromium and never downloads a browser of its own.
+if [ ! -x /usr/bin/chromium ] || [ -z "$(fc-list :lang=ko 2>/dev/null || true)" ]; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "==> installing chromium, chromium-driver and fonts-nanum from Debian (browser tests)" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum >/dev/null
+  else
+    echo "note: no /usr/bin/chromium: browser tests will skip (apt-get install chromium fonts-nanum)" >&2
+  fi
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv" >&2

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import time
 
+import sqlalchemy as sa
 import yaml
 from fastapi.testclient import TestClient
+
+from prosper.settings import Settings
 
 from .conftest import LISTED, TX, Keys
 
@@ -188,3 +191,20 @@ def test_health_ready_metrics_openapi(client: TestClient, keys: Keys) -> None:
         "/v1/audit/verify",
     }
     json.dumps(doc)  # the whole document serialises
+
+
+def test_tampered_chain_is_reported_not_500(
+    client: TestClient, keys: Keys, settings: Settings
+) -> None:
+    for _ in range(2):
+        client.post("/v1/check", json=TX, headers=keys.header("screener"))
+    engine = sa.create_engine(settings.db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE audit_record SET actor = 'mallory' WHERE id = 1"))
+    engine.dispose()
+    report = client.post("/v1/audit/verify", headers=keys.header("reviewer"))
+    assert report.status_code == 200
+    body = report.json()
+    assert body["ok"] is False
+    assert body["problems"][0]["record_id"] == 1
+    assert body["problems"][0]["reason"]

@@ -11,6 +11,7 @@ Every method takes and returns plain JSON-able values in the contract's shapes.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -104,8 +105,14 @@ class CoreBackend:
     def match(self, name1: str, name2: str, *, type: str | None) -> dict[str, Any]:
         """Score one pair with the matcher the index uses."""
         matching = _core("prosper.matching")
-        result = matching.match_names(name1, name2, type=type)
-        return {"score": float(result.score), "explanation": _plain(list(result.explanation))}
+        model = _core("prosper.model")
+        kind = None if type is None else model.EntityType(type)
+        result = matching.match_names(name1, name2, type=kind)
+        return {
+            "score": float(result.score),
+            "ofac_score": getattr(result, "ofac_score", None),
+            "explanation": [_plain(dataclasses.asdict(e)) for e in result.explanation],
+        }
 
     def classify(self, item: dict[str, Any]) -> dict[str, Any]:
         """Classify one item (needs the export-controls engine)."""
@@ -155,7 +162,7 @@ class CoreBackend:
             "version": rulebook.version,
             "digest": rulebook.digest,
             "as_of": on.isoformat(),
-            "rules": [_plain(r) for r in rules],
+            "rules": [_plain(dataclasses.asdict(r)) for r in rules],
         }
 
     def _audit(self) -> Any:

@@ -238,12 +238,22 @@ class AuditPage(_Response):
     offset: int
 
 
+class VerifyProblem(_Response):
+    """Where the chain breaks: a record (None for the log as a whole) and what is wrong."""
+
+    record_id: int | None = None
+    reason: str
+
+
 class VerifyOut(_Response):
     """``POST /v1/audit/verify``: does the hash chain hold?"""
 
     ok: bool
     checked: int
-    problems: list[str] = Field(default_factory=list)
+    problems: list[VerifyProblem] = Field(default_factory=list)
+    head: dict[str, Any] | None = Field(
+        None, description="the head checkpoint {id, hash}: copy it elsewhere to prove no rewrite"
+    )
 
 
 # --------------------------------------------------------------------------- keys
@@ -303,5 +313,6 @@ __all__ = [
     "ScreenRequest",
     "ScreenResult",
     "VerifyOut",
+    "VerifyProblem",
     "WhoAmI",
 ]
