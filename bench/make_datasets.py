@@ -547,11 +547,14 @@ def build_positives(
             # UN FIRST_NAME is the given name, later parts carry the family name
             un_persons.append(Listed(e.id, "person", e.name, parts[-1], tuple(parts[:-1])))
     pool = [e for e in sdn if _clean_person(e)] + [e for e in un_persons if _clean_person(e)]
+    index = person_index(sdn + un)
     for e in _sample(rng, pool, n_latin):
         query = natural(e) if rng.random() < 0.5 else surname_first(e)
         if rng.random() < 0.85:
             query = typo(query, rng)
-        rows.append((query, e.id, "person", "latin_typo_reorder"))
+        # the same name listed by another source (UN and OFAC) is as good a find
+        same = {x.id for x in index.get(name_key(natural(e)), [])} | {e.id}
+        rows.append((query, ";".join(sorted(same)), "person", "latin_typo_reorder"))
     for _, hangul, entries in korean:
         ids = ";".join(sorted({e.id for e in entries}))
         rows.append((hangul, ids, "person", "hangul_dprk"))
@@ -581,9 +584,15 @@ NEGATIVE_LOCALES: tuple[tuple[str, str, int, bool], ...] = (
 
 
 def build_negatives(n: int, listed_keys: set[str], seed: int) -> list[tuple[str, str, str, str]]:
-    """``n`` Faker persons (name, type, country, dob), none an exact normalised listed name."""
+    """``n`` Faker persons (name, type, country, dob), none a listed name after normalisation.
+
+    "Listed name" includes cross-script equivalents: 이병철 is dropped because it is the South
+    Korean spelling of the listed RI Pyong Chol, 张伟 because its pinyin is a listed ZHANG Wei.
+    """
     from faker import Faker
     from normality import latinize_text
+
+    listed_loose = {loose for key in listed_keys for loose in loose_keys(key)}
 
     fakers: dict[str, Any] = {}
     for loc, _, _, _ in NEGATIVE_LOCALES:
@@ -612,12 +621,16 @@ def build_negatives(n: int, listed_keys: set[str], seed: int) -> list[tuple[str,
             name = f"{first} {last}"
         if latin and loc in ("ru_RU", "uk_UA"):  # BGN/PCGN, as in passports and the lists
             name = _bgn(loc).transliterate(name).replace("'", "")
-        elif latin and loc == "ko_KR":  # "gimminjun" → "Gim Minjun": the family name is 1 syllable
-            name = _split_korean_latin(latinize_text(name).title())
+        elif latin and loc == "ko_KR":  # 김민준 → "Kim Min-jun" (passport-style RR)
+            name = rr_name(name, popular=True)
         key = name_key(name)
         if not key or key in seen:
             continue
-        if key in listed_keys or name_key(latinize_text(name)) in listed_keys:
+        if (
+            key in listed_keys
+            or name_key(latinize_text(name)) in listed_keys
+            or not loose_keys(name).isdisjoint(listed_loose)
+        ):
             rejected += 1
             continue
         seen.add(key)
@@ -635,36 +648,96 @@ def _bgn(locale: str) -> Any:
     return icu.Transliterator.createInstance(f"{language}-Latin/BGN; Latin-ASCII")
 
 
-def _split_korean_latin(name: str) -> str:
-    # latinize_text("김민준") gives "gimminjun"; we cannot know the syllable split from Latin, so
-    # split after the known family-name romanisations.
-    low = name.lower()
-    for sur in sorted(
-        ("gim", "i", "bag", "choe", "jeong", "gang", "jo", "yun", "jang", "im", "han", "o", "seo",
-         "sin", "gwon", "hwang", "an", "song", "yu", "jeon", "hong", "go", "mun", "yang", "son",
-         "bae", "baeg", "heo", "nam", "sim", "no", "ha", "gwag", "seong", "cha", "ju", "u", "gu",
-         "min", "ryu", "na", "jin", "ji", "eom", "chae", "won", "cheon", "bang", "gong", "hyeon",
-         "ham", "byeon", "yeom", "yeo", "chu", "do", "seog", "seon", "seol", "ma", "gil", "yeon",
-         "wi", "pyo", "myeong", "gi", "ban", "ra", "wang", "geum", "ok", "yug", "in", "maeng",
-         "je", "mo", "tag", "guk", "eo", "eun", "pyeon", "yong"),
-        key=len, reverse=True,
-    ):  # fmt: skip
-        if low.startswith(sur) and len(low) > len(sur) + 1:
-            return f"{name[: len(sur)].title()} {name[len(sur) :].title()}"
-    return name
+_NORTH = {v: k for k, v in _DUEUM.items()}  # 이 → 리, 유 → 류 … (the listed DPRK spelling)
+_MR_INITIAL = [
+    "k",
+    "kk",
+    "n",
+    "t",
+    "tt",
+    "r",
+    "m",
+    "p",
+    "pp",
+    "s",
+    "ss",
+    "",
+    "ch",
+    "tch",
+    "ch",
+    "k",
+    "t",
+    "p",
+    "h",
+]
+_MR_VOWEL = [
+    "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo",
+    "u", "wo", "we", "wi", "yu", "u", "ui", "i",
+]  # fmt: skip
+_LOOSE = [(r"eo|eu", "o"), (r"[gk]+", "k"), (r"[bp]+", "p"), (r"[dt]+", "t"), (r"j|tch", "ch"),
+          (r"r", "l"), (r"sh", "s"), (r"oo|ou", "u"), (r"ee", "i"), (r"(.)\1", r"\1")]  # fmt: skip
+
+
+def _loose(token: str) -> str:
+    for pattern, repl in _LOOSE:
+        token = re.sub(pattern, repl, token)
+    return token
+
+
+def _mr_syllable(syllable: str) -> str:
+    code = ord(syllable) - 0xAC00
+    if not 0 <= code < 11172:
+        return syllable
+    ini, rest = divmod(code, 588)
+    vow, fin = divmod(rest, 28)
+    return _MR_INITIAL[ini] + _MR_VOWEL[vow] + _RR_FINAL[fin]
+
+
+def loose_keys(name: str) -> set[str]:
+    """Sound-alike keys of a name, across scripts, to spot a listed name in another spelling.
+
+    Latin names: folded tokens with voicing and vowel spellings merged (``Byong``/``Pyong``,
+    ``Jong``/``Chong``). Hangul names: each syllable romanised McCune–Reischauer-style, with
+    the northern spelling too (이 → 리), the given name split and joined. Han names: pinyin.
+    Only for filtering the negatives; it over-matches a little, which only drops a few more.
+    """
+    compact = "".join(name.split())
+    if compact and all(0xAC00 <= ord(c) < 0xAC00 + 11172 for c in compact) and len(compact) >= 2:
+        variants = {compact, _NORTH.get(compact[0], compact[0]) + compact[1:]}
+        if len(compact) >= 3:
+            variants |= {v[0] + _NORTH.get(v[1], v[1]) + v[2:] for v in list(variants)}
+        token_sets = [[_mr_syllable(c) for c in v] for v in variants]
+    elif compact and all("\u4e00" <= c <= "\u9fff" for c in compact) and len(compact) >= 2:
+        from pypinyin import lazy_pinyin
+
+        token_sets = [lazy_pinyin(compact)]
+    else:
+        return {" ".join(sorted(_loose(t) for t in fold(name).split()))}
+    keys = set()
+    for tokens in token_sets:
+        loose = [_loose(t) for t in tokens]
+        keys.add(" ".join(sorted(loose)))
+        keys.add(" ".join(sorted([loose[0], _loose("".join(tokens[1:]))])))
+    return keys
 
 
 # --------------------------------------------------------------------------- main
 
 
-def load_korean(path: Path, entries: list[Listed]) -> list[tuple[str, str, list[Listed]]]:
-    """Hand Hangul table joined to every listed entry whose name or alias has the same key."""
+def person_index(entries: Iterable[Listed]) -> dict[str, list[Listed]]:
+    """Listed persons by the order-free key of each of their names and aliases."""
     index: dict[str, list[Listed]] = defaultdict(list)
     for e in entries:
         if e.kind != "person":
             continue
         for n in {e.name, natural(e), *e.aliases}:
             index[name_key(n.replace(",", " "))].append(e)
+    return index
+
+
+def load_korean(path: Path, entries: list[Listed]) -> list[tuple[str, str, list[Listed]]]:
+    """Hand Hangul table joined to every listed entry whose name or alias has the same key."""
+    index = person_index(entries)
     out = []
     with path.open(encoding="utf-8", newline="") as handle:
         for rec in csv.DictReader(handle):
