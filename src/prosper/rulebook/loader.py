@@ -150,6 +150,7 @@ class CaseIn(_Strict):
 
 class CaseFileIn(_Strict):
     description: str | None = None
+    definitions: dict[str, Any] | None = None  # YAML anchors shared by cases; not read
     cases: list[dict[str, Any]]
 
 
