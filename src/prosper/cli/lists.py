@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from prosper.errors import InputError
 from prosper.lists.delta import SourceDelta, diff_snapshots
 from prosper.lists.snapshot import Snapshot, current_snapshot_path, load_snapshot
 from prosper.settings import load_settings
@@ -134,8 +135,8 @@ def show(json_out: bool = typer.Option(False, "--json", help="Print one JSON doc
 
 @lists_app.command("update")
 def update(
-    sources: list[str] = typer.Option(
-        ...,
+    sources: list[str] | None = typer.Option(
+        None,
         "--from",
         help="A folder, file or http(s) URL of official list files; repeat for more.",
     ),
@@ -144,6 +145,10 @@ def update(
     """Load newer official files, validate them, install them atomically, print the delta."""
     from prosper.lists.update import update_snapshot
 
+    if not sources:
+        raise InputError(
+            "give at least one folder, file or URL of official list files", field="--from"
+        )
     settings = load_settings()
     err = _err()
     with err.status("updating lists…") as status:

@@ -37,6 +37,8 @@ from prosper.model import Entity
 Progress = Callable[[str], None]
 DOWNLOAD_TIMEOUT = 60.0
 CHUNK = 1 << 16
+# bytes between two progress messages of a download
+PROGRESS_STEP = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,15 @@ def download(url: str, folder: Path, progress: Progress = _quiet) -> Path:
                 raise InputError(f"{url}: cannot tell the file name")
             target = folder / name
             total = int(response.headers.get("Content-Length") or 0)
-            done = 0
+            done = reported = 0
             with target.open("wb") as out:
                 while block := response.read(CHUNK):
                     out.write(block)
                     done += len(block)
+                    if done - reported >= PROGRESS_STEP:
+                        reported = done
+                        of = f" of {total / 1e6:.1f}" if total else ""
+                        progress(f"downloading {name}: {done / 1e6:.1f}{of} MB")
             size = (
                 f"{done / 1e6:.1f} MB" if total == 0 else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
             )

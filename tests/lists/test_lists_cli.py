@@ -1,0 +1,184 @@
+"""`prosper lists show|update|diff` from the command line, including every error path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from prosper.cli import app, main
+from prosper.lists.snapshot import CURRENT
+
+runner = CliRunner()
+
+
+def _main(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    """Run the console entry point (which maps errors to exit codes); return the exit code."""
+    monkeypatch.setattr("sys.argv", ["prosper", *args])
+    try:
+        main()
+    except SystemExit as exc:
+        return 0 if exc.code is None else int(exc.code)
+    return 0
+
+
+def test_show_embedded(data_dir: Path) -> None:
+    result = runner.invoke(app, ["lists", "show"])
+    assert result.exit_code == 0, result.output
+    assert "list snapshot: embedded" in result.stdout
+    assert "us_ofac_sdn" in result.stdout
+    assert "15,443 entities" in result.stdout
+    assert "sha256:" in result.stdout
+    assert "warning: us_ofac_sdn: data published 2024-07-02" in result.stderr
+    assert "embedded default" in result.stderr
+
+
+def test_show_json(data_dir: Path) -> None:
+    result = runner.invoke(app, ["lists", "show", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["snapshot"] == "embedded"
+    by_source = {s["source"]: s for s in doc["sources"]}
+    assert set(by_source) == {"us_ofac_sdn", "us_ofac_cons", "un_sc", "us_bis_dpl", "us_csl"}
+    sdn = by_source["us_ofac_sdn"]
+    assert sdn["entity_count"] == 15_443
+    assert sdn["published"] == "2024-07-02"
+    assert sdn["stale"] is True
+    assert sdn["origin"] == "embedded"
+    assert sdn["version"].startswith("sha256:")
+    assert sdn["files"][0]["name"] == "sdn.csv"
+    assert len(doc["warnings"]) == 5  # embedded data is always old
+
+
+def test_update_and_show_installed(data_dir: Path, lists_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["lists", "update", "--from", str(lists_dir / "un_sc_consolidated_2026-02-27")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "installed" in result.stdout
+    assert "un_sc (2026-02-27 -> 2026-02-27): unchanged" in result.stdout
+    assert "reading un_sc" in result.stderr  # progress on stderr
+    shown = json.loads(runner.invoke(app, ["lists", "show", "--json"]).stdout)
+    assert shown["snapshot"].startswith(str(data_dir / "lists"))
+    origins = {s["source"]: s["origin"] for s in shown["sources"]}
+    assert origins["un_sc"] == "installed"
+    assert origins["us_ofac_sdn"] == "embedded"
+
+
+def test_update_json_with_delta(data_dir: Path, fixtures_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "new"
+    folder.mkdir()
+    shutil.copy(fixtures_dir / "dpl_bad_rows.txt", folder / "dpl.txt")
+    result = runner.invoke(app, ["lists", "update", "--from", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["updated"] == ["us_bis_dpl"]
+    assert doc["problem_counts"] == {"us_bis_dpl": 3}
+    (delta,) = doc["delta"]
+    assert delta["source"] == "us_bis_dpl"
+    assert delta["added"] == 1  # BAD DATE PERSON
+    assert delta["examples"]["added"][0]["name"] == "BAD DATE PERSON"
+    assert delta["removed"] == 546 - 3
+    # I. ASH, AARON ABRAHAM VILLA and JOSE ERNESTO GARCIA are the same rows as in the real file
+    assert delta["changed"] == 0
+    assert delta["new_version"] == doc["versions"]["us_bis_dpl"]
+
+
+def test_diff_default_and_json(data_dir: Path, fixtures_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lists", "diff"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("unchanged") == 5
+    folder = tmp_path / "new"
+    folder.mkdir()
+    shutil.copy(fixtures_dir / "un_bad_entry.xml", folder / "consolidated.xml")
+    runner.invoke(app, ["lists", "update", "--from", str(folder)])
+    text = runner.invoke(app, ["lists", "diff"])
+    assert "un_sc (2026-02-27 -> 2026-03-01): +0 added, -1001 removed, ~2 changed" in text.stdout
+    assert "~ RI WON HO (un_sc:KPi.033)" in text.stdout
+    doc = json.loads(runner.invoke(app, ["lists", "diff", "--json"]).stdout)
+    assert doc["from"] == "embedded"
+    assert doc["to"] == "current"
+    un = next(d for d in doc["delta"] if d["source"] == "un_sc")
+    assert (un["added"], un["removed"], un["changed"]) == (0, 1_001, 2)
+    back = json.loads(
+        runner.invoke(
+            app, ["lists", "diff", "--from", "current", "--to", "embedded", "--json"]
+        ).stdout
+    )
+    un_back = next(d for d in back["delta"] if d["source"] == "un_sc")
+    assert (un_back["added"], un_back["removed"]) == (1_001, 0)
+
+
+def test_diff_official_files(data_dir: Path, lists_dir: Path) -> None:
+    """A folder of official files is a side too; only the sources on both sides compare."""
+    result = runner.invoke(
+        app,
+        ["lists", "diff", "--to", str(lists_dir / "us_ofac_non_sdn_2025-12"), "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    (delta,) = json.loads(result.stdout)["delta"]
+    assert delta["source"] == "us_ofac_cons"
+    assert (delta["added"], delta["removed"], delta["changed"]) == (0, 0, 0)
+
+
+def test_error_missing_folder(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = _main(monkeypatch, "lists", "update", "--from", str(tmp_path / "nope"))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"error: {tmp_path / 'nope'}: no such file or folder" in err
+    assert not (data_dir / "lists" / CURRENT).exists()
+
+
+def test_error_malformed_file(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "dpl.txt").write_text("this is not the list\n", encoding="utf-8")
+    code = _main(monkeypatch, "lists", "update", "--from", str(tmp_path / "dpl.txt"), "--json")
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert "error: dpl.txt: not a Denied Persons List file" in err
+    assert len([line for line in err.splitlines() if line.startswith("error:")]) == 1
+    assert not (data_dir / "lists" / CURRENT).exists()
+
+
+def test_error_unreachable_url(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = _main(monkeypatch, "lists", "update", "--from", "http://127.0.0.1:9/sdn.csv")
+    assert code == 2
+    assert "error: http://127.0.0.1:9/sdn.csv: download failed" in capsys.readouterr().err
+
+
+def test_error_usage_and_bad_diff_side(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _main(monkeypatch, "lists", "update") == 2  # --from is required
+    capsys.readouterr()
+    assert _main(monkeypatch, "lists", "diff", "--from", "/no/such/snapshot") == 2
+    assert "no such snapshot, file or folder" in capsys.readouterr().err
+
+
+def test_error_corrupt_installed_snapshot(
+    data_dir: Path,
+    lists_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert (
+        _main(monkeypatch, "lists", "update", "--from", str(lists_dir / "us_bis_dpl_2023-11")) == 0
+    )
+    (data_dir / "lists" / CURRENT).write_text("20000101T000000000000Z\n", encoding="utf-8")
+    assert _main(monkeypatch, "lists", "show") == 2
+    assert "no snapshot manifest there" in capsys.readouterr().err
