@@ -119,6 +119,10 @@ FACT_FIELDS = {
     "kr_transfer_kind": "data_transfers[{i}].transaction_type",
     "subjects_country": "data_transfers[{i}].subjects_country",
     "us_state": "data_transfers[{i}].safeguards (subjects_state:TX|FL|other)",
+    "us_person_exporter": "parties[role=exporter].country",
+    "data_broker": "data_transfers[{i}].transaction_type",
+    "transaction_type": "data_transfers[{i}].transaction_type",
+    "sector": "data_transfers[{i}].sector",
 }
 
 
