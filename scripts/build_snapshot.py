@@ -5,8 +5,8 @@ Usage: .venv/bin/python scripts/build_snapshot.py [--data DIR]
 
 Each file's provenance below is copied from that folder's SOURCES.md. The embedded form is
 the normalised entities as gzip-compressed JSON (see prosper.lists.codec) rather than the
-official files themselves: loading it takes a fraction of a second where re-parsing the files
-takes seconds, and it is 4x smaller than the compressed official files.
+official files themselves: loading it takes about 0.5 s where re-parsing the files takes about
+5 s, at about the same size (1.9 MB against 2.2 MB for the gzip-compressed official files).
 """
 
 from __future__ import annotations

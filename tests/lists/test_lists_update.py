@@ -106,6 +106,23 @@ def test_update_from_http_and_delta(
     assert delta.to_dict()["removed"] == 1_001
 
 
+def test_update_from_http_real_file_with_progress(
+    data_dir: Path, lists_dir: Path, http_root: tuple[Path, str]
+) -> None:
+    root, base = http_root
+    shutil.copy(lists_dir / "un_sc_consolidated_2026-02-27" / "UN_consolidated.xml", root)
+    messages: list[str] = []
+    result = update_snapshot(data_dir / "lists", [f"{base}/UN_consolidated.xml"], messages.append)
+    assert "downloading UN_consolidated.xml: 1.0 of 2.0 MB" in messages
+    (delta,) = result.deltas
+    assert delta.unchanged
+    info = result.snapshot.source("un_sc")
+    embedded = load_embedded_snapshot().source("un_sc")
+    assert info is not None
+    assert embedded is not None
+    assert info.files[0].sha256 == embedded.files[0].sha256
+
+
 def test_unreachable_url_changes_nothing(data_dir: Path, http_root: tuple[Path, str]) -> None:
     _, base = http_root
     snapshot_dir = data_dir / "lists"
