@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from tests.transfers.cases import TransferCase, load_cases
 
 from prosper.rulebook import Rulebook
 from prosper.transfers import REGIMES, assess_one
-from tests.transfers.cases import TransferCase, load_cases
 
 CASES = load_cases()
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
-from prosper.rulebook import Rulebook, run_case
 from tests.transfers.conftest import RULES
 from tests.transfers.generate_rule_cases import FILES, build
+
+from prosper.rulebook import Rulebook, run_case
 
 
 def test_generated_cases_are_up_to_date(rulebook: Rulebook) -> None:
     for name, text in build(rulebook).items():
         on_disk = (RULES / name).read_text(encoding="utf-8")
-        assert on_disk == text, f"{name} is stale: run python -m tests.transfers.generate_rule_cases"
+        assert on_disk == text, f"{name} is stale: run -m tests.transfers.generate_rule_cases"
 
 
 def test_every_transfer_rule_has_a_case(rulebook: Rulebook) -> None:
