@@ -186,14 +186,16 @@ def _z_name(base: str, level: str) -> str:
 
 
 def _agrees(declared: str, computed: str) -> bool:
-    d, c = declared.upper(), computed.upper()
-    return c.startswith(d) or d.startswith(c.split(" ")[0])
+    d, c = declared.upper(), computed.upper().split(" ")[0]
+    if ".Z" in c:  # a ".z" paragraph refines the declared ECCN (5A992.c -> 5A992.z.1)
+        return c.split(".")[0] == d.split(".")[0]
+    return c.startswith(d) or d.startswith(c)
 
 
 def classify_item(item: Item, on: date, t: Thresholds) -> Classification:
     """Classify ``item`` on ``on`` (thresholds not yet in force are not applied)."""
     kind = item.kind
-    declared = item.eccn.upper() if item.eccn else None
+    declared = item.eccn.strip() if item.eccn else None
     base = _declared_base(declared)
     if kind in (ItemKind.INTEGRATED_CIRCUIT, ItemKind.COMPUTER):
         return _classify_chip(item, on, t, declared, base)

@@ -253,7 +253,7 @@ def _on_ccl(cls: Classification) -> bool | None:
     if cls.ac_level in ("a", "b", "c", "weights", "tech"):
         return True
     if cls.declared_eccn is not None:
-        return cls.declared_eccn != "EAR99"
+        return cls.declared_eccn.upper() != "EAR99"
     return None
 
 
@@ -564,3 +564,50 @@ def assess_items(ctx: CheckContext) -> Assessment:
         literal=None if literal == enforced else literal,
         items=tuple(blocks),
     )
+
+
+def classify_report(item: Item, on: date, book: Rulebook) -> dict[str, Any]:
+    """The ``prosper classify`` document for one item on ``on`` (no destination known).
+
+    Subject-to-EAR is stated from the item's own facts; destination-dependent hooks (the
+    foreign-direct-product rules) are reported as undecided.
+    """
+    t = ExportTables.from_rulebook(book)
+    cls = classify_item(item, on, t.thresholds)
+    subj = subject_to_ear(
+        SubjectRequest(
+            item=item,
+            cls=cls,
+            index=0,
+            origin_country=None,
+            dest_groups=frozenset(),
+            in_ac_scope=None,
+            reading="enforced",
+            fdp_entity=False,
+        ),
+        t.thresholds,
+    )
+    listed = kr_listed(cls, item, on, KR_AI_SEMICONDUCTORS_FROM)
+    return {
+        "as_of": on.isoformat(),
+        "description": item.description,
+        "kind": item.kind.value,
+        "tpp": _round(cls.tpp, 2),
+        "performance_density": _round(cls.performance_density, 2),
+        "classification": cls.classification,
+        "ac_level": cls.ac_level,
+        "declared_eccn": cls.declared_eccn,
+        "disagreement": cls.disagreement,
+        "datacenter": cls.datacenter,
+        "nac_aca_eligible": cls.nac_aca_eligible if cls.ac_level in ("a", "b") else None,
+        "subject_to_ear": {
+            "value": subj.value,
+            "basis": subj.basis,
+            "missing": [m.replace("items[0].", "") for m in subj.missing],
+        },
+        "kr_fta": _kr_label(listed, cls),
+        "notes": list(cls.notes),
+        "missing": list(cls.missing),
+        "citations": list(cls.citations),
+        "rulebook": {"id": book.id, "version": book.version, "digest": book.digest},
+    }

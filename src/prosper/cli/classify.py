@@ -1,9 +1,88 @@
-"""`prosper classify` commands."""
+"""`prosper classify ITEM.(yaml|json)`: TPP, performance density and classification of an item."""
 
 from __future__ import annotations
 
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.console import Console
+
+from prosper.errors import InputError
+
+
+def _read(path: Path) -> Any:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", field=str(path)) from None
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise InputError(f"not valid YAML/JSON: {exc}", field=str(path)) from None
+
+
+def parse_item_document(raw: Any, as_of: date | None) -> tuple[Any, date]:
+    """Validate an item mapping with the transaction schema; errors name the item field."""
+    from prosper.schema import parse_transaction
+
+    if not isinstance(raw, dict):
+        raise InputError("an item must be a mapping (YAML / JSON object)", field="item")
+    doc: dict[str, Any] = {"items": [raw]}
+    if as_of is not None:
+        doc["as_of"] = as_of.isoformat()
+    try:
+        tx = parse_transaction(doc)
+    except InputError as exc:
+        field = (exc.field or "item").removeprefix("items[0].").removeprefix("items[0]")
+        raise InputError(exc.message, field=field or "item") from None
+    return tx.items[0], tx.as_of
+
+
+def classify(
+    item_file: Path = typer.Argument(
+        ..., help="Item file (.yaml or .json), fields as in `items[]`."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help="Classify under the rules of DATE."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Compute TPP and performance density and classify the item (3A090/4A090/.z/4E091)."""
+    from prosper.exports import classify_report
+    from prosper.rulebook import load_rulebook
+
+    when: date | None = None
+    if as_of is not None:
+        try:
+            when = date.fromisoformat(as_of)
+        except ValueError:
+            raise InputError(f"not an ISO date (YYYY-MM-DD): {as_of!r}", field="--as-of") from None
+    item, on = parse_item_document(_read(item_file), when)
+    report = classify_report(item, on, load_rulebook())
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return
+    console = Console()
+    console.print(f"[bold]{report['description']}[/bold] ({report['kind']}) — as of {on}")
+    for key in ("tpp", "performance_density", "classification", "declared_eccn", "kr_fta"):
+        if report[key] is not None:
+            console.print(f"{key}: {report[key]}")
+    subj = report["subject_to_ear"]
+    console.print(f"subject to the EAR: {subj['value']} — {subj['basis']}")
+    if report["disagreement"]:
+        console.print(f"[yellow]{report['disagreement']}[/yellow]")
+    for note in report["notes"]:
+        console.print(f"[dim]• {note}[/dim]")
+    if report["missing"]:
+        console.print(f"[yellow]missing: {', '.join(report['missing'])}[/yellow]")
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `classify` commands to ``app``."""
+    """Add the `classify` command to ``app``."""
+    app.command("classify")(classify)
