@@ -7,16 +7,18 @@ and ``check`` take values and return values. Loading (files, caches) happens in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from prosper import __version__
 from prosper.decide import Assessment, CheckContext, DecisionParts, decide
+from prosper.exports import assess_items
 from prosper.lists import Snapshot
-from prosper.model import Decision, Finding, Hit, Party, Verdict
+from prosper.model import Decision, Hit, Party, Transaction
 from prosper.parties import evaluate_parties, load_screening_policy
 from prosper.screening import Query, ScreeningIndex, hit_to_dict
+from prosper.transfers import assess_transfers
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,7 @@ class Engine:
         out["lists"] = self.snapshot.versions()
         return out
 
-    def check(self, tx: Any, *, mode: str = "enforced") -> Decision:
+    def check(self, tx: Transaction, *, mode: str = "enforced") -> Decision:
         """Decide ``tx`` (a :class:`~prosper.model.Transaction`) under ``mode``."""
         outcome = evaluate_parties(tx, self.screen_party, [s.source for s in self.snapshot.sources])
         ctx = CheckContext(tx=tx, mode=mode, parties=outcome.results, rulebook=self.rulebook)
@@ -106,37 +108,5 @@ class Engine:
         return decide(DecisionParts(context=ctx, assessments=assessments, versions=self.versions()))
 
 
-def _pending(area: str, subject: str, regimes: str, what: str) -> Finding:
-    return Finding(
-        area=area,
-        regime=regimes,
-        verdict=Verdict.REVIEW,
-        subject=subject,
-        rule_id=f"prosper.{area}.not-assessed",
-        citation="Prosper engine scope (no rules of this regime are loaded)",
-        summary=f"{what} is not assessed by this engine version: decide it by hand",
-    )
-
-
-def pending_items(ctx: CheckContext) -> Assessment:
-    """Say, as ``review``, that items were not classified (until the export regime is loaded)."""
-    return Assessment(
-        enforced=tuple(
-            _pending("licensing", f"items[{i}]", "US-EAR", "export classification and licensing")
-            for i, _ in enumerate(ctx.tx.items)
-        )
-    )
-
-
-def pending_transfers(ctx: CheckContext) -> Assessment:
-    """Say, as ``review``, that data transfers were not assessed (until their regimes load)."""
-    return Assessment(
-        enforced=tuple(
-            _pending("data_transfer", f"data_transfers[{i}]", "KR-PIPA", "the data transfer")
-            for i, _ in enumerate(ctx.tx.data_transfers)
-        )
-    )
-
-
 # The areas a check runs after party screening, in order.
-ASSESSORS: Sequence[Any] = (pending_items, pending_transfers)
+ASSESSORS: Sequence[Callable[[CheckContext], Assessment]] = (assess_items, assess_transfers)

@@ -46,10 +46,10 @@ def build_engine(settings: Settings) -> Engine:
     """Load the active list snapshot, its screening index and the rulebook."""
     from prosper.lists import load_snapshot
     from prosper.rulebook import load_rulebook
-    from prosper.screening import ScreeningIndex
+    from prosper.screening import get_index
 
     snapshot = load_snapshot(settings.snapshot_dir)
-    index = ScreeningIndex.build(snapshot.entities)
+    index = get_index(snapshot, settings.data_dir / "cache")
     return Engine(
         snapshot=snapshot, index=index, threshold=settings.threshold, rulebook=load_rulebook()
     )
