@@ -25,7 +25,7 @@ MIN_FUZZY = 0.6  # below this a Levenshtein similarity counts as no agreement
 FUZZY_CHARS_PER_EDIT = 4
 FUZZY_MIN_LENGTH = 4
 FUZZY_FIRST_LETTER_PENALTY = 0.1  # typos rarely hit the first letter: "Serkan" vs "Erkan"
-FUZZY_INFLECTION = 0.7  # a final-vowel difference is a gendered form: "Ivanov" / "Ivanova"
+FUZZY_INFLECTION = 0.5  # a final-vowel difference is a gendered form: "Ivanov" / "Ivanova"
 
 # --- name score -----------------------------------------------------------------------------
 # Unaligned tokens count against the score with this share of their weight, on both sides:

@@ -270,7 +270,8 @@ def score_name(
     score = num / den if den > 0 else 0.0
     rule = "tokens"
     pairs.sort(key=lambda p: p[0])
-    if pairs and all(qt[i].isdigit() for i, _, _, _ in pairs):
+    has_words = not all(t.isdigit() for t in (*qt, *ct))
+    if pairs and has_words and all(qt[i].isdigit() for i, _, _, _ in pairs):
         score *= cfg.NUMBER_ONLY_FACTOR
         rule = "number_only"
     elif (

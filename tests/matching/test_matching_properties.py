@@ -1,0 +1,44 @@
+"""Invariants of the pairwise scorer: bounded, symmetric, identity."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prosper.matching import match_names, ofac_score
+from prosper.model import EntityType
+
+NAMES = st.text(
+    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz  -,.'김정은리병철РосияمحمدABC123")),
+    max_size=30,
+)
+TYPES = st.sampled_from([None, EntityType.PERSON, EntityType.ORGANIZATION])
+
+
+@settings(max_examples=150, deadline=None)
+@given(NAMES, NAMES, TYPES)
+def test_scores_are_in_unit_interval(a: str, b: str, type_: EntityType | None) -> None:
+    result = match_names(a, b, type_)
+    assert 0.0 <= result.score <= 1.0
+    assert result.ofac_score is not None
+    assert 0.0 <= result.ofac_score <= 1.0
+    for e in result.explanation:
+        assert 0.0 <= e.score <= 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(NAMES, NAMES, TYPES)
+def test_name_score_is_symmetric(a: str, b: str, type_: EntityType | None) -> None:
+    assert abs(match_names(a, b, type_).score - match_names(b, a, type_).score) < 1e-6
+
+
+@settings(max_examples=200, deadline=None)
+@given(NAMES, TYPES)
+def test_a_name_matches_itself(a: str, type_: EntityType | None) -> None:
+    if any(ch.isalnum() for ch in a):
+        assert match_names(a, a, type_).score == 1.0
+
+
+def test_ofac_score_is_latin_only() -> None:
+    assert ofac_score("Владимир Путин", "Vladimir Putin") == 0.0
+    assert ofac_score("Vladimir Putin", "PUTIN, Vladimir") > 0.9
