@@ -6,15 +6,17 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from prosper.errors import InputError
-from prosper.lists.delta import SourceDelta, diff_snapshots
-from prosper.lists.snapshot import Snapshot, current_snapshot_path, load_snapshot
 from prosper.settings import load_settings
+
+if TYPE_CHECKING:  # the list modules load only when a lists command runs (fast --help)
+    from prosper.lists.delta import SourceDelta
+    from prosper.lists.snapshot import Snapshot
 
 # data published longer ago than this gets a warning (lists change weekly)
 STALE_DAYS = 30
@@ -111,6 +113,8 @@ def _print_delta(deltas: Sequence[SourceDelta], console: Console) -> None:
 @lists_app.command("show")
 def show(json_out: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
     """Each source: label, entity and name counts, content hash, publication date, origin."""
+    from prosper.lists.snapshot import current_snapshot_path, load_snapshot
+
     settings = load_settings()
     snapshot = load_snapshot(settings.snapshot_dir)
     path = current_snapshot_path(settings.snapshot_dir)
@@ -199,6 +203,7 @@ def diff(
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Show the delta (added / removed / changed entities) between two snapshots."""
+    from prosper.lists.delta import diff_snapshots
     from prosper.lists.sides import load_side
 
     settings = load_settings()
