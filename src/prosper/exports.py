@@ -418,6 +418,9 @@ def findings_for(
                 )
                 continue
             grouped[key] = len(findings)
+        summary = m.summary
+        if m.undecided:
+            summary = f"{m.rule.title}: cannot be decided without {', '.join(missing)}"
         findings.append(
             Finding(
                 area=_area(m.rule.id),
@@ -426,7 +429,7 @@ def findings_for(
                 subject=f"items[{index}]",
                 rule_id=m.rule.id,
                 citation=str(m.rule.citation),
-                summary=m.summary,
+                summary=summary,
                 review_policy=m.review_policy,
                 conditions=m.conditions,
                 missing_facts=missing,
