@@ -297,7 +297,7 @@ class AuditLog:
         except SQLAlchemyError as exc:
             raise AuditError(f"cannot read the audit log: {exc}") from None
         if row is None:
-            raise NotFoundError(f"no audit record {record_id}", field="id")
+            raise NotFoundError(f"no audit record {record_id}")
         return _decode(row)
 
     def list(
