@@ -50,4 +50,10 @@ def main() -> None:
         if isinstance(exc, click.ClickException):
             exc.show()
             sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        # Typer >= 0.25 raises its own vendored click exceptions (typer._click), which are
+        # not click.ClickException: recognise them by shape (UsageError.exit_code is 2).
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise
