@@ -79,7 +79,9 @@ def list_records(
         console.print("the audit log is empty")
         return
     table = Table()
-    for column in ("id", "time (UTC)", "actor", "kind", "transaction", "verdict"):
+    for column in ("id", "time (UTC)"):
+        table.add_column(column, no_wrap=True)
+    for column in ("actor", "kind", "transaction", "verdict"):
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
@@ -179,7 +181,8 @@ def replay(
             }
         )
         return
-    render_diff(record, diff, as_of=new.get("as_of"), mode=mode, console=Console())
+    console = Console(soft_wrap=True)  # one change per line, however long
+    render_diff(record, diff, as_of=new.get("as_of"), mode=mode, console=console)
 
 
 def render_diff(

@@ -1,0 +1,280 @@
+"""`prosper audit list|show|verify|replay` through the real entry point (exit codes included)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prosper.audit import AuditLog
+from prosper.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "kr_to_vn_rngd.yaml"
+
+DECISION: dict[str, Any] = {
+    "id": "PO-2026-0142",
+    "verdict": "review",
+    "as_of": "2026-11-27",
+    "mode": "enforced",
+    "findings": [
+        {
+            "area": "screening",
+            "regime": "LISTS",
+            "verdict": "review",
+            "subject": "parties[1]",
+            "rule_id": "lists.screening.weak-match",
+            "citation": "c",
+            "summary": "possible match",
+            "conditions": [],
+        }
+    ],
+    "versions": {"engine": "0.1.0", "rulebook": "2026.11.0", "lists": {"un_sc": "sha256:u1"}},
+}
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private audit log for one test, named by PROSPER_DB_URL."""
+    path = tmp_path / "audit.sqlite3"
+    monkeypatch.setenv("PROSPER_DB_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("PROSPER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "160")  # Rich tables fold long cells at 80 columns
+    return path
+
+
+def record(path: Path, n: int = 1, **changes: Any) -> None:
+    with AuditLog.open(f"sqlite:///{path}") as log:
+        for i in range(n):
+            output = {**DECISION, "id": f"PO-{i + 1}", **changes}
+            log.append(
+                kind="check",
+                input={"id": f"PO-{i + 1}", "as_of": "2026-11-27", "parties": []},
+                output=output,
+                versions=output["versions"],
+                actor="officer@example.com",
+            )
+
+
+def run(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
+    """Run ``prosper ARGS`` in-process through ``main`` (exit-code mapping included)."""
+    monkeypatch.setattr(sys, "argv", ["prosper", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_shows_newest_first(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    record(db_path, 3)
+    code, out, _ = run(["audit", "list", "--json"], capsys, monkeypatch)
+    assert code == 0
+    rows = json.loads(out)["records"]
+    assert [r["id"] for r in rows] == [3, 2, 1]
+    assert rows[0]["transaction_id"] == "PO-3"
+    assert rows[0]["verdict"] == "review"
+    assert rows[0]["actor"] == "officer@example.com"
+    assert rows[0]["kind"] == "check"
+    assert rows[0]["hash"].startswith("sha256:")
+
+    code, out, _ = run(["audit", "list", "--limit", "1"], capsys, monkeypatch)
+    assert code == 0
+    assert "PO-3" in out
+    assert "PO-2" not in out
+    assert "officer@example.com" in out
+
+
+def test_list_of_an_empty_log(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    code, out, _ = run(["audit", "list"], capsys, monkeypatch)
+    assert (code, out.strip()) == (0, "the audit log is empty")
+    code, out, _ = run(["audit", "list", "--json"], capsys, monkeypatch)
+    assert json.loads(out) == {"records": []}
+
+
+def test_list_rejects_a_negative_limit(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    code, _, err = run(["audit", "list", "--limit", "-1"], capsys, monkeypatch)
+    assert code == 2
+    assert "--limit" in err
+
+
+def test_show_prints_the_whole_record(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    record(db_path, 2)
+    code, out, _ = run(["audit", "show", "2", "--json"], capsys, monkeypatch)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["id"] == 2
+    assert doc["output"]["id"] == "PO-2"
+    assert doc["input"]["as_of"] == "2026-11-27"
+    assert doc["versions"]["rulebook"] == "2026.11.0"
+    assert doc["hash"].startswith("sha256:")
+    assert doc["prev_hash"].startswith("sha256:")
+
+    code, out, _ = run(["audit", "show", "2"], capsys, monkeypatch)
+    assert code == 0
+    assert "audit record 2" in out
+    assert doc["hash"] in out
+    assert "lists.screening.weak-match" in out
+
+
+@pytest.mark.parametrize("command", ["show", "replay"])
+def test_unknown_id_exits_2(db_path: Path, capsys: Any, monkeypatch: Any, command: str) -> None:
+    record(db_path, 1)
+    code, out, err = run(["audit", command, "42"], capsys, monkeypatch)
+    assert code == 2
+    assert out == ""
+    assert err.strip() == "error: no audit record 42"
+
+
+def test_non_numeric_id_exits_2(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    code, _, _ = run(["audit", "show", "seventeen"], capsys, monkeypatch)
+    assert code == 2
+
+
+def test_verify_intact_log(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    record(db_path, 3)
+    code, out, _ = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 0
+    assert out.startswith("ok: 3 records verified")
+    code, out, _ = run(["audit", "verify", "--json"], capsys, monkeypatch)
+    doc = json.loads(out)
+    assert (code, doc["ok"], doc["checked"], doc["problems"]) == (0, True, 3, [])
+    assert doc["head"]["id"] == 3
+
+
+def test_verify_names_an_edited_record(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    record(db_path, 5)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE audit_record SET output = replace(output, '\"review\"', '\"allowed\"') "
+            "WHERE id = 4"
+        )
+    code, out, err = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 1
+    assert out == ""
+    assert err.strip() == "error: record 4: hash mismatch (edited)"
+
+    code, out, err = run(["audit", "verify", "--json"], capsys, monkeypatch)
+    assert code == 1
+    assert json.loads(out)["problems"] == [{"record_id": 4, "reason": "hash mismatch (edited)"}]
+    assert err.strip() == "error: record 4: hash mismatch (edited)"
+
+
+def test_verify_names_a_deleted_record(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    record(db_path, 5)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM audit_record WHERE id = 2")
+        conn.execute("UPDATE audit_record SET output = '{}' WHERE id = 4")
+    code, _, err = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert lines[-1] == "error: record 3: record 2 missing before it (deleted) (+1 more)"
+    assert "also: record 4: hash mismatch (edited)" in lines[0]
+
+
+def test_verify_detects_a_deleted_tail(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    record(db_path, 3)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM audit_record WHERE id = 3")
+    code, _, err = run(["audit", "verify"], capsys, monkeypatch)
+    assert (code, err.strip()) == (1, "error: record 3: record 3 missing at the tail (deleted)")
+
+
+def test_bad_db_url_exits_2(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("PROSPER_DB_URL", "no-such-scheme")
+    code, _, err = run(["audit", "list"], capsys, monkeypatch)
+    assert code == 2
+    assert "PROSPER_DB_URL" in err
+
+
+def test_replay_shows_what_changed(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    record(db_path, 1)
+    calls: list[tuple[dict[str, Any], str]] = []
+
+    def fake_evaluate(raw: dict[str, Any], *, mode: str) -> dict[str, Any]:
+        calls.append((raw, mode))
+        new = copy.deepcopy(DECISION)
+        new["id"] = raw["id"]
+        new["as_of"] = raw["as_of"]
+        new["verdict"] = "prohibited"
+        new["findings"][0]["verdict"] = "prohibited"
+        new["versions"]["lists"]["un_sc"] = "sha256:u2"
+        return new
+
+    import prosper.service
+
+    monkeypatch.setattr(prosper.service, "evaluate", fake_evaluate)
+    code, out, _ = run(["audit", "replay", "1", "--json"], capsys, monkeypatch)
+    assert code == 0
+    assert calls == [({"id": "PO-1", "as_of": "2026-11-27", "parties": []}, "enforced")]
+    doc = json.loads(out)
+    assert (doc["record_id"], doc["as_of"], doc["mode"]) == (1, "2026-11-27", "enforced")
+    diff = doc["diff"]
+    assert diff["verdict"] == {"before": "review", "after": "prohibited", "changed": True}
+    assert diff["findings"]["changed"][0]["fields"] == ["verdict"]
+    assert diff["versions"] == [
+        {"path": "lists.un_sc", "before": "sha256:u1", "after": "sha256:u2"}
+    ]
+    assert doc["decision"]["verdict"] == "prohibited"
+
+    code, out, _ = run(["audit", "replay", "1"], capsys, monkeypatch)
+    assert code == 0
+    assert "verdict: review → prohibited" in out
+    assert "lists.screening.weak-match parties[1]: verdict: review → prohibited" in out
+    assert "version lists.un_sc: sha256:u1 → sha256:u2" in out
+
+
+def test_replay_without_changes(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    record(db_path, 1)
+    import prosper.service
+
+    def same(raw: dict[str, Any], *, mode: str) -> dict[str, Any]:
+        return {**DECISION, "id": raw["id"]}
+
+    monkeypatch.setattr(prosper.service, "evaluate", same)
+    code, out, _ = run(["audit", "replay", "1"], capsys, monkeypatch)
+    assert code == 0
+    assert "verdict: review (unchanged)" in out
+    assert "no change" in out
+
+
+def test_audit_help_runs_as_a_console_script() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "prosper", "audit", "--help"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0
+    for command in ("list", "show", "verify", "replay"):
+        assert command in proc.stdout
+
+
+@pytest.mark.slow
+def test_check_then_replay_end_to_end(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    """A real `prosper check` is recorded; replaying it today gives the same decision."""
+    code, out, err = run(["check", str(EXAMPLE), "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    decided = json.loads(out)
+    record_id = decided["audit"]["record_id"]
+
+    code, out, _ = run(["audit", "show", str(record_id), "--json"], capsys, monkeypatch)
+    stored = json.loads(out)
+    assert stored["output"] == {k: v for k, v in decided.items() if k != "audit"}
+    assert stored["hash"] == decided["audit"]["hash"]
+
+    code, out, err = run(["audit", "replay", str(record_id), "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["diff"]["changed"] is False
+    assert doc["decision"]["verdict"] == decided["verdict"]
+
+    code, out, _ = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 0
