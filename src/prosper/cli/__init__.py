@@ -35,7 +35,9 @@ _register_all()
 def main() -> None:
     """Console-script entry point: run the app, turning Prosper errors into exit codes."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:  # typer.Exit(n) is returned, not raised, here
+            sys.exit(code)
     except ProsperError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
