@@ -42,7 +42,10 @@ from prosper.rulebook.grammar import (
 RULE_ID = r"^[a-z0-9][a-z0-9._\-]*$"
 
 
-class _Loader(yaml.SafeLoader):
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parser when available
+
+
+class _Loader(_Base):  # type: ignore[misc]
     """SafeLoader whose booleans are only ``true`` / ``false`` (YAML 1.2 core schema).
 
     Timestamps are not resolved either: dates arrive as strings and are checked by the models,
