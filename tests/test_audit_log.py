@@ -183,6 +183,17 @@ def test_open_rejects_a_non_url() -> None:
         AuditLog.open("not a url at all")
 
 
+def test_a_bare_postgresql_url_uses_psycopg(db_url: str) -> None:
+    url = sa.make_url(db_url)
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("PostgreSQL only")
+    bare = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with AuditLog.open(bare) as log:
+        assert log.engine.dialect.driver == "psycopg"
+        decide(log, 1)
+        assert log.verify().ok
+
+
 def test_default_url_is_sqlite_in_the_data_dir_and_the_folder_is_created(tmp_path: Path) -> None:
     data_dir = tmp_path / "deep" / "prosper"
     url = load_settings({"PROSPER_DATA_DIR": str(data_dir)}).db_url
@@ -290,6 +301,12 @@ def test_deleted_head_row_is_detected_and_blocks_appends(log: AuditLog, db_url: 
     assert log.verify().problems == (Problem(None, "head checkpoint missing (deleted)"),)
     with pytest.raises(AuditIntegrityError):
         decide(log, 1)
+
+
+def test_edited_head_is_detected(log: AuditLog, db_url: str) -> None:
+    decide(log, 2)
+    tamper(db_url, "UPDATE audit_head SET last_hash = 'sha256:forged'")
+    assert log.verify().problems == (Problem(2, "hash does not match the head checkpoint"),)
 
 
 def test_unreadable_json_is_reported(log: AuditLog, db_url: str) -> None:

@@ -248,6 +248,14 @@ def test_replay_without_changes(db_path: Path, capsys: Any, monkeypatch: Any) ->
     assert "no change" in out
 
 
+def test_replay_refuses_a_non_check_record(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    with AuditLog.open(f"sqlite:///{db_path}") as log:
+        log.append(kind="screen", input={"name": "x"}, output={}, versions={}, actor="a")
+    code, out, err = run(["audit", "replay", "1"], capsys, monkeypatch)
+    assert (code, out) == (2, "")
+    assert "replay re-runs checks" in err
+
+
 def test_audit_help_runs_as_a_console_script() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "prosper", "audit", "--help"], capture_output=True, text=True

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from prosper.errors import AuditIntegrityError
+from prosper.errors import AuditIntegrityError, InputError
 from prosper.settings import load_settings
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only when an audit command runs
@@ -164,6 +164,8 @@ def replay(
     """
     with _open_log() as log:
         record = log.get(record_id)
+    if record.kind != "check":
+        raise InputError(f"record {record_id} is a {record.kind!r} record; replay re-runs checks")
     from prosper.audit import diff_decisions
     from prosper.service import evaluate
 
