@@ -25,6 +25,7 @@ ROUTES = [
     ("GET", "/v1/audit/1", None, "reviewer"),
     ("POST", "/v1/audit/verify", None, "reviewer"),
     ("GET", "/v1/keys", None, "admin"),
+    ("POST", "/v1/lists/update", {"from": ["/no/such/folder"]}, "admin"),
     ("POST", "/v1/keys", {"role": "screener"}, "admin"),
     ("DELETE", "/v1/keys/00000000", None, "admin"),
 ]

@@ -16,7 +16,7 @@ import importlib
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from prosper.errors import InputError
+from prosper.errors import InputError, ProsperError
 from prosper.settings import Settings
 
 
@@ -47,6 +47,9 @@ class Backend(Protocol):
 
     def rules(self, *, as_of: date | None, regime: str | None) -> dict[str, Any]:
         """The rulebook's id, version, digest and the rules in force on ``as_of``."""
+
+    def update_lists(self, locations: list[str]) -> dict[str, Any]:
+        """Install newer official list files (folders, files or URLs) and reload the engine."""
 
     def audit_list(self, *, limit: int, offset: int) -> list[dict[str, Any]]:
         """Audit records, newest first."""
@@ -163,6 +166,26 @@ class CoreBackend:
             "digest": rulebook.digest,
             "as_of": on.isoformat(),
             "rules": [_plain(dataclasses.asdict(r)) for r in rules],
+        }
+
+    def update_lists(self, locations: list[str]) -> dict[str, Any]:
+        """``prosper lists update --from …``, then rebuild the engine on the new snapshot."""
+        update = _core("prosper.lists.update")
+        try:
+            result = update.update_snapshot(self.settings.snapshot_dir, locations)
+        except ProsperError as exc:
+            if exc.field in (None, "--from"):
+                exc.field = "from"  # the body field that holds the locations
+            raise
+        _core("prosper.service").reset_engines()
+        self.warm()
+        return {
+            "snapshot": str(result.path),
+            "updated": list(result.updated),
+            "versions": result.snapshot.versions(),
+            "problem_counts": {s: len(p) for s, p in result.problems.items()},
+            "problems": {s: [str(p) for p in ps[:50]] for s, ps in result.problems.items()},
+            "delta": [d.to_dict(5) for d in result.deltas],
         }
 
     def _audit(self) -> Any:

@@ -214,6 +214,27 @@ class ListsOut(_Response):
     sources: list[ListSource]
 
 
+class ListsUpdate(_Request):
+    """``POST /v1/lists/update`` (admin): official files to install, as on the command line."""
+
+    from_: list[Annotated[str, StringConstraints(min_length=1, max_length=2000)]] = Field(
+        alias="from",
+        min_length=1,
+        max_length=20,
+        description="folders, files or URLs of official list files (`lists update --from`)",
+    )
+
+
+class ListsUpdated(_Response):
+    """What an update installed: new versions, per-source deltas and skipped rows."""
+
+    snapshot: str
+    updated: list[str]
+    versions: dict[str, str]
+    problem_counts: dict[str, int] = Field(default_factory=dict)
+    delta: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class RulesOut(_Response):
     """``GET /v1/rules``: the rulebook's identity and its rules in force."""
 
@@ -306,6 +327,8 @@ __all__ = [
     "KeyOut",
     "ListSource",
     "ListsOut",
+    "ListsUpdate",
+    "ListsUpdated",
     "MatchRequest",
     "MatchResult",
     "RulesOut",
