@@ -46,6 +46,9 @@ class Rulebook:
     cases: tuple[Case, ...] = ()
     root: Path | None = None
     rule_files: tuple[str, ...] = ()
+    _in_force: dict[tuple[date, str | None, str | None], tuple[Rule, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id`` (KeyError when unknown)."""
@@ -65,13 +68,19 @@ class Rulebook:
         self, on: date, regime: str | None = None, reading: str | None = None
     ) -> tuple[Rule, ...]:
         """Rules in force on ``on`` (optionally of one regime and one reading), in file order."""
-        return tuple(
-            r
-            for r in self.rules
-            if r.in_force(on)
-            and (regime is None or r.regime == regime)
-            and (reading is None or r.applies_to(reading))
-        )
+        key = (on, regime, reading)
+        found = self._in_force.get(key)
+        if found is None:
+            found = tuple(
+                r
+                for r in self.rules
+                if r.in_force(on)
+                and (regime is None or r.regime == regime)
+                and (reading is None or r.applies_to(reading))
+            )
+            if len(self._in_force) < 4096:  # a memo per date; bounded for long-running servers
+                self._in_force[key] = found
+        return found
 
     def evaluate(
         self, regime: str, facts: Mapping[str, Any], on: date, reading: str

@@ -90,11 +90,14 @@ def eval_condition(cond: Condition, facts: Mapping[str, Any]) -> tuple[Tri, froz
     if isinstance(cond, NotOf):
         value, missing = eval_condition(cond.item, facts)
         return (None if value is None else not value), missing
-    results = [eval_condition(c, facts) for c in cond.items]
     decisive = isinstance(cond, AnyOf)  # the value that settles the combinator
-    if any(v is decisive for v, _ in results):
-        return decisive, frozenset()
-    unknown = [m for v, m in results if v is None]
+    unknown: list[frozenset[str]] = []
+    for item in cond.items:
+        value, missing = eval_condition(item, facts)
+        if value is decisive:
+            return decisive, frozenset()
+        if value is None:
+            unknown.append(missing)
     if unknown:
         return None, frozenset().union(*unknown)
     return (not decisive), frozenset()
