@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from prosper.errors import ListDataError
+from prosper.lists.common import guess_entity_type
 from prosper.lists.dpl import latest_update, parse_date, read_dpl
+from prosper.model import EntityType
 
 
 def test_real_file(lists_dir: Path) -> None:
@@ -30,6 +33,12 @@ def test_real_file(lists_dir: Path) -> None:
     assert villa.policy.federal_register_notice == "87 F.R. 52741 8/29/2022"
     airline = next(e for e in entities if e.name == "AL NASER AIRLINES")
     assert [a.name for a in airline.aliases] == ["AL-NASER AIRLINES"]
+    # the DPL has no type column: the type is guessed from the name
+    assert villa.type is EntityType.PERSON
+    assert airline.type is EntityType.ORGANIZATION
+    types = Counter(e.type for e in entities)
+    assert types[EntityType.PERSON] > 400
+    assert types[EntityType.ORGANIZATION] > 90
 
 
 def test_bad_rows(fixtures_dir: Path) -> None:
@@ -71,3 +80,18 @@ def test_malformed_file(tmp_path: Path, content: bytes, message: str) -> None:
     path.write_bytes(content)
     with pytest.raises(ListDataError, match=message):
         read_dpl(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("AARON ABRAHAM VILLA", EntityType.PERSON),
+        ("KIM SONG II", EntityType.PERSON),
+        ("JOSEPH ORMOND KIRK, III.", EntityType.PERSON),
+        ("BELAVIA BELARUSIAN AIRLINES", EntityType.ORGANIZATION),
+        ("ARROWTRONIC, LLC", EntityType.ORGANIZATION),
+        ("GHARE SABZ CO.", EntityType.ORGANIZATION),
+    ],
+)
+def test_guess_entity_type(name: str, expected: EntityType) -> None:
+    assert guess_entity_type(name) is expected

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from prosper.errors import ListDataError
-from prosper.model import Entity
+from prosper.model import Entity, EntityType
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,3 +222,112 @@ def read_text(path: Path, *, encodings: tuple[str, ...] = ("utf-8", "cp1252", "l
     raise ListDataError(
         f"{path.name}: cannot decode text"
     )  # pragma: no cover - latin-1 decodes all
+
+
+# Words that mark a name as an organisation's when a list does not say (the DPL has no type
+# column). Legal forms (LTD, LLC, GMBH …) come from rigour's org-type table; these are the
+# trade words the DPL's company names use, e.g. "BELAVIA BELARUSIAN AIRLINES".
+_ORG_WORDS = frozenset(
+    [
+        "academy",
+        "agency",
+        "air",
+        "aircraft",
+        "airline",
+        "airlines",
+        "airways",
+        "associates",
+        "aviation",
+        "bank",
+        "bureau",
+        "center",
+        "centre",
+        "co",
+        "com",
+        "commercial",
+        "commercio",
+        "committee",
+        "communications",
+        "company",
+        "computers",
+        "construction",
+        "consulting",
+        "corp",
+        "corporation",
+        "council",
+        "electronic",
+        "electronics",
+        "engineering",
+        "enterprise",
+        "enterprises",
+        "establishment",
+        "export",
+        "exports",
+        "factory",
+        "firm",
+        "forces",
+        "foundation",
+        "freight",
+        "fzc",
+        "fze",
+        "group",
+        "holding",
+        "holdings",
+        "import",
+        "imports",
+        "industrial",
+        "industries",
+        "industry",
+        "institute",
+        "international",
+        "laboratories",
+        "laboratory",
+        "logistics",
+        "machinery",
+        "manufacturing",
+        "maritime",
+        "metals",
+        "ministry",
+        "net",
+        "organisation",
+        "organization",
+        "partners",
+        "plant",
+        "research",
+        "services",
+        "shipping",
+        "solutions",
+        "supply",
+        "systems",
+        "technik",
+        "technologies",
+        "technology",
+        "trade",
+        "trading",
+        "transport",
+        "university",
+        "vertriebs",
+        "works",
+    ]
+)
+# rigour reads a generational suffix ("KIM SONG II") as an org type; these are not
+_NOT_ORG_TYPES = frozenset({"ii", "iii", "iv", "jr", "sr"})
+
+
+def guess_entity_type(name: str) -> EntityType:
+    """PERSON or ORGANIZATION for a list name that comes without a type.
+
+    >>> guess_entity_type("AARON ABRAHAM VILLA")
+    <EntityType.PERSON: 'person'>
+    >>> guess_entity_type("BELAVIA BELARUSIAN AIRLINES")
+    <EntityType.ORGANIZATION: 'organization'>
+    """
+    from rigour.names import extract_org_types
+
+    words = set(re.findall(r"[a-z0-9]+", name.lower()))
+    if words & _ORG_WORDS:
+        return EntityType.ORGANIZATION
+    for _, form in extract_org_types(name):
+        if form.lower() not in _NOT_ORG_TYPES:
+            return EntityType.ORGANIZATION
+    return EntityType.PERSON

@@ -18,8 +18,15 @@ from datetime import date
 from pathlib import Path
 
 from prosper.errors import ListDataError
-from prosper.lists.common import Problem, ReadResult, country_code, read_text, unique
-from prosper.model import Address, Alias, Entity, EntityType, ListPolicy
+from prosper.lists.common import (
+    Problem,
+    ReadResult,
+    country_code,
+    guess_entity_type,
+    read_text,
+    unique,
+)
+from prosper.model import Address, Alias, Entity, ListPolicy
 
 SOURCE = "us_bis_dpl"
 HEADER = (
@@ -165,8 +172,8 @@ def _entity(order: _Order) -> Entity:
         id=f"{SOURCE}:{slug}:{order.effective or 'undated'}",
         source=SOURCE,
         list_code="DPL",
-        # the DPL does not say whether a party is a person or a company
-        type=EntityType.ORGANIZATION,
+        # the DPL does not say whether a party is a person or a company: guessed from the name
+        type=guess_entity_type(order.name),
         name=order.name,
         aliases=tuple(Alias(n) for n in order.names),
         countries=unique(a.country for a in order.addresses),
