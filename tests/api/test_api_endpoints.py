@@ -152,7 +152,7 @@ def test_audit_list_verify_and_missing_record(client: TestClient, keys: Keys) ->
     assert verify["checked"] == 3
     missing = client.get("/v1/audit/999", headers=keys.header("reviewer"))
     assert missing.status_code == 404
-    assert missing.json()["field"] == "id"
+    assert missing.json()["field"] == "record_id"
 
 
 def test_lists_and_rules(client: TestClient, keys: Keys) -> None:

@@ -16,7 +16,7 @@ import importlib
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from prosper.errors import InputError, ProsperError
+from prosper.errors import InputError, NotFoundError, ProsperError
 from prosper.settings import Settings
 
 
@@ -199,7 +199,11 @@ class CoreBackend:
     def audit_get(self, record_id: int) -> dict[str, Any]:
         """One record by id."""
         with self._audit() as log:
-            record: dict[str, Any] = log.get(record_id).to_dict()
+            try:
+                record: dict[str, Any] = log.get(record_id).to_dict()
+            except NotFoundError as exc:
+                exc.field = "record_id"  # the path parameter
+                raise
             return record
 
     def audit_verify(self) -> dict[str, Any]:
