@@ -619,6 +619,7 @@ def build_negatives(n: int, listed_keys: set[str], seed: int) -> list[tuple[str,
             first = getattr(fake, f"first_name_{gender}", fake.first_name)()
             last = getattr(fake, f"last_name_{gender}", fake.last_name)()
             name = f"{first} {last}"
+        source = name  # the native-script name, before any romanisation
         if latin and loc in ("ru_RU", "uk_UA"):  # BGN/PCGN, as in passports and the lists
             name = _bgn(loc).transliterate(name).replace("'", "")
         elif latin and loc == "ko_KR":  # 김민준 → "Kim Min-jun" (passport-style RR)
@@ -630,6 +631,7 @@ def build_negatives(n: int, listed_keys: set[str], seed: int) -> list[tuple[str,
             key in listed_keys
             or name_key(latinize_text(name)) in listed_keys
             or not loose_keys(name).isdisjoint(listed_loose)
+            or not loose_keys(source).isdisjoint(listed_loose)
         ):
             rejected += 1
             continue
