@@ -10,7 +10,8 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
+from rich.padding import Padding
 
 from prosper.errors import InputError
 from prosper.model import Verdict
@@ -44,38 +45,49 @@ def _parse_verdict(value: str | None) -> Verdict | None:
         raise InputError(f"unknown verdict {value!r} (one of {names})", field="--fail-on") from None
 
 
+def _subject_label(doc: dict[str, Any], subject: str) -> str:
+    """``parties[1]`` → ``parties[1] Example Cloud JSC (end_user)`` for people."""
+    if subject.startswith("parties["):
+        index = int(subject[len("parties[") : -1])
+        for p in doc.get("parties", []):
+            if p["index"] == index:
+                return f"{subject} {p['name']} ({p['role']})"
+    return subject
+
+
 def render_decision(doc: dict[str, Any], console: Console) -> None:
-    """Print a decision for people: verdict, findings with citations, divergence."""
+    """Print a decision for people: verdict, then each finding with its rule and citation."""
     verdict = doc["verdict"]
     title = f"{doc.get('id') or 'transaction'} — as of {doc['as_of']} ({doc['mode']} reading)"
     console.print(f"[bold]{title}[/bold]")
-    console.print(f"verdict: [{_STYLE[verdict]}]{verdict}[/]")
-    table = Table(show_lines=False, expand=True)
-    for col in ("verdict", "subject", "regime", "rule", "summary / citation"):
-        table.add_column(col, overflow="fold")
+    console.print(f"verdict: [{_STYLE[verdict]}]{verdict}[/]\n")
     for f in doc["findings"]:
-        text = f"{f['summary']}\n[dim]{f['citation']}[/dim]"
-        if f.get("review_policy"):
-            text += f"\n[dim]review policy: {f['review_policy']}[/dim]"
-        for c in f.get("conditions", []):
-            text += f"\n[dim]• {c}[/dim]"
-        table.add_row(
-            f"[{_STYLE[f['verdict']]}]{f['verdict']}[/]",
-            f["subject"],
-            f["regime"],
-            f["rule_id"],
-            text,
+        style = _STYLE[f["verdict"]]
+        console.print(
+            f"[{style}]{f['verdict']}[/]  {escape(_subject_label(doc, f['subject']))}  "
+            f"[bold]{f['regime']}[/bold]  [dim]{f['rule_id']}[/dim]"
         )
-    console.print(table)
+        console.print(Padding(escape(f["summary"]), (0, 0, 0, 4)))
+        extra = [f"citation: {f['citation']}"]
+        if f.get("review_policy"):
+            extra.append(f"review policy: {f['review_policy']}")
+        if f.get("license_exception"):
+            extra.append(f"licence exception: {f['license_exception']}")
+        if f.get("missing_facts"):
+            extra.append("missing facts: " + ", ".join(f["missing_facts"]))
+        extra.extend(f"• {c}" for c in f.get("conditions", []))
+        for line in extra:
+            console.print(Padding(f"[dim]{escape(line)}[/dim]", (0, 0, 0, 4)))
     if doc.get("divergence"):
         for reading, block in doc["divergence"].items():
             console.print(
-                f"[bold]divergence:[/bold] the {reading} reading gives "
-                f"[{_STYLE[block['verdict']]}]{block['verdict']}[/]"
+                f"\n[bold]divergence:[/bold] the {reading} reading gives "
+                f"[{_STYLE[block['verdict']]}]{block['verdict']}[/] "
+                f"({len(block['findings'])} findings; see --mode {reading})"
             )
     audit = doc.get("audit")
     if audit:
-        console.print(f"[dim]audit record {audit['record_id']} {audit['hash']}[/dim]")
+        console.print(f"\n[dim]audit record {audit['record_id']} {audit['hash']}[/dim]")
 
 
 def check(
