@@ -117,6 +117,15 @@ _COUNTRY_OVERRIDES: dict[str, str | None] = {
     "former yugoslav republic of macedonia": "MK",
     "the former yugoslav republic of macedonia": "MK",
     "macedonia": "MK",
+    "north macedonia, the republic of": "MK",
+    "man, isle of": "IM",
+    "st. kitts & nevis": "KN",
+    "china, hong kong special administrative region": "HK",
+    "china, macao special administrative region": "MO",
+    "northern gaza": "PS",
+    "north gaza": "PS",
+    "crimea": "UA",
+    "northern mali": "ML",
     "unknown": None,
     "undetermined": None,
     "region": None,
@@ -138,6 +147,8 @@ def country_code(name: str | None) -> str | None:
     if not text:
         return None
     key = text.lower()
+    if key.startswith("region: "):  # OFAC's "Region: West Bank", "Region: Crimea"
+        return country_code(text[8:])
     if key in _COUNTRY_OVERRIDES:
         return _COUNTRY_OVERRIDES[key]
     import pycountry

@@ -34,6 +34,7 @@ _ID_TYPE = re.compile(
     r"(?:No\.|Number \(also called L/N or S/N or F/N\)|Number(?: \([A-Z]+\))?|#|ID"
     r"|Code \(USCC\)|Identification IMO|IMO|SWIFT/BIC|MMSI"
     r"|Passport|Email Address|Website|Digital Currency Address - [A-Za-z0-9]+|Call Sign"
+    r"|Matricula Mercantil No|License|BIK \(RU\)|D\.N\.I\.|Telephone|Fax"
     r"))"
     r"\s+(?P<rest>\S.*)$"
 )
