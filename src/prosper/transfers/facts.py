@@ -491,6 +491,9 @@ def compute_facts(tx: Transaction, index: int, ref: Reference | None = None) -> 
     facts["us_state"] = states[0] if len(states) == 1 else ("multiple" if states else None)
 
     # ---- EU / EEA and Japan
-    facts["eu_data"] = ref.eu_eea.contains(subjects, as_of)
-    facts["jp_data"] = subjects == "JP"
+    # Chapter V / Art. 28 bind the exporter as well: data leaving the EU/EEA or Japan is theirs
+    facts["eu_data"] = ref.eu_eea.contains(subjects, as_of) or ref.eu_eea.contains(
+        dt.from_country, as_of
+    )
+    facts["jp_data"] = subjects == "JP" or dt.from_country == "JP"
     return facts
