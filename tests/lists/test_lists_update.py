@@ -191,6 +191,25 @@ def test_old_snapshots_are_pruned(data_dir: Path, lists_dir: Path) -> None:
     assert last.path.name in names
 
 
+def test_partial_ofac_set_is_noted(data_dir: Path, fixtures_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "ofac"
+    folder.mkdir()
+    shutil.copy(fixtures_dir / "ofac_bad_rows" / "sdn.csv", folder / "SDN.CSV")
+    result = update_snapshot(data_dir / "lists", [str(folder)])
+    notes = [str(p) for p in result.problems["us_ofac_sdn"] if p.line == 0]
+    assert notes == [
+        "SDN.CSV: given without add.csv: the entries have no addresses",
+        "SDN.CSV: given without alt.csv: the entries have no aliases other than those in the "
+        "Remarks",
+    ]
+    (delta,) = result.deltas
+    assert len(delta.removed) == 15_443 - 3
+    sdn = result.snapshot.source("us_ofac_sdn")
+    assert sdn is not None
+    assert sdn.entity_count == 3
+    assert sdn.origin == "installed"
+
+
 def test_file_grouping(tmp_path: Path) -> None:
     assert classify_file("cons_alt.csv") == ("us_ofac_cons", "alt")
     assert classify_file("dpl.txt") == ("us_bis_dpl", "primary")

@@ -22,13 +22,15 @@ from prosper.model import Entity, EntityType
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A row (or value) a reader skipped or could not fully understand."""
+    """A row (or value) a reader skipped or could not fully understand; line 0 is the file."""
 
     file: str
     line: int
     reason: str
 
     def __str__(self) -> str:
+        if self.line <= 0:  # about the file as a whole
+            return f"{self.file}: {self.reason}"
         return f"{self.file}:{self.line}: {self.reason}"
 
 

@@ -86,12 +86,20 @@ def install_snapshot(
     pointer_tmp = snapshot_dir / f".{CURRENT}.{os.getpid()}.tmp"
     pointer_tmp.write_text(stamp + "\n", encoding="utf-8")
     os.replace(pointer_tmp, snapshot_dir / CURRENT)
-    _prune(root, keep=final.name)
+    _prune(root, keep={final.name, _current_name(snapshot_dir)})
     return final
 
 
-def _prune(root: Path, keep: str) -> None:
+def _current_name(snapshot_dir: Path) -> str:
+    try:
+        return (snapshot_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    # never the new snapshot nor the one CURRENT names (another update may have swapped it)
     names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    old = [n for n in names if n != keep][: max(0, len(names) - 1 - KEEP_SNAPSHOTS)]
+    old = [n for n in names if n not in keep][: max(0, len(names) - 1 - KEEP_SNAPSHOTS)]
     for name in old:
         shutil.rmtree(root / name, ignore_errors=True)

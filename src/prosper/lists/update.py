@@ -14,7 +14,7 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import Message
 from email.utils import parsedate_to_datetime
@@ -146,6 +146,22 @@ def collect_files(
     return paths
 
 
+def _missing_aux(files: Mapping[str, Path]) -> tuple[Problem, ...]:
+    """A note when an OFAC primary file comes without its address or alias file."""
+    primary = files["primary"]
+    found = classify_file(primary.name)
+    if found is None or found[0] not in ("us_ofac_sdn", "us_ofac_cons"):
+        return ()
+    prefix = "cons_" if found[0] == "us_ofac_cons" else ""
+    lost = {"add": "addresses", "alt": "aliases other than those in the Remarks"}
+    notes = [
+        Problem(primary.name, 0, f"given without {prefix}{role}.csv: the entries have no {what}")
+        for role, what in lost.items()
+        if role not in files
+    ]
+    return tuple(notes)
+
+
 def read_files(
     paths: Sequence[Path], *, origin: str, progress: Progress = _quiet
 ) -> tuple[list[tuple[SourceInfo, tuple[Entity, ...]]], dict[str, tuple[Problem, ...]]]:
@@ -165,7 +181,7 @@ def read_files(
         progress(f"reading {source} ({names})")
         data = build_source(source, groups[source], origin=origin)
         read.append((data.info, data.entities))
-        problems[source] = data.problems
+        problems[source] = data.problems + _missing_aux(groups[source])
     return read, problems
 
 
