@@ -303,9 +303,11 @@ def rr_syllable(syllable: str) -> str:
 
 
 def _popular(syllable_rr: str) -> str:
-    # "byeong" → "byung", "cheol" → "chul", "yeong" → "young", "seok" → "suk", "gyeong" → "kyung"
-    out = re.sub(r"yeo(ng|l|k)$", r"you\1", syllable_rr)
-    out = re.sub(r"([^y])eo(ng|l|k)$", r"\1u\2", out)
+    # 영 "yeong" → "young"; 병 "byeong" → "byung", 현 "hyeon" → "hyun";
+    # 철 "cheol" → "chul", 성 "seong" → "sung"; 경 "gyeong" → "kyung"
+    out = re.sub(r"^yeo(ng|l|k)$", r"you\1", syllable_rr)
+    out = re.sub(r"^(.+?)yeo(ng|n|l|k)$", r"\1yu\2", out)
+    out = re.sub(r"^([^y]*)eo(ng|n|l|k)$", r"\1u\2", out)
     out = out.replace("youl", "yul").replace("youk", "yuk")
     return re.sub(r"^g(?=[yw]?[aeiou])", "k", out)
 
