@@ -46,6 +46,8 @@ class ExportTables:
     tier1: frozenset[str]
     gp10_patterns: tuple[str, ...]
     kr_ga: frozenset[str]
+    chart_marks: dict[str, frozenset[str]]
+    ccl_chart: dict[str, dict[str, Any]]
 
     @classmethod
     def from_rulebook(cls, book: Rulebook) -> ExportTables:
@@ -63,6 +65,11 @@ class ExportTables:
             tier1=frozenset(book.table("ear_ai_diffusion_tier1").data["countries"]),
             gp10_patterns=tuple(str(p) for p in book.table("ear_gp10_prc_ics").data["patterns"]),
             kr_ga=frozenset(book.table("kr_fta_areas").data["ga"]),
+            chart_marks={
+                str(k): frozenset(v["marks"])
+                for k, v in book.table("ear_country_chart").data["countries"].items()
+            },
+            ccl_chart={str(k): dict(v) for k, v in book.table("ear_ccl_chart").data.items()},
         )
         _TABLES[book.digest] = built
         return built
@@ -257,6 +264,40 @@ def _on_ccl(cls: Classification) -> bool | None:
     return None
 
 
+def chart_facts(cls: Classification, dest: str | None, t: ExportTables) -> dict[str, Any]:
+    """Country Chart facts for a declared ECCN (§738.4): columns with an X for the destination.
+
+    Whole-entry columns decide (``item.chart_licence``); paragraph-specific columns
+    (``item.chart_partial``) and requirements written in prose (``item.chart_prose``) cannot be
+    resolved without the paragraph, so rules turn them into ``review``. No declared ECCN, or
+    EAR99, means no Country Chart requirement to check.
+    """
+    declared = cls.declared_eccn
+    none: dict[str, Any] = {
+        "item.chart_eccn": declared,
+        "item.chart_licence": False,
+        "item.chart_partial": False,
+        "item.chart_prose": False,
+        "item.chart_columns": None,
+    }
+    if declared is None or declared.upper() == "EAR99":
+        return none
+    base = declared.split(".", 1)[0].upper()
+    entry = t.ccl_chart.get(base)
+    if entry is None or dest is None:
+        return {**none, "item.chart_licence": None}
+    marks = t.chart_marks.get(dest, frozenset())
+    entire = [c for c in entry.get("entire") or () if c in marks]
+    partial = [p["column"] for p in entry.get("partial") or () if p["column"] in marks]
+    return {
+        "item.chart_eccn": base,
+        "item.chart_licence": bool(entire),
+        "item.chart_partial": bool(partial),
+        "item.chart_prose": bool(entry.get("prose")),
+        "item.chart_columns": ", ".join(entire or partial) or None,
+    }
+
+
 def us_facts(
     ctx: CheckContext, index: int, cls: Classification, reading: str, t: ExportTables
 ) -> ItemFacts:
@@ -314,6 +355,7 @@ def us_facts(
         "export.from_us": None if tx.origin_country is None else tx.origin_country == "US",
         "end_use.flags": list(tx.end_use.flags),
         **eu,
+        **chart_facts(cls, dest, t),
     }
     hints: dict[str, tuple[str, ...]] = {
         "item.subject_to_ear": subj.missing,
@@ -323,6 +365,7 @@ def us_facts(
         "item.dram_bandwidth_gbps": (f"{i}.dram_bandwidth_gbps",),
         "item.memory_bandwidth_density": (f"{i}.memory_bandwidth_density",),
         "item.on_ccl": (f"{i}.eccn",),
+        "item.chart_licence": (f"{i}.eccn (an ECCN of the CCL) and destination_country",),
         "destination.country": ("destination_country",),
         "destination.groups": ("destination_country",),
         "destination.part746": ("destination_country",),
