@@ -46,6 +46,7 @@ def test_findings_and_blocks_follow_the_contract(rulebook: Rulebook) -> None:
     assert block["ignored_safeguards"] == ["consent_seperate"]
     det = block["determinations"][0]
     assert set(det) >= {"regime", "verdict", "basis", "conditions", "citations", "rule_ids"}
+    assert all(u.startswith("http") for u in det["sources"])
     assert [d["regime"] for d in block["determinations"]] == list(REGIMES)
 
 

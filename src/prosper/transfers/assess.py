@@ -37,6 +37,7 @@ class Determination:
     citations: tuple[str, ...]
     rule_ids: tuple[str, ...]
     missing_facts: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The contract's JSON shape of a determination."""
@@ -47,6 +48,7 @@ class Determination:
             "conditions": list(self.conditions),
             "citations": list(self.citations),
             "rule_ids": list(self.rule_ids),
+            "sources": list(self.sources),
         }
         if self.missing_facts:
             out["missing_facts"] = list(self.missing_facts)
@@ -92,6 +94,7 @@ def determine(regime: str, matches: Sequence[Any], index: int, as_of: Any) -> De
         citations=_unique(str(m.rule.citation) for m in top),
         rule_ids=_unique(m.rule.id for m in matches),
         missing_facts=missing,
+        sources=_unique(m.rule.citation.url for m in top),
     )
 
 
