@@ -83,3 +83,16 @@ def test_load_is_fast() -> None:
     assert len(snapshot.entities) > 18_000
     # measured ≈ 0.5 s on the 2-core CI machine; the bound leaves room for a busy machine
     assert elapsed < 5.0
+
+
+def test_codec_round_trip(embedded: Snapshot) -> None:
+    """Every embedded entity survives encode → JSON → decode unchanged."""
+    import json
+
+    from prosper.lists.codec import decode_entity, encode_entity
+
+    for entity in embedded.entities:
+        data = json.loads(json.dumps(encode_entity(entity)))
+        assert decode_entity(data, entity.source) == entity
+    with_policy = [e for e in embedded.entities if e.policy is not None]
+    assert {e.list_code for e in with_policy} >= {"EL", "MEU", "DPL"}
