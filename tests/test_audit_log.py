@@ -309,6 +309,29 @@ def test_edited_head_is_detected(log: AuditLog, db_url: str) -> None:
     assert log.verify().problems == (Problem(2, "hash does not match the head checkpoint"),)
 
 
+def test_a_wholesale_rewrite_is_caught_only_by_an_anchor(log: AuditLog, db_url: str) -> None:
+    records = decide(log, 3)
+    anchor = log.verify().head_hash
+    # Rewrite records 2 and 3 consistently, hashes and head included.
+    prev = records[0].hash
+    for old in records[1:]:
+        forged = AuditRecord(**{**old.__dict__, "actor": "mallory", "prev_hash": prev})
+        forged = AuditRecord(**{**forged.__dict__, "hash": forged.compute_hash()})
+        tamper(
+            db_url,
+            "UPDATE audit_record SET actor = 'mallory', prev_hash = :p, hash = :h WHERE id = :i",
+            {"p": forged.prev_hash, "h": forged.hash, "i": forged.id},
+        )
+        prev = forged.hash
+    tamper(db_url, "UPDATE audit_head SET last_hash = :h", {"h": prev})
+    assert log.verify().ok  # an unkeyed chain cannot see this alone
+    assert log.verify(anchors=[records[0].hash]).ok  # record 1 was left alone
+    report = log.verify(anchors=[anchor])
+    assert report.problems == (
+        Problem(None, f"anchor {anchor} is not in the chain (rewritten or truncated)"),
+    )
+
+
 def test_unreadable_json_is_reported(log: AuditLog, db_url: str) -> None:
     decide(log, 2)
     tamper(db_url, "UPDATE audit_record SET input = '{broken' WHERE id = 1")

@@ -152,6 +152,24 @@ def test_verify_intact_log(db_path: Path, capsys: Any, monkeypatch: Any) -> None
     assert doc["head"]["id"] == 3
 
 
+def test_verify_checks_anchors(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    record(db_path, 2)
+    code, out, _ = run(["audit", "verify", "--json"], capsys, monkeypatch)
+    head = json.loads(out)["head"]["hash"]
+    record(db_path, 1)
+    code, _, _ = run(["audit", "verify", "--anchor", head], capsys, monkeypatch)
+    assert code == 0
+    bogus = "sha256:" + "1" * 64
+    code, _, err = run(
+        ["audit", "verify", "--anchor", head, "--anchor", bogus], capsys, monkeypatch
+    )
+    assert code == 1
+    assert (
+        err.strip()
+        == f"error: audit log: anchor {bogus} is not in the chain (rewritten or truncated)"
+    )
+
+
 def test_verify_names_an_edited_record(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
     record(db_path, 5)
     with sqlite3.connect(db_path) as conn:

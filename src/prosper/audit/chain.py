@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,20 +176,24 @@ class ChainWalker:
 
     Feed every stored row to :meth:`check` (``record`` is ``None`` when a row's JSON cannot
     even be read), then :meth:`finish` with the head checkpoint; ``problems`` collects what
-    is wrong, each naming the first record where the chain breaks.
+    is wrong, each naming the first record where the chain breaks. ``anchors`` are record
+    hashes kept outside the database (an earlier ``verify``'s head hash): each must still be
+    in the chain, else the log was rewritten or cut since.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, anchors: Iterable[str] = ()) -> None:
         self.problems: list[Problem] = []
         self.checked = 0
         self.last_id = 0
         self.last_hash = GENESIS_HASH
+        self.anchors = {a for a in anchors if a != GENESIS_HASH}
 
     def check(
         self, *, record_id: int, prev_hash: str, stored_hash: str, record: AuditRecord | None
     ) -> None:
         """Check one stored row (rows must arrive in ascending id order)."""
         self.checked += 1
+        self.anchors.discard(stored_hash)
         if record is None:
             self.problems.append(Problem(record_id, "unreadable JSON (edited)"))
         elif record.compute_hash() != stored_hash:
@@ -228,6 +232,9 @@ class ChainWalker:
             elif head_hash != self.last_hash:
                 where = None if head_id == 0 else head_id
                 self.problems.append(Problem(where, "hash does not match the head checkpoint"))
+        for anchor in sorted(self.anchors):
+            reason = f"anchor {anchor} is not in the chain (rewritten or truncated)"
+            self.problems.append(Problem(None, reason))
         return VerifyReport(
             ok=not self.problems,
             checked=self.checked,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -328,7 +328,7 @@ class AuditLog:
             row = conn.execute(sa.select(_head.c.last_id, _head.c.last_hash)).first()
         return None if row is None else (int(row.last_id), str(row.last_hash))
 
-    def verify(self) -> VerifyReport:
+    def verify(self, *, anchors: Iterable[str] = ()) -> VerifyReport:
         """Walk the whole chain and report every record where it breaks.
 
         Detects an edited record (its hash no longer matches its content), a deleted record
@@ -336,8 +336,13 @@ class AuditLog:
         record (``prev_hash`` does not match the record before it) and a deleted tail (the
         head checkpoint names a record that is gone). Reads one consistent snapshot, so it
         may run while others append.
+
+        Args:
+            anchors: record hashes saved outside the database earlier (e.g. a past report's
+                ``head_hash``); each must still be in the chain. This catches a log rewritten
+                wholesale, hashes and head included, which no unkeyed chain can see alone.
         """
-        walker = ChainWalker()
+        walker = ChainWalker(anchors)
         try:
             with self._engine.connect() as conn:
                 if conn.dialect.name == "postgresql":

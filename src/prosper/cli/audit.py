@@ -129,11 +129,17 @@ def show(
 
 @audit_app.command("verify")
 def verify(
+    anchors: list[str] = typer.Option(
+        [],
+        "--anchor",
+        metavar="HASH",
+        help="A head hash saved earlier (repeatable): it must still be in the chain.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document."),
 ) -> None:
     """Walk the hash chain; exit 1 naming the first bad record if anything was tampered with."""
     with _open_log() as log:
-        report = log.verify()
+        report = log.verify(anchors=anchors)
     if as_json:
         _print_json(report.to_dict())
     if report.ok:
