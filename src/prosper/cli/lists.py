@@ -46,7 +46,8 @@ def show_document(snapshot: Snapshot, where: str | None, today: date) -> dict[st
     warnings = []
     for info in snapshot.sources:
         age = _age_days(info.published, today)
-        stale = age is None or age > STALE_DAYS
+        # the embedded default is a build-time copy: always treated as old
+        stale = age is None or age > STALE_DAYS or info.origin == "embedded"
         if stale:
             warnings.append(
                 f"{info.source}: data published {info.published}"
