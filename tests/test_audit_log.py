@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from prosper.audit import GENESIS_HASH, AuditLog, AuditRecord, Problem, canonical_json
 from prosper.audit.log import migrations
 from prosper.audit.migrations import MigrationSet
-from prosper.errors import AuditIntegrityError, InputError, NotFoundError
+from prosper.errors import AuditError, AuditIntegrityError, InputError, NotFoundError
 from prosper.settings import load_settings
 
 PG_URL = os.environ.get("PROSPER_TEST_PG_URL") or None
@@ -192,6 +192,17 @@ def test_a_bare_postgresql_url_uses_psycopg(db_url: str) -> None:
         assert log.engine.dialect.driver == "psycopg"
         decide(log, 1)
         assert log.verify().ok
+
+
+def test_unreachable_databases_raise_audit_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(AuditError, match="cannot create the audit log folder"):
+        AuditLog.open(f"sqlite:///{blocker / 'sub' / 'audit.sqlite3'}")
+    with pytest.raises(AuditError, match="cannot open the audit log") as info:
+        AuditLog.open("postgresql+psycopg://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
+    assert "secret" not in str(info.value)
+    assert "\n" not in str(info.value)  # one line for the CLI
 
 
 def test_default_url_is_sqlite_in_the_data_dir_and_the_folder_is_created(tmp_path: Path) -> None:

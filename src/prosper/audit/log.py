@@ -113,7 +113,7 @@ def _make_engine(url: str) -> sa.Engine:
             return sa.create_engine(parsed, pool_pre_ping=True)
         except (NoSuchModuleError, ImportError) as exc:
             hint = " (pip install 'prosper[postgres]')" if "postgres" in parsed.drivername else ""
-            message = f"cannot use database driver {parsed.drivername}{hint}: {exc}"
+            message = f"cannot use database driver {parsed.drivername}{hint}: {_reason(exc)}"
             raise AuditError(message) from None
 
     database = parsed.database or ""
@@ -126,7 +126,12 @@ def _make_engine(url: str) -> sa.Engine:
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
         )
     else:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            message = f"cannot create the audit log folder {folder}: {_reason(exc)}"
+            raise AuditError(message) from None
         engine = sa.create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
     # SQLAlchemy, not the sqlite3 driver, emits BEGIN: the driver's legacy mode would not
@@ -190,7 +195,8 @@ class AuditLog:
             migrations.apply(engine)
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise AuditError(f"cannot open the audit log at {_safe_url(url)}: {exc}") from None
+            message = f"cannot open the audit log at {_safe_url(url)}: {_reason(exc)}"
+            raise AuditError(message) from None
         return cls(engine)
 
     @property
@@ -271,7 +277,7 @@ class AuditLog:
                     .values(last_id=record_id, last_hash=digest)
                 )
         except SQLAlchemyError as exc:
-            raise AuditError(f"cannot append to the audit log: {exc}") from None
+            raise AuditError(f"cannot append to the audit log: {_reason(exc)}") from None
         return AuditRecord(
             id=record_id,
             created_at=created_at,
@@ -295,7 +301,7 @@ class AuditLog:
             with self._engine.connect() as conn:
                 row = conn.execute(sa.select(*_COLUMNS).where(_record.c.id == record_id)).first()
         except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read the audit log: {exc}") from None
+            raise AuditError(f"cannot read the audit log: {_reason(exc)}") from None
         if row is None:
             raise NotFoundError(f"no audit record {record_id}")
         return _decode(row)
@@ -319,7 +325,7 @@ class AuditLog:
             with self._engine.connect() as conn:
                 rows = conn.execute(query).all()
         except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read the audit log: {exc}") from None
+            raise AuditError(f"cannot read the audit log: {_reason(exc)}") from None
         return [_decode(row) for row in rows]
 
     def head(self) -> tuple[int, str] | None:
@@ -361,7 +367,7 @@ class AuditLog:
                         )
                     head_rows = conn.execute(sa.select(_head.c.last_id, _head.c.last_hash)).all()
         except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read the audit log: {exc}") from None
+            raise AuditError(f"cannot read the audit log: {_reason(exc)}") from None
         head = None if len(head_rows) != 1 else (int(head_rows[0][0]), str(head_rows[0][1]))
         return walker.finish(head)
 
@@ -385,6 +391,12 @@ def _decode(row: sa.Row[Any]) -> AuditRecord:
         return _row_to_record(row)
     except (ValueError, TypeError):
         raise AuditIntegrityError(f"record {row.id}: unreadable JSON (edited)") from None
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of the driver's message: CLI errors are one line."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _safe_url(url: str) -> str:
