@@ -56,12 +56,15 @@ def sign_in(page: Any, server: Server, role: str, lang: str = "en") -> None:
 
 def test_bad_key_is_refused(page: Any, server: Server, tmp_path: Path) -> None:
     page.goto(f"{server.url}/?lang=en")
+    assert page.locator("#who").is_hidden()
+    assert page.locator("#app").is_hidden()
     shot(page, "01-sign-in", tmp_path)
     page.fill("#api-key", "psk_00000000_not-a-key")
     page.get_by_role("button", name="Sign in").click()
     page.locator("#login-error").wait_for(state="visible")
     assert "not accepted" in page.locator("#login-error").inner_text()
     assert page.locator("#app").is_hidden()
+    assert page.locator("#who").is_hidden()
 
 
 def test_screen_a_listed_name_and_see_it_flagged(page: Any, server: Server, tmp_path: Path) -> None:

@@ -388,7 +388,7 @@ async function loadLists() {
       .map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, (result.data.sources || []).map((s) => el("tr", {},
       el("td", {}, el("strong", {}, s.source), el("br"), el("small", {}, s.label || "")),
-      el("td", {}, s.published || ""),
+      el("td", { class: "nowrap" }, s.published || "", s.origin ? el("div", { class: "muted" }, s.origin) : null),
       el("td", { class: s.age_days > 30 ? "stale" : "" }, s.age_days === null ? "" : `${s.age_days} ${T("days")}`,
         s.age_days > 30 ? el("div", { class: "muted" }, T("stale")) : null),
       el("td", {}, s.entity_count === null ? "" : String(s.entity_count)),
