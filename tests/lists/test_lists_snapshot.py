@@ -96,3 +96,23 @@ def test_codec_round_trip(embedded: Snapshot) -> None:
         assert decode_entity(data, entity.source) == entity
     with_policy = [e for e in embedded.entities if e.policy is not None]
     assert {e.list_code for e in with_policy} >= {"EL", "MEU", "DPL"}
+
+
+@pytest.mark.slow
+def test_build_script_reproduces_the_embedded_snapshot(lists_dir: Path, tmp_path: Path) -> None:
+    """scripts/build_snapshot.py over the shared files gives exactly the embedded data.
+
+    Fails when a reader changes without the embedded snapshot being rebuilt.
+    """
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_snapshot.py"
+    spec = importlib.util.spec_from_file_location("build_snapshot", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built = module.build(lists_dir, tmp_path / "lists")
+    embedded = load_embedded_snapshot()
+    assert {info.source: info.version for info, _ in built} == embedded.versions()
+    assert tuple(info for info, _ in built) == embedded.sources
