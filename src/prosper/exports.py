@@ -657,3 +657,33 @@ def classify_report(item: Item, on: date, book: Rulebook) -> dict[str, Any]:
         "citations": list(cls.citations),
         "rulebook": {"id": book.id, "version": book.version, "digest": book.digest},
     }
+
+
+def parse_item(raw: Any, as_of: date | None = None) -> tuple[Item, date]:
+    """Validate one item mapping with the transaction schema (errors name the item's field).
+
+    Raises:
+        InputError: e.g. ``tpp: Input should be greater than or equal to 0``.
+    """
+    from prosper.errors import InputError
+    from prosper.schema import parse_transaction
+
+    if not isinstance(raw, Mapping):
+        raise InputError("an item must be a mapping (YAML / JSON object)", field="item")
+    doc: dict[str, Any] = {"items": [dict(raw)]}
+    if as_of is not None:
+        doc["as_of"] = as_of.isoformat()
+    try:
+        tx = parse_transaction(doc)
+    except InputError as exc:
+        field = (exc.field or "item").removeprefix("items[0].").removeprefix("items[0]")
+        raise InputError(exc.message, field=field or "item") from None
+    return tx.items[0], tx.as_of
+
+
+def classify_document(
+    raw: Any, as_of: date | None = None, book: Rulebook | None = None
+) -> dict[str, Any]:
+    """``prosper classify`` / ``POST /v1/classify``: validate an item mapping and classify it."""
+    item, on = parse_item(raw, as_of)
+    return classify_report(item, on, book if book is not None else load_rulebook())

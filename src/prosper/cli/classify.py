@@ -29,23 +29,6 @@ def _read(path: Path) -> Any:
         raise InputError(f"not valid YAML/JSON: {exc}", field=str(path)) from None
 
 
-def parse_item_document(raw: Any, as_of: date | None) -> tuple[Any, date]:
-    """Validate an item mapping with the transaction schema; errors name the item field."""
-    from prosper.schema import parse_transaction
-
-    if not isinstance(raw, dict):
-        raise InputError("an item must be a mapping (YAML / JSON object)", field="item")
-    doc: dict[str, Any] = {"items": [raw]}
-    if as_of is not None:
-        doc["as_of"] = as_of.isoformat()
-    try:
-        tx = parse_transaction(doc)
-    except InputError as exc:
-        field = (exc.field or "item").removeprefix("items[0].").removeprefix("items[0]")
-        raise InputError(exc.message, field=field or "item") from None
-    return tx.items[0], tx.as_of
-
-
 def classify(
     item_file: Path = typer.Argument(
         ..., help="Item file (.yaml or .json), fields as in `items[]`."
@@ -54,8 +37,7 @@ def classify(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Compute TPP and performance density and classify the item (3A090/4A090/.z/4E091)."""
-    from prosper.exports import classify_report
-    from prosper.rulebook import load_rulebook
+    from prosper.exports import classify_document
 
     when: date | None = None
     if as_of is not None:
@@ -63,8 +45,8 @@ def classify(
             when = date.fromisoformat(as_of)
         except ValueError:
             raise InputError(f"not an ISO date (YYYY-MM-DD): {as_of!r}", field="--as-of") from None
-    item, on = parse_item_document(_read(item_file), when)
-    report = classify_report(item, on, load_rulebook())
+    report = classify_document(_read(item_file), when)
+    on = report["as_of"]
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         return
