@@ -166,3 +166,12 @@ def test_us_person_exporter() -> None:
     assert compute_facts(_tx(dt), 0)["us_person_exporter"] is None
     us_exporter = Party(name="X Inc", role=PartyRole.EXPORTER, country="US")
     assert compute_facts(_tx(dt, parties=(us_exporter,)), 0)["us_person_exporter"] is True
+
+
+def test_unknown_us_state_is_not_a_silent_pass() -> None:
+    dt = _dt(safeguards=("subjects_state:Texas", "subjects_state:fl"))
+    facts = compute_facts(_tx(dt), 0)
+    assert facts["us_states"] == ("FL",)
+    assert facts["unknown_safeguards"] == ("subjects_state:Texas",)
+    only_bad = compute_facts(_tx(_dt(safeguards=("subjects_state:XX",))), 0)
+    assert only_bad["us_state"] is None

@@ -337,6 +337,24 @@ def _bulk(counts: Mapping[str, int | None], ref: Reference) -> tuple[bool | None
     return False, []
 
 
+@cache
+def _us_states() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(
+        str(sd.code).removeprefix("US-") for sd in pycountry.subdivisions if sd.country_code == "US"
+    )
+
+
+def _us_state(token: str) -> str | None:
+    """``subjects_state:TX`` → ``TX``; None for other tokens and for unknown state codes."""
+    prefix, _, code = token.partition(":")
+    if prefix != "subjects_state":
+        return None
+    code = code.strip().upper()
+    return code if code in _us_states() else None
+
+
 def _tri_state(known: bool, value: bool) -> bool | None:
     return value if known else None
 
@@ -394,9 +412,7 @@ def compute_facts(tx: Transaction, index: int, ref: Reference | None = None) -> 
         "cross_border": recipient_country != dt.from_country or dt.to_country != dt.from_country,
         "model_weights": dt.purpose == "model_weights",
         "unknown_safeguards": tuple(
-            sorted(
-                s for s in safeguards if s not in SAFEGUARDS and not s.startswith("subjects_state:")
-            )
+            sorted(s for s in safeguards if s not in SAFEGUARDS and _us_state(s) is None)
         ),
         "ownership_known": ownership_known,
     }
@@ -484,9 +500,7 @@ def compute_facts(tx: Transaction, index: int, ref: Reference | None = None) -> 
     )
 
     # ---- US states: health-record localisation (state of the patients)
-    states = sorted(
-        s.split(":", 1)[1].upper() for s in safeguards if s.startswith("subjects_state:")
-    )
+    states = sorted({st for st in map(_us_state, safeguards) if st is not None})
     facts["us_states"] = tuple(states)
     facts["us_state"] = states[0] if len(states) == 1 else ("multiple" if states else None)
 
