@@ -214,7 +214,12 @@ def test_index_cache_round_trip(tmp_path: Path) -> None:
     snap = _Snap(ENTITIES)
     first = get_index(snap, tmp_path)
     assert list(tmp_path.glob("screening-*.pickle"))
-    second = get_index(snap, tmp_path)
+    def no_build(*args: object, **kwargs: object) -> ScreeningIndex:
+        raise AssertionError("the cached index should have been loaded")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ScreeningIndex, "build", no_build)
+        second = get_index(snap, tmp_path)
     assert second is not first
     q = Query("Lee Byung-chul")
     assert second.screen(q) == first.screen(q)

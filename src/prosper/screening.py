@@ -14,6 +14,7 @@ Two stages, like every serious screening system (peers_screening.md §0):
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
 import json
@@ -21,7 +22,8 @@ import math
 import pickle
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,8 +36,11 @@ from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.weights import TokenWeights, default_weights
 
 INDEX_FORMAT = 4  # bump when the index layout or the key scheme changes (invalidates caches)
-CANDIDATES = 48  # list names scored per query after retrieval
+CANDIDATES = 48  # at most this many list names are scored per query after retrieval
+MIN_CANDIDATES = 12  # ... and at least this many (when retrieval found them)
+CANDIDATE_FLOOR = 0.4  # ... beyond which a name needs 40 % of the best retrieval evidence
 MAX_POSTINGS = 4000  # keys on more names than this ("al", "bank") do not retrieve on their own
+MAX_WEAK_POSTINGS = 800  # the same for typo keys (metaphone, prefix, suffix: "a:muha")
 # How much each kind of key counts in retrieval (× its IDF).
 KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 0.9, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
 _ID_CHARS = re.compile(r"[^0-9A-Z]")
@@ -97,20 +102,6 @@ def name_keys(form: NameForm) -> set[str]:
     return keys
 
 
-def _query_keys(form: NameForm) -> set[str]:
-    keys = name_keys(form)
-    toks = form.tokens
-    # a query token may be two list tokens merged ("jongun"), or two query tokens one list
-    # token ("jong un" vs "JONGUN")
-    keys |= {"j:" + t for t in toks}
-    keys |= {"t:" + toks[i] + toks[i + 1] for i in range(len(toks) - 1)}
-    if len(form.full) > 1:
-        keys.add("t:" + "".join(form.full))
-    if "arabic" not in form.scripts:
-        keys = {k for k in keys if not k.startswith("s:")}
-    return keys
-
-
 class ScreeningIndex:
     """An in-memory candidate index over list entities; build once, screen many times."""
 
@@ -142,7 +133,11 @@ class ScreeningIndex:
         Returns:
             The index.
         """
-        ents = tuple(entities)
+        with _gc_paused():
+            return cls._build(tuple(entities), weights)
+
+    @classmethod
+    def _build(cls, ents: tuple[Entity, ...], weights: TokenWeights | None) -> ScreeningIndex:
         names: list[tuple[int, bool, NameForm]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         idents: dict[str, list[int]] = defaultdict(list)
@@ -176,23 +171,57 @@ class ScreeningIndex:
 
     # ------------------------------------------------------------------ retrieval
 
+    def _query_keys(self, form: NameForm) -> set[str]:
+        """Index keys of a query: like :func:`name_keys`, but the typo keys (metaphone,
+        prefix, suffix) only for tokens the lists do not contain as written, and consonant
+        skeletons only for Arabic-script queries."""
+        keys: set[str] = set()
+        toks = form.tokens
+        arabic = "arabic" in form.scripts
+        for i, tok in enumerate(toks):
+            keys.add("t:" + tok)
+            keys.add("j:" + tok)  # a query token may be two list tokens merged ("jongun")
+            kor = form.korean[i]
+            if kor is not None:
+                keys.add("k:" + kor)
+            if len(tok) >= 3:
+                keys.add("v:" + form.variant[i])
+            if "t:" + tok not in self._postings:  # unknown as written: perhaps a typo
+                phon = form.phonetic[i]
+                if len(tok) >= 3 and len(phon) >= 2:
+                    keys.add("p:" + phon)
+                if len(tok) >= 6:
+                    keys.add("a:" + tok[:4])
+                    keys.add("z:" + tok[-4:])
+            if arabic and len(tok) >= 3:
+                keys.add("s:" + consonant_skeleton(tok))
+            if i + 1 < len(toks):
+                keys.add("j:" + tok + toks[i + 1])
+                keys.add("t:" + tok + toks[i + 1])  # two query tokens, one list token
+        if len(form.full) > 1:
+            keys.add("t:" + "".join(form.full))
+        return keys
+
     def _candidates(self, form: NameForm, sources: frozenset[str]) -> list[int]:
         acc: dict[int, float] = defaultdict(float)
-        for key in _query_keys(form):
+        for key in self._query_keys(form):
             posting = self._postings.get(key)
-            if posting is None or len(posting) > MAX_POSTINGS:
+            if posting is None or len(posting) > (
+                MAX_WEAK_POSTINGS if key[0] in "paz" else MAX_POSTINGS
+            ):
                 continue
             weight = KEY_WEIGHTS[key[0]] * math.log((self._total + 1) / len(posting))
             for n_idx in posting:
                 acc[n_idx] += weight
         if sources:
             ents, names = self.entities, self._names
-            items: Iterable[tuple[int, float]] = (
-                (n, s) for n, s in acc.items() if ents[names[n][0]].source in sources
-            )
-        else:
-            items = acc.items()
-        return [n for n, _ in heapq.nlargest(CANDIDATES, items, key=lambda kv: kv[1])]
+            acc = {n: v for n, v in acc.items() if ents[names[n][0]].source in sources}
+        top = heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
+        if len(top) <= MIN_CANDIDATES:
+            return top
+        # names sharing much less evidence than the best ones cannot win: stop scoring there
+        floor = acc[top[0]] * CANDIDATE_FLOOR
+        return [n for k, n in enumerate(top) if k < MIN_CANDIDATES or acc[n] >= floor]
 
     # ------------------------------------------------------------------ screening
 
@@ -212,7 +241,7 @@ class ScreeningIndex:
             return ()
         sources = frozenset(query.sources)
         best: dict[int, tuple[NameScore, int]] = {}
-        cache_by_type: dict[EntityType | None, dict[str, list[tuple[float, str]]]] = {}
+        cache_by_type: dict[EntityType | None, dict[tuple[str, bool], list[tuple[float, str]]]] = {}
         for n_idx in self._candidates(form, sources):
             e_idx, strong, cand = self._names[n_idx]
             entity = self.entities[e_idx]
@@ -421,6 +450,7 @@ def _state(index: ScreeningIndex) -> dict[str, Any]:
                 tuple(f.scripts),
                 f.phonetic,
                 f.korean,
+                f.variant,
             )
             for e, s, f in index._names
         ],
@@ -440,6 +470,18 @@ def _from_state(entities: tuple[Entity, ...], state: Mapping[str, Any]) -> Scree
     return ScreeningIndex(
         entities, names, state["postings"], state["identifiers"], default_weights()
     )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while creating ~10⁶ acyclic objects (it would rescan them all)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> ScreeningIndex:
@@ -464,9 +506,9 @@ def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> Screeni
         return ScreeningIndex.build(entities)
     path = cache_dir / f"screening-{index_cache_key(snapshot.versions())}.pickle"
     try:
-        with path.open("rb") as fh:
+        with path.open("rb") as fh, _gc_paused():
             state = pickle.load(fh)
-        index = _from_state(entities, state) if isinstance(state, dict) else None
+            index = _from_state(entities, state) if isinstance(state, dict) else None
         if index is not None:
             return index
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):

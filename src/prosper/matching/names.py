@@ -44,10 +44,15 @@ class NameScore:
     """The score of one name against another with its alignment."""
 
     score: float
-    pairs: tuple[TokenPair, ...]
+    aligned: tuple[tuple[str, str, float, str], ...]  # (query, candidate, score, how)
     extra_query: tuple[str, ...]
     extra_candidate: tuple[str, ...]
     rule: str  # "tokens", "compact", "brand", "number_only"
+
+    @property
+    def pairs(self) -> tuple[TokenPair, ...]:
+        """The aligned token pairs, in query order."""
+        return tuple(TokenPair(q, c, round(s, 4), how) for q, c, s, how in self.aligned)
 
     def detail(self) -> str:
         """Human-readable alignment: ``'jong'≈'jeong' romanization 0.93; …``."""
@@ -202,7 +207,7 @@ def score_name(
     candidate: NameForm,
     weights: TokenWeights,
     type: EntityType | None = None,
-    cache: dict[str, list[tuple[float, str]]] | None = None,
+    cache: dict[tuple[str, bool], list[tuple[float, str]]] | None = None,
 ) -> NameScore:
     """Score ``candidate`` against ``query`` (symmetric up to alignment ties).
 
@@ -211,7 +216,8 @@ def score_name(
         candidate: The prepared list name.
         weights: Token weights (IDF over the lists).
         type: The entity type when known (persons allow initials; extra-token penalty).
-        cache: Optional per-query memo of token agreements keyed by candidate token.
+        cache: Optional per-query memo of token agreements keyed by candidate token (and
+            whether the pair crosses Arabic script); only for one query and one ``type``.
 
     Returns:
         The score in [0, 1] and the token alignment behind it.
@@ -221,7 +227,7 @@ def score_name(
     qt, ct = query.tokens, candidate.tokens
     triples: list[tuple[float, int, int, str]] = []
     for j, c in enumerate(ct):
-        row = cache.get(c) if cache is not None else None
+        row = cache.get((c, abjad)) if cache is not None else None
         if row is None:
             cp, ck, cv = candidate.phonetic[j], candidate.korean[j], candidate.variant[j]
             row = [
@@ -240,7 +246,7 @@ def score_name(
                 for i, q in enumerate(qt)
             ]
             if cache is not None:
-                cache[c] = row
+                cache[(c, abjad)] = row
         for i, (s, how) in enumerate(row):
             if s > 0.0:
                 triples.append((s, i, j, how))
@@ -295,7 +301,7 @@ def score_name(
         score, rule = compact, "compact"
     return NameScore(
         score=min(1.0, max(0.0, score)),
-        pairs=tuple(TokenPair(qt[i], ct[j], round(s, 4), how) for i, j, s, how in pairs),
+        aligned=tuple((qt[i], ct[j], s, how) for i, j, s, how in pairs),
         extra_query=tuple(t for i, t in enumerate(qt) if i not in used_q),
         extra_candidate=tuple(t for j, t in enumerate(ct) if j not in used_c),
         rule=rule,
@@ -324,6 +330,8 @@ def _compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) ->
             c = "".join(cs)
             if len(c) < cfg.COMPACT_MIN_LENGTH or (q != c and not (q.isalpha() and c.isalpha())):
                 continue  # numbers must agree exactly
+            if abs(len(q) - len(c)) > (1.0 - cfg.COMPACT_MIN_SIMILARITY) * max(len(q), len(c)):
+                continue  # too different in length to reach the similarity
             sim = Levenshtein.normalized_similarity(q, c, score_cutoff=cfg.COMPACT_MIN_SIMILARITY)
             best = max(best, sim)
     return best * cfg.COMPACT_FACTOR if best >= cfg.COMPACT_MIN_SIMILARITY else 0.0

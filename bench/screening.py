@@ -1,0 +1,198 @@
+"""Screening speed against the full embedded lists: latency percentiles, batch throughput,
+index build / load time and memory.
+
+Usage::
+
+    .venv/bin/python bench/screening.py [--queries N] [--output bench/results/screening.json]
+
+Queries are the positives of ``bench/datasets/positives.csv`` (listed names with typos,
+reorders, other scripts) and as many names from ``bench/datasets/negatives.csv.gz`` (persons on
+no list), in a fixed order. Everything runs in one process on one core (Python screening is
+single-threaded). Latency is reported twice: wall clock, and CPU time of the screening thread
+(``time.thread_time``), which is what one query costs on one dedicated core — on a shared
+machine the wall clock also counts time spent waiting for a core. Prints a table and writes
+the numbers as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DATASETS = HERE / "datasets"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _queries(n: int) -> list[tuple[str, str | None]]:
+    pos: list[tuple[str, str | None]] = []
+    with (DATASETS / "positives.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            pos.append((row["query"], row.get("type") or None))
+    neg: list[tuple[str, str | None]] = []
+    with gzip.open(DATASETS / "negatives.csv.gz", "rt", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            neg.append((row["name"], row.get("type") or None))
+            if len(neg) >= n // 2:
+                break
+    return pos[: n - len(neg)] + neg
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print the table and write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "screening.json")
+    args = parser.parse_args(argv)
+
+    from prosper.batch import screen_many
+    from prosper.lists import load_snapshot
+    from prosper.model import EntityType
+    from prosper.screening import Query, ScreeningIndex, get_index
+
+    t0 = time.perf_counter()
+    snapshot = load_snapshot()
+    snapshot_s = time.perf_counter() - t0
+
+    rss_before = _rss_mb()
+    c0, t0 = time.thread_time(), time.perf_counter()
+    index = ScreeningIndex.build(snapshot.entities)
+    build_s = time.perf_counter() - t0
+    build_cpu_s = time.thread_time() - c0
+    rss_after = _rss_mb()
+    # memory of the built index, measured on a second build (tracemalloc slows it down)
+    tracemalloc.start()
+    traced = ScreeningIndex.build(snapshot.entities)
+    index_mb = tracemalloc.get_traced_memory()[0] / 2**20
+    tracemalloc.stop()
+    del traced
+
+    with tempfile.TemporaryDirectory() as tmp:
+        get_index(snapshot, Path(tmp))  # writes the cache
+        c0, t0 = time.thread_time(), time.perf_counter()
+        cached = get_index(snapshot, Path(tmp))
+        cache_load_s = time.perf_counter() - t0
+        cache_load_cpu_s = time.thread_time() - c0
+        cache_mb = sum(f.stat().st_size for f in Path(tmp).iterdir()) / 2**20
+    del cached
+
+    queries = [
+        Query(name, EntityType(kind) if kind else None) for name, kind in _queries(args.queries)
+    ]
+    for q in queries[:50]:  # warm-up: lazy tables, ICU transliterators, caches
+        index.screen(q)
+    latencies: list[float] = []  # wall clock
+    cpu: list[float] = []  # CPU time of this thread: the cost on one dedicated core
+    hits = 0
+    for q in queries:
+        c0, t0 = time.thread_time(), time.perf_counter()
+        result = index.screen(q)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.thread_time() - c0) * 1000)
+        hits += bool(result)
+    rows = [{"name": q.name, "type": q.type.value if q.type else ""} for q in queries]
+    c0, t0 = time.thread_time(), time.perf_counter()
+    for _ in screen_many(index, iter(rows), threshold=0.8):
+        pass
+    batch_s = time.perf_counter() - t0
+    batch_cpu_s = time.thread_time() - c0
+
+    result_doc: dict[str, Any] = {
+        "machine": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(),
+        },
+        "lists": snapshot.versions(),
+        "entities": len(snapshot.entities),
+        "indexed_names": index.name_count,
+        "snapshot_load_s": round(snapshot_s, 3),
+        "index_build_s": round(build_s, 3),
+        "index_build_cpu_s": round(build_cpu_s, 3),
+        "index_cache_load_s": round(cache_load_s, 3),
+        "index_cache_load_cpu_s": round(cache_load_cpu_s, 3),
+        "index_cache_file_mb": round(cache_mb, 1),
+        "index_memory_mb_tracemalloc": round(index_mb, 1),
+        "process_max_rss_mb_growth_during_build": round(rss_after - rss_before, 1),
+        "queries": len(queries),
+        "queries_with_hits": hits,
+        "latency_ms": {
+            "mean": round(statistics.fmean(latencies), 3),
+            "p50": round(_pct(latencies, 0.50), 3),
+            "p95": round(_pct(latencies, 0.95), 3),
+            "p99": round(_pct(latencies, 0.99), 3),
+            "max": round(max(latencies), 3),
+        },
+        "cpu_ms_one_core": {
+            "mean": round(statistics.fmean(cpu), 3),
+            "p50": round(_pct(cpu, 0.50), 3),
+            "p95": round(_pct(cpu, 0.95), 3),
+            "p99": round(_pct(cpu, 0.99), 3),
+            "max": round(max(cpu), 3),
+        },
+        "batch_names_per_s": round(len(rows) / batch_s, 1),
+        "batch_names_per_cpu_s": round(len(rows) / batch_cpu_s, 1),
+    }
+    _print_table(result_doc)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result_doc, indent=2) + "\n", "utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _print_table(doc: dict[str, Any]) -> None:
+    lat, cpu = doc["latency_ms"], doc["cpu_ms_one_core"]
+    rows = [
+        ("entities / indexed names", f"{doc['entities']:,} / {doc['indexed_names']:,}"),
+        ("snapshot load", f"{doc['snapshot_load_s']:.2f} s"),
+        (
+            "index build wall / CPU",
+            f"{doc['index_build_s']:.2f} / {doc['index_build_cpu_s']:.2f} s",
+        ),
+        (
+            "index cache load wall / CPU",
+            f"{doc['index_cache_load_s']:.2f} / {doc['index_cache_load_cpu_s']:.2f} s",
+        ),
+        ("index memory (tracemalloc)", f"{doc['index_memory_mb_tracemalloc']:.0f} MB"),
+        ("queries (with hits)", f"{doc['queries']:,} ({doc['queries_with_hits']:,})"),
+        (
+            "CPU per query p50 / p95 / p99",
+            f"{cpu['p50']:.2f} / {cpu['p95']:.2f} / {cpu['p99']:.2f} ms",
+        ),
+        (
+            "wall per query p50 / p95 / p99",
+            f"{lat['p50']:.2f} / {lat['p95']:.2f} / {lat['p99']:.2f} ms",
+        ),
+        ("wall mean / max", f"{lat['mean']:.2f} / {lat['max']:.2f} ms"),
+        ("batch throughput (wall)", f"{doc['batch_names_per_s']:,.0f} names/s"),
+        ("batch throughput (one core)", f"{doc['batch_names_per_cpu_s']:,.0f} names/s"),
+        ("load average at start", ", ".join(f"{x:.1f}" for x in doc["machine"]["load_average"])),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
