@@ -67,7 +67,7 @@ class FakeBackend(CoreBackend):
         score = 1.0 if name1.casefold() == name2.casefold() else 0.25
         return {"score": score, "explanation": [{"feature": "eq", "score": score, "detail": "x"}]}
 
-    def classify(self, item: dict[str, Any]) -> dict[str, Any]:
+    def classify(self, item: dict[str, Any], *, as_of: date | None) -> dict[str, Any]:
         return {"tpp": item.get("tpp"), "determinations": []}
 
     def check(

@@ -192,3 +192,32 @@ def test_admin_updates_lists_from_official_files(env: _Env) -> None:
         dpl = next(s for s in sources if s["source"] == "us_bis_dpl")
         assert dpl["origin"] == "installed"
         assert dpl["version"] == body["versions"]["us_bis_dpl"]
+
+
+def test_classify_and_screen_over_the_real_core(env: _Env) -> None:
+    """The thin routers return the core's documents; bad input names the item's field."""
+    from fastapi.testclient import TestClient
+
+    admin = {"X-API-Key": env.admin}
+    item = {
+        "description": "accelerator",
+        "kind": "integrated_circuit",
+        "performance": [{"bits": 8, "tops": 3958}],
+        "die_area_mm2": 814,
+        "datacenter": True,
+        "us_origin": True,
+    }
+    with TestClient(env.app) as client:
+        report = client.post("/v1/classify", json=item, headers=admin)
+        assert report.status_code == 200, report.text
+        assert report.json()["tpp"] == 3958 * 8
+        bad = client.post("/v1/classify", json={**item, "tpp": -1}, headers=admin)
+        assert bad.status_code == 422
+        assert bad.json()["field"] == "tpp"
+        hangul = client.post(
+            "/v1/screen", json={"name": "김정은", "type": "person"}, headers=admin
+        ).json()
+        top = hangul["hits"][0]
+        assert top["match"] is True
+        assert top["source"] == "us_ofac_sdn"
+        assert top["explanation"]

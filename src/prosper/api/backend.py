@@ -34,8 +34,8 @@ class Backend(Protocol):
     def match(self, name1: str, name2: str, *, type: str | None) -> dict[str, Any]:
         """Score one pair → ``{"score": float, "explanation": [...]}``."""
 
-    def classify(self, item: dict[str, Any]) -> dict[str, Any]:
-        """Classify one item document (the contract's ``items[]`` shape)."""
+    def classify(self, item: dict[str, Any], *, as_of: date | None) -> dict[str, Any]:
+        """Classify one item document (the contract's ``items[]`` shape) under ``as_of``."""
 
     def check(
         self, raw: dict[str, Any], *, mode: str, as_of: date | None, actor: str
@@ -117,13 +117,27 @@ class CoreBackend:
             "explanation": [_plain(dataclasses.asdict(e)) for e in result.explanation],
         }
 
-    def classify(self, item: dict[str, Any]) -> dict[str, Any]:
-        """Classify one item (needs the export-controls engine)."""
-        service = _core("prosper.service")
-        if not hasattr(service, "classify"):
-            raise InputError("item classification is not available in this build", field="item")
-        result: dict[str, Any] = service.classify(item)
-        return result
+    def classify(self, item: dict[str, Any], *, as_of: date | None) -> dict[str, Any]:
+        """Classify one item exactly as ``prosper classify`` does, with the engine's rulebook."""
+        exports = _core("prosper.exports")
+        rulebook = self._engine().rulebook
+        if rulebook is None:
+            rulebook = _core("prosper.rulebook").load_rulebook()
+        if hasattr(exports, "classify_document"):
+            document: dict[str, Any] = exports.classify_document(item, as_of, rulebook)
+            return document
+        # Same validation as the CLI: the transaction schema's ``items[]``, errors naming the
+        # item's own field (``tpp``, not ``items[0].tpp``).
+        doc: dict[str, Any] = {"items": [item]}
+        if as_of is not None:
+            doc["as_of"] = as_of.isoformat()
+        try:
+            tx = _core("prosper.schema").parse_transaction(doc)
+        except InputError as exc:
+            field = (exc.field or "item").removeprefix("items[0].").removeprefix("items[0]")
+            raise InputError(exc.message, field=field or "item") from None
+        report: dict[str, Any] = exports.classify_report(tx.items[0], tx.as_of, rulebook)
+        return report
 
     def check(
         self, raw: dict[str, Any], *, mode: str, as_of: date | None, actor: str

@@ -95,9 +95,10 @@ async def check(
 )
 async def classify(
     request: Request,
+    as_of: date | None = Query(None, description="classify under the rules of this date"),
     _key: ApiKey = Depends(require_screener),
     backend: Backend = Depends(get_backend),
 ) -> dict[str, Any]:
-    """Classify one item from its technical parameters (role: screener)."""
+    """Classify one item: TPP, performance density, 3A090/4A090/.z/4E091 (role: screener)."""
     doc = await read_document(request, "item")
-    return await run_in_threadpool(backend.classify, doc)
+    return await run_in_threadpool(backend.classify, doc, as_of=as_of)
