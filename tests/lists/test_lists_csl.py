@@ -11,7 +11,7 @@ from prosper.errors import ListDataError
 from prosper.lists.common import ReadResult
 from prosper.lists.csl import list_code, read_csl
 from prosper.lists.sources import CSL_SKIPPED_LISTS
-from prosper.model import ListPolicy
+from prosper.model import EntityType, ListPolicy
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,7 @@ def test_entity_list_row_policy(csl: ReadResult) -> None:
     )
     assert row.countries == ("AF", "PK")
     assert len(row.addresses) == 4
+    assert row.type is EntityType.PERSON  # no type column value: guessed from the name
 
 
 def test_meu_row(csl: ReadResult) -> None:
@@ -61,6 +62,7 @@ def test_meu_row(csl: ReadResult) -> None:
     assert row.policy.license_requirement is not None
     assert "supplement no. 2 to part 744" in row.policy.license_requirement
     assert row.countries == ("CN",)
+    assert row.type is EntityType.ORGANIZATION
 
 
 def test_skip_lists(lists_dir: Path) -> None:

@@ -18,12 +18,22 @@ from collections.abc import Collection
 from pathlib import Path
 
 from prosper.errors import ListDataError
-from prosper.lists.common import Problem, ReadResult, country_code, read_text, unique
+from prosper.lists.common import (
+    Problem,
+    ReadResult,
+    country_code,
+    guess_entity_type,
+    read_text,
+    unique,
+)
 from prosper.model import Address, Alias, Entity, EntityType, Identifier, ListPolicy
 
 SOURCE = "us_csl"
 REQUIRED = ("_id", "source", "name", "type", "addresses", "alt_names")
 _CODE = re.compile(r"\(([A-Z][A-Z0-9-]*)(?: List)?\)")
+# lists whose rows often come without a type and mix people and companies: the type is then
+# guessed from the name; rows of other lists without a type are organisations (MEU, UVL …)
+_GUESS_TYPE_LISTS = frozenset({"EL", "ISN", "DTC"})
 _TYPES = {
     "individual": EntityType.PERSON,
     "entity": EntityType.ORGANIZATION,
@@ -70,6 +80,15 @@ def _identifiers(cell: str) -> list[Identifier]:
             value = ", ".join(bits[1:])
         found.append(Identifier(bits[0], value, country))
     return found
+
+
+def _entity_type(declared: str, name: str, code: str) -> EntityType:
+    found = _TYPES.get(declared.strip().lower())
+    if found is not None:
+        return found
+    if code in _GUESS_TYPE_LISTS:
+        return guess_entity_type(name)
+    return EntityType.ORGANIZATION
 
 
 def read_csl(path: Path, *, skip_lists: Collection[str] = ()) -> ReadResult:
@@ -161,7 +180,7 @@ def _entity(cell: dict[str, str], code: str) -> tuple[Entity | None, str | None]
             id=f"{SOURCE}:{native}",
             source=SOURCE,
             list_code=code,
-            type=_TYPES.get(cell["type"].lower(), EntityType.ORGANIZATION),
+            type=_entity_type(cell["type"], name, code),
             name=name,
             aliases=tuple(aliases.values()),
             countries=unique([*people, *(a.country for a in addresses)]),
