@@ -38,3 +38,9 @@ def test_page_has_no_external_resources_and_labels_every_control(client: TestCli
     assert ids <= labelled
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/app.css").status_code == 200
+
+
+def test_page_sends_a_strict_content_security_policy(client: TestClient) -> None:
+    policy = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy

@@ -83,7 +83,8 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        # FastAPI's /docs page loads Swagger UI from a CDN; the machines here are offline.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.prosper = state

@@ -41,7 +41,7 @@ def serve(
     app = create_app(settings, limits=limits)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"warning: listening on {host}, not only on loopback", err=True)
-    typer.echo(f"Prosper on http://{host}:{port}/  (API docs: /docs, keys: prosper keys create)")
+    typer.echo(f"Prosper on http://{host}:{port}/  (API key: prosper keys create --role …)")
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 

@@ -18,6 +18,16 @@ router = APIRouter(include_in_schema=False)
 
 STATIC_URL = "/static"
 
+# Only this server's own script and styles may run or load; the page may not be framed.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
 
 @cache
 def _template() -> Template:
@@ -53,7 +63,7 @@ def index(
         threshold=f"{state.settings.threshold:.2f}",
         example=_example(),
     )
-    response = HTMLResponse(html)
+    response = HTMLResponse(html, headers=PAGE_HEADERS)
     if lang == chosen:
         response.set_cookie("prosper_lang", chosen, max_age=365 * 86400, samesite="strict")
     return response
