@@ -136,9 +136,19 @@ class KeyStore:
     @classmethod
     def open(cls, url: str) -> KeyStore:
         """Open the key store of the database at SQLAlchemy ``url`` (its folder is created)."""
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        return cls(sa.create_engine(url, future=True))
+        try:
+            parsed = sa.make_url(url)
+        except sa.exc.ArgumentError:
+            raise InputError(f"not a database URL: {url!r}", field="PROSPER_DB_URL") from None
+        if parsed.drivername in ("postgresql", "postgres"):
+            # the same driver as the audit log: psycopg 3 (extra [postgres])
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database or ""
+            if database and database != ":memory:" and not database.startswith("file:"):
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            return cls(sa.create_engine(parsed, connect_args={"timeout": 60.0}))
+        return cls(sa.create_engine(parsed, pool_pre_ping=True))
 
     @property
     def engine(self) -> sa.Engine:
