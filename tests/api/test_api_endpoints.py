@@ -9,9 +9,10 @@ import sqlalchemy as sa
 import yaml
 from fastapi.testclient import TestClient
 
+from prosper.api import ApiLimits, create_app
 from prosper.settings import Settings
 
-from .conftest import LISTED, TX, Keys
+from .conftest import LISTED, TX, FakeBackend, Keys
 
 
 def test_screen_returns_the_contract_shape(client: TestClient, keys: Keys) -> None:
@@ -208,3 +209,26 @@ def test_tampered_chain_is_reported_not_500(
     assert body["ok"] is False
     assert body["problems"][0]["record_id"] == 1
     assert body["problems"][0]["reason"]
+
+
+def test_batch_works_after_a_restart_of_the_app(
+    settings: Settings, keys: Keys, limits: ApiLimits
+) -> None:
+    app = create_app(settings, backend=FakeBackend(settings), key_store=keys.store, limits=limits)
+    for _ in range(2):  # lifespan start, shutdown, start again
+        with TestClient(app) as client:
+            started = client.post(
+                "/v1/screen/batch",
+                json={"queries": [{"name": LISTED}]},
+                headers=keys.header("admin"),
+            )
+            assert started.status_code == 202
+            job_id = started.json()["job_id"]
+            deadline = time.monotonic() + 10
+            status = "queued"
+            while status in ("queued", "running") and time.monotonic() < deadline:
+                time.sleep(0.05)
+                status = client.get(
+                    f"/v1/screen/batch/{job_id}", headers=keys.header("admin")
+                ).json()["status"]
+            assert status == "done"

@@ -64,7 +64,7 @@ class JobManager:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._max_jobs = max_jobs
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prosper-batch")
+        self._pool: ThreadPoolExecutor | None = None
 
     def submit(self, owner: str, queries: list[dict[str, Any]], screen_one: ScreenOne) -> Job:
         """Queue ``queries`` for ``owner``; ``screen_one`` screens one query."""
@@ -74,7 +74,10 @@ class JobManager:
             if len(self._jobs) >= self._max_jobs:
                 raise JobQueueFullError(f"{self._max_jobs} batch jobs are still queued or running")
             self._jobs[job.id] = job
-        self._pool.submit(self._run, job, queries, screen_one)
+            if self._pool is None:  # first job, or the first after a shutdown
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prosper-batch")
+            pool = self._pool
+        pool.submit(self._run, job, queries, screen_one)
         return job
 
     def get(self, job_id: str, *, owner: str | None) -> Job:
@@ -99,8 +102,15 @@ class JobManager:
         return out
 
     def shutdown(self) -> None:
-        """Stop taking jobs; running ones are abandoned at the next query."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the worker (queued jobs are cancelled); a later submit starts a new one."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            for job in self._jobs.values():
+                if job.status == "queued":
+                    job.status = "failed"
+                    job.error = "the server stopped before the job ran"
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _forget_old(self) -> None:
         while len(self._jobs) >= self._max_jobs:
