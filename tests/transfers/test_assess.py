@@ -96,3 +96,24 @@ def test_no_transfers_no_findings(rulebook: Rulebook) -> None:
     out = assess_transfers(_ctx(rulebook))
     assert out.enforced == ()
     assert out.data_transfers == ()
+
+
+def test_finding_names_the_rule_that_gave_the_verdict(rulebook: Rulebook) -> None:
+    ehr = DataTransfer(
+        from_country="US",
+        to_country="IN",
+        subjects_country="US",
+        categories=("emr",),
+        subjects_count=10,
+        purpose="storage",
+        transaction_type="vendor",
+        recipient=Recipient(country="IN"),
+        safeguards=("subjects_state:TX",),
+    )
+    out = assess_transfers(_ctx(rulebook, ehr))
+    state = next(f for f in out.enforced if f.regime == "US-STATE")
+    assert state.verdict is Verdict.PROHIBITED
+    assert state.rule_id == "us-state.tx.sb1188"
+    block = out.data_transfers[0]["determinations"]
+    det = next(d for d in block if d["regime"] == "US-STATE")
+    assert det["rule_ids"] == ["us-state.tx.sb1188", "us-state.checked"]

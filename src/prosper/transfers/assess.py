@@ -92,7 +92,8 @@ def determine(regime: str, matches: Sequence[Any], index: int, as_of: Any) -> De
         summary="; ".join(_unique(m.summary for m in top)),
         conditions=tuple(conditions),
         citations=_unique(str(m.rule.citation) for m in top),
-        rule_ids=_unique(m.rule.id for m in matches),
+        # the rules that gave the verdict first: a finding's rule_id is the first one
+        rule_ids=_unique([*(m.rule.id for m in top), *(m.rule.id for m in matches)]),
         missing_facts=missing,
         sources=_unique(m.rule.citation.url for m in top),
     )
