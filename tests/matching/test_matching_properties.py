@@ -27,9 +27,17 @@ def test_scores_are_in_unit_interval(a: str, b: str, type_: EntityType | None) -
 
 
 @settings(max_examples=150, deadline=None)
-@given(NAMES, NAMES, TYPES)
-def test_name_score_is_symmetric(a: str, b: str, type_: EntityType | None) -> None:
-    assert abs(match_names(a, b, type_).score - match_names(b, a, type_).score) < 1e-6
+@given(NAMES, NAMES)
+def test_person_name_score_is_symmetric(a: str, b: str) -> None:
+    # symmetric by construction for persons; for organisations only the brand rule is
+    # directional on purpose (a short query standing for a long legal name)
+    p = EntityType.PERSON
+    assert abs(match_names(a, b, p).score - match_names(b, a, p).score) < 1e-6
+
+
+def test_brand_rule_is_directional() -> None:
+    legal = "Hangzhou Hikvision Digital Technology Co., Ltd."
+    assert match_names("Hikvision", legal).score > match_names(legal, "Hikvision").score
 
 
 @settings(max_examples=200, deadline=None)

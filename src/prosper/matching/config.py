@@ -12,11 +12,14 @@ from __future__ import annotations
 EXACT = 1.0  # "kim" = "kim"
 ROMANIZATION = 0.93  # "pyong" (McCune–Reischauer) = "byeong" (Revised) = "byung" (popular)
 TRANSLITERATED = 0.88  # "mhmd" (from محمد, no vowels written) ~ "mohamed" by consonants
-TRANSLITERATED_NEAR = 0.82  # consonant skeletons one edit apart: "hmzy" ~ "hamazi"
+# consonant skeletons of 4+ letters, same first letter, one edit apart: "hmzyt" ~ "hamzawi"
+TRANSLITERATED_NEAR = 0.82
 # Arabic-script name vs Latin name, whole consonant skeletons compared
 # ("عبد الرحمن" → "bdrhmn" ~ "Abdul Rahman" → "bdrmn")
 ABJAD_MIN_SIMILARITY = 0.8
 VARIANT = 0.9  # "yevgeniy" ~ "evgeny", "qadhafi" ~ "kadafi" (transliteration conventions)
+# ... and the spellings must still be close: "ramos" and "ramzi" share a metaphone (RMS)
+PHONETIC_MIN_SIMILARITY = 0.65
 PHONETIC = 0.9  # "rosoboroneksport" ~ "rosoboronexport" (same metaphone, same first letter)
 INITIAL = 0.75  # "j" ~ "jong" (persons only)
 MIN_FUZZY = 0.6  # below this a Levenshtein similarity counts as no agreement
@@ -24,6 +27,9 @@ MIN_FUZZY = 0.6  # below this a Levenshtein similarity counts as no agreement
 # from 4 characters ("bush" ~ "bash" yes, "kim" ~ "kin" no: too short to tell).
 FUZZY_CHARS_PER_EDIT = 4
 FUZZY_MIN_LENGTH = 4
+# Tokens this short must share their first letter to be fuzzy variants: "Gang" vs "Sang",
+# "Long" vs "Dong" are different names, not typos.
+FUZZY_SHORT_SAME_FIRST = 5
 FUZZY_FIRST_LETTER_PENALTY = 0.1  # typos rarely hit the first letter: "Serkan" vs "Erkan"
 FUZZY_INFLECTION = 0.5  # a final-vowel difference is a gendered form: "Ivanov" / "Ivanova"
 
@@ -39,6 +45,9 @@ EXTRA_TOKEN_SINGLE = 1.0
 # ... and when both names keep unaligned tokens, those disagree rather than being missing:
 # "Kim Jong Un" vs "Kim Yo Jong" ("un" vs "yo") drops from 0.81 to ~0.69.
 EXTRA_TOKEN_CONFLICT = 1.0
+# ... and more than in full for names written syllable by syllable (Han, Hangul, romanized
+# Korean), where a missing syllable is a different given name: "Kim Sung-su" ≠ "KIM Song".
+EXTRA_TOKEN_SYLLABIC = 1.5
 # The whole name with spaces removed, compared as one string: "JSCARGUMENT" ~ "JSC ARGUMENT",
 # "Jongun" ~ "Jong Un". Needs this similarity and at least COMPACT_MIN_LENGTH characters.
 COMPACT_MIN_SIMILARITY = 0.9

@@ -128,6 +128,13 @@ def _is_place(token: str) -> bool:
     return token in _PLACES
 
 
+def _syllabic(form: NameForm) -> bool:
+    """A name written syllable by syllable: Han or Hangul script, or romanized Korean."""
+    if form.scripts & {"han", "hangul"}:
+        return True
+    return len(form.tokens) >= 2 and all(k is not None for k in form.korean)
+
+
 def _inflection(a: str, b: str) -> bool:
     """Tokens that differ only in a final vowel: gendered forms, not typos."""
     if len(a) > len(b):
@@ -171,7 +178,11 @@ def token_agreement(
         qs, cs = consonant_skeleton(q), consonant_skeleton(c)
         if qs and qs == cs:
             best, how = cfg.TRANSLITERATED, "transliterated"
-        elif min(len(qs), len(cs)) >= 3 and Levenshtein.distance(qs, cs, score_cutoff=1) <= 1:
+        elif (
+            min(len(qs), len(cs)) >= 4
+            and qs[0] == cs[0]
+            and Levenshtein.distance(qs, cs, score_cutoff=1) <= 1
+        ):
             best, how = cfg.TRANSLITERATED_NEAR, "transliterated"
     lq, lc = len(q), len(c)
     short = min(lq, lc)
@@ -179,9 +190,19 @@ def token_agreement(
         if person and q[0] == c[0] and best < cfg.INITIAL:
             return cfg.INITIAL, "initial"
         return best, how
-    if q_phon and q_phon == c_phon and q[0] == c[0] and short >= 3 and best < cfg.PHONETIC:
+    if (
+        q_phon
+        and q_phon == c_phon
+        and q[0] == c[0]
+        and short >= 3
+        and max(lq, lc) >= 4  # "min" and "man" share MN: too short to tell
+        and best < cfg.PHONETIC
+        and Levenshtein.normalized_similarity(q, c) >= cfg.PHONETIC_MIN_SIMILARITY
+    ):
         best, how = cfg.PHONETIC, "phonetic"
-    if short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and max(lq, lc) >= 4):
+    if (short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and max(lq, lc) >= 4)) and (
+        q[0] == c[0] or short > cfg.FUZZY_SHORT_SAME_FIRST  # "Gang"/"Sang", "Long"/"Dong"
+    ):
         budget = max(1, short // cfg.FUZZY_CHARS_PER_EDIT)
         dist = OSA.distance(q, c, score_cutoff=budget)  # a swap of two letters is one edit
         if dist <= budget:
@@ -267,8 +288,9 @@ def score_name(
         extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"
     elif len(used_q) < len(qt) and len(used_c) < len(ct):
         extra = cfg.EXTRA_TOKEN_CONFLICT  # "Kim Jong Un" vs "Kim Yo Jong": "un" ≠ "yo"
-    elif "han" in query.scripts or "han" in candidate.scripts:
-        extra = cfg.EXTRA_TOKEN_CONFLICT  # a Chinese given name is one unit: 李明辉 ≠ LI Ming
+    elif _syllabic(query) or _syllabic(candidate):
+        # a Chinese or Korean given name is one unit: 李明辉 ≠ LI Ming, Yoo Jin-ho ≠ YU Jin
+        extra = cfg.EXTRA_TOKEN_SYLLABIC
     num = sum(s * (wq[i] + wc[j]) for i, j, s, _ in pairs)
     den = sum(wq[i] + wc[j] for i, j, _, _ in pairs)
     den += extra * sum(w for i, w in enumerate(wq) if i not in used_q)

@@ -31,6 +31,7 @@ _ONSET = r"(?:kk|tt|pp|ss|jj|ch|sh|rh|th|ph|kh|k|g|n|d|t|r|l|m|b|p|s|j|h|c|w|y)?
 _VOWEL = r"(?:you|yeo|yae|wae|weo|wo|wa|we|wi|ui|eo|eu|ae|oe|oi|ee|oo|ou|ya|ye|yo|yu|yi|a|e|i|o|u)"
 _CODA = r"(?:ng|k|n|t|l|m|p|g|b|d|h)?"
 _SYLLABLE = _ONSET + _VOWEL + _CODA
+_U_BEFORE_CODA = re.compile(r"u(?=[nlkmp])")
 _KOREAN_TOKEN = re.compile(rf"^(?:{_SYLLABLE}){{1,2}}$")
 
 # Surname spellings (hand-collected from MR, RR and the spellings South Koreans choose in
@@ -110,14 +111,16 @@ def korean_key(token: str) -> str | None:
 
 def _generic_key(token: str) -> str:
     s = token
-    # vowels: MR ŏ/ŭ arrive as o/u (breves folded); RR writes eo/eu; popular spellings use u
-    # for 어 before ng/l ("Byung", "Chul"), so o and u are merged as well.
+    # vowels: MR ŏ/ŭ arrive as o/u (breves folded); RR writes eo/eu
     for old, new in (
         ("you", "yo"), ("yeo", "yo"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"),
         ("ui", "i"),
     ):  # fmt: skip
         s = s.replace(old, new)
-    s = s.replace("oi", "oe").replace("we", "oe").replace("wae", "oe").replace("u", "o")
+    s = s.replace("oi", "oe").replace("we", "oe").replace("wae", "oe")
+    # popular spellings write 어 as "u" before a final consonant ("Byung", "Chul", "Suk",
+    # "Kun"): u and o merge there, never in an open syllable (수 "su" ≠ 서 "seo")
+    s = _U_BEFORE_CODA.sub("o", s)
     # consonants: aspiration / voicing are not written consistently between systems
     for old, new in (
         ("kk", "k"), ("tt", "t"), ("pp", "p"), ("ss", "s"), ("jj", "j"),

@@ -32,7 +32,6 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("ee", "i"),
     ("ie", "i"),
     ("w", "v"),  # Wagner / Vagner
-    ("j", "y"),  # German-style: Juri / Yuri
 )
 _ENDINGS = ("iy", "ii", "ij", "yi", "y")
 
