@@ -72,7 +72,9 @@ def test_update_json_with_delta(data_dir: Path, fixtures_dir: Path, tmp_path: Pa
     folder = tmp_path / "new"
     folder.mkdir()
     shutil.copy(fixtures_dir / "dpl_bad_rows.txt", folder / "dpl.txt")
-    result = runner.invoke(app, ["lists", "update", "--from", str(folder), "--json"])
+    result = runner.invoke(
+        app, ["lists", "update", "--from", str(folder), "--json", "--allow-shrink"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["updated"] == ["us_bis_dpl"]
@@ -94,7 +96,7 @@ def test_diff_default_and_json(data_dir: Path, fixtures_dir: Path, tmp_path: Pat
     folder = tmp_path / "new"
     folder.mkdir()
     shutil.copy(fixtures_dir / "un_bad_entry.xml", folder / "consolidated.xml")
-    runner.invoke(app, ["lists", "update", "--from", str(folder)])
+    runner.invoke(app, ["lists", "update", "--from", str(folder), "--allow-shrink"])
     text = runner.invoke(app, ["lists", "diff"])
     assert "un_sc (2026-02-27 -> 2026-03-01): +0 added, -1001 removed, ~2 changed" in text.stdout
     assert "~ RI WON HO (un_sc:KPi.033)" in text.stdout
@@ -150,6 +152,23 @@ def test_error_malformed_file(
     assert out == ""
     assert "error: dpl.txt: not a Denied Persons List file" in err
     assert len([line for line in err.splitlines() if line.startswith("error:")]) == 1
+    assert not (data_dir / "lists" / CURRENT).exists()
+
+
+def test_error_shrinking_source(
+    data_dir: Path,
+    fixtures_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A file with far fewer entries than the current list (a cut download) is refused."""
+    (tmp_path / "dpl.txt").write_bytes((fixtures_dir / "dpl_bad_rows.txt").read_bytes())
+    code = _main(monkeypatch, "lists", "update", "--from", str(tmp_path / "dpl.txt"))
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "error: dpl.txt: 4 us_bis_dpl entities against 546 now" in err
+    assert "--allow-shrink" in err
     assert not (data_dir / "lists" / CURRENT).exists()
 
 

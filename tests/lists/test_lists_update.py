@@ -87,7 +87,12 @@ def test_update_from_http_and_delta(
     shutil.copy(fixtures_dir / "un_bad_entry.xml", root / "consolidated.xml")
     snapshot_dir = data_dir / "lists"
     messages: list[str] = []
-    result = update_snapshot(snapshot_dir, [f"{base}/consolidated.xml"], messages.append)
+    with pytest.raises(ListDataError, match="2 un_sc entities against 1,003 now"):
+        update_snapshot(snapshot_dir, [f"{base}/consolidated.xml"])
+    assert not (snapshot_dir / CURRENT).exists()
+    result = update_snapshot(
+        snapshot_dir, [f"{base}/consolidated.xml"], messages.append, allow_shrink=True
+    )
     assert any(m.startswith("downloaded consolidated.xml") for m in messages)
     assert result.updated == ("un_sc",)
     assert [p.line for p in result.problems["un_sc"]] == [16]
@@ -195,7 +200,7 @@ def test_partial_ofac_set_is_noted(data_dir: Path, fixtures_dir: Path, tmp_path:
     folder = tmp_path / "ofac"
     folder.mkdir()
     shutil.copy(fixtures_dir / "ofac_bad_rows" / "sdn.csv", folder / "SDN.CSV")
-    result = update_snapshot(data_dir / "lists", [str(folder)])
+    result = update_snapshot(data_dir / "lists", [str(folder)], allow_shrink=True)
     notes = [str(p) for p in result.problems["us_ofac_sdn"] if p.line == 0]
     assert notes == [
         "SDN.CSV: given without add.csv: the entries have no addresses",

@@ -145,6 +145,11 @@ def update(
         "--from",
         help="A folder, file or http(s) URL of official list files; repeat for more.",
     ),
+    allow_shrink: bool = typer.Option(
+        False,
+        "--allow-shrink",
+        help="Install even when a source loses more than half of its entities.",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Load newer official files, validate them, install them atomically, print the delta."""
@@ -163,7 +168,9 @@ def update(
             if not err.is_terminal:
                 err.print(message, soft_wrap=True)
 
-        result = update_snapshot(settings.snapshot_dir, sources, progress)
+        result = update_snapshot(
+            settings.snapshot_dir, sources, progress, allow_shrink=allow_shrink
+        )
     problem_counts = {s: len(p) for s, p in result.problems.items()}
     if json_out:
         _print_json(

@@ -39,6 +39,9 @@ DOWNLOAD_TIMEOUT = 60.0
 CHUNK = 1 << 16
 # bytes between two progress messages of a download
 PROGRESS_STEP = 1 << 20
+# new data with fewer than this share of a source's current entities is refused by default
+# (e.g. a 15,443-entry SDN replaced by a 5,000-row file cut short in transit)
+MIN_KEPT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -196,10 +199,42 @@ def snapshot_from_files(locations: Sequence[str], progress: Progress = _quiet) -
     )
 
 
+def check_shrink(current: Snapshot, read: Sequence[tuple[SourceInfo, tuple[Entity, ...]]]) -> None:
+    """Refuse new data that has far fewer entities than the current data of its source.
+
+    A download cut at a row boundary still parses; installing it would silently delist
+    thousands of parties.
+
+    Raises:
+        ListDataError: a source would keep less than :data:`MIN_KEPT_SHARE` of its entities.
+    """
+    for info, _ in read:
+        before = current.source(info.source)
+        if before is None or before.entity_count == 0:
+            continue
+        if info.entity_count < before.entity_count * MIN_KEPT_SHARE:
+            names = ", ".join(f.name for f in info.files)
+            raise ListDataError(
+                f"{names}: {info.entity_count:,} {info.source} entities against "
+                f"{before.entity_count:,} now — a truncated file? Nothing was installed "
+                "(use --allow-shrink to install it anyway)"
+            )
+
+
 def update_snapshot(
-    snapshot_dir: Path, locations: Sequence[str], progress: Progress = _quiet
+    snapshot_dir: Path,
+    locations: Sequence[str],
+    progress: Progress = _quiet,
+    *,
+    allow_shrink: bool = False,
 ) -> UpdateResult:
     """Install a new snapshot from official files; other sources keep their current data.
+
+    Args:
+        snapshot_dir: where installed snapshots live (``Settings.snapshot_dir``).
+        locations: folders, files or ``http(s)://`` URLs of official files.
+        progress: called with a short message at each step.
+        allow_shrink: install even when a source loses most of its entities.
 
     Raises:
         NotFoundError, InputError, ListDataError: nothing was installed.
@@ -212,6 +247,8 @@ def update_snapshot(
         read, problems = read_files(paths, origin="installed", progress=progress)
     if not read:
         raise InputError("no official list files given", field="--from")
+    if not allow_shrink:
+        check_shrink(current, read)
     fresh = {info.source: (info, entities) for info, entities in read}
     combined: list[tuple[SourceInfo, tuple[Entity, ...]]] = []
     blobs: dict[str, bytes] = {}
