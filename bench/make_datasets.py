@@ -369,7 +369,12 @@ _LEGAL_WORDS = {
     for key, forms in ORG_FORMS.items()
     for form in (key, *forms)
     for token in fold(form).split()
-} | {"company", "co", "group", "trading", "international", "the", "of", "and", "general"}
+} | {
+    "company", "co", "group", "trading", "international", "the", "of", "and", "general", "ag",
+    "sa", "lp", "llp", "plc", "bv", "nv", "srl", "spa", "kg", "oy", "ab", "as", "fzco", "fzc",
+    "fze", "dmcc", "pte", "pvt", "private", "sdn", "bhd", "tov", "zao", "ltda", "cia", "sarl",
+    "sas", "inc", "corp", "limited", "llc", "ooo", "jsc", "ao", "oao", "pao", "pjsc", "ltd", "gmbh",
+}  # fmt: skip
 
 
 def _clean_person(e: Listed) -> bool:
@@ -450,9 +455,11 @@ def build_pairs(sdn: list[Listed], un: list[Listed], korean: list[tuple[str, str
     def different(a: Listed, b: Listed) -> bool:
         ga, gb = {fold(x) for x in a.given}, {fold(x) for x in b.given}
         sa, sb = set(fold(a.surname).split()), set(fold(b.surname).split())
+        ta, tb = set(name_key(natural(a)).split()), set(name_key(natural(b)).split())
         return (
             a.id != b.id
-            and name_key(natural(a)) != name_key(natural(b))
+            and not ta <= tb  # "Latif JASIM" vs "Latif Jasim AL-DULAYMI" is a partial name,
+            and not tb <= ta  # not a different one
             and (not (ga & gb) or not (sa & sb))
         )
 
@@ -503,8 +510,10 @@ def build_pairs(sdn: list[Listed], un: list[Listed], korean: list[tuple[str, str
         a, b = rng.sample(org_tokens[rng.choice(keys)], 2)
         if name_key(a.name) == name_key(b.name) or (a.id, b.id) in seen:
             continue
-        shared = set(fold(a.name).split()) & set(fold(b.name).split()) - _LEGAL_WORDS
-        if len(shared) != 1:  # exactly one distinctive token in common
+        da, db = set(fold(a.name).split()) - _LEGAL_WORDS, set(fold(b.name).split()) - _LEGAL_WORDS
+        # exactly one distinctive token in common, and each name has one the other lacks
+        # ("JSC RADIOPRIBORSNAB" vs "LLC RADIOPRIBORSNAB" is the same name, not a hard negative)
+        if len(da & db) != 1 or da <= db or db <= da:
             continue
         seen.add((a.id, b.id))
         rows.append((a.name, b.name, 0, "Organization", "neg_org_shared_token"))
