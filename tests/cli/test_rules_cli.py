@@ -63,3 +63,47 @@ def test_rules_show_on_date_and_regime() -> None:
 def test_rules_show_bad_input() -> None:
     assert run("show", "--on", "2026-13-01").code == 2
     assert run("show", "--regime", "XX").code == 2
+
+
+RULE = """
+rules:
+  - id: t.embargo
+    title: Embargo
+    regime: US-EAR
+    citation: {source: 15 CFR, section: "746", url: "https://www.ecfr.gov/"}
+    effective_from: 2024-01-01
+    status: enforced
+    when: {fact: destination.country, in: [CU, IR]}
+    then: {verdict: prohibited}
+    rationale: test
+"""
+
+
+def _rulebook(tmp_path: Path, expected_verdict: str, rule: str = RULE) -> Path:
+    (tmp_path / "t.yaml").write_text(rule, encoding="utf-8")
+    (tmp_path / "t.cases.yaml").write_text(
+        "cases:\n  - id: c1\n    regime: US-EAR\n    as_of: 2026-01-01\n"
+        "    facts: {destination.country: CU}\n"
+        f"    expect: {{rules: [t.embargo], verdict: {expected_verdict}}}\n",
+        encoding="utf-8",
+    )
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text("id: t\nversion: 2026.1.0\nrule_files: [t.yaml]\n", encoding="utf-8")
+    return manifest
+
+
+def test_rules_test_fails_on_a_failing_case(tmp_path: Path) -> None:
+    good = run("test", "--manifest", str(_rulebook(tmp_path, "prohibited")))
+    assert good.code == 0, good.stdout
+    bad = run("test", "--manifest", str(_rulebook(tmp_path, "allowed")))
+    assert bad.code == 1
+    assert "FAIL t.cases.yaml c1" in bad.stdout
+
+
+def test_rules_check_reports_a_grammar_error(tmp_path: Path) -> None:
+    broken = RULE.replace("effective_from: 2024-01-01", "effective_from: 2024-02-30")
+    out = run("check", "--manifest", str(_rulebook(tmp_path, "prohibited", broken)))
+    assert out.code == 2
+    assert "t.yaml: rule t.embargo" in out.error
+    assert "effective_from" in out.error
+    assert run("check", "--manifest", str(tmp_path / "nope.yaml")).code == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -27,6 +28,19 @@ def _date(value: str | None) -> date:
         raise InputError(f"not an ISO date (YYYY-MM-DD): {value!r}", field="--on") from None
 
 
+MANIFEST_OPTION = typer.Option(
+    None, "--manifest", help="Another rulebook manifest (default: the package's rules)."
+)
+
+
+def _load(manifest: Path | None) -> Any:
+    from prosper.rulebook import load_rulebook
+
+    if manifest is not None and not manifest.is_file():
+        raise InputError("no such manifest file", field="--manifest")
+    return load_rulebook(manifest)
+
+
 def _emit(doc: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
@@ -36,16 +50,17 @@ def show(
     on: str | None = typer.Option(None, "--on", help="Rules in force on DATE (default today)."),
     regime: str | None = typer.Option(None, "--regime", help="Only this regime (e.g. US-EAR)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    manifest: Path | None = MANIFEST_OPTION,
 ) -> None:
     """List the rules in force on a date, with their status, dates, outcome and citation."""
-    from prosper.rulebook import REGIMES, load_rulebook
+    from prosper.rulebook import REGIMES
 
     when = _date(on)
     if regime is not None and regime not in REGIMES:
         raise InputError(
             f"unknown regime {regime!r} (one of {', '.join(REGIMES)})", field="--regime"
         )
-    book = load_rulebook()
+    book = _load(manifest)
     rules = book.rules_in_force(when, regime)
     if as_json:
         _emit(
@@ -104,11 +119,12 @@ def show(
 
 
 @rules_app.command("check")
-def check(as_json: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
+def check(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    manifest: Path | None = MANIFEST_OPTION,
+) -> None:
     """Load and validate the manifest, every rule file, case file and table (exit 2 on an error)."""
-    from prosper.rulebook import load_rulebook
-
-    book = load_rulebook()
+    book = _load(manifest)
     doc = {
         "rulebook": book.id,
         "version": book.version,
@@ -131,11 +147,10 @@ def check(as_json: bool = typer.Option(False, "--json", help="Print one JSON doc
 @rules_app.command("test")
 def run_tests(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    manifest: Path | None = MANIFEST_OPTION,
 ) -> None:
     """Run every rule case under each of its readings; exit 1 when a case fails."""
-    from prosper.rulebook import load_rulebook
-
-    book = load_rulebook()
+    book = _load(manifest)
     report = book.run_cases()
     failed = report.failed
     if as_json:
