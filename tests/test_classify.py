@@ -240,3 +240,18 @@ def test_software_and_other() -> None:
 )
 def test_wassenaar_numbering(eccn: str | None, expected: bool) -> None:
     assert is_wassenaar_eccn(eccn) is expected
+
+
+def test_declared_classification_is_used_when_nothing_can_verify_it() -> None:
+    server = Item(description="server", kind=ItemKind.COMPUTER, eccn="4A090.a", datacenter=True)
+    got = classify_item(server, ON, T)
+    assert (got.classification, got.ac_level, got.nac_aca_eligible) == ("4A090.a", "a", False)
+    assert any("used as given" in n for n in got.notes)
+    z = classify_item(chip(eccn="5A992.z.2"), ON, T)
+    assert (z.ac_level, z.nac_aca_eligible) == ("b", True)
+    hbm = classify_item(Item(description="h", kind=ItemKind.HBM, eccn="3A090.c"), ON, T)
+    assert hbm.ac_level == "c"
+    w = classify_item(Item(description="w", kind=ItemKind.MODEL_WEIGHTS, eccn="4E091"), ON, T)
+    assert w.ac_level == "weights"
+    # a declared ECCN outside advanced computing does not stand in for missing parameters
+    assert classify_item(chip(eccn="3A001.a.1"), ON, T).ac_level is None

@@ -172,6 +172,31 @@ def paragraph_3a090(
     return par, ()
 
 
+_DECLARED_LEVEL = re.compile(
+    r"^(?:3A090|4A090)\.([abc])|^[0-9][A-E][0-9]{3}\.Z\.\d\.([AB])|^(4E091)"
+    r"|^(?:4A004|5A992)\.Z\.([12])$",
+    re.IGNORECASE,
+)
+
+
+def declared_level(eccn: str | None) -> str | None:
+    """The advanced-computing level a declared ECCN states (``a``/``b``/``c``/``weights``).
+
+    >>> declared_level("4A090.a"), declared_level("5A002.z.1.b"), declared_level("4E091")
+    ('a', 'b', 'weights')
+    """
+    if eccn is None:
+        return None
+    m = _DECLARED_LEVEL.match(eccn.strip())
+    if m is None:
+        return None
+    if m.group(3):
+        return "weights"
+    if m.group(4):
+        return "a" if m.group(4) == "1" else "b"
+    return (m.group(1) or m.group(2)).lower()
+
+
 def _declared_base(eccn: str | None) -> str | None:
     if eccn is None:
         return None
@@ -261,6 +286,24 @@ def _classify_chip(
             missing=("as_of on or after " + t.ic_from.isoformat(),),
         )
     if tpp is None:
+        level = declared_level(declared)
+        if level in ("a", "b"):
+            # no parameters to check: the exporter's declared classification is the fact we have
+            given: bool | None = (
+                None
+                if level == "a" and item.datacenter is None
+                else not (level == "a" and item.datacenter is True)
+            )
+            return Classification(
+                kind=kind,
+                classification=declared,
+                ac_level=level,
+                datacenter=item.datacenter,
+                nac_aca_eligible=given,
+                declared_eccn=declared,
+                notes=(*notes, f"declared {declared} used as given: no TPP to verify it"),
+                missing=() if given is not None else ("datacenter",),
+            )
         return Classification(
             kind=kind,
             classification=None,
@@ -359,6 +402,15 @@ def _classify_hbm(item: Item, on: date, t: Thresholds, declared: str | None) -> 
             notes=(f"3A090.c applies from {t.hbm_from}",),
             citations=cit,
         )
+    if mbd is None and declared_level(declared) == "c":
+        return Classification(
+            kind="hbm",
+            classification=declared,
+            ac_level="c",
+            declared_eccn=declared,
+            notes=(f"declared {declared} used as given: no bandwidth density to verify it",),
+            citations=cit,
+        )
     if mbd is None:
         return Classification(
             kind="hbm",
@@ -424,6 +476,15 @@ def _classify_weights(item: Item, on: date, t: Thresholds, declared: str | None)
             ac_level="none",
             declared_eccn=declared,
             notes=(f"training operations {item.training_ops:.3g} < {t.weights_ops_gte:.0e}",),
+            citations=cit,
+        )
+    if missing and declared_level(declared) == "weights":
+        return Classification(
+            kind="model_weights",
+            classification=declared,
+            ac_level="weights",
+            declared_eccn=declared,
+            notes=(f"declared {declared} used as given: training operations not given",),
             citations=cit,
         )
     if missing:
