@@ -91,6 +91,7 @@ def show(
                             "url": r.citation.url,
                         },
                         "evidence": r.evidence,
+                        "rationale": r.rationale,
                         "file": r.file,
                     }
                     for r in rules
