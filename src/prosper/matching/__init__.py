@@ -57,6 +57,7 @@ def match_names(
         The score in [0, 1], its explanation and the OFAC-style score.
     """
     w = default_weights() if weights is None else weights
+    type = None if type is None else EntityType(type)  # accept "person" from edges too
     result = score_name(prepare_name(a, type), prepare_name(b, type), w, type)
     return MatchResult(
         score=round(result.score, 4),

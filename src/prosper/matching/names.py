@@ -71,7 +71,20 @@ class NameScore:
         return "; ".join(parts)
 
 
-_DIGRAPHS = (("th", "t"), ("dh", "d"), ("sh", "s"), ("kh", "k"), ("gh", "g"), ("ph", "f"))
+# digraphs of English and French transliteration: "Djamel", "Charia", "Lounici"
+_DIGRAPHS = (
+    ("dj", "j"),
+    ("tch", "c"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("ci", "si"),
+    ("ce", "se"),
+)
 _ARTICLES = frozenset({"al", "el", "ul", "ad", "ash", "as", "at", "az", "ar", "an"})
 
 

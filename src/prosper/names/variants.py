@@ -47,7 +47,7 @@ def variant_key(token: str) -> str:
     for old, new in _RULES:
         t = t.replace(old, new)
     for ending in _ENDINGS:
-        if len(t) > len(ending) + 2 and t.endswith(ending):
+        if len(t) > len(ending) + 1 and t.endswith(ending):  # "Aly" / "Ali", "Yuriy"
             t = t[: -len(ending)] + "i"
             break
     out: list[str] = []
