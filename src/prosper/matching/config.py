@@ -20,6 +20,7 @@ ABJAD_MIN_SIMILARITY = 0.8
 VARIANT = 0.9  # "yevgeniy" ~ "evgeny", "qadhafi" ~ "kadafi" (transliteration conventions)
 # ... and the spellings must still be close: "ramos" and "ramzi" share a metaphone (RMS)
 PHONETIC_MIN_SIMILARITY = 0.65
+PHONETIC_SPELLING_BONUS = 0.1  # phonetic score = min(PHONETIC, spelling similarity + this)
 PHONETIC = 0.9  # "rosoboroneksport" ~ "rosoboronexport" (same metaphone, same first letter)
 INITIAL = 0.75  # "j" ~ "jong" (persons only)
 MIN_FUZZY = 0.6  # below this a Levenshtein similarity counts as no agreement

@@ -210,9 +210,13 @@ def token_agreement(
         and short >= 3
         and max(lq, lc) >= 4  # "min" and "man" share MN: too short to tell
         and best < cfg.PHONETIC
-        and Levenshtein.normalized_similarity(q, c) >= cfg.PHONETIC_MIN_SIMILARITY
     ):
-        best, how = cfg.PHONETIC, "phonetic"
+        sim = Levenshtein.normalized_similarity(q, c)
+        # sounds alike, but the spelling still counts: "marc"/"mark" 0.85, "sang"/"song"
+        # 0.85, "rosoboroneksport"/"rosoboronexport" 0.90
+        phonetic = min(cfg.PHONETIC, sim + cfg.PHONETIC_SPELLING_BONUS)
+        if sim >= cfg.PHONETIC_MIN_SIMILARITY and phonetic > best:
+            best, how = phonetic, "phonetic"
     if (short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and max(lq, lc) >= 4)) and (
         q[0] == c[0] or short > cfg.FUZZY_SHORT_SAME_FIRST  # "Gang"/"Sang", "Long"/"Dong"
     ):
