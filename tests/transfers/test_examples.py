@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from prosper.decide import CheckContext
+from prosper.model import Verdict
 from prosper.rulebook import Rulebook, load_rulebook
 from prosper.schema import parse_transaction
 from prosper.transfers import assess_transfers
@@ -124,3 +125,25 @@ def test_missing_facts_are_named(book: Rulebook) -> None:
     dsp = [next(d for d in b["determinations"] if d["regime"] == "US-DSP") for b in blocks]
     assert dsp[0]["missing_facts"] == ["data_transfers[0].recipient.ownership"]
     assert dsp[1]["missing_facts"] == ["data_transfers[1].subjects_count"]
+
+
+@pytest.mark.slow
+def test_examples_through_the_engine(data_dir: Path) -> None:
+    """The full check (screening + items + transfers + decide) on every transfer example."""
+    from prosper.service import evaluate, reset_engines
+
+    reset_engines()
+    try:
+        for name, expected in sorted(EXPECTED.items()):
+            raw = yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+            doc = evaluate(raw)
+            blocks = doc["data_transfers"]
+            assert [b["verdict"] for b in blocks] == [v for v, _ in expected], name
+            transfer_findings = [f for f in doc["findings"] if f["area"] == "data_transfer"]
+            assert len(transfer_findings) == 7 * len(blocks), name
+            # no party of these fictional examples is on a list: the transfers decide
+            worst = Verdict.most_restrictive(f["verdict"] for f in doc["findings"])
+            assert doc["verdict"] == worst.value, name
+            assert Verdict.most_restrictive(b["verdict"] for b in blocks) == worst, name
+    finally:
+        reset_engines()
