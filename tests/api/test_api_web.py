@@ -44,3 +44,11 @@ def test_page_sends_a_strict_content_security_policy(client: TestClient) -> None
     policy = client.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_every_word_of_the_template_is_rendered(client: TestClient) -> None:
+    # a key named like a dict method (t.items) would render the method, not the word
+    for lang in ("en", "ko"):
+        html = client.get(f"/?lang={lang}").text
+        assert "built-in method" not in html
+        assert STRINGS[lang]["items"] in html

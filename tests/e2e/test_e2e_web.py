@@ -116,7 +116,7 @@ def test_check_an_example_and_open_its_audit_record(
     shot(page, "04-audit", tmp_path)
 
 
-def test_quick_form_builds_a_transaction(page: Any, server: Server) -> None:
+def test_quick_form_builds_a_transaction(page: Any, server: Server, tmp_path: Path) -> None:
     sign_in(page, server, "screener")
     page.get_by_role("tab", name="Check a transaction").click()
     page.click("#quick-form summary")
@@ -134,6 +134,7 @@ def test_quick_form_builds_a_transaction(page: Any, server: Server) -> None:
     page.get_by_role("button", name="Check", exact=True).click()
     page.locator("#check-result article.decision").wait_for()
     assert "prohibited" in page.locator("#check-result h3").inner_text()
+    shot(page, "07-quick-form", tmp_path)
 
 
 def test_audit_needs_reviewer_and_lists_show_age(page: Any, server: Server, tmp_path: Path) -> None:

@@ -243,9 +243,9 @@ function formToDocument() {
   $("tx-document").focus();
 }
 
-function findingsTable(findings) {
+function findingsTable(findings, caption) {
   return el("table", { class: "findings" },
-    el("caption", {}, T("findings")),
+    el("caption", {}, caption || T("findings")),
     el("thead", {}, el("tr", {},
       [T("verdict"), T("subject"), T("regime"), T("rule"), T("summary"), T("citation")]
         .map((h) => el("th", { scope: "col" }, h)))),
@@ -262,15 +262,35 @@ function findingsTable(findings) {
       el("td", { class: "citation" }, f.citation || "")))));
 }
 
+function canonical(value) {
+  // JSON with object keys sorted, so that key order never makes two findings differ.
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function differing(findings, others) {
+  // Findings of one reading that the other reading does not have word for word.
+  const seen = new Set((others || []).map(canonical));
+  return (findings || []).filter((f) => !seen.has(canonical(f)));
+}
+
 function divergenceBlock(decision) {
   const div = decision.divergence;
   if (!div) return el("p", { class: "divergence same" }, el("strong", {}, `${T("divergence")}: `), T("no_divergence"));
   return el("div", { class: "divergence differs" },
     el("h4", {}, T("divergence")),
-    Object.entries(div).map(([reading, block]) => el("div", {},
-      el("p", {}, reading === "literal" ? T("literal_gives") : `${T("other_reading")} (${reading})`, " ",
-        verdictBadge(block.verdict)),
-      (block.findings || []).length ? findingsTable(block.findings) : null)));
+    Object.entries(div).map(([reading, block]) => {
+      const only = differing(block.findings, decision.findings);
+      const missing = differing(decision.findings, block.findings);
+      return el("div", {},
+        el("p", {}, reading === "literal" ? T("literal_gives") : `${T("other_reading")} (${reading})`, " ",
+          verdictBadge(block.verdict)),
+        only.length ? findingsTable(only, `${T("differs_in")} (${reading})`) : null,
+        missing.length ? findingsTable(missing, `${T("differs_in")} (${decision.mode})`) : null);
+    }));
 }
 
 function partiesBlock(parties) {
