@@ -2,9 +2,10 @@
 
 The rules (``src/prosper/rules/kr_pipa.yaml`` …) never look at the input directly: they test
 the facts computed here. This module knows the vocabulary of the input and a few legal sets
-(countries of concern, foreign adversaries, EU/EEA) read from the ``*.reference.yaml`` files
-next to the rules; it decides nothing. A fact that cannot be computed from the input is
-``None`` — the rules turn that into ``review`` naming the input field (:data:`FACT_FIELDS`).
+(countries of concern, foreign adversaries, EU/EEA, the DSP category map) read from the
+rulebook's reference tables (:mod:`prosper.transfers.reference`); it decides nothing. A fact
+that cannot be computed from the input is ``None`` — the rules turn that into ``review`` naming
+the input field (:data:`FACT_FIELDS`).
 
 Interpretations that the facts encode (each is documented in ``docs/data_transfers.md``):
 
@@ -101,18 +102,6 @@ PIPA_ENTRUSTMENT_PURPOSES = frozenset(
     }
 )
 
-DSP_CATEGORY_OF = {
-    "genomic": "genomic",
-    "biometric": "biometric",
-    "precise_geolocation": "precise_geolocation",
-    "health": "health",
-    "emr": "health",
-    "financial": "financial",
-    "credit_info": "financial",
-    "identifiers": "covered_personal_identifiers",
-    "resident_registration_number": "covered_personal_identifiers",
-}
-
 # The input field each fact is computed from; a ``review`` finding names these when the fact is
 # None. ``{i}`` is the index of the data transfer.
 FACT_FIELDS = {
@@ -180,8 +169,8 @@ def _kr_transfer_kind(dt: DataTransfer) -> str | None:
     return None
 
 
-def _dsp_categories(categories: tuple[str, ...]) -> tuple[str, ...]:
-    found = {DSP_CATEGORY_OF[c] for c in categories if c in DSP_CATEGORY_OF}
+def _dsp_categories(categories: tuple[str, ...], ref: Reference) -> tuple[str, ...]:
+    found = {ref.dsp_category_of[c] for c in categories if c in ref.dsp_category_of}
     return tuple(sorted(found))
 
 
@@ -191,7 +180,7 @@ def _recipient_key(dt: DataTransfer) -> tuple[str, str]:
     return (name.casefold().strip(), country)
 
 
-def _aggregate_counts(tx: Transaction, index: int) -> dict[str, int | None]:
+def _aggregate_counts(tx: Transaction, index: int, ref: Reference) -> dict[str, int | None]:
     """Per DSP category: the subjects of every US transfer of ``tx`` to the same recipient."""
     this = tx.data_transfers[index]
     key = _recipient_key(this)
@@ -206,10 +195,10 @@ def _aggregate_counts(tx: Transaction, index: int) -> dict[str, int | None]:
         )
     ]
     counts: dict[str, int | None] = {}
-    for cat in _dsp_categories(this.categories):
+    for cat in _dsp_categories(this.categories, ref):
         total: int | None = 0
         for dt in same:
-            if cat not in _dsp_categories(dt.categories):
+            if cat not in _dsp_categories(dt.categories, ref):
                 continue
             if dt.subjects_count is None or total is None:
                 total = None
@@ -358,8 +347,8 @@ def compute_facts(tx: Transaction, index: int, ref: Reference | None = None) -> 
         facts["covered_person"] = False
     else:
         facts["covered_person"] = _tri_state(ownership_known, False)
-    dsp_cats = _dsp_categories(dt.categories)
-    counts = _aggregate_counts(tx, index)
+    dsp_cats = _dsp_categories(dt.categories, ref)
+    counts = _aggregate_counts(tx, index, ref)
     bulk, over = _bulk(counts, ref)
     facts["dsp_categories"] = dsp_cats
     facts["dsp_sensitive"] = bool(dsp_cats)

@@ -10,7 +10,7 @@ from a loaded :class:`~prosper.rulebook.Rulebook`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -54,6 +54,7 @@ class Reference:
     adversary_aliases: Mapping[str, str]
     padfa_control_percent: float
     eu_eea: CountrySet
+    dsp_category_of: Mapping[str, str] = field(default_factory=dict)
     kr_recognitions: tuple[Recognition, ...] = ()
     kr_designated_certifications: frozenset[str] = frozenset()
 
@@ -113,6 +114,7 @@ def build_reference(tables: Mapping[str, Any]) -> Reference:
         adversary_aliases={str(k): str(v) for k, v in fa.get("treat_as_part_of", {}).items()},
         padfa_control_percent=float(padfa["controlled_ownership_percent"]["value"]),
         eu_eea=eu_eea,
+        dsp_category_of={str(k): str(v) for k, v in dsp["category_of"]["map"].items()},
         kr_recognitions=recognitions,
         kr_designated_certifications=frozenset(str(c) for c in kr["designated_certifications"]),
     )
