@@ -422,11 +422,14 @@ def build_pairs(sdn: list[Listed], un: list[Listed], korean: list[tuple[str, str
     cyrillic = [e for e in un if e.original and script(e.original[0]) == "CYRILLIC" and e.name]
     for e in _sample(rng, [x for x in arabic if x.kind == "person"], 150):
         rows.append((e.original[0], e.name, 1, "Person", "translit_arabic"))
+    # UN organisation names in Arabic are mostly translations ("MOROCCAN ISLAMIC COMBATANT
+    # GROUP" ↔ الجماعة الاسلامية المغربية المقاتلة), so they get a category of their own
     for e in [x for x in arabic if x.kind == "organization"]:
-        rows.append((e.original[0], e.name, 1, "Organization", "translit_arabic"))
+        rows.append((e.original[0], e.name, 1, "Organization", "translit_arabic_org"))
     for e in cyrillic:
         schema = "Person" if e.kind == "person" else "Organization"
-        rows.append((e.original[0], e.name, 1, schema, "translit_cyrillic"))
+        category = "translit_cyrillic" if e.kind == "person" else "translit_cyrillic_org"
+        rows.append((e.original[0], e.name, 1, schema, category))
 
     with_form = [e for e in orgs if _FORM_RE.search(e.name.upper())]
     for e in _sample(rng, with_form, 120):
