@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import threading
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -79,6 +80,7 @@ class CoreBackend:
     def __init__(self, settings: Settings) -> None:
         """Bind to ``settings``; nothing is loaded until first use (or :meth:`warm`)."""
         self.settings = settings
+        self._check_lock = threading.Lock()
 
     def _engine(self) -> Any:
         return _core("prosper.service").get_engine(self.settings)
@@ -144,9 +146,14 @@ class CoreBackend:
     ) -> dict[str, Any]:
         """Decide and record, exactly as ``prosper check`` does."""
         service = _core("prosper.service")
-        result: dict[str, Any] = service.run_check(
-            raw, settings=self.settings, mode=mode, as_of=as_of, actor=actor
-        )
+        # One check at a time per process: deciding is CPU-bound (the GIL serialises it anyway)
+        # and the append takes the database's write lock, where SQLite's busy-wait back-off
+        # (sleeps of up to 100 ms) would otherwise decide who goes next: queueing here keeps
+        # tail latency down. Other processes still serialise on the database lock.
+        with self._check_lock:
+            result: dict[str, Any] = service.run_check(
+                raw, settings=self.settings, mode=mode, as_of=as_of, actor=actor
+            )
         return result
 
     def lists(self) -> list[dict[str, Any]]:
