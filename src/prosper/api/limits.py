@@ -61,15 +61,12 @@ class RateLimiter:
             return (1.0 - tokens) / self._rate
 
 
-class _TooLargeError(Exception):
-    pass
-
-
 class BodySizeLimit:
     """ASGI middleware answering 413 to a body larger than ``max_bytes``.
 
     Checks ``Content-Length`` first, then counts the bytes actually received (a chunked
-    upload has no length header).
+    upload has no length header). Past the limit it answers 413 itself, tells the app the
+    client has gone (``http.disconnect``) and drops whatever the app still tries to send.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -93,27 +90,36 @@ class BodySizeLimit:
                     return
         received = 0
         started = False
+        rejected = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLargeError
+                    rejected = True
+                    if not started:
+                        await self._reject(send)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if rejected:
+                return  # the 413 has been sent; the app's own answer is dropped
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLargeError:
-            if not started:
-                await self._reject(send)
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not rejected:
+                raise
+            # the app failed because it saw the disconnect: the client already has its 413
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps(
