@@ -165,3 +165,17 @@ def test_korean_page_and_keyboard(page: Any, server: Server, tmp_path: Path) -> 
     assert "KIM, Jong Un" in flagged.first.inner_text()
     assert "일치" in flagged.first.inner_text()
     shot(page, "06-screen-ko", tmp_path)
+    page.get_by_role("tab", name="거래 심사").click()
+    page.get_by_role("button", name="심사", exact=True).click()
+    verdict = page.locator("#check-result h3 .verdict")
+    verdict.wait_for()
+    assert re.search(r"[가-힣]", verdict.inner_text())
+    assert verdict.get_attribute("title") in {
+        "prohibited",
+        "license_required",
+        "review",
+        "allowed_with_conditions",
+        "allowed",
+        "not_subject",
+    }
+    shot(page, "08-check-ko", tmp_path)

@@ -57,7 +57,9 @@ function errorBox(result) {
 }
 
 function verdictBadge(verdict) {
-  return el("span", { class: `verdict v-${verdict}` }, verdict);
+  // the label in the page's language; the contract's code stays in the title and the class
+  const label = STRINGS[`v_${verdict}`] || verdict;
+  return el("span", { class: `verdict v-${verdict}`, title: verdict }, label);
 }
 
 function fmtScore(x) { return typeof x === "number" ? x.toFixed(2) : ""; }
@@ -305,7 +307,7 @@ function renderDecision(d) {
   const audit = d.audit;
   return el("article", { class: "decision", "aria-label": T("verdict") },
     el("h3", {}, `${d.id || ""} ${T("verdict")}: `, verdictBadge(d.verdict)),
-    el("p", { class: "muted" }, `as of ${d.as_of} · ${d.mode}`),
+    el("p", { class: "muted" }, `${T("as_of_short")} ${d.as_of} · ${T(d.mode)}`),
     divergenceBlock(d),
     findingsTable(d.findings),
     partiesBlock(d.parties),
