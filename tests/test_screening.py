@@ -214,6 +214,7 @@ def test_index_cache_round_trip(tmp_path: Path) -> None:
     snap = _Snap(ENTITIES)
     first = get_index(snap, tmp_path)
     assert list(tmp_path.glob("screening-*.pickle"))
+
     def no_build(*args: object, **kwargs: object) -> ScreeningIndex:
         raise AssertionError("the cached index should have been loaded")
 
