@@ -1,4 +1,4 @@
-"""Prosper: a compliance engine for trade in AI technology between the US, Korea and third countries."""
+"""Prosper: a compliance engine for AI technology trade between the US, Korea and others."""
 
 from __future__ import annotations
 

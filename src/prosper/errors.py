@@ -1,12 +1,12 @@
 """One exception tree for Prosper; each class carries its CLI exit code and HTTP status.
 
-    ProsperError                 exit 1, HTTP 500  internal error (a bug or a broken install)
-    ├── InputError               exit 2, HTTP 422  bad input or usage; names the offending field
+    ProsperError                 exit 1, HTTP 500  internal error (a bug, a broken install)
+    ├── InputError               exit 2, HTTP 422  bad input or usage; names the field
     │   └── NotFoundError        exit 2, HTTP 404  an id or file that does not exist
-    ├── ListDataError            exit 2, HTTP 422  an official list file that cannot be read as a whole
+    ├── ListDataError            exit 2, HTTP 422  a list file that cannot be read as a whole
     ├── RulebookError            exit 2, HTTP 500  a rule file that breaks the grammar
     └── AuditError               exit 1, HTTP 500  the audit log cannot be written or read
-        └── AuditIntegrityError  exit 1, HTTP 409  the hash chain is broken (edited / deleted record)
+        └── AuditIntegrityError  exit 1, HTTP 409  the hash chain is broken (edit, deletion)
 
 The CLI maps an exception to ``exit_code`` and prints one line; the API maps it to
 ``http_status``. A ``--fail-on`` verdict is not an error: the CLI exits 3 for it.

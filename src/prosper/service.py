@@ -10,18 +10,23 @@ import json
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from prosper.engine import Engine
 from prosper.errors import InputError, NotFoundError
+from prosper.model import Transaction
 from prosper.render import decision_to_dict, jsonable
 from prosper.schema import parse_transaction
 from prosper.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from prosper.audit import AuditLog
+
 _LOCK = threading.Lock()
 _ENGINES: dict[tuple[str, float], Engine] = {}
+_LOGS: dict[str, AuditLog] = {}
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
@@ -37,9 +42,12 @@ def get_engine(settings: Settings | None = None) -> Engine:
 
 
 def reset_engines() -> None:
-    """Forget cached engines (after ``lists update``, and in tests)."""
+    """Forget cached engines and audit logs (after ``lists update``, and in tests)."""
     with _LOCK:
         _ENGINES.clear()
+        for log in _LOGS.values():
+            log.close()
+        _LOGS.clear()
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -75,9 +83,30 @@ def read_document(path: Path) -> Any:
 
 
 def _check_mode(mode: str) -> str:
+    """``mode`` if it is a reading the engine knows."""
     if mode not in {"enforced", "literal"}:
         raise InputError("must be 'enforced' or 'literal'", field="mode")
     return mode
+
+
+def _prepare(raw: Any, as_of: date | None) -> tuple[dict[str, Any], Transaction]:
+    """Validate ``raw`` (with ``as_of`` overriding its date) into a transaction.
+
+    Returns the document with its effective ``as_of`` filled in — what the audit log records,
+    so that a replay evaluates the same date — and the parsed transaction.
+    """
+    doc: Any = dict(raw) if isinstance(raw, dict) else raw
+    if as_of is not None and isinstance(doc, dict):
+        doc["as_of"] = as_of
+    tx = parse_transaction(doc)
+    return {**doc, "as_of": tx.as_of}, tx
+
+
+def _decide(tx: Transaction, mode: str, settings: Settings | None) -> dict[str, Any]:
+    from prosper.screening import hit_to_dict
+
+    decision = get_engine(settings).check(tx, mode=_check_mode(mode))
+    return decision_to_dict(decision, hit_to_dict)
 
 
 def evaluate(
@@ -85,15 +114,20 @@ def evaluate(
 ) -> dict[str, Any]:
     """Decide a transaction document without recording it; returns the decision JSON."""
     _check_mode(mode)
-    doc = dict(raw) if isinstance(raw, dict) else raw
-    if as_of is not None and isinstance(doc, dict):
-        doc["as_of"] = as_of
-    tx = parse_transaction(doc)
-    engine = get_engine(settings)
-    decision = engine.check(tx, mode=mode)
-    from prosper.screening import hit_to_dict
+    _, tx = _prepare(raw, as_of)
+    return _decide(tx, mode, settings)
 
-    return decision_to_dict(decision, hit_to_dict)
+
+def audit_log(url: str) -> AuditLog:
+    """The process-wide audit log at ``url`` (opened and migrated once, then reused)."""
+    from prosper.audit import AuditLog
+
+    with _LOCK:
+        log = _LOGS.get(url)
+        if log is None:
+            log = AuditLog.open(url)
+            _LOGS[url] = log
+        return log
 
 
 def run_check(
@@ -104,31 +138,16 @@ def run_check(
     as_of: date | None = None,
     actor: str | None = None,
 ) -> dict[str, Any]:
-    """Decide a transaction and append the decision to the audit log.
-
-    The recorded input is the transaction document with its effective ``as_of`` filled in,
-    so that ``prosper audit replay`` evaluates the same date.
-    """
+    """Decide a transaction and append the input and decision to the audit log."""
     settings = settings or load_settings()
     _check_mode(mode)
-    doc = dict(raw) if isinstance(raw, dict) else raw
-    if as_of is not None and isinstance(doc, dict):
-        doc["as_of"] = as_of
-    tx = parse_transaction(doc)
-    doc = {**doc, "as_of": tx.as_of}
-    output = evaluate(doc, mode=mode, settings=settings)
-
-    from prosper.audit import AuditLog
-
-    log = AuditLog.open(settings.db_url)
-    try:
-        record = log.append(
-            kind="check",
-            input=jsonable(doc),
-            output=output,
-            versions=output["versions"],
-            actor=actor or settings.actor,
-        )
-    finally:
-        log.close()
+    doc, tx = _prepare(raw, as_of)
+    output = _decide(tx, mode, settings)
+    record = audit_log(settings.db_url).append(
+        kind="check",
+        input=jsonable(doc),
+        output=output,
+        versions=output["versions"],
+        actor=actor or settings.actor,
+    )
     return {**output, "audit": {"record_id": record.id, "hash": record.hash}}

@@ -3,12 +3,12 @@
 Nothing here runs at import: call :func:`load_settings` at an edge (CLI, API) and pass the
 result down. The pure core never reads the environment.
 
-| variable              | default                                   | meaning                               |
-|-----------------------|-------------------------------------------|---------------------------------------|
-| ``PROSPER_DATA_DIR``  | the per-user data folder (platformdirs)   | list snapshots and the SQLite log     |
-| ``PROSPER_DB_URL``    | ``sqlite:///<data dir>/audit.sqlite3``     | any SQLAlchemy URL for the audit log  |
-| ``PROSPER_THRESHOLD`` | ``0.80``                                  | default screening match threshold     |
-| ``PROSPER_ACTOR``     | the OS user name                          | who is recorded as making a decision  |
+- ``PROSPER_DATA_DIR``: list snapshots, caches and the SQLite audit log
+  (default: the per-user data folder from platformdirs).
+- ``PROSPER_DB_URL``: any SQLAlchemy URL for the audit log and API keys
+  (default: ``sqlite:///<data dir>/audit.sqlite3``).
+- ``PROSPER_THRESHOLD``: the default screening match threshold (default ``0.80``).
+- ``PROSPER_ACTOR``: who is recorded as making a decision (default: the OS user name).
 """
 
 from __future__ import annotations
