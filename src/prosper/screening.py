@@ -164,6 +164,18 @@ class ScreeningIndex:
             default_weights() if weights is None else weights,
         )
 
+    def _first_name(self, e_idx: int) -> int:
+        """Index of the first indexed name of entity ``e_idx``, or -1 when it has none
+        (names are stored entity by entity, in entity order)."""
+        lo, hi = 0, len(self._names)
+        while lo < hi:  # binary search: entity indexes ascend along self._names
+            mid = (lo + hi) // 2
+            if self._names[mid][0] < e_idx:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self._names) and self._names[lo][0] == e_idx else -1
+
     @property
     def name_count(self) -> int:
         """How many distinct names are indexed."""
@@ -257,7 +269,9 @@ class ScreeningIndex:
         id_matches = self._identifier_matches(query, sources)
         for e_idx in id_matches:
             if e_idx not in best:
-                n_idx = next(n for n, (e, _, _) in enumerate(self._names) if e == e_idx)
+                n_idx = self._first_name(e_idx)
+                if n_idx < 0:
+                    continue
                 result = score_name(form, self._names[n_idx][2], self._weights, query.type)
                 best[e_idx] = (result, n_idx)
         # a hit can gain at most this much from qualifiers: skip hopeless ones early
