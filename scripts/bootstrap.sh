@@ -33,7 +33,18 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 echo "==> installing prosper and its extras into .venv" >&2
-.venv/bin/python -m pip install -q --disable-pip-version-check -U pip 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[api,postgres,parquet,dev]" 2>&1 \
-  | grep -v "^WARNING: Location" || true
+pip_quiet() {
+  # pip, with its log shown only on failure (this keeps local index-path warnings out of the way)
+  local log
+  log=$(mktemp)
+  if ! .venv/bin/python -m pip --disable-pip-version-check "$@" >"$log" 2>&1; then
+    grep -v "^WARNING: Location" "$log" >&2
+    rm -f "$log"
+    echo "pip $* failed" >&2
+    exit 1
+  fi
+  rm -f "$log"
+}
+pip_quiet install -q -U pip
+pip_quiet install -q -e ".[api,postgres,parquet,dev]"
 .venv/bin/prosper --help >/dev/null
