@@ -46,6 +46,7 @@ class ExportTables:
     tier1: frozenset[str]
     gp10_patterns: tuple[str, ...]
     kr_ga: frozenset[str]
+    kr_ai_listed_from: date
     chart_marks: dict[str, frozenset[str]]
     ccl_chart: dict[str, dict[str, Any]]
 
@@ -65,6 +66,9 @@ class ExportTables:
             tier1=frozenset(book.table("ear_ai_diffusion_tier1").data["countries"]),
             gp10_patterns=tuple(str(p) for p in book.table("ear_gp10_prc_ics").data["patterns"]),
             kr_ga=frozenset(book.table("kr_fta_areas").data["ga"]),
+            kr_ai_listed_from=date.fromisoformat(
+                str(book.table("kr_fta_control_list").data["ai_semiconductors_listed_from"])
+            ),
             chart_marks={
                 str(k): frozenset(v["marks"])
                 for k, v in book.table("ear_country_chart").data["countries"].items()
@@ -391,9 +395,6 @@ def kr_listed(cls: Classification, item: Item, on: date, ai_from: date) -> str |
     return None
 
 
-KR_AI_SEMICONDUCTORS_FROM = date(2025, 2, 28)
-
-
 def kr_facts(tx: Transaction, index: int, cls: Classification, t: ExportTables) -> ItemFacts:
     """The KR-FTA facts of item ``index`` (see ``rules/kr_fta.yaml``)."""
     item = tx.items[index]
@@ -401,7 +402,7 @@ def kr_facts(tx: Transaction, index: int, cls: Classification, t: ExportTables) 
     facts: dict[str, Any] = {
         "item.kind": item.kind.value,
         "item.classification": cls.classification or cls.declared_eccn or item.kind.value,
-        "item.kr_listed": kr_listed(cls, item, tx.as_of, KR_AI_SEMICONDUCTORS_FROM),
+        "item.kr_listed": kr_listed(cls, item, tx.as_of, t.kr_ai_listed_from),
         "destination.country": dest,
         "kr.area": None if dest is None else ("ga" if dest in t.kr_ga else "na"),
         "end_use.flags": list(tx.end_use.flags),
@@ -556,13 +557,14 @@ def determine(
             Determination(
                 "KR-FTA",
                 kfound,
-                _block("KR-FTA", kfound, _kr_label(kr.facts["item.kr_listed"], cls), True),
+                _block("KR-FTA", kfound, kr_label(kr.facts["item.kr_listed"], cls), True),
             )
         )
     return cls, tuple(out)
 
 
-def _kr_label(listed: str | None, cls: Classification) -> str | None:
+def kr_label(listed: str | None, cls: Classification) -> str | None:
+    """A person's label for the Korean listing status ``listed`` of an item."""
     labels = {
         "wassenaar": f"strategic item (Wassenaar-numbered {cls.declared_eccn})",
         "ai_semiconductor": "AI semiconductor (Korean item number and parameters unknown)",
@@ -573,7 +575,8 @@ def _kr_label(listed: str | None, cls: Classification) -> str | None:
     return None if listed is None else labels[listed]
 
 
-def _round(value: float | None, digits: int) -> float | None:
+def rounded(value: float | None, digits: int) -> float | None:
+    """``value`` rounded for output (None stays None)."""
     return None if value is None else round(value, digits)
 
 
@@ -596,8 +599,8 @@ def assess_items(ctx: CheckContext) -> Assessment:
                 blocks.append(
                     {
                         "index": index,
-                        "tpp": _round(cls.tpp, 2),
-                        "performance_density": _round(cls.performance_density, 2),
+                        "tpp": rounded(cls.tpp, 2),
+                        "performance_density": rounded(cls.performance_density, 2),
                         "declared_eccn": cls.declared_eccn,
                         "classification_notes": list(cls.notes),
                         "determinations": [d.block for d in dets],
@@ -610,80 +613,3 @@ def assess_items(ctx: CheckContext) -> Assessment:
         literal=None if literal == enforced else literal,
         items=tuple(blocks),
     )
-
-
-def classify_report(item: Item, on: date, book: Rulebook) -> dict[str, Any]:
-    """The ``prosper classify`` document for one item on ``on`` (no destination known).
-
-    Subject-to-EAR is stated from the item's own facts; destination-dependent hooks (the
-    foreign-direct-product rules) are reported as undecided.
-    """
-    t = ExportTables.from_rulebook(book)
-    cls = classify_item(item, on, t.thresholds)
-    subj = subject_to_ear(
-        SubjectRequest(
-            item=item,
-            cls=cls,
-            index=0,
-            origin_country=None,
-            dest_groups=frozenset(),
-            in_ac_scope=None,
-            reading="enforced",
-            fdp_entity=False,
-        ),
-        t.thresholds,
-    )
-    listed = kr_listed(cls, item, on, KR_AI_SEMICONDUCTORS_FROM)
-    return {
-        "as_of": on.isoformat(),
-        "description": item.description,
-        "kind": item.kind.value,
-        "tpp": _round(cls.tpp, 2),
-        "performance_density": _round(cls.performance_density, 2),
-        "classification": cls.classification,
-        "ac_level": cls.ac_level,
-        "declared_eccn": cls.declared_eccn,
-        "disagreement": cls.disagreement,
-        "datacenter": cls.datacenter,
-        "nac_aca_eligible": cls.nac_aca_eligible if cls.ac_level in ("a", "b") else None,
-        "subject_to_ear": {
-            "value": subj.value,
-            "basis": subj.basis,
-            "missing": [m.replace("items[0].", "") for m in subj.missing],
-        },
-        "kr_fta": _kr_label(listed, cls),
-        "notes": list(cls.notes),
-        "missing": list(cls.missing),
-        "citations": list(cls.citations),
-        "rulebook": {"id": book.id, "version": book.version, "digest": book.digest},
-    }
-
-
-def parse_item(raw: Any, as_of: date | None = None) -> tuple[Item, date]:
-    """Validate one item mapping with the transaction schema (errors name the item's field).
-
-    Raises:
-        InputError: e.g. ``tpp: Input should be greater than or equal to 0``.
-    """
-    from prosper.errors import InputError
-    from prosper.schema import parse_transaction
-
-    if not isinstance(raw, Mapping):
-        raise InputError("an item must be a mapping (YAML / JSON object)", field="item")
-    doc: dict[str, Any] = {"items": [dict(raw)]}
-    if as_of is not None:
-        doc["as_of"] = as_of.isoformat()
-    try:
-        tx = parse_transaction(doc)
-    except InputError as exc:
-        field = (exc.field or "item").removeprefix("items[0].").removeprefix("items[0]")
-        raise InputError(exc.message, field=field or "item") from None
-    return tx.items[0], tx.as_of
-
-
-def classify_document(
-    raw: Any, as_of: date | None = None, book: Rulebook | None = None
-) -> dict[str, Any]:
-    """``prosper classify`` / ``POST /v1/classify``: validate an item mapping and classify it."""
-    item, on = parse_item(raw, as_of)
-    return classify_report(item, on, book if book is not None else load_rulebook())

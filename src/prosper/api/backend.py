@@ -17,7 +17,7 @@ import threading
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from prosper.errors import InputError, NotFoundError, ProsperError
+from prosper.errors import NotFoundError, ProsperError
 from prosper.settings import Settings
 
 
@@ -121,25 +121,10 @@ class CoreBackend:
 
     def classify(self, item: dict[str, Any], *, as_of: date | None) -> dict[str, Any]:
         """Classify one item exactly as ``prosper classify`` does, with the engine's rulebook."""
-        exports = _core("prosper.exports")
+        item_report = _core("prosper.item_report")
         rulebook = self._engine().rulebook
-        if rulebook is None:
-            rulebook = _core("prosper.rulebook").load_rulebook()
-        if hasattr(exports, "classify_document"):
-            document: dict[str, Any] = exports.classify_document(item, as_of, rulebook)
-            return document
-        # Same validation as the CLI: the transaction schema's ``items[]``, errors naming the
-        # item's own field (``tpp``, not ``items[0].tpp``).
-        doc: dict[str, Any] = {"items": [item]}
-        if as_of is not None:
-            doc["as_of"] = as_of.isoformat()
-        try:
-            tx = _core("prosper.schema").parse_transaction(doc)
-        except InputError as exc:
-            field = (exc.field or "item").removeprefix("items[0].").removeprefix("items[0]")
-            raise InputError(exc.message, field=field or "item") from None
-        report: dict[str, Any] = exports.classify_report(tx.items[0], tx.as_of, rulebook)
-        return report
+        document: dict[str, Any] = item_report.classify_document(item, as_of, rulebook)
+        return document
 
     def check(
         self, raw: dict[str, Any], *, mode: str, as_of: date | None, actor: str
