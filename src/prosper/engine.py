@@ -62,9 +62,9 @@ class Engine:
 
     def screen_party(self, party: Party) -> tuple[Hit, ...]:
         """Hits for a transaction party: its name and each alias, best hit per entity."""
-        countries = tuple(
-            c for c in (party.country, party.headquarters_country, party.parent_country) if c
-        )
+        # The party's own countries qualify a hit; a parent's country says nothing about
+        # whether this party is the listed one.
+        countries = tuple(c for c in (party.country, party.headquarters_country) if c)
         best: dict[str, Hit] = {}
         for name in (party.name, *party.aliases):
             query = Query(
