@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: no per-example deadline (a loaded 2-core CI machine is slow, not wrong), and
+# in CI a fixed example sequence so that a run is reproducible.
+settings.register_profile("prosper", deadline=None)
+settings.register_profile("prosper-ci", deadline=None, derandomize=True)
+settings.load_profile("prosper-ci" if os.environ.get("CI") else "prosper")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -32,6 +32,7 @@ from functools import cache
 from typing import Any
 
 from prosper.model import DataTransfer, Ownership, Party, PartyRole, Recipient, Transaction
+from prosper.schema import DATA_CATEGORIES
 from prosper.transfers.reference import (
     CountrySet,
     Reference,
@@ -43,21 +44,8 @@ __all__ = ["CATEGORIES", "FACT_FIELDS", "SAFEGUARDS", "compute_facts", "referenc
 
 Facts = Mapping[str, Any]
 
-CATEGORIES = (
-    "contact",
-    "identifiers",
-    "precise_geolocation",
-    "biometric",
-    "genomic",
-    "health",
-    "emr",
-    "financial",
-    "credit_info",
-    "resident_registration_number",
-    "map_survey",
-    "government_related",
-    "other_personal",
-)
+# The data categories of the contract (``data_transfers[].categories``), one vocabulary.
+CATEGORIES = DATA_CATEGORIES
 
 # Safeguards / legal facts a transfer may declare (``data_transfers[].safeguards``).
 # Each token is explained in docs/data_transfers.md; unknown tokens are reported, never counted.
