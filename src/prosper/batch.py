@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from prosper.errors import InputError, NotFoundError
 from prosper.model import EntityType, Hit
-from prosper.screening import Query
+from prosper.screening import Query, normalize_gender
 
 ADDED_COLUMNS = (
     "hit_count",
@@ -90,6 +90,16 @@ def parse_dob(value: str | None, field: str = "dob") -> str | None:
     return text
 
 
+def parse_gender(value: str | None, field: str = "gender") -> str | None:
+    """``male`` / ``female`` (``M`` / ``F`` accepted, any case), None when empty."""
+    if value is None or not value.strip():
+        return None
+    gender = normalize_gender(value)
+    if gender is None:
+        raise InputError(f"expected male or female, got {value!r}", field=field)
+    return gender
+
+
 def parse_countries(values: Sequence[str], field: str = "country") -> tuple[str, ...]:
     """ISO 3166 alpha-2 codes, upper-cased; ``;`` or ``,`` separate several in one value."""
     out: list[str] = []
@@ -106,7 +116,7 @@ def parse_countries(values: Sequence[str], field: str = "country") -> tuple[str,
 
 def row_query(row: dict[str, Any]) -> Query:
     """The :class:`Query` of one input row (columns ``name``, ``type``, ``country``, ``dob``,
-    ``id``); raises :class:`InputError` naming the bad column."""
+    ``gender``, ``id``); raises :class:`InputError` naming the bad column."""
     name = str(row.get("name") or "").strip()
     if not name:
         raise InputError("empty name", field="name")
@@ -117,6 +127,7 @@ def row_query(row: dict[str, Any]) -> Query:
         countries=parse_countries([str(row.get("country") or "")]),
         dob=parse_dob(_text(row.get("dob"))),
         identifiers=tuple(i.strip() for i in re.split(r"[;,]", ids) if i.strip()),
+        gender=parse_gender(_text(row.get("gender"))),
     )
 
 

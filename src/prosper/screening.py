@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from prosper.matching import config as cfg
-from prosper.matching.names import NameScore, consonant_skeleton, score_name
+from prosper.matching.names import NameScore, consonant_skeleton, is_thin, score_name
 from prosper.matching.ofac import ofac_score
 from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, prepare_name
@@ -59,6 +59,8 @@ class Query:
         dob: Date of birth, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
         identifiers: Passport, registration or other document numbers.
         sources: Only screen these sources (``us_ofac_sdn``, ``un_sc`` …); all when empty.
+        gender: ``male`` or ``female`` for a person, when known; compared with the gender
+            the UN list and OFAC Remarks give (a mismatch lowers the score).
     """
 
     name: str
@@ -67,6 +69,24 @@ class Query:
     dob: str | None = None
     identifiers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    gender: str | None = None
+
+
+GENDERS = ("male", "female")
+_GENDER_ALIASES = {"m": "male", "f": "female", "man": "male", "woman": "female"}
+
+
+def normalize_gender(value: str | None) -> str | None:
+    """``male`` / ``female`` (also ``M``/``F``, any case), None when empty or unknown.
+
+    >>> normalize_gender("F"), normalize_gender("Male"), normalize_gender("")
+    ('female', 'male', None)
+    """
+    if value is None:
+        return None
+    text = value.strip().lower()
+    text = _GENDER_ALIASES.get(text, text)
+    return text if text in GENDERS else None
 
 
 def normalize_identifier(value: str) -> str:
@@ -277,7 +297,7 @@ class ScreeningIndex:
         # a hit can gain at most this much from qualifiers: skip hopeless ones early
         reach = cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH
         hits = [
-            self._hit(query, result, n_idx, e_idx in id_matches, threshold)
+            self._hit(query, form, result, n_idx, e_idx in id_matches, threshold)
             for e_idx, (result, n_idx) in best.items()
             if e_idx in id_matches or result.score + reach >= threshold
         ]
@@ -294,7 +314,13 @@ class ScreeningIndex:
         return found
 
     def _hit(
-        self, query: Query, result: NameScore, n_idx: int, id_match: bool, threshold: float
+        self,
+        query: Query,
+        form: NameForm,
+        result: NameScore,
+        n_idx: int,
+        id_match: bool,
+        threshold: float,
     ) -> Hit:
         e_idx, strong, cand = self._names[n_idx]
         entity = self.entities[e_idx]
@@ -329,6 +355,16 @@ class ScreeningIndex:
                     "an identifier of the query is an identifier of the list entry",
                 )
             )
+        if not agrees and score > cfg.THIN_NAME_CAP and _thin_match(form, result, cand):
+            score = cfg.THIN_NAME_CAP
+            expl.append(
+                Explanation(
+                    "thin_name",
+                    cfg.THIN_NAME_CAP,
+                    "a name this short is shared by many people: capped under the threshold "
+                    "unless a country, date of birth or identifier agrees",
+                )
+            )
         score = round(min(1.0, max(0.0, score)), 4)
         return Hit(
             entity=entity,
@@ -339,6 +375,19 @@ class ScreeningIndex:
             strong_alias=strong,
             qualifier_agrees=agrees,
         )
+
+
+def _thin_match(form: NameForm, result: NameScore, cand: NameForm) -> bool:
+    """The query is a thin name (:func:`prosper.matching.names.is_thin`) and not the list
+    name itself as written on the list (same script, every token exact)."""
+    if not is_thin(form):
+        return False
+    exact = (
+        not result.extra_query
+        and not result.extra_candidate
+        and all(how == "exact" for _, _, _, how in result.aligned)
+    )
+    return not (exact and form.scripts == cand.scripts)
 
 
 def _with_ofac(query: Query, hit: Hit) -> Hit:
@@ -363,8 +412,15 @@ def _entity_countries(entity: Entity) -> set[str]:
 
 
 def _qualifiers(query: Query, entity: Entity) -> list[tuple[str, float, str]]:
-    """Country and date-of-birth evidence: ``(feature, score delta, detail)``."""
+    """Country, date-of-birth and gender evidence: ``(feature, score delta, detail)``."""
     out: list[tuple[str, float, str]] = []
+    mine_g, theirs_g = normalize_gender(query.gender), normalize_gender(entity.gender)
+    if mine_g is not None and theirs_g is not None:
+        if mine_g == theirs_g:
+            out.append(("gender_match", cfg.GENDER_MATCH, f"both {mine_g}"))
+        else:
+            detail = f"query {mine_g}, list {theirs_g}"
+            out.append(("gender_mismatch", cfg.GENDER_MISMATCH, detail))
     if query.countries:
         mine = {c.upper() for c in query.countries}
         theirs = _entity_countries(entity)

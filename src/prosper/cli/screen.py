@@ -114,6 +114,7 @@ def screen(
     type: str | None = typer.Option(None, "--type", help=_TYPE_HELP),
     country: list[str] = typer.Option([], "--country", help="ISO alpha-2 code; repeatable."),
     dob: str | None = typer.Option(None, "--dob", help="Date of birth YYYY[-MM[-DD]]."),
+    gender: str | None = typer.Option(None, "--gender", help="male or female (persons)."),
     ids: list[str] = typer.Option([], "--id", help="Passport / registration number."),
     source: list[str] = typer.Option([], "--source", help="Only this source; repeatable."),
     threshold: float | None = typer.Option(None, "--threshold", help="Match threshold 0–1."),
@@ -124,7 +125,7 @@ def screen(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted batch."),
 ) -> None:
     """Screen a name (or a file of names) against the sanctions and export-control lists."""
-    from prosper.batch import parse_countries, parse_dob, parse_type
+    from prosper.batch import parse_countries, parse_dob, parse_gender, parse_type
     from prosper.settings import load_settings
 
     settings = load_settings()
@@ -147,6 +148,7 @@ def screen(
         dob=parse_dob(dob, "--dob"),
         identifiers=tuple(ids),
         sources=tuple(source),
+        gender=parse_gender(gender, "--gender"),
     )
     snapshot, index = _load(settings)
     known = {s.source for s in snapshot.sources}
@@ -162,6 +164,7 @@ def screen(
             "type": None if query.type is None else query.type.value,
             "countries": list(query.countries),
             "dob": query.dob,
+            "gender": query.gender,
             "identifiers": list(query.identifiers),
             "sources": list(query.sources),
         },

@@ -14,6 +14,10 @@ ROMANIZATION = 0.93  # "pyong" (McCune–Reischauer) = "byeong" (Revised) = "byu
 TRANSLITERATED = 0.88  # "mhmd" (from محمد, no vowels written) ~ "mohamed" by consonants
 # consonant skeletons of 4+ letters, same first letter, one edit apart: "hmzyt" ~ "hamzawi"
 TRANSLITERATED_NEAR = 0.82
+# ... but a consonant skeleton of at most 2 letters fits too many names to count as much:
+# "ميرا" (Mira, "mr") = "Omar" = "Amir" = "Amr"; "عايض" ("yd" → "d") = "Wadi".
+ABJAD_SHORT_SKELETON = 2
+TRANSLITERATED_SHORT = 0.75
 # Arabic-script name vs Latin name, whole consonant skeletons compared
 # ("عبد الرحمن" → "bdrhmn" ~ "Abdul Rahman" → "bdrmn")
 ABJAD_MIN_SIMILARITY = 0.8
@@ -34,6 +38,14 @@ FUZZY_SHORT_SAME_FIRST = 5
 FUZZY_FIRST_LETTER_PENALTY = 0.1  # typos rarely hit the first letter: "Serkan" vs "Erkan"
 FUZZY_INFLECTION = 0.5  # a final-vowel difference is a gendered form: "Ivanov" / "Ivanova"
 
+# Chinese and Korean names are strings of syllables: when both names are written one syllable
+# per token (or either is in Han / Hangul script), a phonetic or fuzzy agreement between two
+# different real syllables (pinyin or Korean MR/RR, at most this many letters) counts as no
+# agreement: "Kim Sang-hun" vs "KIM, Song Hun" 0.95 → 0.65, "Lei Zhong" vs "ZHANG, Lei"
+# 0.95 → 0.53. The same syllable in another romanization still agrees ("sung" ≈ "song" 0.93,
+# ROMANIZATION), and so does a typo that is no syllable ("Kim Jomg Un" ≈ "KIM Jong Un").
+SYLLABLE_MAX_LETTERS = 6
+
 # --- name score -----------------------------------------------------------------------------
 # Unaligned tokens count against the score with this share of their weight, on both sides:
 # "Vladimir Putin" vs "Vladimir Vladimirovich Putin" keeps ~0.88, "George Bush" vs
@@ -51,6 +63,8 @@ EXTRA_TOKEN_CONFLICT = 1.0
 EXTRA_TOKEN_SYLLABIC = 1.5
 # The whole name with spaces removed, compared as one string: "JSCARGUMENT" ~ "JSC ARGUMENT",
 # "Jongun" ~ "Jong Un". Needs this similarity and at least COMPACT_MIN_LENGTH characters.
+# (Han or Hangul names must agree exactly without spaces: one letter off is another character,
+# 王志强 "wangzhiqiang" vs "WANG, Zhiqing" 0.89 → 0.31.)
 COMPACT_MIN_SIMILARITY = 0.9
 COMPACT_MIN_LENGTH = 6
 COMPACT_FACTOR = 0.97  # a merged/split match is slightly weaker than a token-by-token one
@@ -66,6 +80,14 @@ BRAND_MARGIN = 1.0
 NUMBER_ONLY_FACTOR = 0.3
 
 # --- entity-level adjustments (used by prosper.screening) -----------------------------------
+# A name of at most this many syllables in all ("Li Li", 李丽, "Min Sun", 김철) is shared by
+# too many people to alert on the name alone: without an agreeing qualifier (country, date of
+# birth, identifier) its hit is capped at THIN_NAME_CAP, just under the default 0.80 threshold
+# — it still shows at a lower threshold or when a qualifier agrees. The exact listed name in
+# the list's own script is exempt ("KIM Chol" typed as listed stays 1.0), not a transliteration
+# (李丽 → "li li" loses which of dozens of characters were meant).
+THIN_NAME_SYLLABLES = 2
+THIN_NAME_CAP = 0.79
 WEAK_ALIAS_FACTOR = 0.92  # OFAC weak a.k.a. / UN "Low" quality alias
 TYPE_MISMATCH = -0.15  # query says person, list entry is an organisation
 COUNTRY_MATCH = 0.04
@@ -76,3 +98,9 @@ DOB_YEAR_MISMATCH = -0.15  # nomenklatura logic-v2 uses −0.15 for disjoint bir
 DOB_DAY_MISMATCH = -0.05  # same year, different day
 IDENTIFIER_MATCH_FLOOR = 0.95  # an identical passport / registration number
 IDENTIFIER_MATCH_BONUS = 0.1
+# Gender (UN list GENDER, OFAC Remarks "Gender Male"): half of all people share one, so an
+# agreement adds nothing and confirms nothing (shown in the explanation only); a disagreement
+# is real evidence against: "Kim Yo Jong" (female) screened as male drops 1.0 → 0.90, and a
+# 0.85 name-only hit falls under the 0.80 threshold.
+GENDER_MATCH = 0.0
+GENDER_MISMATCH = -0.10

@@ -8,13 +8,17 @@ reduced weight (:data:`~prosper.matching.config.EXTRA_TOKEN_PERSON`).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from rapidfuzz.distance import OSA, Levenshtein
 
 from prosper.matching import config as cfg
 from prosper.model import EntityType
+from prosper.names.korean import is_korean_syllable
 from prosper.names.normalize import NameForm
 from prosper.names.weights import TokenWeights
 
@@ -141,11 +145,73 @@ def _is_place(token: str) -> bool:
     return token in _PLACES
 
 
+def _syllabic_script(query: NameForm, candidate: NameForm) -> bool:
+    """Either name is written in Han or Hangul (one token per syllable after romanization)."""
+    return bool((query.scripts | candidate.scripts) & {"han", "hangul"})
+
+
 def _syllabic(form: NameForm) -> bool:
     """A name written syllable by syllable: Han or Hangul script, or romanized Korean."""
     if form.scripts & {"han", "hangul"}:
         return True
     return len(form.tokens) >= 2 and all(k is not None for k in form.korean)
+
+
+_VOWEL_GROUP = re.compile(r"[aeiou]+|y(?![aeiou])")
+
+
+def syllable_count(token: str) -> int:
+    """Vowel groups of a romanized token, at least 1: ``"kim"`` 1, ``"guiying"`` 2, ``"andrew"`` 2.
+
+    ``y`` is a vowel unless a vowel follows (``"ryan"`` 1, ``"lyly"`` 2). A rough count, good
+    enough to tell one-syllable Chinese and Korean name tokens from longer ones.
+    """
+    return max(1, len(_VOWEL_GROUP.findall(token)))
+
+
+def pinyin_syllables_from_pypinyin() -> frozenset[str]:
+    """Every toneless Mandarin syllable (``zhong``, ``xiang``, ``lv``) from pypinyin's
+    character readings — how ``names/data/pinyin_syllables.txt`` is made (loading pypinyin
+    costs ~0.7 s, reading the file ~1 ms)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: set[str] = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            bare = unicodedata.normalize("NFD", reading.replace("ü", "v"))
+            out.add("".join(ch for ch in bare if ch.isascii()))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    text = resources.files("prosper.names").joinpath("data/pinyin_syllables.txt").read_text()
+    return frozenset(text.split())
+
+
+@lru_cache(maxsize=65536)
+def is_syllable(token: str) -> bool:
+    """One real romanized syllable of Mandarin (pinyin) or Korean (MR / RR): ``zhang``,
+    ``song``, ``hun`` — not a typo of one (``jomg``)."""
+    if syllable_count(token) != 1 or len(token) > cfg.SYLLABLE_MAX_LETTERS:
+        return False
+    return token in _pinyin_syllables() or is_korean_syllable(token)
+
+
+def _one_syllable_name(form: NameForm) -> bool:
+    """Every token is a single romanized syllable: ``Kim Sang-hun``, ``Lei Zhong``, 李丽."""
+    return all(syllable_count(t) == 1 and not t.isdigit() for t in form.tokens)
+
+
+def is_thin(form: NameForm) -> bool:
+    """A name with too little text to identify anyone by itself: at most
+    :data:`~prosper.matching.config.THIN_NAME_SYLLABLES` syllables in all (``Li Li``, 李丽,
+    ``Min Sun``, 김철). Arabic-script names are never thin here (their vowels are not written,
+    so syllables cannot be counted).
+    """
+    if "arabic" in form.scripts or not form.tokens:
+        return False
+    return sum(syllable_count(t) for t in form.tokens) <= cfg.THIN_NAME_SYLLABLES
 
 
 def _inflection(a: str, b: str) -> bool:
@@ -190,7 +256,10 @@ def token_agreement(
     if abjad and best < cfg.TRANSLITERATED:
         qs, cs = consonant_skeleton(q), consonant_skeleton(c)
         if qs and qs == cs:
-            best, how = cfg.TRANSLITERATED, "transliterated"
+            # "mr" is Omar, Amir, Amr, Mira …: two consonants say little
+            short_skeleton = len(qs) <= cfg.ABJAD_SHORT_SKELETON
+            best = cfg.TRANSLITERATED_SHORT if short_skeleton else cfg.TRANSLITERATED
+            how = "transliterated"
         elif (
             min(len(qs), len(cs)) >= 4
             and qs[0] == cs[0]
@@ -288,6 +357,20 @@ def score_name(
         for i, (s, how) in enumerate(row):
             if s > 0.0:
                 triples.append((s, i, j, how))
+    if triples and (
+        _syllabic_script(query, candidate)
+        or (_one_syllable_name(query) and _one_syllable_name(candidate))
+    ):
+        # Chinese and Korean names are strings of syllables, each its own character: a
+        # near-but-different syllable is a different name ("Sang-hun" ≠ "Song Hun",
+        # "Zhong" ≠ "Zhang"), not a typo — unless the romanization key says it is the same.
+        triples = [
+            t
+            for t in triples
+            if not (
+                t[3] in ("phonetic", "fuzzy") and is_syllable(qt[t[1]]) and is_syllable(ct[t[2]])
+            )
+        ]
     triples.sort(key=lambda t: (-t[0], _HOW_RANK[t[3]], t[1], t[2]))
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -308,6 +391,10 @@ def score_name(
     elif _syllabic(query) or _syllabic(candidate):
         # a Chinese or Korean given name is one unit: 李明辉 ≠ LI Ming, Yoo Jin-ho ≠ YU Jin
         extra = cfg.EXTRA_TOKEN_SYLLABIC
+        # ... and a one- or two-letter token there is a whole syllable (이 "i", 우 "u"), not
+        # an initial: it is missing with its full weight ("Ryu Jin-u" ≠ "RYU JIN")
+        wq = [wq[i] if i in used_q else max(wq[i], weights.idf(t)) for i, t in enumerate(qt)]
+        wc = [wc[j] if j in used_c else max(wc[j], weights.idf(t)) for j, t in enumerate(ct)]
     num = sum(s * (wq[i] + wc[j]) for i, j, s, _ in pairs)
     den = sum(wq[i] + wc[j] for i, j, _, _ in pairs)
     den += extra * sum(w for i, w in enumerate(wq) if i not in used_q)
@@ -360,6 +447,9 @@ def _compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) ->
     qk, ck = _compact_korean(query), _compact_korean(candidate)
     if qk is not None and ck is not None and len(qk) >= cfg.COMPACT_MIN_LENGTH and qk == ck:
         return cfg.ROMANIZATION * cfg.COMPACT_FACTOR
+    # one letter off in Han or Hangul romanized without spaces is another character:
+    # 王志强 "wangzhiqiang" is not "WANG, Zhiqing"; only an exact merge counts there
+    min_similarity = 1.0 if _syllabic_script(query, candidate) else cfg.COMPACT_MIN_SIMILARITY
     best = 0.0
     for qs in (query.tokens, query.full):
         q = "".join(qs)
@@ -369,8 +459,8 @@ def _compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) ->
             c = "".join(cs)
             if len(c) < cfg.COMPACT_MIN_LENGTH or (q != c and not (q.isalpha() and c.isalpha())):
                 continue  # numbers must agree exactly
-            if abs(len(q) - len(c)) > (1.0 - cfg.COMPACT_MIN_SIMILARITY) * max(len(q), len(c)):
+            if abs(len(q) - len(c)) > (1.0 - min_similarity) * max(len(q), len(c)):
                 continue  # too different in length to reach the similarity
-            sim = Levenshtein.normalized_similarity(q, c, score_cutoff=cfg.COMPACT_MIN_SIMILARITY)
+            sim = Levenshtein.normalized_similarity(q, c, score_cutoff=min_similarity)
             best = max(best, sim)
-    return best * cfg.COMPACT_FACTOR if best >= cfg.COMPACT_MIN_SIMILARITY else 0.0
+    return best * cfg.COMPACT_FACTOR if best >= min_similarity else 0.0

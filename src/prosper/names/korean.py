@@ -83,6 +83,14 @@ _SURNAME_CANON: dict[str, str] = {
 }
 
 
+_KOREAN_SYLLABLE = re.compile(rf"^{_SYLLABLE}$")
+
+
+def is_korean_syllable(token: str) -> bool:
+    """True when ``token`` reads as exactly one romanized Korean syllable (``song``, ``hun``)."""
+    return bool(_KOREAN_SYLLABLE.match(token))
+
+
 def is_korean_token(token: str) -> bool:
     """True when ``token`` reads as one or two romanized Korean syllables (MR or RR)."""
     return bool(_KOREAN_TOKEN.match(token))

@@ -56,8 +56,12 @@ class TokenWeights:
             self._memo[token] = value
         return value
 
+    def idf(self, token: str) -> float:
+        """The inverse document frequency of ``token`` alone, without the length factor."""
+        return max(MIN_IDF, math.log((self.total + 1) / (self.df.get(token, 0) + 1)))
+
     def _weight(self, token: str) -> float:
-        idf = max(MIN_IDF, math.log((self.total + 1) / (self.df.get(token, 0) + 1)))
+        idf = self.idf(token)
         n = len(token)
         if token.isdigit():
             return idf * DIGIT_FACTOR
