@@ -44,6 +44,8 @@ FUZZY_INFLECTION = 0.5  # a final-vowel difference is a gendered form: "Ivanov" 
 # agreement: "Kim Sang-hun" vs "KIM, Song Hun" 0.95 → 0.65, "Lei Zhong" vs "ZHANG, Lei"
 # 0.95 → 0.53. The same syllable in another romanization still agrees ("sung" ≈ "song" 0.93,
 # ROMANIZATION), and so does a typo that is no syllable ("Kim Jomg Un" ≈ "KIM Jong Un").
+# A one-letter syllable is no initial there either: 이영호 "i yeong ho" vs "HO, Yong Il"
+# ("i" ≈ "il" as an initial) 0.92 → 0.77.
 SYLLABLE_MAX_LETTERS = 6
 
 # --- name score -----------------------------------------------------------------------------

@@ -363,12 +363,15 @@ def score_name(
     ):
         # Chinese and Korean names are strings of syllables, each its own character: a
         # near-but-different syllable is a different name ("Sang-hun" ≠ "Song Hun",
-        # "Zhong" ≠ "Zhang"), not a typo — unless the romanization key says it is the same.
+        # "Zhong" ≠ "Zhang"), not a typo — unless the romanization key says it is the same;
+        # and a one-letter syllable is no initial there (이 "i" is not "Il").
         triples = [
             t
             for t in triples
             if not (
-                t[3] in ("phonetic", "fuzzy") and is_syllable(qt[t[1]]) and is_syllable(ct[t[2]])
+                t[3] in ("phonetic", "fuzzy", "initial")
+                and is_syllable(qt[t[1]])
+                and is_syllable(ct[t[2]])
             )
         ]
     triples.sort(key=lambda t: (-t[0], _HOW_RANK[t[3]], t[1], t[2]))
