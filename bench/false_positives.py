@@ -3,7 +3,8 @@
 Usage::
 
     bench/.venv/bin/python bench/false_positives.py bench/datasets/negatives.csv.gz
-        [--threshold 0.8] [--limit N] [--with-attributes] [--out bench/results/false_positives.json]
+        [--threshold 0.8] [--limit N] [--with-attributes] [--rows all|even|odd]
+        [--out bench/results/false_positives.json]
 
 ``NEGATIVES.csv`` (or ``.csv.gz``) has the column ``name`` and optionally ``type``, ``country``
 and ``dob``. Each name is screened with ``ScreeningIndex.screen`` over the full embedded
@@ -82,6 +83,14 @@ def alert_summary(results: Sequence[Screened], top: int = 25) -> dict[str, Any]:
     }
 
 
+def select_rows(rows: list[dict[str, str]], which: str) -> list[dict[str, str]]:
+    """All rows, or those with an even / odd 0-based index (two disjoint halves)."""
+    if which == "all":
+        return rows
+    start = 0 if which == "even" else 1
+    return rows[start::2]
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the harness; print the summary; write the JSON report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -89,6 +98,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--threshold", type=float, default=None, help="default: DEFAULT_THRESHOLD")
     parser.add_argument("--limit", type=int, default=None, help="only the first N rows")
     parser.add_argument("--with-attributes", action="store_true", help="pass country and dob")
+    parser.add_argument(
+        "--rows",
+        choices=("all", "even", "odd"),
+        default="all",
+        help="only rows with an even / odd index (tune on one half, check on the other)",
+    )
     parser.add_argument("--top", type=int, default=25, help="offending names/entities listed")
     parser.add_argument("--out", type=Path, default=RESULTS / "false_positives.json")
     args = parser.parse_args(argv)
@@ -99,7 +114,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     from prosper.settings import DEFAULT_THRESHOLD
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    rows = read_rows(args.negatives, args.limit)
+    rows = select_rows(read_rows(args.negatives, args.limit), args.rows)
     if not rows:
         raise SystemExit(f"{args.negatives}: no rows")
     require_columns(args.negatives, rows, ("name",))
@@ -155,12 +170,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "file": str(args.negatives),
         "threshold": threshold,
         "with_attributes": args.with_attributes,
+        "row_selection": args.rows,
         "run_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **summary,
         "time": timing(seconds),
     }
     print(
-        f"{report['rows']} non-listed persons, threshold {threshold}, "
+        f"{report['rows']} non-listed persons ({args.rows} rows), threshold {threshold}, "
         f"{'name + country + dob' if args.with_attributes else 'name only'}: "
         f"{report['alerts']} alerts = {report['alert_rate']:.3%}"
     )

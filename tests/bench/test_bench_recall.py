@@ -46,3 +46,13 @@ def test_alert_summary() -> None:
     assert [n["name"] for n in s["top_names"]] == ["Kim Il", "Kim Ok"]
     assert s["top_entities"][0] == {"entity": "x:1", "name": "KIM, Il", "alerts": 2}
     assert s["top_entities"][1]["name"] == "KIM"
+
+
+def test_false_positive_row_halves_are_disjoint_and_complete() -> None:
+    from false_positives import select_rows
+
+    rows = [{"name": str(i)} for i in range(5)]
+    even, odd = select_rows(rows, "even"), select_rows(rows, "odd")
+    assert [r["name"] for r in even] == ["0", "2", "4"]
+    assert [r["name"] for r in odd] == ["1", "3"]
+    assert select_rows(rows, "all") == rows
