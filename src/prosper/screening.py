@@ -35,7 +35,7 @@ from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.weights import TokenWeights, default_weights
 
-INDEX_FORMAT = 7  # bump when the index layout or the key scheme changes (invalidates caches)
+INDEX_FORMAT = 8  # bump when the index layout or the key scheme changes (invalidates caches)
 CANDIDATES = 48  # at most this many list names are scored per query after retrieval
 MIN_CANDIDATES = 12  # ... and at least this many (when retrieval found them)
 CANDIDATE_FLOOR = 0.4  # ... beyond which a name needs 40 % of the best retrieval evidence

@@ -31,7 +31,7 @@ _ONSET = r"(?:kk|tt|pp|ss|jj|ch|sh|rh|th|ph|kh|k|g|n|d|t|r|l|m|b|p|s|j|h|c|w|y)?
 _VOWEL = r"(?:you|yeo|yae|wae|weo|wo|wa|we|wi|ui|eo|eu|ae|oe|oi|ee|oo|ou|ya|ye|yo|yu|yi|a|e|i|o|u)"
 _CODA = r"(?:ng|k|n|t|l|m|p|g|b|d|h)?"
 _SYLLABLE = _ONSET + _VOWEL + _CODA
-_U_BEFORE_CODA = re.compile(r"u(?=[nlkmp])")
+_U_BEFORE_CODA = re.compile(r"u(?=[nlkmpg])")  # "g": ICU writes a final ㄱ as g (극 "geug")
 _KOREAN_TOKEN = re.compile(rf"^(?:{_SYLLABLE}){{1,2}}$")
 
 # Surname spellings (hand-collected from MR, RR and the spellings South Koreans choose in
