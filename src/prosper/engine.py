@@ -17,7 +17,7 @@ from prosper.exports import assess_items
 from prosper.lists import Snapshot
 from prosper.model import Decision, Hit, Party, Transaction
 from prosper.parties import evaluate_parties, load_screening_policy
-from prosper.screening import Query, ScreeningIndex, hit_to_dict
+from prosper.screening import Query, ScreeningIndex, result_document
 from prosper.transfers import assess_transfers
 
 
@@ -46,19 +46,7 @@ class Engine:
         """The contract's screening result document for ``query``."""
         used = self.threshold if threshold is None else threshold
         hits = self.screen_hits(query, threshold=used, limit=limit)
-        return {
-            "query": {
-                "name": query.name,
-                "type": None if query.type is None else query.type.value,
-                "countries": list(query.countries),
-                "dob": query.dob,
-                "identifiers": list(query.identifiers),
-                "sources": list(query.sources),
-            },
-            "threshold": used,
-            "lists": self.list_versions(),
-            "hits": [hit_to_dict(h) for h in hits],
-        }
+        return result_document(query, used, self.snapshot.sources, hits)
 
     def screen_party(self, party: Party) -> tuple[Hit, ...]:
         """Hits for a transaction party: its name and each alias, best hit per entity."""
@@ -79,13 +67,6 @@ class Engine:
                 if known is None or hit.score > known.score:
                     best[hit.entity.id] = hit
         return tuple(sorted(best.values(), key=lambda h: -h.score))
-
-    def list_versions(self) -> list[dict[str, Any]]:
-        """Source, version and publication date of every loaded list."""
-        return [
-            {"source": s.source, "version": s.version, "published": s.published, "origin": s.origin}
-            for s in self.snapshot.sources
-        ]
 
     # ------------------------------------------------------------------ decisions
 

@@ -461,6 +461,40 @@ def _dob_evidence(dob: str, listed: tuple[str, ...]) -> list[tuple[str, float, s
 # --------------------------------------------------------------------------- output
 
 
+class _SourceLike(Protocol):
+    @property
+    def source(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def published(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+
+
+def result_document(
+    query: Query, threshold: float, sources: Iterable[_SourceLike], hits: Iterable[Hit]
+) -> dict[str, Any]:
+    """The contract's screening result: the query, threshold, list versions and hits."""
+    return {
+        "query": {
+            "name": query.name,
+            "type": None if query.type is None else query.type.value,
+            "countries": list(query.countries),
+            "dob": query.dob,
+            "gender": query.gender,
+            "identifiers": list(query.identifiers),
+            "sources": list(query.sources),
+        },
+        "threshold": threshold,
+        "lists": [
+            {"source": s.source, "version": s.version, "published": s.published, "origin": s.origin}
+            for s in sources
+        ],
+        "hits": [hit_to_dict(h) for h in hits],
+    }
+
+
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
     """A hit in the contract's JSON shape (``screen --json`` and the decision documents)."""
     entity = hit.entity

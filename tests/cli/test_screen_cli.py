@@ -42,6 +42,7 @@ class _Source:
     source: str
     version: str
     published: str
+    origin: str = "embedded"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def test_screen_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
         "source": "us_ofac_sdn",
         "version": "sha256:aa",
         "published": "2024-07-02",
+        "origin": "embedded",
     }
     hit = doc["hits"][0]
     assert hit["entity_id"] == "us_ofac_sdn:20157"

@@ -103,6 +103,7 @@ class CoreBackend:
             dob=query.get("dob"),
             identifiers=tuple(query.get("ids", ())),
             sources=tuple(query.get("sources", ())),
+            gender=query.get("gender"),
         )
         result: dict[str, Any] = self._engine().screen(q, threshold=threshold, limit=limit)
         return result

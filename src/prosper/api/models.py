@@ -50,6 +50,9 @@ class ScreenQuery(_Request):
         None, description="date of birth, YYYY, YYYY-MM or YYYY-MM-DD"
     )
     ids: list[ShortText] = Field(default_factory=list, max_length=20)
+    gender: Literal["male", "female"] | None = Field(
+        None, description="a mismatch with the listed gender lowers the score"
+    )
     sources: list[ShortText] = Field(
         default_factory=list, max_length=20, description="restrict to these list sources"
     )

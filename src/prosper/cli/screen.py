@@ -139,7 +139,7 @@ def screen(
         raise InputError("a name to screen is required (or --file)", field="NAME")
     if limit < 1:
         raise InputError(f"must be at least 1, got {limit}", field="--limit")
-    from prosper.screening import Query, hit_to_dict
+    from prosper.screening import Query, result_document
 
     query = Query(
         name=name.strip(),
@@ -158,23 +158,7 @@ def screen(
                 f"unknown source {s!r} (one of {', '.join(sorted(known))})", field="--source"
             )
     hits = index.screen(query, threshold=used, limit=limit)
-    doc = {
-        "query": {
-            "name": query.name,
-            "type": None if query.type is None else query.type.value,
-            "countries": list(query.countries),
-            "dob": query.dob,
-            "gender": query.gender,
-            "identifiers": list(query.identifiers),
-            "sources": list(query.sources),
-        },
-        "threshold": used,
-        "lists": [
-            {"source": s.source, "version": s.version, "published": s.published}
-            for s in snapshot.sources
-        ],
-        "hits": [hit_to_dict(h) for h in hits],
-    }
+    doc = result_document(query, used, snapshot.sources, hits)
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
     else:
