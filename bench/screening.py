@@ -66,9 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from prosper.batch import screen_many
+    from prosper.index_cache import get_index
     from prosper.lists import load_snapshot
     from prosper.model import EntityType
-    from prosper.screening import Query, ScreeningIndex, get_index
+    from prosper.screening import Query, ScreeningIndex
 
     t0 = time.perf_counter()
     snapshot = load_snapshot()

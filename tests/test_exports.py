@@ -8,8 +8,8 @@ from typing import Any
 
 from prosper.classify import Thresholds, classify_item
 from prosper.decide import CheckContext
+from prosper.export_tables import ExportTables
 from prosper.exports import (
-    ExportTables,
     SubjectRequest,
     assess_items,
     end_user_facts,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from prosper.index_cache import get_index
 from prosper.model import Address, Alias, Entity, EntityType, Identifier, ListPolicy
-from prosper.screening import Query, ScreeningIndex, get_index, hit_to_dict
+from prosper.screening import Query, ScreeningIndex, hit_to_dict
 
 P, ORG = EntityType.PERSON, EntityType.ORGANIZATION
 ENTITIES = (

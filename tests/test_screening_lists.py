@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from prosper.index_cache import get_index
 from prosper.lists import load_snapshot
 from prosper.model import EntityType
-from prosper.screening import Query, ScreeningIndex, get_index, hit_to_dict
+from prosper.screening import Query, ScreeningIndex, hit_to_dict
 
 pytestmark = pytest.mark.slow
 

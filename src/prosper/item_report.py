@@ -14,8 +14,8 @@ from typing import Any
 
 from prosper.classify import classify_item
 from prosper.errors import InputError
+from prosper.export_tables import ExportTables
 from prosper.exports import (
-    ExportTables,
     SubjectRequest,
     kr_label,
     kr_listed,

@@ -15,17 +15,13 @@ Two stages, like every serious screening system (peers_screening.md §0):
 from __future__ import annotations
 
 import gc
-import hashlib
 import heapq
-import json
 import math
-import pickle
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Protocol
 
 from prosper.matching import config as cfg
@@ -153,7 +149,7 @@ class ScreeningIndex:
         Returns:
             The index.
         """
-        with _gc_paused():
+        with gc_paused():
             return cls._build(tuple(entities), weights)
 
     @classmethod
@@ -524,62 +520,8 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
     return out
 
 
-# --------------------------------------------------------------------------- caching
-
-
-def index_cache_key(versions: Mapping[str, str]) -> str:
-    """A file-name-safe key for an index built from lists at ``versions``."""
-    blob = json.dumps({"format": INDEX_FORMAT, "lists": dict(sorted(versions.items()))})
-    return hashlib.sha256(blob.encode()).hexdigest()[:24]
-
-
-class _SnapshotLike(Protocol):
-    @property
-    def entities(self) -> tuple[Entity, ...]: ...
-
-    def versions(self) -> dict[str, str]: ...
-
-
-def _state(index: ScreeningIndex) -> dict[str, Any]:
-    """The index as plain tuples and dicts (pickles ~6× faster than the objects)."""
-    return {
-        "format": INDEX_FORMAT,
-        "entity_ids": hashlib.sha256("\n".join(e.id for e in index.entities).encode()).hexdigest(),
-        "names": [
-            (
-                e,
-                s,
-                f.original,
-                f.tokens,
-                f.full,
-                f.legal_forms,
-                tuple(f.scripts),
-                f.phonetic,
-                f.korean,
-                f.variant,
-            )
-            for e, s, f in index._names
-        ],
-        "postings": index._postings,
-        "identifiers": index._identifiers,
-    }
-
-
-def _from_state(entities: tuple[Entity, ...], state: Mapping[str, Any]) -> ScreeningIndex | None:
-    ids = hashlib.sha256("\n".join(e.id for e in entities).encode()).hexdigest()
-    if state.get("format") != INDEX_FORMAT or state.get("entity_ids") != ids:
-        return None
-    names = [
-        (e, s, NameForm(orig, toks, full, forms, frozenset(scripts), phon, kor, var))
-        for e, s, orig, toks, full, forms, scripts, phon, kor, var in state["names"]
-    ]
-    return ScreeningIndex(
-        entities, names, state["postings"], state["identifiers"], default_weights()
-    )
-
-
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic GC while creating ~10⁶ acyclic objects (it would rescan them all)."""
     enabled = gc.isenabled()
     gc.disable()
@@ -588,44 +530,3 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> ScreeningIndex:
-    """The screening index of ``snapshot``, from ``cache_dir`` when built before.
-
-    Building indexes ~46k names in ~4 s; loading the cached index takes ~0.4 s. The cache
-    file is keyed by the snapshot's list versions and :data:`INDEX_FORMAT`, and checked
-    against the snapshot's entity ids, so a new snapshot or key scheme never reuses a stale
-    index. The file is written by this process only (pickle: never point ``cache_dir`` at
-    files from elsewhere).
-
-    Args:
-        snapshot: The loaded list snapshot.
-        cache_dir: Folder for cached indexes (e.g. ``settings.data_dir / "cache"``); no
-            caching when None.
-
-    Returns:
-        The index.
-    """
-    entities = tuple(snapshot.entities)
-    if cache_dir is None:
-        return ScreeningIndex.build(entities)
-    path = cache_dir / f"screening-{index_cache_key(snapshot.versions())}.pickle"
-    try:
-        with path.open("rb") as fh, _gc_paused():
-            state = pickle.load(fh)
-            index = _from_state(entities, state) if isinstance(state, dict) else None
-        if index is not None:
-            return index
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
-        pass
-    index = ScreeningIndex.build(entities)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{id(index)}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(_state(index), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only data folder only costs the rebuild next time
-    return index

@@ -52,9 +52,9 @@ def reset_engines() -> None:
 
 def build_engine(settings: Settings) -> Engine:
     """Load the active list snapshot, its screening index and the rulebook."""
+    from prosper.index_cache import get_index
     from prosper.lists import load_snapshot
     from prosper.rulebook import load_rulebook
-    from prosper.screening import get_index
 
     snapshot = load_snapshot(settings.snapshot_dir)
     index = get_index(snapshot, settings.data_dir / "cache")

@@ -33,8 +33,8 @@ def _threshold(value: float | None, settings: Settings) -> float:
 
 
 def _load(settings: Settings) -> tuple[Any, ScreeningIndex]:
+    from prosper.index_cache import get_index
     from prosper.lists import load_snapshot
-    from prosper.screening import get_index
 
     snapshot = load_snapshot(settings.snapshot_dir)
     return snapshot, get_index(snapshot, settings.data_dir / "cache")
