@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import settings
 
 # Property tests: no per-example deadline (a loaded 2-core CI machine is slow, not wrong), and
@@ -28,3 +31,30 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PROSPER_DATA_DIR", str(folder))
     monkeypatch.delenv("PROSPER_DB_URL", raising=False)
     return folder
+
+
+PG_URL = os.environ.get("PROSPER_TEST_PG_URL") or None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL on each backend (PostgreSQL: a private schema).
+
+    The PostgreSQL leg runs when ``PROSPER_TEST_PG_URL`` is set (``scripts/postgres.sh``).
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    if PG_URL is None:
+        pytest.skip("PROSPER_TEST_PG_URL is not set (run scripts/postgres.sh)")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

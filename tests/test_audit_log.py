@@ -9,13 +9,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,29 +29,7 @@ from prosper.audit.migrations import MigrationSet
 from prosper.errors import AuditError, AuditIntegrityError, InputError, NotFoundError
 from prosper.settings import load_settings
 
-PG_URL = os.environ.get("PROSPER_TEST_PG_URL") or None
 VERSIONS = {"engine": "0.1.0", "rulebook": "2026.11.0", "lists": {"us_ofac_sdn": "sha256:ab"}}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'audit.sqlite3'}"
-        return
-    if PG_URL is None:
-        pytest.skip("PROSPER_TEST_PG_URL is not set (run scripts/postgres.sh)")
-    schema = f"audit_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,29 +11,6 @@ from typer.testing import CliRunner
 from prosper.cli import app
 from prosper.errors import InputError, NotFoundError
 from prosper.keys import KeyStore, Role, digest_key
-
-PG_URL = os.environ.get("PROSPER_TEST_PG_URL") or None
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database on each backend (PostgreSQL: a private schema)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
-        return
-    if PG_URL is None:
-        pytest.skip("PROSPER_TEST_PG_URL is not set (run scripts/postgres.sh)")
-    schema = f"keys_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_key_round_trip_and_hashing(db_url: str) -> None:

@@ -483,38 +483,30 @@ def _block(
     }
 
 
+def _regime_findings(
+    book: Rulebook, regime: str, facts: ItemFacts, index: int, on: date, reading: str
+) -> tuple[Finding, ...]:
+    """The findings of ``regime`` for item ``index``; a coverage finding when no rule applied."""
+    matches = book.evaluate(regime, facts.facts, on, reading)
+    found = findings_for(matches, facts.hints, index, regime)
+    return found or (_coverage_finding(regime, index, on, book),)
+
+
 def determine(
     ctx: CheckContext, book: Rulebook, t: ExportTables, index: int, reading: str
 ) -> tuple[Classification, tuple[Determination, ...]]:
     """Classify item ``index`` and determine it under US-EAR (and KR-FTA from Korea)."""
     tx = ctx.tx
     cls = classify_item(tx.items[index], tx.as_of, t.thresholds)
-    out: list[Determination] = []
     us = us_facts(ctx, index, cls, reading, t)
-    matches = book.evaluate("US-EAR", us.facts, tx.as_of, reading)
-    found = findings_for(matches, us.hints, index, "US-EAR")
-    if not found:
-        found = (_coverage_finding("US-EAR", index, tx.as_of, book),)
-    out.append(
-        Determination(
-            "US-EAR",
-            found,
-            _block("US-EAR", found, cls.classification, us.facts["item.subject_to_ear"]),
-        )
-    )
+    found = _regime_findings(book, "US-EAR", us, index, tx.as_of, reading)
+    subject_to = us.facts["item.subject_to_ear"]
+    out = [Determination("US-EAR", found, _block("US-EAR", found, cls.classification, subject_to))]
     if tx.origin_country == "KR":
         kr = kr_facts(tx, index, cls, t)
-        kmatches = book.evaluate("KR-FTA", kr.facts, tx.as_of, reading)
-        kfound = findings_for(kmatches, kr.hints, index, "KR-FTA")
-        if not kfound:
-            kfound = (_coverage_finding("KR-FTA", index, tx.as_of, book),)
-        out.append(
-            Determination(
-                "KR-FTA",
-                kfound,
-                _block("KR-FTA", kfound, kr_label(kr.facts["item.kr_listed"], cls), True),
-            )
-        )
+        found = _regime_findings(book, "KR-FTA", kr, index, tx.as_of, reading)
+        label = kr_label(kr.facts["item.kr_listed"], cls)
+        out.append(Determination("KR-FTA", found, _block("KR-FTA", found, label, True)))
     return cls, tuple(out)
 
 

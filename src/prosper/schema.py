@@ -15,7 +15,14 @@ from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from prosper import model as m
 from prosper.errors import InputError
@@ -44,7 +51,8 @@ def check_country(value: str) -> str:
     return code
 
 
-Country = Annotated[str, Field(min_length=2, max_length=2)]
+# An ISO 3166-1 alpha-2 code, upper-cased and checked (``kr`` → ``KR``; ``XX`` is an error).
+Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(check_country)]
 
 
 class _Strict(BaseModel):
@@ -54,11 +62,6 @@ class _Strict(BaseModel):
 class OwnershipIn(_Strict):
     country: Country
     percent: float = Field(ge=0, le=100)
-
-    @field_validator("country")
-    @classmethod
-    def _country(cls, v: str) -> str:
-        return check_country(v)
 
 
 class PartyIn(_Strict):
@@ -76,11 +79,6 @@ class PartyIn(_Strict):
     identifiers: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list
     )
-
-    @field_validator("country", "headquarters_country", "parent_country")
-    @classmethod
-    def _country(cls, v: str | None) -> str | None:
-        return None if v is None else check_country(v)
 
 
 class PerformanceIn(_Strict):
@@ -119,11 +117,6 @@ class RecipientIn(_Strict):
     ownership: list[OwnershipIn] = Field(default_factory=list)
     certifications: list[str] = Field(default_factory=list)
 
-    @field_validator("country")
-    @classmethod
-    def _country(cls, v: str | None) -> str | None:
-        return None if v is None else check_country(v)
-
 
 DataCategory = Literal[
     "contact",
@@ -159,11 +152,6 @@ class DataTransferIn(_Strict):
     recipient: RecipientIn | None = None
     safeguards: list[str] = Field(default_factory=list)
 
-    @field_validator("from_country", "to_country", "subjects_country")
-    @classmethod
-    def _country(cls, v: str | None) -> str | None:
-        return None if v is None else check_country(v)
-
 
 class TransactionIn(_Strict):
     id: str | None = Field(default=None, max_length=200)
@@ -174,11 +162,6 @@ class TransactionIn(_Strict):
     items: list[ItemIn] = Field(default_factory=list)
     end_use: EndUseIn = Field(default_factory=EndUseIn)
     data_transfers: list[DataTransferIn] = Field(default_factory=list)
-
-    @field_validator("origin_country", "destination_country")
-    @classmethod
-    def _country(cls, v: str | None) -> str | None:
-        return None if v is None else check_country(v)
 
     @field_validator("as_of", mode="before")
     @classmethod

@@ -18,7 +18,9 @@ under that lock, so concurrent writers (threads or processes) always extend one 
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,6 +103,27 @@ _head = sa.table(
 _COLUMNS = tuple(_record.c)
 
 
+def _enable_wal(dbapi_conn: Any) -> None:
+    """Switch a SQLite connection to WAL mode (readers never block the writer).
+
+    Changing the journal mode takes an exclusive lock and SQLite's busy handler does not
+    wait for it, so two processes opening a brand-new log at once can see "database is
+    locked" here: retry until the busy timeout instead of failing the open.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while True:
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+        finally:
+            cursor.close()
+
+
 def _make_engine(url: str) -> sa.Engine:
     try:
         parsed = make_url(url)
@@ -140,9 +163,7 @@ def _make_engine(url: str) -> sa.Engine:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         if not in_memory:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
-            cursor.close()
+            _enable_wal(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
