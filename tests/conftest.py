@@ -23,6 +23,26 @@ LISTS = SHARED / "data" / "lists"
 RULES_DATA = SHARED / "data" / "rules"
 EXAMPLES = REPO / "examples"
 
+# In CI (`.ci/run` sets it when ../shared is beside the clone) a test that needs the shared
+# files must run: a skip there would hide a lost test, so it fails instead.
+REQUIRE_SHARED = os.environ.get("PROSPER_REQUIRE_SHARED") == "1"
+
+
+def need_shared(path: Path) -> Path:
+    """``path`` under ../shared, or skip (fail under PROSPER_REQUIRE_SHARED=1) when absent."""
+    if not path.exists():
+        message = f"needs the shared data file {path.relative_to(SHARED.parent)} (absent here)"
+        if REQUIRE_SHARED:
+            pytest.fail(message + " but PROSPER_REQUIRE_SHARED=1")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_lists() -> Path:
+    """The folder of real government list files beside the repository (its SOURCES.md)."""
+    return need_shared(LISTS)
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
