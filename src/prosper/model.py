@@ -250,8 +250,22 @@ class Recipient:
 
 
 @dataclass(frozen=True, slots=True)
+class OnwardTransfer:
+    """A further transfer by the recipient of a data transfer (``data_transfers[].onward``)."""
+
+    country: str
+    name: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DataTransfer:
-    """One cross-border movement of data."""
+    """One cross-border movement of data.
+
+    ``collection``, ``same_entity``, ``access``, ``exporter_role``, ``importer_role`` and
+    ``onward`` say who exports to whom (the transfer test of GDPR / PIPA / APPI); each is
+    optional (None / empty when not given).
+    """
 
     from_country: str
     to_country: str
@@ -265,6 +279,12 @@ class DataTransfer:
     sector: str | None = None
     recipient: Recipient | None = None
     safeguards: tuple[str, ...] = ()
+    collection: str | None = None
+    same_entity: bool | None = None
+    access: str | None = None
+    exporter_role: str | None = None
+    importer_role: str | None = None
+    onward: tuple[OnwardTransfer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,6 +136,16 @@ DataCategory = Literal[
 DATA_CATEGORIES: tuple[str, ...] = get_args(DataCategory)
 
 
+# The transfer test (docs/data_transfers.md): who exports to whom.
+DataRole = Literal["controller", "processor"]
+
+
+class OnwardIn(_Strict):
+    country: Country
+    name: str | None = Field(default=None, min_length=1, max_length=500)
+    role: DataRole | None = None
+
+
 class DataTransferIn(_Strict):
     from_country: Country
     to_country: Country
@@ -151,6 +161,12 @@ class DataTransferIn(_Strict):
     sector: str | None = None
     recipient: RecipientIn | None = None
     safeguards: list[str] = Field(default_factory=list)
+    collection: Literal["direct_from_subjects", "from_exporter"] | None = None
+    same_entity: bool | None = None
+    access: Literal["remote", "copy"] | None = None
+    exporter_role: DataRole | None = None
+    importer_role: DataRole | None = None
+    onward: list[OnwardIn] = Field(default_factory=list)
 
 
 class TransactionIn(_Strict):
@@ -285,6 +301,14 @@ def to_model(tx: TransactionIn, *, today: date) -> m.Transaction:
                     certifications=tuple(d.recipient.certifications),
                 ),
                 safeguards=tuple(d.safeguards),
+                collection=d.collection,
+                same_entity=d.same_entity,
+                access=d.access,
+                exporter_role=d.exporter_role,
+                importer_role=d.importer_role,
+                onward=tuple(
+                    m.OnwardTransfer(country=o.country, name=o.name, role=o.role) for o in d.onward
+                ),
             )
             for d in tx.data_transfers
         ),

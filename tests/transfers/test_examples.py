@@ -89,6 +89,29 @@ EXPECTED: dict[str, list[tuple[str, dict[str, tuple[str, str]]]]] = {
         ("allowed_with_conditions", {"JP-APPI": ("allowed_with_conditions", "jp-appi.28.consent")}),
         ("prohibited", {"JP-APPI": ("prohibited", "jp-appi.28.no-basis")}),
     ],
+    # the transfer test (issue 19): who exports to whom
+    "transfer_sg_webshop_direct_collection.yaml": [
+        ("not_subject", {"EU-GDPR": ("not_subject", "eu-gdpr.scope.direct-collection")}),
+    ],
+    "transfer_eu_remote_access_support.yaml": [
+        ("allowed_with_conditions", {"EU-GDPR": ("allowed_with_conditions", "eu-gdpr.46.scc")}),
+    ],
+    "transfer_eu_travelling_employee.yaml": [
+        ("not_subject", {"EU-GDPR": ("not_subject", "eu-gdpr.scope.same-entity")}),
+    ],
+    "transfer_eu_processor_returns_to_controller.yaml": [
+        ("allowed_with_conditions", {"EU-GDPR": ("allowed_with_conditions", "eu-gdpr.46.scc")}),
+    ],
+    "transfer_eu_onward_kr_to_us.yaml": [
+        (
+            "allowed_with_conditions",
+            {
+                "EU-GDPR": ("allowed_with_conditions", "eu-gdpr.44.onward"),
+                "KR-PIPA": ("not_subject", "kr-pipa.scope.no-korean-data"),
+            },
+        ),
+        ("prohibited", {"EU-GDPR": ("prohibited", "eu-gdpr.44.no-mechanism")}),
+    ],
 }
 
 

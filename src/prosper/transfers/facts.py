@@ -17,6 +17,11 @@ Interpretations that the facts encode (each is documented in ``docs/data_transfe
   combined with each other, §202.212) and ``resident_registration_number`` → covered personal
   identifiers. ``contact`` alone is *not* a covered personal identifier (§202.212 excludes
   demographic / contact data linked only to other demographic / contact data).
+* ``collection`` / ``same_entity`` / ``access`` / roles / ``onward`` — the transfer test
+  (EDPB Guidelines 05/2021; PIPA 28-8; APPI Art. 28). Absent, they keep the engine's earlier
+  reading: the recipient is another party that receives the data from the exporter.
+  ``collection``, ``access`` and the roles default to ``unspecified``; ``same_entity`` stays
+  None (unknown) so that a rule which needs it can name it.
 * ``dsp_count_12m_*`` — the bulk test aggregates the subjects of every transfer of the same
   transaction to the same recipient (§202.205: "in one transaction or aggregated across
   transactions between the same U.S. person and the same foreign person"). ``subjects_count``
@@ -104,6 +109,11 @@ FACT_FIELDS = {
     "data_broker": "data_transfers[{i}].transaction_type",
     "transaction_type": "data_transfers[{i}].transaction_type",
     "sector": "data_transfers[{i}].sector",
+    "collection": "data_transfers[{i}].collection",
+    "same_entity": "data_transfers[{i}].same_entity",
+    "access": "data_transfers[{i}].access",
+    "exporter_role": "data_transfers[{i}].exporter_role",
+    "importer_role": "data_transfers[{i}].importer_role",
 }
 
 
@@ -139,8 +149,16 @@ def _subjects_country(dt: DataTransfer) -> str | None:
 
 
 def _kr_transfer_kind(dt: DataTransfer) -> str | None:
-    """``provision`` / ``entrustment`` / ``storage``; None when the input cannot tell."""
+    """``provision`` / ``entrustment`` / ``storage``; None when the input cannot tell.
+
+    A declared ``importer_role`` decides first: a controller receives a provision, a processor
+    an entrustment (or storage when that is the purpose).
+    """
     purpose, ttype = dt.purpose, dt.transaction_type
+    if dt.importer_role == "controller":
+        return "provision"
+    if dt.importer_role == "processor":
+        return "storage" if purpose == "storage" else "entrustment"
     if ttype in PIPA_PROVISION_TYPES or purpose in {"sale", "marketing"}:
         return "provision"
     if purpose == "storage":
@@ -293,6 +311,16 @@ def compute_facts(tx: Transaction, index: int, ref: Reference | None = None) -> 
         facts[f"cert_{cert}"] = cert in certifications or cert in safeguards
     facts["only_nonpersonal"] = cats <= {"map_survey"}
 
+    # ---- who exports to whom (the transfer test); see the module docstring
+    onward = tuple(o.country for o in dt.onward)
+    facts["collection"] = dt.collection or "unspecified"
+    facts["same_entity"] = dt.same_entity
+    facts["access"] = dt.access or "unspecified"
+    facts["exporter_role"] = dt.exporter_role or "unspecified"
+    facts["importer_role"] = dt.importer_role or "unspecified"
+    facts["onward_countries"] = tuple(sorted(set(onward)))
+    facts["onward_count"] = len(dt.onward)
+
     # ---- Korea
     facts["kr_data"] = subjects == "KR" or dt.from_country == "KR"
     facts["from_kr"] = dt.from_country == "KR"
@@ -312,6 +340,7 @@ def compute_facts(tx: Transaction, index: int, ref: Reference | None = None) -> 
         cats & recognition.excluded_categories
     )
     facts["kr_designated_certification"] = bool(certifications & ref.kr_designated_certifications)
+    facts["kr_onward_abroad"] = any(c != "KR" for c in onward)
 
     # ---- United States: DOJ Data Security Program (28 CFR 202)
     coc = ref.countries_of_concern
@@ -379,4 +408,6 @@ def compute_facts(tx: Transaction, index: int, ref: Reference | None = None) -> 
         dt.from_country, as_of
     )
     facts["jp_data"] = subjects == "JP" or dt.from_country == "JP"
+    facts["eu_onward_third_country"] = any(not ref.eu_eea.contains(c, as_of) for c in onward)
+    facts["jp_onward_foreign"] = any(c != "JP" for c in onward)
     return facts
