@@ -11,7 +11,7 @@ in the literal reading, appending each decision to a fresh SQLite audit log in a
 data folder (the embedded list snapshot is screened for every party). A warm-up round builds
 the engine (snapshot, screening index, rulebook) first and is not timed.
 
-For comparison it also times the items assessor alone (``prosper.exports.assess_items``,
+For comparison it also times the items assessor alone (``prosper.controls.licence.assess_items``,
 classification and licence rules without screening or audit). Prints a table and writes JSON.
 """
 
@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
                     n += 1
         elapsed = time.perf_counter() - start
 
+    from prosper.controls.licence import assess_items
     from prosper.decide import CheckContext
-    from prosper.exports import assess_items
     from prosper.rulebook import load_rulebook
     from prosper.schema import parse_transaction
 

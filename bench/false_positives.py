@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     from prosper.lists import load_snapshot
     from prosper.model import EntityType
-    from prosper.screening import Query, ScreeningIndex
+    from prosper.screening.index import ScreeningIndex
+    from prosper.screening.query import Query
     from prosper.settings import DEFAULT_THRESHOLD
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold

@@ -65,11 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=HERE / "results" / "screening.json")
     args = parser.parse_args(argv)
 
-    from prosper.batch import screen_many
-    from prosper.index_cache import get_index
     from prosper.lists import load_snapshot
     from prosper.model import EntityType
-    from prosper.screening import Query, ScreeningIndex
+    from prosper.screening.batch import screen_many
+    from prosper.screening.cache import get_index
+    from prosper.screening.index import ScreeningIndex
+    from prosper.screening.query import Query
 
     t0 = time.perf_counter()
     snapshot = load_snapshot()

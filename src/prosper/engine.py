@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from prosper import __version__
+from prosper.controls.licence import assess_items
 from prosper.decide import Assessment, CheckContext, DecisionParts, decide
-from prosper.exports import assess_items
 from prosper.lists import Snapshot
 from prosper.model import Decision, Hit, Party, Transaction
-from prosper.parties import evaluate_parties, load_screening_policy
-from prosper.screening import Query, ScreeningIndex, result_document
+from prosper.screening.document import result_document
+from prosper.screening.index import ScreeningIndex
+from prosper.screening.parties import evaluate_parties, load_screening_policy
+from prosper.screening.query import Query
 from prosper.transfers import assess_transfers
 
 

@@ -52,9 +52,9 @@ def reset_engines() -> None:
 
 def build_engine(settings: Settings) -> Engine:
     """Load the active list snapshot, its screening index and the rulebook."""
-    from prosper.index_cache import get_index
     from prosper.lists import load_snapshot
     from prosper.rulebook import load_rulebook
+    from prosper.screening.cache import get_index
 
     snapshot = load_snapshot(settings.snapshot_dir)
     index = get_index(snapshot, settings.data_dir / "cache")
@@ -103,7 +103,7 @@ def _prepare(raw: Any, as_of: date | None) -> tuple[dict[str, Any], Transaction]
 
 
 def _decide(tx: Transaction, mode: str, settings: Settings | None) -> dict[str, Any]:
-    from prosper.screening import hit_to_dict
+    from prosper.screening.document import hit_to_dict
 
     decision = get_engine(settings).check(tx, mode=_check_mode(mode))
     return decision_to_dict(decision, hit_to_dict)

@@ -173,8 +173,9 @@ def _record_count(env: _Env) -> int:
 def test_admin_updates_lists_from_official_files(env: _Env) -> None:
     """POST /v1/lists/update installs official files and the engine serves the new snapshot."""
     from fastapi.testclient import TestClient
+    from tests.conftest import need_shared
 
-    folder = REPO.parent / "shared" / "data" / "lists" / "us_bis_dpl_2023-11"
+    folder = need_shared(REPO.parent / "shared" / "data" / "lists" / "us_bis_dpl_2023-11")
     admin = {"X-API-Key": env.admin}
     screener = {"X-API-Key": env.keys.create(Role.SCREENER, "no-update").secret}
     with TestClient(env.app) as client:

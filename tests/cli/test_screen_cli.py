@@ -14,7 +14,7 @@ import pytest
 from prosper.cli import main
 from prosper.cli import screen as screen_cli
 from prosper.model import Alias, Entity, EntityType
-from prosper.screening import ScreeningIndex
+from prosper.screening.index import ScreeningIndex
 
 ENTITIES = (
     Entity(

@@ -56,14 +56,14 @@ def test_pinyin_syllable_file_matches_pypinyin() -> None:
     """names/data/pinyin_syllables.txt is pypinyin's syllable set, regenerated unchanged."""
     from importlib import resources
 
-    from prosper.matching.names import pinyin_syllables_from_pypinyin
+    from prosper.matching.syllables import pinyin_syllables_from_pypinyin
 
     shipped = resources.files("prosper.names").joinpath("data/pinyin_syllables.txt").read_text()
     assert frozenset(shipped.split()) == pinyin_syllables_from_pypinyin()
 
 
 def test_is_syllable_tells_syllables_from_typos() -> None:
-    from prosper.matching.names import is_syllable, syllable_count
+    from prosper.matching.syllables import is_syllable, syllable_count
 
     assert all(is_syllable(t) for t in ("zhong", "zhang", "song", "sang", "hun", "lu"))
     assert not any(is_syllable(t) for t in ("jomg", "ruong", "andrew", "guiying"))

@@ -93,7 +93,7 @@ class CoreBackend:
         self, query: dict[str, Any], *, threshold: float | None, limit: int
     ) -> dict[str, Any]:
         """Screen one query with the engine's index."""
-        screening = _core("prosper.screening")
+        screening = _core("prosper.screening.query")
         model = _core("prosper.model")
         kind = query.get("type")
         q = screening.Query(
@@ -122,7 +122,7 @@ class CoreBackend:
 
     def classify(self, item: dict[str, Any], *, as_of: date | None) -> dict[str, Any]:
         """Classify one item exactly as ``prosper classify`` does, with the engine's rulebook."""
-        item_report = _core("prosper.item_report")
+        item_report = _core("prosper.controls.report")
         rulebook = self._engine().rulebook
         document: dict[str, Any] = item_report.classify_document(item, as_of, rulebook)
         return document

@@ -37,7 +37,7 @@ def classify(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Compute TPP and performance density and classify the item (3A090/4A090/.z/4E091)."""
-    from prosper.item_report import classify_document
+    from prosper.controls.report import classify_document
 
     when: date | None = None
     if as_of is not None:

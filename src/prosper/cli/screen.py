@@ -18,7 +18,7 @@ from rich.table import Table
 from prosper.errors import InputError
 
 if TYPE_CHECKING:
-    from prosper.screening import ScreeningIndex
+    from prosper.screening.index import ScreeningIndex
     from prosper.settings import Settings
 
 _TYPE_HELP = "person|organization|vessel|aircraft"
@@ -33,8 +33,8 @@ def _threshold(value: float | None, settings: Settings) -> float:
 
 
 def _load(settings: Settings) -> tuple[Any, ScreeningIndex]:
-    from prosper.index_cache import get_index
     from prosper.lists import load_snapshot
+    from prosper.screening.cache import get_index
 
     snapshot = load_snapshot(settings.snapshot_dir)
     return snapshot, get_index(snapshot, settings.data_dir / "cache")
@@ -49,7 +49,7 @@ def _run_file(
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from prosper.batch import check_format, count_rows, read_rows, run_batch
+    from prosper.screening.batch import check_format, count_rows, read_rows, run_batch
 
     if output is None:
         raise InputError("--file needs --output", field="--output")
@@ -125,7 +125,7 @@ def screen(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted batch."),
 ) -> None:
     """Screen a name (or a file of names) against the sanctions and export-control lists."""
-    from prosper.batch import parse_countries, parse_dob, parse_gender, parse_type
+    from prosper.screening.rows import parse_countries, parse_dob, parse_gender, parse_type
     from prosper.settings import load_settings
 
     settings = load_settings()
@@ -139,7 +139,8 @@ def screen(
         raise InputError("a name to screen is required (or --file)", field="NAME")
     if limit < 1:
         raise InputError(f"must be at least 1, got {limit}", field="--limit")
-    from prosper.screening import Query, result_document
+    from prosper.screening.document import result_document
+    from prosper.screening.query import Query
 
     query = Query(
         name=name.strip(),
@@ -175,8 +176,9 @@ def match(
     threshold: float | None = typer.Option(None, "--threshold", help="Match threshold 0–1."),
 ) -> None:
     """Score one pair of names with its explanation, or a file of pairs."""
-    from prosper.batch import parse_type, run_pairs
     from prosper.matching import match_names
+    from prosper.screening.batch import run_pairs
+    from prosper.screening.rows import parse_type
     from prosper.settings import load_settings
 
     settings = load_settings()

@@ -2,7 +2,7 @@
 
 The scorer (:mod:`prosper.matching.names`) aligns query tokens with list tokens; each aligned
 pair scores by *how* the tokens agree, then the name score is the weighted share of aligned
-evidence (:func:`prosper.matching.names.score_name`). Qualifiers (:mod:`prosper.screening`)
+evidence (:func:`prosper.matching.names.score_name`). Qualifiers (:mod:`prosper.screening.index`)
 move the name score up or down.
 """
 
@@ -81,7 +81,7 @@ BRAND_MARGIN = 1.0
 # score is multiplied by this.
 NUMBER_ONLY_FACTOR = 0.3
 
-# --- entity-level adjustments (used by prosper.screening) -----------------------------------
+# --- entity-level adjustments (used by prosper.screening.index) -----------------------------------
 # A name of at most this many syllables in all ("Li Li", 李丽, "Min Sun", 김철) is shared by
 # too many people to alert on the name alone: without an agreeing qualifier (country, date of
 # birth, identifier) its hit is capped at THIN_NAME_CAP, just under the default 0.80 threshold

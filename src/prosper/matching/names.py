@@ -8,17 +8,14 @@ reduced weight (:data:`~prosper.matching.config.EXTRA_TOKEN_PERSON`).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from rapidfuzz.distance import OSA, Levenshtein
 
 from prosper.matching import config as cfg
+from prosper.matching.skeleton import ARTICLES, consonant_skeleton
+from prosper.matching.syllables import is_syllable, one_syllable_name
 from prosper.model import EntityType
-from prosper.names.korean import is_korean_syllable
 from prosper.names.normalize import NameForm
 from prosper.names.weights import TokenWeights
 
@@ -75,56 +72,6 @@ class NameScore:
         return "; ".join(parts)
 
 
-# digraphs of English and French transliteration: "Djamel", "Charia", "Lounici"
-_DIGRAPHS = (
-    ("dj", "j"),
-    ("tch", "c"),
-    ("th", "t"),
-    ("dh", "d"),
-    ("sh", "s"),
-    ("ch", "s"),
-    ("kh", "k"),
-    ("gh", "g"),
-    ("ph", "f"),
-    ("ci", "si"),
-    ("ce", "se"),
-)
-_ARTICLES = frozenset({"al", "el", "ul", "ad", "ash", "as", "at", "az", "ar", "an"})
-
-
-@lru_cache(maxsize=65536)
-def consonant_skeleton(token: str) -> str:
-    """The consonants of a token as Arabic script writes them (no short vowels).
-
-    Written by hand (no library compares an abjad transliteration with a Latin spelling):
-    the article ``al-`` is dropped, digraphs fold (``sh`` → ``s``, ``kh`` → ``k``), ``q`` is
-    ``k``, a final ``h`` or ta-marbuta ``t`` is dropped, vowels and ``y``/``w`` go, doubled
-    letters collapse, and ``Abd al-`` / ``Abdul`` become ``bd``.
-
-    >>> consonant_skeleton("mohammed"), consonant_skeleton("mhmd")
-    ('mhmd', 'mhmd')
-    >>> consonant_skeleton("alzwahry") == consonant_skeleton("zawahiri")
-    True
-    """
-    t = token
-    if len(t) > 4 and t[:2] in ("al", "el", "ul"):
-        t = t[2:]
-    for old, new in _DIGRAPHS:
-        t = t.replace(old, new)
-    t = t.replace("q", "k")
-    if len(t) > 3 and t[-1] in "ht":
-        t = t[:-1]
-    out: list[str] = []
-    for ch in t:
-        if ch in "aeiouyw" or (out and out[-1] == ch):
-            continue
-        out.append(ch)
-    skel = "".join(out)
-    if skel.startswith("bdl") and len(token) > 3:
-        skel = "bd" + skel[3:]  # Abdul / Abdel / عبد ال…
-    return skel
-
-
 # Countries and localities that prefix or suffix legal names ("Hangzhou Hikvision …",
 # "Sberbank of Russia"). Hand-made: rigour's territory lookup knows countries but costs ~5 s to
 # load and has no cities; this short list covers the places common on the US/UN lists.
@@ -157,63 +104,6 @@ def _syllabic(form: NameForm) -> bool:
     return len(form.tokens) >= 2 and all(k is not None for k in form.korean)
 
 
-_VOWEL_GROUP = re.compile(r"[aeiou]+|y(?![aeiou])")
-
-
-def syllable_count(token: str) -> int:
-    """Vowel groups of a romanized token, at least 1: ``"kim"`` 1, ``"guiying"`` 2, ``"andrew"`` 2.
-
-    ``y`` is a vowel unless a vowel follows (``"ryan"`` 1, ``"lyly"`` 2). A rough count, good
-    enough to tell one-syllable Chinese and Korean name tokens from longer ones.
-    """
-    return max(1, len(_VOWEL_GROUP.findall(token)))
-
-
-def pinyin_syllables_from_pypinyin() -> frozenset[str]:
-    """Every toneless Mandarin syllable (``zhong``, ``xiang``, ``lv``) from pypinyin's
-    character readings — how ``names/data/pinyin_syllables.txt`` is made (loading pypinyin
-    costs ~0.7 s, reading the file ~1 ms)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    out: set[str] = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            bare = unicodedata.normalize("NFD", reading.replace("ü", "v"))
-            out.add("".join(ch for ch in bare if ch.isascii()))
-    return frozenset(out)
-
-
-@lru_cache(maxsize=1)
-def _pinyin_syllables() -> frozenset[str]:
-    text = resources.files("prosper.names").joinpath("data/pinyin_syllables.txt").read_text()
-    return frozenset(text.split())
-
-
-@lru_cache(maxsize=65536)
-def is_syllable(token: str) -> bool:
-    """One real romanized syllable of Mandarin (pinyin) or Korean (MR / RR): ``zhang``,
-    ``song``, ``hun`` — not a typo of one (``jomg``)."""
-    if syllable_count(token) != 1 or len(token) > cfg.SYLLABLE_MAX_LETTERS:
-        return False
-    return token in _pinyin_syllables() or is_korean_syllable(token)
-
-
-def _one_syllable_name(form: NameForm) -> bool:
-    """Every token is a single romanized syllable: ``Kim Sang-hun``, ``Lei Zhong``, 李丽."""
-    return all(syllable_count(t) == 1 and not t.isdigit() for t in form.tokens)
-
-
-def is_thin(form: NameForm) -> bool:
-    """A name with too little text to identify anyone by itself: at most
-    :data:`~prosper.matching.config.THIN_NAME_SYLLABLES` syllables in all (``Li Li``, 李丽,
-    ``Min Sun``, 김철). Arabic-script names are never thin here (their vowels are not written,
-    so syllables cannot be counted).
-    """
-    if "arabic" in form.scripts or not form.tokens:
-        return False
-    return sum(syllable_count(t) for t in form.tokens) <= cfg.THIN_NAME_SYLLABLES
-
-
 def _inflection(a: str, b: str) -> bool:
     """Tokens that differ only in a final vowel: gendered forms, not typos."""
     if len(a) > len(b):
@@ -224,7 +114,7 @@ def _inflection(a: str, b: str) -> bool:
 
 
 def _abjad_compact(tokens: tuple[str, ...]) -> str:
-    return "".join(consonant_skeleton(t) for t in tokens if t not in _ARTICLES)
+    return "".join(consonant_skeleton(t) for t in tokens if t not in ARTICLES)
 
 
 def token_agreement(
@@ -359,7 +249,7 @@ def score_name(
                 triples.append((s, i, j, how))
     if triples and (
         _syllabic_script(query, candidate)
-        or (_one_syllable_name(query) and _one_syllable_name(candidate))
+        or (one_syllable_name(query) and one_syllable_name(candidate))
     ):
         # Chinese and Korean names are strings of syllables, each its own character: a
         # near-but-different syllable is a different name ("Sang-hun" ≠ "Song Hun",

@@ -20,78 +20,13 @@ Definitions (15 CFR 774 Supp. 1, 3A090 technical notes, as in the research notes
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from prosper.controls.declared import declared_base, declared_level, disagreement, z_name
+from prosper.controls.thresholds import Thresholds
 from prosper.model import Item, ItemKind, Performance
-from prosper.rulebook.grammar import Table
-
-WASSENAAR_ECCN = re.compile(r"^[0-9][A-E]0[0-8][0-9]")
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """The numbers of the ``ear_advanced_computing`` table."""
-
-    ic_from: date
-    a1_tpp: float
-    a2_tpp: float
-    a2_pd: float
-    b1_tpp: tuple[float, float]
-    b1_pd: tuple[float, float]
-    b2_tpp: float
-    b2_pd: tuple[float, float]
-    datacenter_note_tpp: float
-    hbm_from: date
-    hbm_density_gt: float
-    weights_from: date
-    weights_ops_gte: float
-    z_eccns: frozenset[str]
-    ac_tech_eccns: frozenset[str]
-    de_minimis_percent: float
-    de_minimis_e_percent: float
-    citations: dict[str, str]
-
-    @classmethod
-    def from_table(cls, table: Table) -> Thresholds:
-        """Read the thresholds from the rulebook table ``ear_advanced_computing``."""
-        d: dict[str, Any] = table.data
-        ic, hbm, w, dm = d["ic"], d["hbm"], d["weights"], d["de_minimis"]
-
-        def day(v: Any) -> date:
-            return v if isinstance(v, date) else date.fromisoformat(str(v))
-
-        def pair(v: Any) -> tuple[float, float]:
-            return (float(v[0]), float(v[1]))
-
-        return cls(
-            ic_from=day(ic["effective_from"]),
-            a1_tpp=float(ic["a1_tpp"]),
-            a2_tpp=float(ic["a2_tpp"]),
-            a2_pd=float(ic["a2_pd"]),
-            b1_tpp=pair(ic["b1_tpp"]),
-            b1_pd=pair(ic["b1_pd"]),
-            b2_tpp=float(ic["b2_tpp"]),
-            b2_pd=pair(ic["b2_pd"]),
-            datacenter_note_tpp=float(ic["datacenter_note_tpp"]),
-            hbm_from=day(hbm["effective_from"]),
-            hbm_density_gt=float(hbm["memory_bandwidth_density_gt"]),
-            weights_from=day(w["effective_from"]),
-            weights_ops_gte=float(w["training_ops_gte"]),
-            z_eccns=frozenset(str(e) for e in d["z_paragraph_eccns"]),
-            ac_tech_eccns=frozenset(str(e) for e in d["ac_software_technology_eccns"]),
-            de_minimis_percent=float(dm["default_percent"]),
-            de_minimis_e_percent=float(dm["e1_e2_percent"]),
-            citations={
-                "ic": str(ic["citation"]),
-                "hbm": str(hbm["citation"]),
-                "weights": str(w["citation"]),
-                "de_minimis": str(dm["citation"]),
-            },
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,56 +107,11 @@ def paragraph_3a090(
     return par, ()
 
 
-_DECLARED_LEVEL = re.compile(
-    r"^(?:3A090|4A090)\.([abc])|^[0-9][A-E][0-9]{3}\.Z\.\d\.([AB])|^(4E091)"
-    r"|^(?:4A004|5A992)\.Z\.([12])$",
-    re.IGNORECASE,
-)
-
-
-def declared_level(eccn: str | None) -> str | None:
-    """The advanced-computing level a declared ECCN states (``a``/``b``/``c``/``weights``).
-
-    >>> declared_level("4A090.a"), declared_level("5A002.z.1.b"), declared_level("4E091")
-    ('a', 'b', 'weights')
-    """
-    if eccn is None:
-        return None
-    m = _DECLARED_LEVEL.match(eccn.strip())
-    if m is None:
-        return None
-    if m.group(3):
-        return "weights"
-    if m.group(4):
-        return "a" if m.group(4) == "1" else "b"
-    return (m.group(1) or m.group(2)).lower()
-
-
-def _declared_base(eccn: str | None) -> str | None:
-    if eccn is None:
-        return None
-    return eccn.split(".", 1)[0].upper()
-
-
-def _z_name(base: str, level: str) -> str:
-    """The ".z" paragraph of ``base`` for a chip meeting 3A090.<level>."""
-    if base in ("4A004", "5A992"):
-        return f"{base}.z.{1 if level == 'a' else 2}"
-    return f"{base}.z (meets 3A090.{level}/4A090.{level})"
-
-
-def _agrees(declared: str, computed: str) -> bool:
-    d, c = declared.upper(), computed.upper().split(" ")[0]
-    if ".Z" in c:  # a ".z" paragraph refines the declared ECCN (5A992.c -> 5A992.z.1)
-        return c.split(".")[0] == d.split(".")[0]
-    return c.startswith(d) or d.startswith(c)
-
-
 def classify_item(item: Item, on: date, t: Thresholds) -> Classification:
     """Classify ``item`` on ``on`` (thresholds not yet in force are not applied)."""
     kind = item.kind
     declared = item.eccn.strip() if item.eccn else None
-    base = _declared_base(declared)
+    base = declared_base(declared)
     if kind in (ItemKind.INTEGRATED_CIRCUIT, ItemKind.COMPUTER):
         return _classify_chip(item, on, t, declared, base)
     if kind is ItemKind.HBM:
@@ -343,13 +233,13 @@ def _classify_chip(
             performance_density=pd,
             datacenter=item.datacenter,
             declared_eccn=declared,
-            disagreement=_disagreement(declared, None),
+            disagreement=disagreement(declared, None),
             notes=tuple(notes),
             citations=citations,
         )
     level = par[0]
     if base is not None and base in t.z_eccns:
-        name = _z_name(base, level)
+        name = z_name(base, level)
         notes.append(f"declared {declared} meets 3A090.{level}: the '.z' paragraph applies")
     elif computer:
         name = f"4A090.{level}"
@@ -371,23 +261,11 @@ def _classify_chip(
         datacenter=item.datacenter,
         nac_aca_eligible=eligible,
         declared_eccn=declared,
-        disagreement=_disagreement(declared, name),
+        disagreement=disagreement(declared, name),
         notes=tuple(notes),
         missing=() if eligible is not None else ("datacenter",),
         citations=citations,
     )
-
-
-def _disagreement(declared: str | None, computed: str | None) -> str | None:
-    if declared is None:
-        return None
-    if computed is None:
-        if declared.startswith(("3A090", "4A090")):
-            return f"declared {declared}, but the parameters do not meet 3A090/4A090"
-        return None
-    if _agrees(declared, computed):
-        return None
-    return f"declared {declared}, but the parameters give {computed}"
 
 
 def _classify_hbm(item: Item, on: date, t: Thresholds, declared: str | None) -> Classification:
@@ -428,7 +306,7 @@ def _classify_hbm(item: Item, on: date, t: Thresholds, declared: str | None) -> 
             classification=name,
             ac_level="c",
             declared_eccn=declared,
-            disagreement=_disagreement(declared, name),
+            disagreement=disagreement(declared, name),
             notes=(f"memory bandwidth density {mbd:g} GB/s/mm² > {t.hbm_density_gt:g}",),
             citations=cit,
         )
@@ -437,7 +315,7 @@ def _classify_hbm(item: Item, on: date, t: Thresholds, declared: str | None) -> 
         classification=declared or "not 3A090.c",
         ac_level="none",
         declared_eccn=declared,
-        disagreement=_disagreement(declared, None),
+        disagreement=disagreement(declared, None),
         notes=(f"memory bandwidth density {mbd:g} GB/s/mm² ≤ {t.hbm_density_gt:g}",),
         citations=cit,
     )
@@ -502,17 +380,7 @@ def _classify_weights(item: Item, on: date, t: Thresholds, declared: str | None)
         classification="4E091",
         ac_level="weights",
         declared_eccn=declared,
-        disagreement=_disagreement(declared, "4E091"),
+        disagreement=disagreement(declared, "4E091"),
         notes=(f"training operations {item.training_ops:.3g} ≥ 10^26, unpublished",),
         citations=cit,
     )
-
-
-def is_wassenaar_eccn(eccn: str | None) -> bool:
-    """Whether ``eccn`` is numbered like a Wassenaar dual-use entry (``3A001``, ``5A002.a`` …).
-
-    The third character ``0`` with a number below 090 marks the multilateral national-security
-    entries; ``x9xx`` (anti-terrorism only), ``x090``/``x091`` (US advanced computing) and the
-    600 series are not Wassenaar dual-use numbers.
-    """
-    return eccn is not None and WASSENAAR_ECCN.match(eccn.upper()) is not None

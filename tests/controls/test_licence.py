@@ -6,16 +6,17 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from prosper.classify import Thresholds, classify_item
-from prosper.decide import CheckContext
-from prosper.export_tables import ExportTables
-from prosper.exports import (
+from prosper.controls.classify import classify_item
+from prosper.controls.facts import (
     SubjectRequest,
-    assess_items,
     end_user_facts,
     fdp_entity_hit,
     subject_to_ear,
 )
+from prosper.controls.licence import assess_items
+from prosper.controls.tables import ExportTables
+from prosper.controls.thresholds import Thresholds
+from prosper.decide import CheckContext
 from prosper.model import (
     Entity,
     EntityType,

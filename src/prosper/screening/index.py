@@ -17,19 +17,21 @@ from __future__ import annotations
 import gc
 import heapq
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from dataclasses import replace
 
 from prosper.matching import config as cfg
-from prosper.matching.names import NameScore, consonant_skeleton, is_thin, score_name
+from prosper.matching.names import NameScore, score_name
 from prosper.matching.ofac import ofac_score
+from prosper.matching.skeleton import consonant_skeleton
+from prosper.matching.syllables import is_thin
 from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.weights import TokenWeights, default_weights
+from prosper.screening.qualifiers import qualifiers
+from prosper.screening.query import Query, normalize_identifier
 
 INDEX_FORMAT = 8  # bump when the index layout or the key scheme changes (invalidates caches)
 CANDIDATES = 48  # at most this many list names are scored per query after retrieval
@@ -39,55 +41,6 @@ MAX_POSTINGS = 4000  # keys on more names than this ("al", "bank") do not retrie
 MAX_WEAK_POSTINGS = 800  # the same for typo keys (metaphone, prefix, suffix: "a:muha")
 # How much each kind of key counts in retrieval (× its IDF).
 KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 0.9, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
-_ID_CHARS = re.compile(r"[^0-9A-Z]")
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_DAY = re.compile(r"\b(1[89]\d\d|20\d\d)-(\d\d)-(\d\d)\b")
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """What to screen: a name and optional qualifiers.
-
-    Attributes:
-        name: The name, any script.
-        type: What the party is, when known.
-        countries: ISO alpha-2 codes of the party's countries (nationality, location).
-        dob: Date of birth, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
-        identifiers: Passport, registration or other document numbers.
-        sources: Only screen these sources (``us_ofac_sdn``, ``un_sc`` …); all when empty.
-        gender: ``male`` or ``female`` for a person, when known; compared with the gender
-            the UN list and OFAC Remarks give (a mismatch lowers the score).
-    """
-
-    name: str
-    type: EntityType | None = None
-    countries: tuple[str, ...] = ()
-    dob: str | None = None
-    identifiers: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    gender: str | None = None
-
-
-GENDERS = ("male", "female")
-_GENDER_ALIASES = {"m": "male", "f": "female", "man": "male", "woman": "female"}
-
-
-def normalize_gender(value: str | None) -> str | None:
-    """``male`` / ``female`` (also ``M``/``F``, any case), None when empty or unknown.
-
-    >>> normalize_gender("F"), normalize_gender("Male"), normalize_gender("")
-    ('female', 'male', None)
-    """
-    if value is None:
-        return None
-    text = value.strip().lower()
-    text = _GENDER_ALIASES.get(text, text)
-    return text if text in GENDERS else None
-
-
-def normalize_identifier(value: str) -> str:
-    """Upper-case letters and digits only: ``"PD 0123-45"`` → ``"PD012345"``."""
-    return _ID_CHARS.sub("", value.upper())
 
 
 def name_keys(form: NameForm) -> set[str]:
@@ -337,7 +290,7 @@ class ScreeningIndex:
                 )
             )
         agrees = False
-        for feature, delta, detail in _qualifiers(query, entity):
+        for feature, delta, detail in qualifiers(query, entity):
             score += delta
             agrees = agrees or delta > 0
             expl.append(Explanation(feature, delta, detail))
@@ -399,125 +352,6 @@ def _with_ofac(query: Query, hit: Hit) -> Hit:
 def _effective(known: tuple[NameScore, int], names: list[tuple[int, bool, NameForm]]) -> float:
     result, n_idx = known
     return result.score * (1.0 if names[n_idx][1] else cfg.WEAK_ALIAS_FACTOR)
-
-
-def _entity_countries(entity: Entity) -> set[str]:
-    found = {c.upper() for c in entity.countries}
-    found |= {a.country.upper() for a in entity.addresses if a.country}
-    return found
-
-
-def _qualifiers(query: Query, entity: Entity) -> list[tuple[str, float, str]]:
-    """Country, date-of-birth and gender evidence: ``(feature, score delta, detail)``."""
-    out: list[tuple[str, float, str]] = []
-    mine_g, theirs_g = normalize_gender(query.gender), normalize_gender(entity.gender)
-    if mine_g is not None and theirs_g is not None:
-        if mine_g == theirs_g:
-            out.append(("gender_match", cfg.GENDER_MATCH, f"both {mine_g}"))
-        else:
-            detail = f"query {mine_g}, list {theirs_g}"
-            out.append(("gender_mismatch", cfg.GENDER_MISMATCH, detail))
-    if query.countries:
-        mine = {c.upper() for c in query.countries}
-        theirs = _entity_countries(entity)
-        if theirs and mine & theirs:
-            shared = ", ".join(sorted(mine & theirs))
-            out.append(("country_match", cfg.COUNTRY_MATCH, f"both name {shared}"))
-        elif theirs:
-            detail = f"query {', '.join(sorted(mine))}, list {', '.join(sorted(theirs))}"
-            out.append(("country_mismatch", cfg.COUNTRY_MISMATCH, detail))
-    if query.dob and entity.dates_of_birth:
-        out.extend(_dob_evidence(query.dob, entity.dates_of_birth))
-    return out
-
-
-def _dob_evidence(dob: str, listed: tuple[str, ...]) -> list[tuple[str, float, str]]:
-    q_year = _YEAR.search(dob)
-    if q_year is None:
-        return []
-    q_day = _DAY.search(dob)
-    years = {m.group(0) for d in listed for m in _YEAR.finditer(d)}
-    days = {m.group(0) for d in listed for m in _DAY.finditer(d)}
-    shown = "; ".join(listed)
-    if q_day is not None and q_day.group(0) in days:
-        return [("dob_match", cfg.DOB_DAY_MATCH, f"same date of birth {q_day.group(0)}")]
-    year = q_year.group(0)
-    if year in years:
-        same_year_days = {d for d in days if d.startswith(year)}
-        if q_day is not None and same_year_days:
-            detail = f"same year, different day: query {dob}, list {shown}"
-            return [("dob_day_mismatch", cfg.DOB_DAY_MISMATCH, detail)]
-        return [("dob_year_match", cfg.DOB_YEAR_MATCH, f"same birth year {year}")]
-    if years:
-        detail = f"query {dob}, list {shown}"
-        return [("dob_year_mismatch", cfg.DOB_YEAR_MISMATCH, detail)]
-    return []
-
-
-# --------------------------------------------------------------------------- output
-
-
-class _SourceLike(Protocol):
-    @property
-    def source(self) -> str: ...
-    @property
-    def version(self) -> str: ...
-    @property
-    def published(self) -> str: ...
-    @property
-    def origin(self) -> str: ...
-
-
-def result_document(
-    query: Query, threshold: float, sources: Iterable[_SourceLike], hits: Iterable[Hit]
-) -> dict[str, Any]:
-    """The contract's screening result: the query, threshold, list versions and hits."""
-    return {
-        "query": {
-            "name": query.name,
-            "type": None if query.type is None else query.type.value,
-            "countries": list(query.countries),
-            "dob": query.dob,
-            "gender": query.gender,
-            "identifiers": list(query.identifiers),
-            "sources": list(query.sources),
-        },
-        "threshold": threshold,
-        "lists": [
-            {"source": s.source, "version": s.version, "published": s.published, "origin": s.origin}
-            for s in sources
-        ],
-        "hits": [hit_to_dict(h) for h in hits],
-    }
-
-
-def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    """A hit in the contract's JSON shape (``screen --json`` and the decision documents)."""
-    entity = hit.entity
-    out: dict[str, Any] = {
-        "entity_id": entity.id,
-        "source": entity.source,
-        "list_code": entity.list_code,
-        "name": entity.name,
-        "matched_name": hit.matched_name,
-        "score": hit.score,
-        "match": hit.match,
-        "type": entity.type.value,
-        "programs": list(entity.programs),
-        "countries": list(entity.countries),
-        "strong_alias": hit.strong_alias,
-        "qualifier_agrees": hit.qualifier_agrees,
-        "explanation": [
-            {"feature": e.feature, "score": e.score, "detail": e.detail} for e in hit.explanation
-        ],
-    }
-    for e in hit.explanation:
-        if e.feature == "ofac_score":
-            out["ofac_score"] = e.score
-    if entity.list_code in {"EL", "MEU"} and entity.policy is not None:
-        out["license_requirement"] = entity.policy.license_requirement
-        out["license_policy"] = entity.policy.license_policy
-    return out
 
 
 @contextmanager

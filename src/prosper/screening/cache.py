@@ -1,8 +1,8 @@
-"""An on-disk cache of built screening indexes (the I/O edge of :mod:`prosper.screening`).
+"""An on-disk cache of built screening indexes (the I/O edge of :mod:`prosper.screening.index`).
 
 Building the index of the embedded lists takes a few seconds; loading a cached one well under
 one. The cache file is keyed by the snapshot's list versions and
-:data:`prosper.screening.INDEX_FORMAT` and checked against the snapshot's entity ids, so a new
+:data:`prosper.screening.index.INDEX_FORMAT` and checked against the snapshot's entity ids, so a new
 snapshot or key scheme never reuses a stale index.
 """
 
@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from prosper.model import Entity
 from prosper.names.normalize import NameForm
 from prosper.names.weights import default_weights
-from prosper.screening import INDEX_FORMAT, ScreeningIndex, gc_paused
+from prosper.screening.index import INDEX_FORMAT, ScreeningIndex, gc_paused
 
 
 def index_cache_key(versions: Mapping[str, str]) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from prosper.batch import parse_gender, row_query
 from prosper.errors import InputError
 from prosper.matching import config as cfg
 from prosper.model import Entity, EntityType
-from prosper.screening import Query, ScreeningIndex, normalize_gender
+from prosper.screening.index import ScreeningIndex
+from prosper.screening.query import Query, normalize_gender
+from prosper.screening.rows import parse_gender, row_query
 
 P = EntityType.PERSON
 ENTITIES = (

@@ -14,7 +14,7 @@ from prosper.model import EntityType, ItemKind, PartyRole
 from prosper.schema import check_country, parse_transaction
 
 CASES = yaml.safe_load(
-    (Path(__file__).parent / "fixtures/transactions/bad_inputs.yaml").read_text()
+    (Path(__file__).resolve().parents[1] / "fixtures/transactions/bad_inputs.yaml").read_text()
 )
 
 
@@ -52,4 +52,4 @@ def test_country_codes_are_upper_cased() -> None:
 
 @pytest.fixture
 def examples_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "examples"
+    return Path(__file__).resolve().parents[2] / "examples"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from prosper.batch import parse_countries, parse_dob, parse_type, run_batch, run_pairs
 from prosper.errors import InputError, NotFoundError
 from prosper.model import Entity, EntityType
-from prosper.screening import ScreeningIndex
+from prosper.screening.batch import run_batch, run_pairs
+from prosper.screening.index import ScreeningIndex
+from prosper.screening.rows import parse_countries, parse_dob, parse_type
 
 ENTITIES = (
     Entity("us_ofac_sdn:20157", "us_ofac_sdn", "SDN", EntityType.PERSON, "KIM, Jong Un"),

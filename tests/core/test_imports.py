@@ -14,14 +14,14 @@ CORE = [
     "prosper.errors",
     "prosper.settings",
     "prosper.decide",
-    "prosper.parties",
+    "prosper.screening.parties",
     "prosper.render",
     "prosper.names",
     "prosper.matching",
-    "prosper.screening",
+    "prosper.screening.index",
     "prosper.rulebook",
-    "prosper.classify",
-    "prosper.exports",
+    "prosper.controls.classify",
+    "prosper.controls.licence",
     "prosper.transfers",
 ]
 EDGE_LIBRARIES = [
@@ -57,7 +57,8 @@ def test_cli_help_does_not_load_the_lists() -> None:
     """`prosper --help` stays fast: no list snapshot or index is loaded to print help."""
     code = (
         "import sys; from prosper.cli import app; "
-        "print(int('prosper.screening' in sys.modules or 'prosper.lists.snapshot' in sys.modules))"
+        "print(int('prosper.screening.index' in sys.modules"
+        " or 'prosper.lists.snapshot' in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"

@@ -10,7 +10,7 @@ import pytest
 from prosper.audit.chain import ChainWalker, Problem
 from prosper.cli.audit import audit_app
 
-DOC = (Path(__file__).resolve().parents[1] / "docs" / "audit.md").read_text("utf-8")
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "audit.md").read_text("utf-8")
 
 
 @pytest.mark.parametrize("command", [str(c.name) for c in audit_app.registered_commands])

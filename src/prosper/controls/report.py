@@ -2,7 +2,7 @@
 
 An item on its own has no destination, so the report states the classification, the
 subject-to-EAR position from the item's own facts (destination-dependent hooks are
-undecided) and the Korean listing status; :mod:`prosper.exports` decides licences in a
+undecided) and the Korean listing status; :mod:`prosper.controls.licence` decides licences in a
 transaction.
 """
 
@@ -12,16 +12,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from prosper.classify import classify_item
+from prosper.controls.classify import classify_item
+from prosper.controls.facts import SubjectRequest, kr_listed, subject_to_ear
+from prosper.controls.licence import kr_label, rounded
+from prosper.controls.tables import ExportTables
 from prosper.errors import InputError
-from prosper.export_tables import ExportTables
-from prosper.exports import (
-    SubjectRequest,
-    kr_label,
-    kr_listed,
-    rounded,
-    subject_to_ear,
-)
 from prosper.model import Item
 from prosper.rulebook import Rulebook, load_rulebook
 from prosper.schema import parse_transaction

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 import yaml
 
+from prosper.controls.licence import assess_items
 from prosper.decide import CheckContext
-from prosper.exports import assess_items
 from prosper.model import Finding, Verdict
 from prosper.rulebook import load_rulebook
 from prosper.schema import parse_transaction
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BOOK = load_rulebook()
 
 # file -> (enforced verdict, literal verdict, rule ids that must decide (enforced), extra checks)

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from prosper.index_cache import get_index
 from prosper.lists import load_snapshot
 from prosper.model import EntityType
-from prosper.screening import Query, ScreeningIndex, hit_to_dict
+from prosper.screening.cache import get_index
+from prosper.screening.document import hit_to_dict
+from prosper.screening.index import ScreeningIndex
+from prosper.screening.query import Query
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +65,7 @@ def test_arabic_query_finds_original_script_alias(index: ScreeningIndex) -> None
 
 
 def test_query_never_scores_the_whole_list(index: ScreeningIndex) -> None:
-    from prosper import screening
+    from prosper.screening import index as screening
 
     assert index.name_count / 100 > screening.CANDIDATES
 

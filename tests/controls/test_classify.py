@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prosper.classify import (
-    Thresholds,
+from prosper.controls.classify import (
     classify_item,
     compute_tpp,
-    is_wassenaar_eccn,
     paragraph_3a090,
     performance_density,
 )
+from prosper.controls.declared import is_wassenaar_eccn
+from prosper.controls.thresholds import Thresholds
 from prosper.model import Item, ItemKind, Performance
 from prosper.rulebook import load_rulebook
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from prosper.index_cache import get_index
 from prosper.model import Address, Alias, Entity, EntityType, Identifier, ListPolicy
-from prosper.screening import Query, ScreeningIndex, hit_to_dict
+from prosper.screening.cache import get_index
+from prosper.screening.document import hit_to_dict
+from prosper.screening.index import ScreeningIndex
+from prosper.screening.query import Query
 
 P, ORG = EntityType.PERSON, EntityType.ORGANIZATION
 ENTITIES = (

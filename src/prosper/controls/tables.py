@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from prosper.classify import Thresholds
+from prosper.controls.thresholds import Thresholds
 from prosper.rulebook import Rulebook
 from prosper.rulebook.tables import CountryGroups
 

@@ -21,7 +21,7 @@ from prosper.model import (
     Transaction,
     Verdict,
 )
-from prosper.parties import evaluate_parties, hit_finding, load_screening_policy
+from prosper.screening.parties import evaluate_parties, hit_finding, load_screening_policy
 
 ON = date(2026, 11, 27)
 

@@ -19,16 +19,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from prosper.errors import InputError, NotFoundError
-from prosper.model import EntityType, Hit
-from prosper.screening import Query, normalize_gender
+from prosper.model import Hit
+from prosper.screening.query import Query
+from prosper.screening.rows import parse_type, row_query, text_or_none
 
 ADDED_COLUMNS = (
     "hit_count",
@@ -40,8 +39,6 @@ ADDED_COLUMNS = (
     "error",
 )
 FORMATS = (".csv", ".jsonl", ".parquet")
-_DOB = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 class Screener(Protocol):
@@ -60,79 +57,6 @@ class BatchSummary:
     skipped: int
     matched: int
     errors: int
-
-
-def parse_type(value: str | None, field: str = "type") -> EntityType | None:
-    """``person``/``organization``/``vessel``/``aircraft`` (or empty) → :class:`EntityType`."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip().lower()
-    aliases = {"individual": "person", "entity": "organization", "organisation": "organization"}
-    try:
-        return EntityType(aliases.get(text, text))
-    except ValueError:
-        names = ", ".join(t.value for t in EntityType)
-        raise InputError(f"unknown type {value!r} (one of {names})", field=field) from None
-
-
-def parse_dob(value: str | None, field: str = "dob") -> str | None:
-    """Validate a date of birth: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real date)."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if not _DOB.match(text):
-        raise InputError(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}", field=field)
-    parts = [int(p) for p in text.split("-")]
-    try:
-        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        raise InputError(f"not a real date: {value!r}", field=field) from None
-    return text
-
-
-def parse_gender(value: str | None, field: str = "gender") -> str | None:
-    """``male`` / ``female`` (``M`` / ``F`` accepted, any case), None when empty."""
-    if value is None or not value.strip():
-        return None
-    gender = normalize_gender(value)
-    if gender is None:
-        raise InputError(f"expected male or female, got {value!r}", field=field)
-    return gender
-
-
-def parse_countries(values: Sequence[str], field: str = "country") -> tuple[str, ...]:
-    """ISO 3166 alpha-2 codes, upper-cased; ``;`` or ``,`` separate several in one value."""
-    out: list[str] = []
-    for value in values:
-        for part in re.split(r"[;,]", value):
-            code = part.strip().upper()
-            if not code:
-                continue
-            if not _COUNTRY.match(code):
-                raise InputError(f"not an ISO alpha-2 country code: {part!r}", field=field)
-            out.append(code)
-    return tuple(out)
-
-
-def row_query(row: dict[str, Any]) -> Query:
-    """The :class:`Query` of one input row (columns ``name``, ``type``, ``country``, ``dob``,
-    ``gender``, ``id``); raises :class:`InputError` naming the bad column."""
-    name = str(row.get("name") or "").strip()
-    if not name:
-        raise InputError("empty name", field="name")
-    ids = str(row.get("id") or "")
-    return Query(
-        name=name,
-        type=parse_type(_text(row.get("type"))),
-        countries=parse_countries([str(row.get("country") or "")]),
-        dob=parse_dob(_text(row.get("dob"))),
-        identifiers=tuple(i.strip() for i in re.split(r"[;,]", ids) if i.strip()),
-        gender=parse_gender(_text(row.get("gender"))),
-    )
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def screen_row(
@@ -408,7 +332,7 @@ def run_pairs(
                 a, b = str(row.get("name1") or "").strip(), str(row.get("name2") or "").strip()
                 if not a or not b:
                     raise InputError("empty name", field="name1" if not a else "name2")
-                result = match_names(a, b, parse_type(_text(row.get("type"))))
+                result = match_names(a, b, parse_type(text_or_none(row.get("type"))))
                 out.update(
                     score=result.score,
                     match=result.score >= threshold,

@@ -1,0 +1,72 @@
+"""The contract's screening result document and hit shape (CLI, engine and API share it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from prosper.model import Hit
+from prosper.screening.query import Query
+
+
+class _SourceLike(Protocol):
+    @property
+    def source(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def published(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+
+
+def result_document(
+    query: Query, threshold: float, sources: Iterable[_SourceLike], hits: Iterable[Hit]
+) -> dict[str, Any]:
+    """The contract's screening result: the query, threshold, list versions and hits."""
+    return {
+        "query": {
+            "name": query.name,
+            "type": None if query.type is None else query.type.value,
+            "countries": list(query.countries),
+            "dob": query.dob,
+            "gender": query.gender,
+            "identifiers": list(query.identifiers),
+            "sources": list(query.sources),
+        },
+        "threshold": threshold,
+        "lists": [
+            {"source": s.source, "version": s.version, "published": s.published, "origin": s.origin}
+            for s in sources
+        ],
+        "hits": [hit_to_dict(h) for h in hits],
+    }
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    """A hit in the contract's JSON shape (``screen --json`` and the decision documents)."""
+    entity = hit.entity
+    out: dict[str, Any] = {
+        "entity_id": entity.id,
+        "source": entity.source,
+        "list_code": entity.list_code,
+        "name": entity.name,
+        "matched_name": hit.matched_name,
+        "score": hit.score,
+        "match": hit.match,
+        "type": entity.type.value,
+        "programs": list(entity.programs),
+        "countries": list(entity.countries),
+        "strong_alias": hit.strong_alias,
+        "qualifier_agrees": hit.qualifier_agrees,
+        "explanation": [
+            {"feature": e.feature, "score": e.score, "detail": e.detail} for e in hit.explanation
+        ],
+    }
+    for e in hit.explanation:
+        if e.feature == "ofac_score":
+            out["ofac_score"] = e.score
+    if entity.list_code in {"EL", "MEU"} and entity.policy is not None:
+        out["license_requirement"] = entity.policy.license_requirement
+        out["license_policy"] = entity.policy.license_policy
+    return out
