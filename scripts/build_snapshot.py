@@ -1,12 +1,33 @@
-"""Rebuild the embedded default list snapshot (src/prosper/data/lists) from the official files.
+"""Rebuild the embedded default list snapshot (src/prosper/data/lists) from the list files.
 
 Usage: .venv/bin/python scripts/build_snapshot.py [--data DIR]
-(DIR defaults to ../shared/data/lists next to the repository.)
+(DIR defaults to ../shared/data/lists next to the repository; see its SOURCES.md and the
+PROVENANCE.md of each folder, whose facts are copied into the provenance texts below.)
 
-Each file's provenance below is copied from that folder's SOURCES.md. The embedded form is
-the normalised entities as gzip-compressed JSON (see prosper.lists.codec) rather than the
-official files themselves: loading it takes about 0.5 s where re-parsing the files takes about
-5 s, at about the same size (1.9 MB against 2.2 MB for the gzip-compressed official files).
+Each list comes from the newest file that carries it (decided per list, 2026-12):
+
+* ``us_ofac_sdn``: the SDN list published 2026-08-20 (a third party's derived rendering:
+  names, types, programmes, aliases) joined by uid with OFAC's official aux files of the list
+  published 2026-07-29 (addresses, alias kinds, remark fragments). The newest official
+  ``sdn.csv`` available is of 2024-07-02, 19 months older; entries designated between
+  2026-07-29 and 2026-08-20 have no aux data (the source's notes name them).
+* ``us_csl``: the CSL ``consolidated.json`` of 2026-07-31 (derived compact rendering): Entity
+  List, MEU, UVL, ISN, DTC, CAP. The only official full CSL available is of 2022-05.
+* ``us_bis_dpl``: the DPL rows of that same 2026-07-31 CSL — newer than the dedicated
+  ``dpl.txt`` (newest Last_Update 2023-11-28).
+* ``us_ofac_cons``: the SSI, NS-MBS, CMIC and PLC rows of the 2026-07-31 CSL — newer than the
+  dedicated ``cons_prim.csv`` set (2025-12-19), though without its addresses and remarks.
+* ``un_sc``: UN consolidated.xml, dateGenerated 2026-08-01 (official).
+* ``eu_fsf``: the EU FSF list as a derived JSON rendering of 2025-04-15 (official XML not
+  obtainable here).
+* ``au_dfat``: DFAT Consolidated List xlsx of 2026-07-23 (official).
+* ``ca_sema``: Canada SEMA XML, listings to 2025-03-20 (official).
+* ``jp_meti_eul``: METI End User List of 2025-09-29 (derived from METI's PDF).
+
+Publication dates are those the data states (SourceInfo.published_basis says which field);
+never a file's modification time. The embedded form is the normalised entities as
+gzip-compressed JSON (see prosper.lists.codec): loading it is several times faster than
+re-parsing the files.
 """
 
 from __future__ import annotations
@@ -25,93 +46,141 @@ from prosper.model import Entity
 REPO = Path(__file__).resolve().parent.parent
 TARGET = REPO / "src" / "prosper" / "data" / "lists"
 
-WATCHMAN = "moov-io/watchman"
-AUX_NOTE = (
-    "joined to sdn.csv 2024-07-02 by ent_num, only for ent_nums present in that sdn.csv "
-    "(the aux file is from a later date; rows of entries designated after 2024-07-02 are "
-    "ignored, and entries delisted by 2025-12 have no row)"
+CSL_2026 = "us_csl_derived_2026-07-31"
+CSL_PROVENANCE = (
+    "trade.gov Consolidated Screening List consolidated.json of 2026-07-31 "
+    "(sourceGeneratedAt 2026-07-31T13:15:00Z), THIRD-PARTY DERIVED compact rendering "
+    "screening-list.json (25,921 rows; all rows, lossy columns: no addresses, dates, remarks, "
+    "birth data, nationalities, IDs, row ids); repo seelpeed-debug/export-controls-agent-mcp "
+    "path src/data/screening-list.json commit 3a0bf5eb5890c1e6f79796cf89992eb7c974021a; "
+    "sha256 4cb2be849d976ae3d72f69c03681d7284663ba7ffd9dbe4c2274c89760bd7c8e"
 )
-# source -> (folder, published date, {role: (file name, provenance)})
-SOURCES: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
+AUX_REPO = "repo zr101/sanctionscreen commit 62c1408f3fe6b7f67296224fd4c6b1248d183199 (2026-08-02)"
+AUX_NOTE = (
+    "official OFAC legacy CSV of the SDN list published 2026-07-29 (19,181 entries; dated by "
+    "its counts, the files carry no date); joined to the 2026-08-20 rendering by uid = "
+    "ent_num: entries designated after 2026-07-29 have no row here, rows of entries delisted "
+    "since are ignored"
+)
+# source -> (folder, {role: (file name, provenance)})
+SOURCES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
     "us_ofac_sdn": (
-        "us_ofac_sdn_2024-07-02",
-        "2024-07-02",
+        "us_ofac_sdn_derived_2026-08-20",
         {
             "primary": (
-                "sdn.csv",
-                "OFAC sdn.csv fetched 2024-07-02T08:24:03Z; repo markschaver/SDN path data.csv "
-                "commit 2b9a783f6f5345b491d3c74211d2f7743817c220 (the newest full SDN file "
-                "available)",
+                "ofac-sdn.json",
+                "OFAC SDN list published 2026-08-20, THIRD-PARTY DERIVED rendering (19,249 "
+                "entries: uid, name, type, programs, alternate names; no Remarks, DOB, "
+                "addresses); repo kindrat86/ofac-sdn-json (CC0) path data/ofac-sdn.json commit "
+                "3186e895e4ec63122cffece2d127e3f1fbe4c5c4",
+            ),
+            "metadata": (
+                "metadata.json",
+                "metadata of that rendering (published 2026-08-20, retrieved 2026-08-22); same "
+                "repo and commit, path data/metadata.json",
             ),
             "add": (
-                "../us_ofac_sdn_aux_2025-12/add.csv",
-                f"OFAC add.csv 2025-12; repo {WATCHMAN} path internal/tfidf/testdata/add.csv "
-                f"commit 2928c9496384fa9fad4e21bddd144c8fd42587b1; {AUX_NOTE}",
+                "../us_ofac_sdn_aux_2026-07-29/ofac_add.csv",
+                f"OFAC ADD.CSV; {AUX_REPO} path data/cache/ofac_add.csv; {AUX_NOTE}",
             ),
             "alt": (
-                "../us_ofac_sdn_aux_2025-12/alt.csv",
-                f"OFAC alt.csv 2025-12; repo {WATCHMAN} path internal/tfidf/testdata/alt.csv "
-                f"commit 2928c9496384fa9fad4e21bddd144c8fd42587b1; {AUX_NOTE}",
+                "../us_ofac_sdn_aux_2026-07-29/ofac_alt.csv",
+                f"OFAC ALT.CSV; {AUX_REPO} path data/cache/ofac_alt.csv; {AUX_NOTE}",
             ),
             "comments": (
-                "../us_ofac_sdn_aux_2025-12/sdn_comments.csv",
-                f"OFAC sdn_comments.csv 2025-12; repo {WATCHMAN} path "
-                f"internal/tfidf/testdata/sdn_comments.csv commit "
-                f"2928c9496384fa9fad4e21bddd144c8fd42587b1; {AUX_NOTE}; appended only to Remarks "
-                "cut at OFAC's 1,000-character width",
+                "../us_ofac_sdn_aux_2026-07-29/ofac_sdn_comments.csv",
+                f"OFAC SDN_COMMENTS.CSV; {AUX_REPO} path data/cache/ofac_sdn_comments.csv; "
+                f"{AUX_NOTE}; the fragments are kept as remarks (the Remarks they continue are "
+                "not in the rendering)",
             ),
         },
     ),
     "us_ofac_cons": (
-        "us_ofac_non_sdn_2025-12",
-        "2025-12-19",
+        CSL_2026,
         {
-            role: (
-                name,
-                f"OFAC {name} 2025-12; repo {WATCHMAN} path test/testdata/{name} commit "
-                "fca231b099c4b4d5022d03f4d36cdc4cae0f329c (2025-12-19)",
-            )
-            for role, name in (
-                ("primary", "cons_prim.csv"),
-                ("add", "cons_add.csv"),
-                ("alt", "cons_alt.csv"),
-                ("comments", "cons_comments.csv"),
+            "primary": (
+                "screening-list.json",
+                f"SSI, NS-MBS, CMIC and PLC rows of the {CSL_PROVENANCE}; chosen over the "
+                "dedicated cons_prim.csv set of 2025-12-19 because it is newer",
             )
         },
     ),
     "un_sc": (
-        "un_sc_consolidated_2026-02-27",
-        "2026-02-27",
+        "un_sc_consolidated_2026-08-01",
         {
             "primary": (
-                "UN_consolidated.xml",
-                f"UN SC consolidated.xml dateGenerated 2026-02-27T00:00:09.554Z; repo {WATCHMAN} "
-                "path test/testdata/UN_consolidated.xml commit "
-                "612b2174c7753aaf7166f59bbefcdfecbb1681de",
+                "un.xml",
+                "UN SC consolidated.xml dateGenerated 2026-08-01T23:00:03.110Z (official; 736 "
+                "individuals + 275 entities); repo zr101/sanctionscreen path data/cache/un.xml "
+                "commit 62c1408f3fe6b7f67296224fd4c6b1248d183199",
             )
         },
     ),
     "us_bis_dpl": (
-        "us_bis_dpl_2023-11",
-        "2023-11-28",
+        CSL_2026,
         {
             "primary": (
-                "dpl.txt",
-                f"BIS dpl.txt, latest Last_Update 2023-11-28; repo {WATCHMAN} path "
-                "test/testdata/dpl.txt commit c815c5995ebd1f956027e62efbfb6f020f6425ad",
+                "screening-list.json",
+                f"DPL rows of the {CSL_PROVENANCE}; chosen over the dedicated dpl.txt (newest "
+                "Last_Update 2023-11-28) because it is newer",
             )
         },
     ),
     "us_csl": (
-        "us_csl_sample_2023-11",
-        "2023-11-16",
+        CSL_2026,
         {
             "primary": (
-                "csl.csv",
-                f"trade.gov consolidated.csv PARTIAL extract (4,227 of the CSL's records; latest "
-                f"start_date 2023-11-16); repo {WATCHMAN} path test/testdata/csl.csv commit "
-                "c815c5995ebd1f956027e62efbfb6f020f6425ad; its SDN, DPL, SSI, PLC, CMIC and "
-                "NS-MBS rows are left out (they come from the dedicated OFAC and DPL files)",
+                "screening-list.json",
+                f"{CSL_PROVENANCE}; its SDN, DPL, SSI, PLC, CMIC and NS-MBS rows are left out "
+                "here (they are the us_ofac_sdn, us_bis_dpl and us_ofac_cons sources)",
+            )
+        },
+    ),
+    "eu_fsf": (
+        "eu_fsf_derived_2025-04-15",
+        {
+            "primary": (
+                "eu_sanctions.json",
+                "EU Consolidated Financial Sanctions List (FSF), THIRD-PARTY DERIVED lossy JSON "
+                "(meta.timestamp 2025-04-15, 5,307 records; built from the FSF XML of "
+                "2025-03-13 … 2025-04-15; no programmes, addresses, nationalities, IDs); repo "
+                "jaesu74/SP path docs/data/eu_sanctions.json commit "
+                "2f3b17b8a6e1a6b9fdc659efad5643119071034c",
+            )
+        },
+    ),
+    "au_dfat": (
+        "au_dfat_consolidated_2026-07-23",
+        {
+            "primary": (
+                "dfat.xlsx",
+                "Australia DFAT Consolidated List xlsx (official; docProps modified "
+                "2026-07-23T04:05:22Z, newest Control Date 2026-07-21, 11,068 rows); repo "
+                "zr101/sanctionscreen path data/cache/dfat.xlsx commit "
+                "62c1408f3fe6b7f67296224fd4c6b1248d183199",
+            )
+        },
+    ),
+    "ca_sema": (
+        "ca_sema_2025-05-25",
+        {
+            "primary": (
+                "cannada.xml",
+                "Canada Consolidated Autonomous Sanctions List sema-lmes.xml (official; 4,759 "
+                "records, newest DateOfListing 2025-03-20); repo kebalkhadka/Sanctionslist path "
+                "data/cannada.xml commit 9118555a76f364f138dbe4bb698758b12ef1dec3",
+            )
+        },
+    ),
+    "jp_meti_eul": (
+        "jp_meti_eul_derived_2025-09-29",
+        {
+            "primary": (
+                "jp.json",
+                "Japan METI End User List, revision published 2025-09-29 (effective "
+                "2025-10-09), THIRD-PARTY DERIVED JSON parsed from METI's PDF (835 entries); "
+                "repo xyna-bpinelab/security-export-control-registry path data/entities/jp.json "
+                "commit 87da65c26c1c4f0e27896a461aecf08ad03f5fe8",
             )
         },
     ),
@@ -121,23 +190,23 @@ SOURCES: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
 def build(data: Path, target: Path) -> list[tuple[SourceInfo, tuple[Entity, ...]]]:
     """Read every source from ``data`` and write the embedded snapshot into ``target``."""
     built: list[tuple[SourceInfo, tuple[Entity, ...]]] = []
-    for source, (folder, published, roles) in SOURCES.items():
+    for source, (folder, roles) in SOURCES.items():
         files = {role: (data / folder / name).resolve() for role, (name, _) in roles.items()}
         provenance = {files[role].name: text for role, (_, text) in roles.items()}
-        result = build_source(
-            source, files, origin="embedded", published=published, provenance=provenance
-        )
+        result = build_source(source, files, origin="embedded", provenance=provenance)
         for problem in result.problems:
             print(f"  {source}: {problem}", file=sys.stderr)
         info = result.info
         print(
-            f"{source}: {info.entity_count} entities, {info.name_count} names, "
+            f"{source}: {info.entity_count} entities, {info.name_count} names, published "
+            f"{info.published} ({info.published_basis}), {info.status}, "
             f"{len(result.problems)} problems, {info.version[:19]}…"
         )
         built.append((info, result.entities))
     work = Path(tempfile.mkdtemp(prefix="snapshot-", dir=target.parent))
     try:
         write_snapshot_dir(work, built)
+        work.chmod(0o755)  # mkdtemp makes it private; the package data is world-readable
         if target.exists():
             shutil.rmtree(target)
         work.rename(target)

@@ -110,7 +110,12 @@ class Address:
 
 @dataclass(frozen=True, slots=True)
 class ListPolicy:
-    """Export-control facts an Entity List / MEU / DPL row carries."""
+    """Export-control facts an Entity List / MEU / DPL row carries.
+
+    ``license_policy`` is the row's licence review policy as the list words it;
+    ``footnotes`` are the Entity List footnote designations the row states (``FN1``, ``FN3``,
+    ``FN4``, ``FN5``: the foreign direct product rules of EAR §734.9(e)(1), (g), (e)(2), (e)(3)).
+    """
 
     license_requirement: str | None = None
     license_policy: str | None = None
@@ -118,6 +123,7 @@ class ListPolicy:
     start_date: str | None = None
     end_date: str | None = None
     standard_order: str | None = None
+    footnotes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

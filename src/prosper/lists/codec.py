@@ -64,11 +64,14 @@ def encode_entity(entity: Entity) -> dict[str, Any]:
     if entity.linked_to:
         out["k"] = list(entity.linked_to)
     if entity.policy is not None:
-        out["po"] = {
+        policy: dict[str, Any] = {
             f: getattr(entity.policy, f)
             for f in _POLICY_FIELDS
             if getattr(entity.policy, f) is not None
         }
+        if entity.policy.footnotes:
+            policy["fn"] = list(entity.policy.footnotes)
+        out["po"] = policy
     if entity.listed_on is not None:
         out["lo"] = entity.listed_on
     return out
@@ -105,9 +108,15 @@ def decode_entity(data: dict[str, Any], source: str, pool: dict[str, str] | None
         get("ti"),
         get("rm"),
         tuple(get("k", _EMPTY)),
-        None if policy is None else ListPolicy(**policy),
+        None if policy is None else _policy(policy),
         get("lo"),
     )
+
+
+def _policy(data: dict[str, Any]) -> ListPolicy:
+    footnotes = data.get("fn")
+    fields = {k: v for k, v in data.items() if k != "fn"}
+    return ListPolicy(**fields, footnotes=() if footnotes is None else tuple(footnotes))
 
 
 def canonical_json(source: str, entities: Iterable[Entity]) -> bytes:

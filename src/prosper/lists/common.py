@@ -8,13 +8,17 @@ the expected format, wrong column count in the header or in most rows).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import re
-from collections.abc import Iterable
+import xml.etree.ElementTree as ET
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple, cast
 
 from prosper.errors import ListDataError
 from prosper.model import Entity, EntityType
@@ -39,6 +43,77 @@ class ReadResult(NamedTuple):
 
     entities: tuple[Entity, ...]
     problems: tuple[Problem, ...]
+
+
+OFFICIAL = "official"
+DERIVED = "derived"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a file says about itself, beside its entities.
+
+    ``published`` is the publication date stated by the data (``YYYY-MM-DD``) or None;
+    ``basis`` says where it comes from (e.g. ``dateGenerated``, ``newest DateOfListing``).
+    ``status`` is ``official`` (the publisher's own format) or ``derived`` (a third party's
+    rendering), and ``lacks`` names the official columns a derived file does not carry.
+    ``notes`` are facts about the content worth carrying into the provenance.
+    """
+
+    published: str | None
+    basis: str
+    status: str = OFFICIAL
+    lacks: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def plain_name(name: str) -> str:
+    """A file name without a trailing ``.gz`` (any list file may come gzip-compressed).
+
+    >>> plain_name("consolidated.csv.gz")
+    'consolidated.csv'
+    """
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def read_bytes(path: Path) -> bytes:
+    """A list file's bytes, gunzipped when the file is gzip-compressed."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ListDataError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ListDataError(f"{path}: cannot read ({exc.strerror})") from None
+    if data[:2] == GZIP_MAGIC:
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ListDataError(f"{path.name}: corrupt gzip data ({exc})") from None
+    return data
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """The (gunzipped) bytes of a list file as a binary stream."""
+    return io.BytesIO(read_bytes(path))
+
+
+def head_bytes(path: Path, size: int = 65536) -> bytes:
+    """The first ``size`` (gunzipped) bytes of a file, for recognising its format; b"" if
+    unreadable."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(2)
+            handle.seek(0)
+            if start == GZIP_MAGIC:
+                with gzip.open(handle) as inner:
+                    return inner.read(size)
+            return handle.read(size)
+    except (OSError, EOFError, zlib.error):
+        return b""
 
 
 # OFAC / UN / BIS spellings that ISO 3166 (and so pycountry's lookup) does not know.
@@ -214,13 +289,9 @@ def file_sha256(path: Path) -> str:
 
 
 def read_text(path: Path, *, encodings: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")) -> str:
-    """A list file's text, trying the encodings in order; rejects missing or empty files."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ListDataError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise ListDataError(f"{path}: cannot read ({exc.strerror})") from None
+    """A list file's text (gunzipped if need be), trying the encodings in order; rejects
+    missing or empty files."""
+    data = read_bytes(path)
     # OFAC files end with a DOS end-of-file byte (0x1A) on its own line
     data = data.rstrip(b"\r\n\x1a \t")
     if not data:
@@ -409,3 +480,50 @@ def guess_entity_type(name: str) -> EntityType:
         if form.lower() not in _NOT_ORG_TYPES:
             return EntityType.ORGANIZATION
     return EntityType.PERSON
+
+
+def local_name(tag: str) -> str:
+    """An XML tag without its ``{namespace}``."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def xml_records(
+    path: Path, root: str, record: str, what: str
+) -> Iterator[tuple[int, ET.Element, dict[str, str]]]:
+    """``(line, element, root attributes)`` of each ``record`` element of an XML list file
+    whose root element is ``root`` (namespaces ignored), parsed incrementally.
+
+    Raises:
+        ListDataError: the file is empty, not XML, or its root is not ``root`` (``what``
+            names the expected format in the message).
+    """
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    starts: dict[int, int] = {}
+    root_attrs: dict[str, str] | None = None
+    line_no = 0
+    handle = open_binary(path)
+    if not handle.read(4096).strip():
+        raise ListDataError(f"{path.name}: empty file")
+    handle.seek(0)
+    try:
+        for line_no, line in enumerate(handle, 1):
+            parser.feed(line)
+            for pair in parser.read_events():
+                event, element = cast(tuple[str, ET.Element], pair)
+                tag = local_name(element.tag)
+                if root_attrs is None:
+                    if tag != root:
+                        raise ListDataError(f"{path.name}: not {what} (root <{tag}>)")
+                    root_attrs = dict(element.attrib)
+                if tag != record:
+                    continue
+                if event == "start":
+                    starts[id(element)] = line_no
+                    continue
+                yield starts.pop(id(element), line_no), element, root_attrs
+                element.clear()
+        parser.close()
+    except ET.ParseError as exc:
+        raise ListDataError(f"{path.name}: line {line_no}: not valid XML ({exc})") from None
+    if root_attrs is None:
+        raise ListDataError(f"{path.name}: empty file")

@@ -15,6 +15,7 @@ import csv
 import io
 import re
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 from prosper.errors import ListDataError
@@ -26,6 +27,7 @@ from prosper.lists.common import (
     read_text,
     unique,
 )
+from prosper.lists.entity_list import footnotes, has_several_names, split_name
 from prosper.model import Address, Alias, Entity, EntityType, Identifier, ListPolicy
 
 SOURCE = "us_csl"
@@ -82,7 +84,9 @@ def _identifiers(cell: str) -> list[Identifier]:
     return found
 
 
-def _entity_type(declared: str, name: str, code: str) -> EntityType:
+def entity_type(declared: str, name: str, code: str) -> EntityType:
+    """The type of a CSL row: its ``type`` column, else guessed for lists that mix people and
+    companies, else an organisation."""
     found = _TYPES.get(declared.strip().lower())
     if found is not None:
         return found
@@ -173,26 +177,77 @@ def _entity(cell: dict[str, str], code: str) -> tuple[Entity | None, str | None]
         "standard_order": get("standard_order", ""),
     }
     policy_values = {k: (v or None) for k, v in policy_cells.items()}
-    policy = ListPolicy(**policy_values) if any(policy_values.values()) else None
+    policy = (
+        ListPolicy(
+            license_requirement=policy_values["license_requirement"],
+            license_policy=policy_values["license_policy"],
+            federal_register_notice=policy_values["federal_register_notice"],
+            start_date=policy_values["start_date"],
+            end_date=policy_values["end_date"],
+            standard_order=policy_values["standard_order"],
+        )
+        if any(policy_values.values())
+        else None
+    )
     remarks = get("remarks") or None
     return (
-        Entity(
-            id=f"{SOURCE}:{native}",
-            source=SOURCE,
-            list_code=code,
-            type=_entity_type(cell["type"], name, code),
-            name=name,
-            aliases=tuple(aliases.values()),
-            countries=unique([*people, *(a.country for a in addresses)]),
-            dates_of_birth=unique(_split(get("dates_of_birth", ""))),
-            places_of_birth=unique(_split(get("places_of_birth", ""))),
-            identifiers=tuple(dict.fromkeys(_identifiers(get("ids", "")))),
-            programs=unique(_split(get("programs", ""))),
-            addresses=tuple(dict.fromkeys(addresses)),
-            title=get("title") or None,
-            remarks=remarks,
-            policy=policy,
-            listed_on=get("start_date") or None,
+        name_parties(
+            Entity(
+                id=f"{SOURCE}:{native}",
+                source=SOURCE,
+                list_code=code,
+                type=entity_type(cell["type"], name, code),
+                name=name,
+                aliases=tuple(aliases.values()),
+                countries=unique([*people, *(a.country for a in addresses)]),
+                dates_of_birth=unique(_split(get("dates_of_birth", ""))),
+                places_of_birth=unique(_split(get("places_of_birth", ""))),
+                identifiers=tuple(dict.fromkeys(_identifiers(get("ids", "")))),
+                programs=unique(_split(get("programs", ""))),
+                addresses=tuple(dict.fromkeys(addresses)),
+                title=get("title") or None,
+                remarks=remarks,
+                policy=policy,
+                listed_on=get("start_date") or None,
+            )
         ),
         None,
+    )
+
+
+def name_parties(entity: Entity) -> Entity:
+    """A CSL row's entity under the name of the party it names, with the row's footnotes.
+
+    ``Huawei Technologies Co., Ltd. (Huawei). Affiliated Entity: Huawei Marine Networks Co.,
+    Ltd.`` becomes ``Huawei Marine Networks Co., Ltd.`` linked to its parent entry; the other
+    names a name states (``a.k.a.``, ``f.k.a.``, ``d.b.a.``) become aliases. The licence
+    requirement, review policy and Federal Register citation of the row stay with the party,
+    and the Entity List footnotes (FN1/FN3/FN4/FN5) its requirement states are recorded.
+    SDN rows are left as they are (OFAC's own files are the SDN source).
+    """
+    policy = entity.policy
+    if policy is not None:
+        marks = footnotes(policy.license_requirement)
+        if marks:
+            policy = replace(policy, footnotes=marks)
+    if entity.list_code == "SDN" or not has_several_names(entity.name):
+        return entity if policy is entity.policy else replace(entity, policy=policy)
+    party = split_name(entity.name)
+    aliases: dict[str, Alias] = {}
+    for alias in (*party.aliases, *entity.aliases):
+        if alias.name.upper() != party.name.upper():
+            aliases.setdefault(alias.name.upper(), alias)
+    linked = entity.linked_to
+    remarks = entity.remarks
+    if party.parent is not None:
+        linked = unique([*linked, party.parent])
+        note = f"Affiliated Entity listed under the entry of {party.parent}"
+        remarks = note if remarks is None else f"{note}; {remarks}"
+    return replace(
+        entity,
+        name=party.name,
+        aliases=tuple(aliases.values()),
+        linked_to=linked,
+        remarks=remarks,
+        policy=policy,
     )

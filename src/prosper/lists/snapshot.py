@@ -40,9 +40,24 @@ class FileInfo:
     provenance: str
 
 
+OFFICIAL = "official"
+DERIVED = "derived"
+UNKNOWN_DATE = "unknown"
+
+
 @dataclass(frozen=True)
 class SourceInfo:
-    """One source of a snapshot: what it is, when it was published, its content version."""
+    """One source of a snapshot: what it is, when it was published, its content version.
+
+    ``published`` is the publication date the data itself states (``YYYY-MM-DD``: the file's
+    own date field, or the newest listing date in it) or ``unknown`` — never a file's
+    modification time; ``published_basis`` says which (e.g. ``dateGenerated``). ``status`` is
+    ``official`` (the publisher's own file format) or ``derived`` (a third party's rendering of
+    it), and ``lacks`` names the official columns a derived source does not carry. ``notes``
+    are further provenance facts (e.g. which entries an auxiliary file could not cover).
+    Manifests written before these fields existed read as ``official`` with basis
+    ``not recorded``.
+    """
 
     source: str
     label: str
@@ -52,6 +67,15 @@ class SourceInfo:
     name_count: int
     origin: str
     files: tuple[FileInfo, ...]
+    status: str = OFFICIAL
+    lacks: tuple[str, ...] = ()
+    published_basis: str = "not recorded"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def derived(self) -> bool:
+        """True when the source is a third party's rendering, not the official file."""
+        return self.status == DERIVED
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,10 @@ def source_info_to_dict(info: SourceInfo, data_file: str, data_sha256: str) -> d
             {"name": f.name, "sha256": f.sha256, "size": f.size, "provenance": f.provenance}
             for f in info.files
         ],
+        "status": info.status,
+        "lacks": list(info.lacks),
+        "published_basis": info.published_basis,
+        "notes": list(info.notes),
     }
 
 
@@ -110,6 +138,10 @@ def source_info_from_dict(data: dict[str, Any]) -> SourceInfo:
             FileInfo(str(f["name"]), str(f["sha256"]), int(f["size"]), str(f["provenance"]))
             for f in data["files"]
         ),
+        status=str(data.get("status", OFFICIAL)),
+        lacks=tuple(str(x) for x in data.get("lacks", ())),
+        published_basis=str(data.get("published_basis", "not recorded")),
+        notes=tuple(str(x) for x in data.get("notes", ())),
     )
 
 

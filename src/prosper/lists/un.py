@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import cast
 
 from prosper.errors import ListDataError
-from prosper.lists.common import Problem, ReadResult, country_code, unique
+from prosper.lists.common import (
+    Problem,
+    ReadResult,
+    country_code,
+    head_bytes,
+    open_binary,
+    unique,
+)
 from prosper.model import Address, Alias, Entity, EntityType, Identifier
 
 SOURCE = "un_sc"
@@ -26,8 +33,7 @@ _DATE_GENERATED = re.compile(rb'dateGenerated="(\d{4}-\d{2}-\d{2})')
 
 def published_date(path: Path) -> str | None:
     """The ``dateGenerated`` date of a UN list file (``YYYY-MM-DD``), if present."""
-    with path.open("rb") as handle:
-        match = _DATE_GENERATED.search(handle.read(4096))
+    match = _DATE_GENERATED.search(head_bytes(path, 4096))
     return None if match is None else match.group(1).decode()
 
 
@@ -176,10 +182,7 @@ def read_un(path: Path) -> ReadResult:
     starts: dict[int, int] = {}
     root_checked = False
     line_no = 0
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise ListDataError(f"{path}: cannot read ({exc.strerror})") from None
+    handle = open_binary(path)  # gunzipped if need be
     with handle:
         if not handle.read(4096).strip():
             raise ListDataError(f"{path.name}: empty file")
