@@ -18,12 +18,19 @@ def embedded() -> Snapshot:
 
 def test_embedded_has_every_source_with_counts(embedded: Snapshot) -> None:
     counts = {s.source: s.entity_count for s in embedded.sources}
+    # the record counts each folder's PROVENANCE.md states; CSL rows of one list and name
+    # (one row per address) are one party: EL 3,420 rows → 3,329, DPL 1,596 → 1,512,
+    # DTC 787 → 783, ISN 161 → 159
     assert counts == {
-        "us_ofac_sdn": 15_443,
-        "us_ofac_cons": 442,
-        "un_sc": 730 + 273,
-        "us_bis_dpl": 546,
-        "us_csl": 919 + 186 + 144 + 142 + 71 + 1 + 1,  # EL UVL ISN DTC MEU FSE CAP
+        "us_ofac_sdn": 19_249,
+        "us_ofac_cons": 286 + 51 + 68 + 78,  # SSI NS-MBS CMIC PLC
+        "un_sc": 736 + 275,
+        "us_bis_dpl": 1_512,
+        "us_csl": 3_329 + 70 + 222 + 159 + 783 + 1,  # EL MEU UVL ISN DTC CAP
+        "eu_fsf": 5_307,
+        "au_dfat": 3_846,  # Primary Name rows
+        "ca_sema": 4_759,
+        "jp_meti_eul": 835 - 17,  # 17 entries of the rendering have no name at all
     }
     assert len(embedded.entities) == sum(counts.values())
     for info in embedded.sources:
@@ -34,24 +41,37 @@ def test_embedded_has_every_source_with_counts(embedded: Snapshot) -> None:
 
 
 def test_published_dates_and_provenance(embedded: Snapshot) -> None:
-    published = {s.source: s.published for s in embedded.sources}
+    published = {s.source: (s.published, s.status) for s in embedded.sources}
     assert published == {
-        "us_ofac_sdn": "2024-07-02",
-        "us_ofac_cons": "2025-12-19",
-        "un_sc": "2026-02-27",
-        "us_bis_dpl": "2023-11-28",
-        "us_csl": "2023-11-16",
+        "us_ofac_sdn": ("2026-08-20", "derived"),
+        "us_ofac_cons": ("2026-07-31", "derived"),
+        "un_sc": ("2026-08-01", "official"),
+        "us_bis_dpl": ("2026-07-31", "derived"),
+        "us_csl": ("2026-07-31", "derived"),
+        "eu_fsf": ("2025-04-15", "derived"),
+        "au_dfat": ("2026-07-21", "official"),
+        "ca_sema": ("2025-03-20", "official"),
+        "jp_meti_eul": ("2025-09-29", "derived"),
     }
     sdn = embedded.source("us_ofac_sdn")
     assert isinstance(sdn, SourceInfo)
     names = [f.name for f in sdn.files]
-    assert names == ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"]
-    assert "2b9a783f6f5345b491d3c74211d2f7743817c220" in sdn.files[0].provenance
-    assert "only for ent_nums present in that sdn.csv" in sdn.files[1].provenance
-    assert sdn.files[0].size == 3_945_271
+    assert names == [
+        "ofac-sdn.json",
+        "metadata.json",
+        "ofac_add.csv",
+        "ofac_alt.csv",
+        "ofac_sdn_comments.csv",
+    ]
+    assert "3186e895e4ec63122cffece2d127e3f1fbe4c5c4" in sdn.files[0].provenance
+    assert "DERIVED" in sdn.files[0].provenance
+    assert "entries designated after 2026-07-29 have no row" in sdn.files[2].provenance
+    assert sdn.files[0].size == 3_733_425
+    assert sdn.published_basis == "published field of the rendering"
     csl = embedded.source("us_csl")
     assert csl is not None
-    assert "PARTIAL" in csl.files[0].provenance
+    assert "DERIVED" in csl.files[0].provenance
+    assert "remarks" in csl.lacks
 
 
 def test_versions_are_content_hashes(embedded: Snapshot) -> None:
@@ -66,7 +86,7 @@ def test_embedded_matches_the_official_files(embedded: Snapshot, lists_dir: Path
     """The embedded UN data is exactly what the reader makes of the official file today."""
     from prosper.lists.un import read_un
 
-    entities, _ = read_un(lists_dir / "un_sc_consolidated_2026-02-27" / "UN_consolidated.xml")
+    entities, _ = read_un(lists_dir / "un_sc_consolidated_2026-08-01" / "un.xml")
     assert content_version("un_sc", entities) == embedded.versions()["un_sc"]
 
 

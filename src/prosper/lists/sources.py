@@ -104,7 +104,10 @@ _SNIFF: tuple[tuple[re.Pattern[bytes], tuple[str, str]], ...] = (
     (re.compile(rb"<data-set[\s>]"), ("ca_sema", "primary")),
     (re.compile(rb"<(?:\w+:)?export[^>]*fsd/export"), ("eu_fsf", "primary")),
     (re.compile(rb"<CONSOLIDATED_LIST[\s>]"), ("un_sc", "primary")),
-    (re.compile(rb'"sourceGeneratedAt"|^\s*\{\s*"results"\s*:'), ("us_csl", "primary")),
+    (
+        re.compile(rb'"sourceGeneratedAt"|"results"\s*:\s*\[[\s\S]*"alt_names"'),
+        ("us_csl", "primary"),
+    ),
     (re.compile(rb'"id"\s*:\s*"jp-eul-'), ("jp_meti_eul", "primary")),
     (re.compile(rb'"meta"\s*:\s*\{[^}]*"source"\s*:\s*"eu"'), ("eu_fsf", "primary")),
     (re.compile(rb'"uid"\s*:\s*\d'), ("us_ofac_sdn", "derived")),
