@@ -9,6 +9,16 @@ result down. The pure core never reads the environment.
   (default: ``sqlite:///<data dir>/audit.sqlite3``).
 - ``PROSPER_THRESHOLD``: the default screening match threshold (default ``0.80``).
 - ``PROSPER_ACTOR``: who is recorded as making a decision (default: the OS user name).
+- ``PROSPER_LISTS_MAX_DROP``: share of a source's installed entities a list update may drop
+  before it is refused (``0.10`` or ``10%``; default 10 %).
+- ``PROSPER_LISTS_REFRESH``: how often ``prosper serve`` refreshes the lists from their
+  official URLs: ``daily`` (default), ``hourly``, ``off``, or an interval like ``6h``, ``90m``,
+  ``3600`` (seconds).
+- ``PROSPER_LISTS_MIRROR``: a base URL serving every official list file under its own name
+  (instead of the built-in official URLs).
+- ``PROSPER_LISTS_URLS``: a JSON file of official file name → URL (or ``{url, sha256}``).
+- ``PROSPER_LISTS_DEADLINE``: seconds one list download may take, retries included (300).
+- ``PROSPER_LISTS_LOCK_WAIT``: seconds a list update waits for another one to finish (60).
 """
 
 from __future__ import annotations
@@ -22,6 +32,9 @@ from pathlib import Path
 from prosper.errors import InputError
 
 DEFAULT_THRESHOLD = 0.80
+DAY = 86_400.0
+_INTERVALS = {"off": None, "never": None, "daily": DAY, "hourly": 3_600.0, "weekly": 7 * DAY}
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3_600.0, "d": DAY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +45,12 @@ class Settings:
     db_url: str
     threshold: float
     actor: str
+    lists_max_drop: float = 0.10
+    lists_refresh: float | None = DAY
+    lists_mirror: str | None = None
+    lists_urls: Path | None = None
+    lists_deadline: float = 300.0
+    lists_lock_wait: float = 60.0
 
     @property
     def snapshot_dir(self) -> Path:
@@ -52,6 +71,36 @@ def _default_actor() -> str:
         return "unknown"
 
 
+def _share(raw: str, field: str) -> float:
+    text = raw.strip()
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise InputError("must be a share like 0.10 or 10%", field=field) from None
+    if not 0.0 <= value <= 1.0:
+        raise InputError("must be a share between 0 and 1 (0 % and 100 %)", field=field)
+    return value
+
+
+def _seconds(raw: str, field: str) -> float:
+    text = raw.strip().lower()
+    unit = _UNITS.get(text[-1:]) if text else None
+    try:
+        value = float(text[:-1]) * unit if unit is not None else float(text)
+    except ValueError:
+        raise InputError("must be a number of seconds (or like 90m, 6h)", field=field) from None
+    if value <= 0:
+        raise InputError("must be more than 0 seconds", field=field)
+    return value
+
+
+def _interval(raw: str, field: str) -> float | None:
+    text = raw.strip().lower()
+    if text in _INTERVALS:
+        return _INTERVALS[text]
+    return _seconds(text, field)
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the ``PROSPER_*`` variables (or ``environ``) into :class:`Settings`."""
     env = os.environ if environ is None else environ
@@ -66,9 +115,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             raise InputError("must be a number in [0, 1]", field="PROSPER_THRESHOLD") from None
         if not 0.0 <= threshold <= 1.0:
             raise InputError("must be a number in [0, 1]", field="PROSPER_THRESHOLD")
+    raw_drop = env.get("PROSPER_LISTS_MAX_DROP")
+    raw_refresh = env.get("PROSPER_LISTS_REFRESH")
+    raw_deadline = env.get("PROSPER_LISTS_DEADLINE")
+    raw_wait = env.get("PROSPER_LISTS_LOCK_WAIT")
     return Settings(
         data_dir=data_dir,
         db_url=db_url,
         threshold=threshold,
         actor=env.get("PROSPER_ACTOR") or _default_actor(),
+        lists_max_drop=_share(raw_drop, "PROSPER_LISTS_MAX_DROP") if raw_drop else 0.10,
+        lists_refresh=_interval(raw_refresh, "PROSPER_LISTS_REFRESH") if raw_refresh else DAY,
+        lists_mirror=env.get("PROSPER_LISTS_MIRROR") or None,
+        lists_urls=Path(env["PROSPER_LISTS_URLS"]) if env.get("PROSPER_LISTS_URLS") else None,
+        lists_deadline=_seconds(raw_deadline, "PROSPER_LISTS_DEADLINE") if raw_deadline else 300.0,
+        lists_lock_wait=(
+            float(_seconds(raw_wait, "PROSPER_LISTS_LOCK_WAIT")) if raw_wait else 60.0
+        ),
     )

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
-from prosper.errors import InputError
-from prosper.settings import load_settings
+from prosper.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # the list modules load only when a lists command runs (fast --help)
     from prosper.lists.delta import SourceDelta
+    from prosper.lists.guard import UpdatePolicy
     from prosper.lists.snapshot import Snapshot
+    from prosper.lists.update import UpdateOptions
 
 # data published longer ago than this gets a warning (lists change weekly)
 STALE_DAYS = 30
@@ -53,7 +54,7 @@ def show_document(snapshot: Snapshot, where: str | None, today: date) -> dict[st
                 f"{info.source}: data published {info.published}"
                 + ("" if age is None else f" ({age} days ago)")
                 + (" is the embedded default" if info.origin == "embedded" else "")
-                + "; update it with `prosper lists update --from DIR_OR_URL`"
+                + "; update it with `prosper lists update`"
             )
         sources.append(
             {
@@ -143,40 +144,83 @@ def update(
     sources: list[str] | None = typer.Option(
         None,
         "--from",
-        help="A folder, file or http(s) URL of official list files; repeat for more.",
+        help="A folder, file (also .gz) or http(s) URL of official list files; repeat for "
+        "more. Without it: every source from its official URL.",
+    ),
+    allow_older: bool = typer.Option(
+        False,
+        "--allow-older",
+        help="Install data older than the installed data, or stating no publication date.",
     ),
     allow_shrink: bool = typer.Option(
         False,
         "--allow-shrink",
-        help="Install even when a source loses more than half of its entities.",
+        help="Install even when a source drops more than PROSPER_LISTS_MAX_DROP (10 %) of its "
+        "installed entities.",
+    ),
+    allow_duplicates: bool = typer.Option(
+        False,
+        "--allow-duplicates",
+        help="Install a file that repeats an id (the first row of each id is kept).",
+    ),
+    allow_partial: bool = typer.Option(
+        False,
+        "--allow-partial",
+        help="Install a multi-file source given without all its files (e.g. sdn.csv alone).",
+    ),
+    wait: float | None = typer.Option(
+        None,
+        "--wait",
+        min=0.0,
+        help="Seconds to wait for another running update (default PROSPER_LISTS_LOCK_WAIT).",
     ),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Load newer official files, validate them, install them atomically, print the delta."""
+    """Download or load official files, validate them, install them atomically, print the delta.
+
+    Refuses — one line per source, nothing installed — data older than the installed data,
+    data that drops more than the allowed share of entities, files that repeat an id, partial
+    multi-file sets and files cut short; the flags above override the first four.
+    """
+    from prosper.lists.guard import UpdatePolicy, UpdateRefusedError
     from prosper.lists.update import update_snapshot
 
-    if not sources:
-        raise InputError(
-            "give at least one folder, file or URL of official list files", field="--from"
-        )
     settings = load_settings()
+    options = update_options(
+        settings,
+        UpdatePolicy(
+            allow_older=allow_older,
+            allow_shrink=allow_shrink,
+            allow_duplicates=allow_duplicates,
+            allow_partial=allow_partial,
+            max_drop_share=settings.lists_max_drop,
+        ),
+        wait,
+    )
     err = _err()
-    with err.status("updating lists…") as status:
+    try:
+        with err.status("updating lists…") as status:
 
-        def progress(message: str) -> None:
-            status.update(message)
-            if not err.is_terminal:
-                err.print(message, soft_wrap=True)
+            def progress(message: str) -> None:
+                status.update(message)
+                if not err.is_terminal:
+                    err.print(message, soft_wrap=True, markup=False)
 
-        result = update_snapshot(
-            settings.snapshot_dir, sources, progress, allow_shrink=allow_shrink
-        )
+            result = update_snapshot(
+                settings.snapshot_dir, sources or [], progress, options=options
+            )
+    except UpdateRefusedError as exc:
+        for line in exc.refusals:
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(exc.exit_code) from None
     problem_counts = {s: len(p) for s, p in result.problems.items()}
     if json_out:
         _print_json(
             {
-                "snapshot": str(result.path),
+                "snapshot": None if result.path is None else str(result.path),
+                "installed": result.installed,
                 "updated": list(result.updated),
+                "skipped": list(result.skipped),
                 "versions": result.snapshot.versions(),
                 "problems": {
                     s: [str(p) for p in probs[:50]] for s, probs in result.problems.items()
@@ -187,16 +231,39 @@ def update(
         )
         return
     console = Console(highlight=False)
-    console.print(f"[green]installed[/green] {result.path}")
+    if result.installed:
+        console.print(f"[green]installed[/green] {result.path}", soft_wrap=True)
+    else:
+        console.print("nothing new: the installed lists are the same publications")
+    for source in result.skipped:
+        err.print(
+            f"[yellow]skipped[/yellow] {source}: no reader of its official file here",
+            soft_wrap=True,
+        )
     for source, problems in result.problems.items():
         for problem in problems[:10]:
-            err.print(f"[yellow]problem[/yellow] {source}: {problem}", soft_wrap=True)
+            err.print(f"[yellow]problem[/yellow] {source}: {problem}", soft_wrap=True, markup=False)
         if len(problems) > 10:
             err.print(
                 f"[yellow]problem[/yellow] {source}: … {len(problems) - 10} more rows",
                 soft_wrap=True,
             )
     _print_delta(result.deltas, console)
+
+
+def update_options(settings: Settings, policy: UpdatePolicy, wait: float | None) -> UpdateOptions:
+    """The update options of ``settings`` (URLs, deadline, lock wait) with ``policy``."""
+    from prosper.lists.download import DownloadLimits
+    from prosper.lists.official import read_url_overrides
+    from prosper.lists.update import UpdateOptions
+
+    return UpdateOptions(
+        policy=policy,
+        limits=DownloadLimits(deadline=settings.lists_deadline),
+        lock_wait=settings.lists_lock_wait if wait is None else wait,
+        mirror=settings.lists_mirror,
+        overrides=read_url_overrides(settings.lists_urls),
+    )
 
 
 @lists_app.command("diff")

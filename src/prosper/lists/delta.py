@@ -5,6 +5,12 @@ releases of a list): present only in the new snapshot → **added** (a new desig
 only in the old → **removed** (a delisting), in both but different in any field (name,
 aliases, addresses, programs, remarks, licence policy …) → **changed**, with the fields that
 differ. Re-screening after an update needs exactly the added and changed entities.
+
+Some files have no stable row id: the CSL's ``_id`` is a row hash that trade.gov has
+re-generated, and its JSON rendering has none. For those sources (:data:`REKEYED_SOURCES`),
+and for any source where fewer than half of the old ids are still there (an id scheme
+changed), entities left unmatched by id are matched again by list + name + entity number,
+then by list + name — so that a reformatted file does not read as a mass delisting.
 """
 
 from __future__ import annotations
@@ -17,6 +23,10 @@ from prosper.lists.snapshot import Snapshot
 from prosper.model import Entity
 
 _FIELDS = tuple(f.name for f in fields(Entity))
+# sources whose native ids are not stable across releases (see the module docstring)
+REKEYED_SOURCES = frozenset({"us_csl"})
+# below this share of old ids found again, the id scheme is taken to have changed
+_KEPT_IDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -77,15 +87,54 @@ def diff_entities(
     """``(added, removed, changed)`` between two collections of one source's entities."""
     before = {e.id: e for e in old if e.source == source}
     after = {e.id: e for e in new if e.source == source}
-    added = tuple(after[i] for i in sorted(after.keys() - before.keys()))
-    removed = tuple(before[i] for i in sorted(before.keys() - after.keys()))
+    common = before.keys() & after.keys()
+    pairs = [(before[key], after[key]) for key in sorted(common)]
+    gone = [before[i] for i in sorted(before.keys() - common)]
+    came = [after[i] for i in sorted(after.keys() - common)]
+    if gone and came and (source in REKEYED_SOURCES or len(common) < len(before) * _KEPT_IDS):
+        rekeyed, gone, came = _match_by_name(gone, came)
+        pairs.extend(rekeyed)
     changed = []
-    for key in sorted(before.keys() & after.keys()):
-        a, b = before[key], after[key]
+    for a, b in pairs:
         if a != b:
             diff = tuple(f for f in _FIELDS if getattr(a, f) != getattr(b, f))
             changed.append(EntityChange(a, b, diff))
-    return added, removed, tuple(changed)
+    return tuple(came), tuple(gone), tuple(changed)
+
+
+def entity_number(entity: Entity) -> str:
+    """The list's own entity number of ``entity`` when it has one (numeric native id)."""
+    for ident in entity.identifiers:
+        if ident.type.lower().replace("_", " ") == "entity number":
+            return ident.value
+    native = entity.id.partition(":")[2]
+    return native if native.isdigit() else ""
+
+
+def _name_key(entity: Entity) -> tuple[str, str]:
+    return entity.list_code, " ".join(entity.name.casefold().split())
+
+
+def _match_by_name(
+    gone: list[Entity], came: list[Entity]
+) -> tuple[list[tuple[Entity, Entity]], list[Entity], list[Entity]]:
+    """Pair entities left over by id: list + name + entity number, then list + name."""
+    pairs: list[tuple[Entity, Entity]] = []
+    for with_number in (True, False):
+        pool: dict[tuple[str, str, str], list[Entity]] = {}
+        for e in gone:
+            pool.setdefault((*_name_key(e), entity_number(e) if with_number else ""), []).append(e)
+        left: list[Entity] = []
+        for e in came:
+            candidates = pool.get((*_name_key(e), entity_number(e) if with_number else ""))
+            if candidates:
+                pairs.append((candidates.pop(0), e))
+            else:
+                left.append(e)
+        matched = {id(a) for a, _ in pairs}
+        gone = [e for e in gone if id(e) not in matched]
+        came = left
+    return pairs, gone, came
 
 
 def diff_snapshots(

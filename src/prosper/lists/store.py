@@ -1,9 +1,12 @@
 """Writing snapshots: the embedded default (build time) and installed ones (``lists update``).
 
 An installed snapshot is written in full into a temporary folder next to its final place,
-renamed into ``snapshots/<name>`` and only then made current by replacing the ``CURRENT``
-pointer file with :func:`os.replace` (atomic on POSIX and Windows). A failure at any step
-leaves ``CURRENT`` — and so the last good snapshot — untouched.
+flushed to disk (``fsync`` of every file and of the folder), checked against its own manifest
+(every data file's sha256), renamed into ``snapshots/<name>`` and only then made current by
+replacing the ``CURRENT`` pointer file with :func:`os.replace` (atomic on POSIX). A failure —
+or a ``kill -9`` — at any step leaves ``CURRENT``, and so the last good snapshot, untouched;
+the next update removes the temporary folder. Callers hold the update lock
+(:mod:`prosper.lists.lock`), so two installs never interleave.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from prosper.errors import ListDataError
 from prosper.lists.codec import dump_source
 from prosper.lists.snapshot import (
     CURRENT,
@@ -78,16 +82,51 @@ def install_snapshot(
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{stamp}-", dir=root))
     try:
         write_snapshot_dir(work, sources, blobs)
+        verify_snapshot_files(work)
+        _sync_tree(work)
         final = root / stamp
         os.rename(work, final)
+        _sync_dir(root)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     pointer_tmp = snapshot_dir / f".{CURRENT}.{os.getpid()}.tmp"
-    pointer_tmp.write_text(stamp + "\n", encoding="utf-8")
+    with pointer_tmp.open("w", encoding="utf-8") as handle:
+        handle.write(stamp + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(pointer_tmp, snapshot_dir / CURRENT)
+    _sync_dir(snapshot_dir)
     _prune(root, keep={final.name, _current_name(snapshot_dir)})
     return final
+
+
+def verify_snapshot_files(folder: Path) -> None:
+    """Check every data file of a written snapshot folder against its manifest's sha256.
+
+    Raises:
+        ListDataError: a file is missing or differs (the folder is not swapped in).
+    """
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["sources"]:
+        data = folder / str(entry["data_file"])
+        if hashlib.sha256(data.read_bytes()).hexdigest() != entry["data_sha256"]:
+            raise ListDataError(f"{data}: written data does not match its manifest")
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+    _sync_dir(folder)
 
 
 def _current_name(snapshot_dir: Path) -> str:

@@ -1,31 +1,52 @@
 """``prosper lists update``: fetch official files, validate them, install a new snapshot.
 
-Every given file is downloaded (for ``http(s)://`` URLs) into a private temporary folder and
-read by its reader **before** anything is written; a missing folder, an unreachable URL or a
-malformed file stops the update with an error naming it, and the current snapshot stays.
-Sources not given keep their current data (embedded or installed).
+One update at a time (:mod:`prosper.lists.lock`); under the lock an update
+
+1. prunes temporary folders a killed update left behind;
+2. reads the current snapshot;
+3. gets the files: the given folders, files or URLs (``.gz`` too), or — with no location —
+   every source from its official URL (:mod:`prosper.lists.official`), each download complete
+   and checked (:mod:`prosper.lists.download`), into a private temporary folder;
+4. refuses cut text files, and reads every file with its reader **before** anything is written;
+5. refuses, one line per source, new data that is older than the installed data or states no
+   date, drops more than the allowed share of the installed entities, repeats an id, or is a
+   partial set of a multi-file source (:mod:`prosper.lists.guard`), unless a flag allows it;
+6. writes the new snapshot beside the current one and swaps ``CURRENT`` atomically
+   (:mod:`prosper.lists.store`).
+
+Any failure leaves the last good snapshot in force. Sources not given keep their current data.
 """
 
 from __future__ import annotations
 
-import os
-import re
+import gzip
+import shutil
 import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from email.message import Message
-from email.utils import parsedate_to_datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prosper.errors import InputError, ListDataError, NotFoundError
 from prosper.lists.common import Problem
 from prosper.lists.delta import SourceDelta, diff_snapshots
+from prosper.lists.download import DownloadLimits, Fetch, Progress, download, split_checksum
+from prosper.lists.guard import (
+    UpdatePolicy,
+    UpdateRefusedError,
+    check_complete,
+    date_refusal,
+    drop_refusal,
+    duplicate_refusals,
+    partial_refusals,
+)
+from prosper.lists.lock import update_lock
+from prosper.lists.official import plan_official
 from prosper.lists.snapshot import (
+    CURRENT,
+    SNAPSHOTS,
     Snapshot,
     SourceInfo,
+    current_snapshot_path,
     load_snapshot,
     read_source_blob,
     remember_snapshot_dir,
@@ -34,191 +55,211 @@ from prosper.lists.sources import SOURCE_ORDER, build_source, classify_file, gro
 from prosper.lists.store import install_snapshot
 from prosper.model import Entity
 
-Progress = Callable[[str], None]
-DOWNLOAD_TIMEOUT = 60.0
-CHUNK = 1 << 16
-# bytes between two progress messages of a download
-PROGRESS_STEP = 1 << 20
-# new data with fewer than this share of a source's current entities is refused by default
-# (e.g. a 15,443-entry SDN replaced by a 5,000-row file cut short in transit)
-MIN_KEPT_SHARE = 0.5
+# prefix of every temporary folder an update makes (pruned by the next update)
+TMP_PREFIX = ".tmp-"
+
+
+@dataclass(frozen=True)
+class UpdateOptions:
+    """How an update may proceed: refusal overrides, download limits, lock wait, URLs."""
+
+    policy: UpdatePolicy = field(default_factory=UpdatePolicy)
+    limits: DownloadLimits = field(default_factory=DownloadLimits)
+    lock_wait: float = 60.0
+    mirror: str | None = None
+    overrides: Mapping[str, Fetch] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class UpdateResult:
-    """What an update installed and what changed."""
+    """What an update installed and what changed (``installed`` False: nothing new)."""
 
-    path: Path
+    path: Path | None
     snapshot: Snapshot
     updated: tuple[str, ...]
     deltas: tuple[SourceDelta, ...]
     problems: dict[str, tuple[Problem, ...]]
+    installed: bool = True
+    skipped: tuple[str, ...] = ()
 
 
 def _quiet(_: str) -> None:
     return None
 
 
-def _filename(url: str, headers: Message | None) -> str:
-    if headers is not None:
-        disposition = headers.get("Content-Disposition") or ""
-        match = re.search(r'filename="?([^";]+)"?', disposition)
-        if match is not None:
-            return Path(match.group(1)).name
-    return Path(urllib.parse.urlparse(url).path).name
-
-
-def _stamp(path: Path, last_modified: str | None) -> None:
-    # OFAC's CSVs state no date: the server's Last-Modified becomes the file's date
-    if not last_modified:
-        return
+def _gunzip(path: Path, folder: Path) -> Path:
+    """``X.gz`` decompressed into ``folder`` as ``X`` (a cut gzip stream is refused)."""
+    target = folder / path.name[: -len(".gz")]
     try:
-        when = parsedate_to_datetime(last_modified).timestamp()
-    except (TypeError, ValueError):
-        return
-    os.utime(path, (when, when))
+        with gzip.open(path, "rb") as src, target.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except (OSError, EOFError) as exc:
+        raise ListDataError(f"{path.name}: not a complete gzip file ({exc})") from None
+    return target
 
 
-def download(url: str, folder: Path, progress: Progress = _quiet) -> Path:
-    """Download ``url`` into ``folder`` under its official file name.
-
-    Raises:
-        InputError: the URL cannot be fetched (unreachable, HTTP error, timeout).
-    """
-    try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
-            name = _filename(url, response.headers)
-            if not name or name in (".", ".."):
-                raise InputError(f"{url}: cannot tell the file name")
-            target = folder / name
-            total = int(response.headers.get("Content-Length") or 0)
-            done = reported = 0
-            with target.open("wb") as out:
-                while block := response.read(CHUNK):
-                    out.write(block)
-                    done += len(block)
-                    if done - reported >= PROGRESS_STEP:
-                        reported = done
-                        of = f" of {total / 1e6:.1f}" if total else ""
-                        progress(f"downloading {name}: {done / 1e6:.1f}{of} MB")
-            size = (
-                f"{done / 1e6:.1f} MB" if total == 0 else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
-            )
-            progress(f"downloaded {name} ({size})")
-            return target
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: download failed (HTTP {exc.code} {exc.reason})") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise InputError(f"{url}: download failed ({reason})") from None
+def _known(path: Path, where: str) -> Path:
+    if classify_file(path.name) is None:
+        raise InputError(f"{where}: {path.name} is not a known official list file name")
+    return path
 
 
 def collect_files(
-    locations: Sequence[str], folder: Path, progress: Progress = _quiet
+    locations: Sequence[str],
+    folder: Path,
+    progress: Progress = _quiet,
+    limits: DownloadLimits | None = None,
 ) -> list[Path]:
     """Local paths of the official files behind ``locations`` (folders, files or URLs).
 
-    URLs are downloaded into ``folder``. A folder contributes every official file in it.
+    URLs are downloaded into ``folder``; ``.gz`` files are decompressed there. A folder
+    contributes every official file in it (``X.gz`` counts as ``X``).
 
     Raises:
         NotFoundError: a path does not exist.
         InputError: a URL cannot be fetched, a file name is not an official list file, or a
             folder holds none.
+        ListDataError: a ``.gz`` file is cut short.
     """
     paths: list[Path] = []
     for location in locations:
         if location.startswith(("http://", "https://")):
             progress(f"downloading {location}")
-            path = download(location, folder, progress)
-            if classify_file(path.name) is None:
-                raise InputError(f"{location}: {path.name} is not a known official list file")
-            paths.append(path)
+            path = download(split_checksum(location), folder, progress, limits)
+            if path.name.lower().endswith(".gz"):
+                path = _gunzip(path, folder)
+            paths.append(_known(path, location))
             continue
         path = Path(location).expanduser()
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and classify_file(p.name))
+            found = []
+            for p in sorted(path.iterdir()):
+                plain = p.name[:-3] if p.name.lower().endswith(".gz") else p.name
+                if p.is_file() and classify_file(plain):
+                    found.append(_gunzip(p, folder) if plain != p.name else p)
             if not found:
                 raise InputError(f"{path}: no official list files in this folder")
             paths.extend(found)
         elif path.is_file():
-            if classify_file(path.name) is None:
-                raise InputError(f"{path}: not a known official list file name")
-            paths.append(path)
+            if path.name.lower().endswith(".gz"):
+                paths.append(_known(_gunzip(path, folder), str(path)))
+            else:
+                paths.append(_known(path, str(path)))
         else:
             raise NotFoundError(f"{path}: no such file or folder")
     return paths
 
 
-def _missing_aux(files: Mapping[str, Path]) -> tuple[Problem, ...]:
-    """A note when an OFAC primary file comes without its address or alias file."""
-    primary = files["primary"]
-    found = classify_file(primary.name)
-    if found is None or found[0] not in ("us_ofac_sdn", "us_ofac_cons"):
-        return ()
-    prefix = "cons_" if found[0] == "us_ofac_cons" else ""
-    lost = {"add": "addresses", "alt": "aliases other than those in the Remarks"}
-    notes = [
-        Problem(primary.name, 0, f"given without {prefix}{role}.csv: the entries have no {what}")
-        for role, what in lost.items()
-        if role not in files
-    ]
-    return tuple(notes)
+@dataclass(frozen=True)
+class ReadSource:
+    """One source read from files: its facts, entities, row problems and files by role."""
+
+    info: SourceInfo
+    entities: tuple[Entity, ...]
+    problems: tuple[Problem, ...]
+    files: Mapping[str, Path]
 
 
-def read_files(
+def read_sources(
     paths: Sequence[Path], *, origin: str, progress: Progress = _quiet
-) -> tuple[list[tuple[SourceInfo, tuple[Entity, ...]]], dict[str, tuple[Problem, ...]]]:
-    """Read official files into sources (ordered as :data:`SOURCE_ORDER`).
+) -> list[ReadSource]:
+    """Read official files into sources (ordered as :data:`SOURCE_ORDER`, then the rest).
 
     Raises:
-        ListDataError: a file is malformed as a whole.
+        ListDataError: a file is malformed as a whole or cut short.
         InputError: the files do not form complete sources.
     """
+    for path in paths:
+        check_complete(path)
     groups = group_files(paths)
-    read: list[tuple[SourceInfo, tuple[Entity, ...]]] = []
-    problems: dict[str, tuple[Problem, ...]] = {}
-    for source in SOURCE_ORDER:
-        if source not in groups:
-            continue
+    grouped = {p for roles in groups.values() for p in roles.values()}
+    for path in paths:
+        if path not in grouped:  # e.g. an HTML error page saved as consolidated.xml
+            raise ListDataError(f"{path.name}: not a list file this installation can read")
+    order = [s for s in SOURCE_ORDER if s in groups] + sorted(set(groups) - set(SOURCE_ORDER))
+    out: list[ReadSource] = []
+    for source in order:
         names = ", ".join(p.name for p in groups[source].values())
         progress(f"reading {source} ({names})")
         data = build_source(source, groups[source], origin=origin)
-        read.append((data.info, data.entities))
-        problems[source] = data.problems + _missing_aux(groups[source])
-    return read, problems
+        out.append(ReadSource(data.info, data.entities, data.problems, groups[source]))
+    return out
 
 
 def snapshot_from_files(locations: Sequence[str], progress: Progress = _quiet) -> Snapshot:
     """A snapshot of just the sources in the given official files (used by ``lists diff``)."""
     with tempfile.TemporaryDirectory(prefix="prosper-lists-") as tmp:
         paths = collect_files(locations, Path(tmp), progress)
-        read, _ = read_files(paths, origin="files", progress=progress)
+        read = read_sources(paths, origin="files", progress=progress)
     return Snapshot(
-        sources=tuple(info for info, _ in read),
-        entities=tuple(e for _, entities in read for e in entities),
+        sources=tuple(r.info for r in read),
+        entities=tuple(e for r in read for e in r.entities),
     )
 
 
-def check_shrink(current: Snapshot, read: Sequence[tuple[SourceInfo, tuple[Entity, ...]]]) -> None:
-    """Refuse new data that has far fewer entities than the current data of its source.
+def prune_temporary(snapshot_dir: Path) -> int:
+    """Remove what killed updates left: ``.tmp-*`` folders and ``.CURRENT.*.tmp`` files.
 
-    A download cut at a row boundary still parses; installing it would silently delist
-    thousands of parties.
-
-    Raises:
-        ListDataError: a source would keep less than :data:`MIN_KEPT_SHARE` of its entities.
+    Call it only while holding the update lock (then no update is writing them).
     """
-    for info, _ in read:
-        before = current.source(info.source)
-        if before is None or before.entity_count == 0:
+    count = 0
+    for folder in (snapshot_dir, snapshot_dir / SNAPSHOTS):
+        if not folder.is_dir():
             continue
-        if info.entity_count < before.entity_count * MIN_KEPT_SHARE:
-            names = ", ".join(f.name for f in info.files)
-            raise ListDataError(
-                f"{names}: {info.entity_count:,} {info.source} entities against "
-                f"{before.entity_count:,} now — a truncated file? Nothing was installed "
-                "(use --allow-shrink to install it anyway)"
-            )
+        for entry in folder.iterdir():
+            if entry.name.startswith(TMP_PREFIX) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+                count += 1
+            elif entry.name.startswith(f".{CURRENT}.") and entry.name.endswith(".tmp"):
+                entry.unlink(missing_ok=True)
+                count += 1
+    return count
+
+
+def refusals_of(
+    current: Snapshot,
+    read: Sequence[ReadSource],
+    deltas: Mapping[str, SourceDelta],
+    policy: UpdatePolicy,
+) -> list[str]:
+    """Every refusal line for installing ``read`` over ``current`` under ``policy``."""
+    lines: list[str] = []
+    for item in read:
+        before = current.source(item.info.source)
+        if not policy.allow_older:
+            line = date_refusal(before, item.info)
+            if line is not None:
+                lines.append(line)
+        if not policy.allow_shrink:
+            removed = len(deltas[item.info.source].removed)
+            line = drop_refusal(before, item.info, removed, policy.max_drop_share)
+            if line is not None:
+                lines.append(line)
+        if not policy.allow_duplicates:
+            lines.extend(duplicate_refusals(item.info.source, item.problems))
+        if not policy.allow_partial:
+            lines.extend(partial_refusals(item.info.source, item.files))
+    return lines
+
+
+def _fetch_files(
+    locations: Sequence[str], work: Path, progress: Progress, options: UpdateOptions
+) -> tuple[list[Path], tuple[str, ...]]:
+    if locations:
+        return collect_files(locations, work, progress, options.limits), ()
+    plan = plan_official(options.mirror, options.overrides)
+    for source in plan.skipped:
+        progress(f"skipping {source}: no reader of its official file in this installation")
+    if not plan.fetches:
+        raise InputError("no official source can be read by this installation", field="--from")
+    paths = []
+    for number, fetch in enumerate(plan.fetches, 1):
+        progress(f"[{number}/{len(plan.fetches)}] downloading {fetch.url}")
+        path = download(fetch, work, progress, options.limits)
+        if path.name.lower().endswith(".gz"):
+            path = _gunzip(path, work)
+        paths.append(path)
+    return paths, plan.skipped
 
 
 def update_snapshot(
@@ -226,30 +267,48 @@ def update_snapshot(
     locations: Sequence[str],
     progress: Progress = _quiet,
     *,
-    allow_shrink: bool = False,
+    options: UpdateOptions | None = None,
 ) -> UpdateResult:
     """Install a new snapshot from official files; other sources keep their current data.
 
     Args:
         snapshot_dir: where installed snapshots live (``Settings.snapshot_dir``).
-        locations: folders, files or ``http(s)://`` URLs of official files.
+        locations: folders, files or ``http(s)://`` URLs of official files; empty: every
+            source from its official URL.
         progress: called with a short message at each step.
-        allow_shrink: install even when a source loses most of its entities.
+        options: refusal overrides, download limits, lock wait, URL settings.
 
     Raises:
+        UpdateRefusedError: the new data is older, much smaller, duplicated or partial.
+        UpdateBusyError: another update held the lock for longer than the wait.
         NotFoundError, InputError, ListDataError: nothing was installed.
     """
-    if not locations:
-        raise InputError("give at least one folder, file or URL", field="--from")
-    current = load_snapshot(snapshot_dir)
-    with tempfile.TemporaryDirectory(prefix="prosper-lists-") as tmp:
-        paths = collect_files(locations, Path(tmp), progress)
-        read, problems = read_files(paths, origin="installed", progress=progress)
-    if not read:
-        raise InputError("no official list files given", field="--from")
-    if not allow_shrink:
-        check_shrink(current, read)
-    fresh = {info.source: (info, entities) for info, entities in read}
+    options = options or UpdateOptions()
+    with update_lock(snapshot_dir, options.lock_wait):
+        pruned = prune_temporary(snapshot_dir)
+        if pruned:
+            progress(f"removed {pruned} temporary folder(s) of an interrupted update")
+        current = load_snapshot(snapshot_dir)
+        work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}download-", dir=snapshot_dir))
+        try:
+            paths, skipped = _fetch_files(locations, work, progress, options)
+            read = read_sources(paths, origin="installed", progress=progress)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if not read:
+            raise InputError("no official list files given", field="--from")
+        return _install(snapshot_dir, current, read, skipped, options.policy, progress)
+
+
+def _install(
+    snapshot_dir: Path,
+    current: Snapshot,
+    read: Sequence[ReadSource],
+    skipped: tuple[str, ...],
+    policy: UpdatePolicy,
+    progress: Progress,
+) -> UpdateResult:
+    fresh = {r.info.source: (r.info, r.entities) for r in read}
     combined: list[tuple[SourceInfo, tuple[Entity, ...]]] = []
     blobs: dict[str, bytes] = {}
     for info in current.sources:
@@ -261,21 +320,44 @@ def update_snapshot(
             if blob is not None:
                 blobs[info.source] = blob
     combined.extend(fresh.values())
+    new = Snapshot(
+        sources=tuple(info for info, _ in combined),
+        entities=tuple(e for _, entities in combined for e in entities),
+    )
+    updated = tuple(r.info.source for r in read)
+    deltas = diff_snapshots(current, new, updated)
+    refusals = refusals_of(current, read, {d.source: d for d in deltas}, policy)
+    if refusals:
+        raise UpdateRefusedError(refusals)
+    problems = {r.info.source: r.problems + _partial_notes(r) for r in read}
+    if all(_same(current.source(r.info.source), r.info) for r in read):
+        progress("nothing new: the installed data is the same publication")
+        path = current_snapshot_path(snapshot_dir)
+        return UpdateResult(path, current, updated, deltas, problems, False, skipped)
     progress("writing the new snapshot")
     try:
         path = install_snapshot(snapshot_dir, combined, blobs)
     except OSError as exc:
         raise ListDataError(f"{snapshot_dir}: cannot write the snapshot ({exc})") from None
-    new = Snapshot(
-        sources=tuple(info for info, _ in combined),
-        entities=tuple(e for _, entities in combined for e in entities),
-    )
     remember_snapshot_dir(path, new)
-    updated = tuple(info.source for info, _ in read)
-    return UpdateResult(
-        path=path,
-        snapshot=new,
-        updated=updated,
-        deltas=diff_snapshots(current, new, updated),
-        problems=problems,
+    return UpdateResult(path, new, updated, deltas, problems, True, skipped)
+
+
+def _same(old: SourceInfo | None, new: SourceInfo) -> bool:
+    return (
+        old is not None
+        and old.origin == "installed"
+        and old.version == new.version
+        and old.published == new.published
+    )
+
+
+def _partial_notes(read: ReadSource) -> tuple[Problem, ...]:
+    """A note per missing file of a partial set that was installed with --allow-partial."""
+    primary = read.files.get("primary")
+    if primary is None:
+        return ()
+    return tuple(
+        Problem(primary.name, 0, line.split(": ", 1)[1].split(";")[0])
+        for line in partial_refusals(read.info.source, read.files)
     )
