@@ -13,11 +13,14 @@ from typing import Any
 
 from prosper import __version__
 from prosper.controls.licence import assess_items
+from prosper.controls.parties import defer_party_findings
+from prosper.controls.transaction import assess_transaction
 from prosper.decide import Assessment, CheckContext, DecisionParts, decide
 from prosper.lists import Snapshot
 from prosper.model import Decision, Hit, Party, Transaction
 from prosper.screening.document import result_document
 from prosper.screening.index import ScreeningIndex
+from prosper.screening.ownership import assess_ownership
 from prosper.screening.parties import evaluate_parties, load_screening_policy
 from prosper.screening.query import Query
 from prosper.transfers import assess_transfers
@@ -31,6 +34,7 @@ class Engine:
     index: ScreeningIndex
     threshold: float
     rulebook: Any = None
+    affiliates_rule: str | None = None  # PROSPER_AFFILIATES_RULE: in_force | stayed | None
 
     # ------------------------------------------------------------------ screening
 
@@ -79,17 +83,31 @@ class Engine:
             out["rulebook"] = self.rulebook.version
             out["rulebook_digest"] = self.rulebook.digest
         out["screening_policy"] = load_screening_policy().version
+        out["settings"] = {"affiliates_rule": self.affiliates_rule or "unset"}
         out["lists"] = self.snapshot.versions()
         return out
 
     def check(self, tx: Transaction, *, mode: str = "enforced") -> Decision:
         """Decide ``tx`` (a :class:`~prosper.model.Transaction`) under ``mode``."""
         outcome = evaluate_parties(tx, self.screen_party, [s.source for s in self.snapshot.sources])
-        ctx = CheckContext(tx=tx, mode=mode, parties=outcome.results, rulebook=self.rulebook)
-        assessments: list[Assessment] = [Assessment(enforced=outcome.findings)]
+        owned = assess_ownership(tx, outcome.results, self.screen_party, self.rulebook)
+        ctx = CheckContext(
+            tx=tx,
+            mode=mode,
+            parties=owned.results,
+            rulebook=self.rulebook,
+            affiliates_rule=self.affiliates_rule,
+        )
+        assessments: list[Assessment] = [
+            Assessment(enforced=defer_party_findings(outcome.findings, tx) + owned.findings)
+        ]
         assessments.extend(assessor(ctx) for assessor in ASSESSORS)
         return decide(DecisionParts(context=ctx, assessments=assessments, versions=self.versions()))
 
 
 # The areas a check runs after party screening, in order.
-ASSESSORS: Sequence[Callable[[CheckContext], Assessment]] = (assess_items, assess_transfers)
+ASSESSORS: Sequence[Callable[[CheckContext], Assessment]] = (
+    assess_transaction,
+    assess_items,
+    assess_transfers,
+)

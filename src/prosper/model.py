@@ -193,6 +193,23 @@ class Ownership:
 
 
 @dataclass(frozen=True, slots=True)
+class Owner:
+    """Who holds ``percent`` of a party (or of another owner): screened like a party.
+
+    ``owners`` are this owner's own owners (the chain upwards); ``percent`` is the share this
+    owner holds directly in the entity whose ``owners`` list names it.
+    """
+
+    name: str
+    percent: float
+    country: str | None = None
+    type: EntityType = EntityType.ORGANIZATION
+    owners: tuple[Owner, ...] = ()
+    aliases: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Party:
     """A party to a transaction; every party is screened."""
 
@@ -206,6 +223,7 @@ class Party:
     aliases: tuple[str, ...] = ()
     dob: str | None = None
     identifiers: tuple[str, ...] = ()
+    owners: tuple[Owner, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +271,7 @@ class Recipient:
     country: str | None = None
     ownership: tuple[Ownership, ...] = ()
     certifications: tuple[str, ...] = ()
+    owners: tuple[Owner, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +369,42 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class OwnerResult:
+    """Screening outcome of one owner in a party's ownership chain.
+
+    ``path`` is where the owner sits (``parties[1].owners[0].owners[1]``); ``percent`` its direct
+    share in the entity below it; ``indirect_percent`` its share in the party, multiplied along
+    the chain; ``lists`` the list codes of its strong hits (``SDN``, ``EL``, ``MEU`` …), plus
+    ``deemed:<family>`` when it is itself owned 50 % or more by listed owners of that family.
+    """
+
+    path: str
+    name: str
+    percent: float
+    indirect_percent: float
+    country: str | None = None
+    hits: tuple[Hit, ...] = ()
+    lists: tuple[str, ...] = ()
+    review_policy: ReviewPolicy | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedOwnership:
+    """Listed ownership of one party for one list family (``blocked``, ``affiliates``).
+
+    ``aggregate_percent`` counts the shares held by listed owners and by owners that are
+    themselves 50 % or more owned by listed owners (OFAC FAQ 401, the Affiliates rule);
+    ``indirect_percent`` adds the listed owners' shares multiplied along the chain.
+    """
+
+    family: str
+    aggregate_percent: float
+    indirect_percent: float
+    owners: tuple[str, ...] = ()
+    review_policy: ReviewPolicy | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PartyResult:
     """Screening outcome of one party of a transaction."""
 
@@ -358,6 +413,8 @@ class PartyResult:
     name: str
     verdict: Verdict
     hits: tuple[Hit, ...] = ()
+    owners: tuple[OwnerResult, ...] = ()
+    listed_ownership: tuple[ListedOwnership, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,9 @@ result down. The pure core never reads the environment.
 - ``PROSPER_LISTS_URLS``: a JSON file of official file name → URL (or ``{url, sha256}``).
 - ``PROSPER_LISTS_DEADLINE``: seconds one list download may take, retries included (300).
 - ``PROSPER_LISTS_LOCK_WAIT``: seconds a list update waits for another one to finish (60).
+- ``PROSPER_AFFILIATES_RULE``: how to read the BIS Affiliates rule after its stay ended on
+  2026-11-09 (``in_force`` or ``stayed``; unset: ``review`` saying the status is unsettled).
+  Recorded in every decision's ``versions.settings``.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class Settings:
     lists_urls: Path | None = None
     lists_deadline: float = 300.0
     lists_lock_wait: float = 60.0
+    affiliates_rule: str | None = None
 
     @property
     def snapshot_dir(self) -> Path:
@@ -132,4 +136,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         lists_lock_wait=(
             float(_seconds(raw_wait, "PROSPER_LISTS_LOCK_WAIT")) if raw_wait else 60.0
         ),
+        affiliates_rule=_affiliates(env.get("PROSPER_AFFILIATES_RULE")),
     )
+
+
+AFFILIATES_READINGS = ("in_force", "stayed")
+
+
+def _affiliates(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    value = raw.strip().lower()
+    if value not in AFFILIATES_READINGS:
+        raise InputError(
+            f"must be one of {', '.join(AFFILIATES_READINGS)} (or unset)",
+            field="PROSPER_AFFILIATES_RULE",
+        )
+    return value

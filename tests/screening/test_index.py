@@ -153,12 +153,42 @@ def test_country_and_dob_qualifiers(index: ScreeningIndex) -> None:
     assert {"country_mismatch", "dob_year_mismatch"} <= {e.feature for e in other.explanation}
 
 
-def test_identifier_is_strong_evidence(index: ScreeningIndex) -> None:
-    hits = index.screen(Query("Unrelated Trading", identifiers=("1117746521452",)))
-    assert _ids(hits) == ["us_ofac_sdn:18782"]
-    assert hits[0].qualifier_agrees
-    assert hits[0].score >= 0.95
-    assert any(e.feature == "identifier_match" for e in hits[0].explanation)
+def test_identifier_alone_never_makes_a_match(index: ScreeningIndex) -> None:
+    reg = Identifier("registration", "1117746521452", "RU")
+    assert index.screen(Query("Unrelated Trading", identifiers=(reg,))) == ()
+    assert index.screen(Query("Jane Doe", P, identifiers=("1117746521452",))) == ()
+    shown = index.screen(Query("Unrelated Trading", identifiers=(reg,)), threshold=0.0)
+    for hit in shown:
+        assert hit.score < 0.8
+        if hit.entity.id == "us_ofac_sdn:18782":
+            assert "identifier_without_name" in {e.feature for e in hit.explanation}
+
+
+def test_identifier_lifts_a_name_match(index: ScreeningIndex) -> None:
+    name = "Rosoboronexport Trading"
+    base = index.screen(Query(name, ORG), threshold=0.0)[0]
+    lifted = index.screen(Query(name, ORG, identifiers=("registration:1117746521452:RU",)), 0.0)[0]
+    assert lifted.entity.id == "us_ofac_sdn:18782"
+    assert lifted.qualifier_agrees
+    assert not base.qualifier_agrees
+    assert lifted.score > base.score
+    assert "identifier_match" in {e.feature for e in lifted.explanation}
+
+
+@pytest.mark.parametrize(
+    "ident",
+    [
+        "passport:1117746521452",  # another kind of document
+        "imo:1117746521452",
+        "registration:1117746521452:KZ",  # issued by another country
+        "registration:1117746521453",  # another number
+    ],
+)
+def test_identifier_must_agree_in_type_number_and_country(
+    index: ScreeningIndex, ident: str
+) -> None:
+    hit = index.screen(Query("Rosoboronexport Trading", ORG, identifiers=(ident,)), 0.0)[0]
+    assert "identifier_match" not in {e.feature for e in hit.explanation}
 
 
 def test_type_mismatch_lowers_score(index: ScreeningIndex) -> None:

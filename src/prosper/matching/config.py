@@ -98,8 +98,14 @@ DOB_DAY_MATCH = 0.08
 DOB_YEAR_MATCH = 0.04
 DOB_YEAR_MISMATCH = -0.15  # nomenklatura logic-v2 uses −0.15 for disjoint birth years
 DOB_DAY_MISMATCH = -0.05  # same year, different day
-IDENTIFIER_MATCH_FLOOR = 0.95  # an identical passport / registration number
-IDENTIFIER_MATCH_BONUS = 0.1
+# A document that agrees (type or a compatible type, number and, where both give it, issuing
+# country) lifts a name that already resembles the listed one, and counts as an agreeing
+# qualifier (no thin-name cap); it never creates a match from an unrelated name: below
+# IDENTIFIER_MIN_NAME_SCORE the agreement is shown and adds nothing ("Jane Doe" with a listed
+# company's registration number stays 0). "Kim Sang-hun" ≈ "KIM Song Hun" (0.65) + the listed
+# passport → 0.80.
+IDENTIFIER_MIN_NAME_SCORE = 0.6
+IDENTIFIER_MATCH_BONUS = 0.15
 # Gender (UN list GENDER, OFAC Remarks "Gender Male"): half of all people share one, so an
 # agreement adds nothing and confirms nothing (shown in the explanation only); a disagreement
 # is real evidence against: "Kim Yo Jong" (female) screened as male drops 1.0 → 0.90, and a

@@ -31,9 +31,16 @@ from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.weights import TokenWeights, default_weights
 from prosper.screening.qualifiers import qualifiers
-from prosper.screening.query import Query, normalize_identifier
+from prosper.screening.query import (
+    LIST_REFERENCE,
+    Query,
+    canonical_id_type,
+    identifier_agrees,
+    normalize_identifier,
+    query_identifiers,
+)
 
-INDEX_FORMAT = 8  # bump when the index layout or the key scheme changes (invalidates caches)
+INDEX_FORMAT = 9  # bump when the index layout or the key scheme changes (invalidates caches)
 CANDIDATES = 48  # at most this many list names are scored per query after retrieval
 MIN_CANDIDATES = 12  # ... and at least this many (when retrieval found them)
 CANDIDATE_FLOOR = 0.4  # ... beyond which a name needs 40 % of the best retrieval evidence
@@ -123,7 +130,7 @@ class ScreeningIndex:
                     postings[key].append(n_idx)
             for ident in entity.identifiers:
                 value = normalize_identifier(ident.value)
-                if len(value) >= 5:
+                if len(value) >= 4 and canonical_id_type(ident.type) != LIST_REFERENCE:
                     idents[value].append(e_idx)
         return cls(
             ents,
@@ -237,12 +244,14 @@ class ScreeningIndex:
                 best[e_idx] = (result, n_idx)
         id_matches = self._identifier_matches(query, sources)
         for e_idx in id_matches:
-            if e_idx not in best:
+            if e_idx not in best:  # not retrieved by name: score its names all the same
                 n_idx = self._first_name(e_idx)
-                if n_idx < 0:
-                    continue
-                result = score_name(form, self._names[n_idx][2], self._weights, query.type)
-                best[e_idx] = (result, n_idx)
+                while 0 <= n_idx < len(self._names) and self._names[n_idx][0] == e_idx:
+                    result = score_name(form, self._names[n_idx][2], self._weights, query.type)
+                    known = best.get(e_idx)
+                    if known is None or result.score > known[0].score:
+                        best[e_idx] = (result, n_idx)
+                    n_idx += 1
         # a hit can gain at most this much from qualifiers: skip hopeless ones early
         reach = cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH
         hits = [
@@ -255,10 +264,15 @@ class ScreeningIndex:
         return tuple(_with_ofac(query, h) for h in kept[:limit])
 
     def _identifier_matches(self, query: Query, sources: frozenset[str]) -> set[int]:
+        """Entities holding a document that agrees with one of the query's (type, number and
+        country: :func:`~prosper.screening.query.identifier_agrees`)."""
         found: set[int] = set()
-        for raw in query.identifiers:
-            for e_idx in self._identifiers.get(normalize_identifier(raw), ()):
-                if not sources or self.entities[e_idx].source in sources:
+        for mine in query_identifiers(query):
+            for e_idx in self._identifiers.get(normalize_identifier(mine.value), ()):
+                entity = self.entities[e_idx]
+                if sources and entity.source not in sources:
+                    continue
+                if any(identifier_agrees(mine, theirs) for theirs in entity.identifiers):
                     found.add(e_idx)
         return found
 
@@ -294,14 +308,24 @@ class ScreeningIndex:
             score += delta
             agrees = agrees or delta > 0
             expl.append(Explanation(feature, delta, detail))
-        if id_match:
-            score = max(score + cfg.IDENTIFIER_MATCH_BONUS, cfg.IDENTIFIER_MATCH_FLOOR)
+        if id_match and result.score >= cfg.IDENTIFIER_MIN_NAME_SCORE:
+            score += cfg.IDENTIFIER_MATCH_BONUS
             agrees = True
             expl.append(
                 Explanation(
                     "identifier_match",
                     cfg.IDENTIFIER_MATCH_BONUS,
-                    "an identifier of the query is an identifier of the list entry",
+                    "a document of the query (type, number, issuing country) is one of the "
+                    "list entry's",
+                )
+            )
+        elif id_match:
+            expl.append(
+                Explanation(
+                    "identifier_without_name",
+                    0.0,
+                    "a document number agrees but the names do not: an identifier alone never "
+                    "makes a match",
                 )
             )
         if not agrees and score > cfg.THIN_NAME_CAP and _thin_match(form, result, cand):

@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 from prosper.errors import InputError
-from prosper.model import EntityType
-from prosper.screening.query import Query, normalize_gender
+from prosper.model import EntityType, Identifier
+from prosper.screening.query import Query, normalize_gender, parse_identifier
 
 _DOB = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -71,19 +71,31 @@ def parse_countries(values: Sequence[str], field: str = "country") -> tuple[str,
     return tuple(out)
 
 
+def parse_identifiers(value: str, field: str = "identifiers") -> tuple[Identifier, ...]:
+    """``TYPE:VALUE[:CC]`` entries separated by ``;`` (``passport:PD123456:KP;lei:529900…``)."""
+    out: list[Identifier] = []
+    for part in value.split(";"):
+        if part.strip():
+            try:
+                out.append(parse_identifier(part))
+            except ValueError as exc:
+                raise InputError(str(exc), field=field) from None
+    return tuple(out)
+
+
 def row_query(row: dict[str, Any]) -> Query:
     """The :class:`Query` of one input row (columns ``name``, ``type``, ``country``, ``dob``,
-    ``gender``, ``id``); raises :class:`InputError` naming the bad column."""
+    ``gender``, ``identifiers``); raises :class:`InputError` naming the bad column. The
+    ``id`` column is the user's record id: echoed in the output, never screened."""
     name = str(row.get("name") or "").strip()
     if not name:
         raise InputError("empty name", field="name")
-    ids = str(row.get("id") or "")
     return Query(
         name=name,
         type=parse_type(text_or_none(row.get("type"))),
         countries=parse_countries([str(row.get("country") or "")]),
         dob=parse_dob(text_or_none(row.get("dob"))),
-        identifiers=tuple(i.strip() for i in re.split(r"[;,]", ids) if i.strip()),
+        identifiers=parse_identifiers(str(row.get("identifiers") or "")),
         gender=parse_gender(text_or_none(row.get("gender"))),
     )
 
