@@ -3,6 +3,9 @@
 * Completeness: on a date when every regime is in force, each regime has at least one matching
   rule for any valid transfer — the engine never falls back to "no rule decided".
 * Monotonicity: declaring one more safeguard never makes a regime's verdict more restrictive.
+* The default reading of the transfer test: leaving ``collection`` out is the same as declaring
+  ``from_exporter``, and ``same_entity: false`` the same as leaving it out unless the access is
+  remote (where the engine asks who accesses).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prosper.model import DataTransfer, Ownership, Recipient, Transaction
+from prosper.model import DataTransfer, OnwardTransfer, Ownership, Recipient, Transaction
 from prosper.rulebook import Rulebook
 from prosper.transfers import CATEGORIES, REGIMES, SAFEGUARDS, assess_one
 
@@ -65,6 +68,20 @@ transfers = st.builds(
     sector=st.sampled_from([None, "finance", "health", "public"]),
     recipient=st.one_of(st.none(), recipients),
     safeguards=st.lists(st.sampled_from(TOKENS), max_size=3, unique=True).map(tuple),
+    # the transfer test (who exports to whom), each optional
+    collection=st.sampled_from([None, "direct_from_subjects", "from_exporter"]),
+    same_entity=st.sampled_from([None, True, False]),
+    access=st.sampled_from([None, "remote", "copy"]),
+    exporter_role=st.sampled_from([None, "controller", "processor"]),
+    importer_role=st.sampled_from([None, "controller", "processor"]),
+    onward=st.lists(
+        st.builds(
+            OnwardTransfer,
+            country=st.sampled_from(COUNTRIES),
+            role=st.sampled_from([None, "controller", "processor"]),
+        ),
+        max_size=2,
+    ).map(tuple),
 )
 
 FAST = settings(
@@ -112,3 +129,27 @@ def test_a_safeguard_never_makes_it_worse(dt: DataTransfer, extra: str, rulebook
         if SEVERITY[after[r][0]] > SEVERITY[before[r][0]]
     }
     assert worse == {}, (dt, extra)
+
+
+def _with(dt: DataTransfer, **changes: object) -> DataTransfer:
+    return DataTransfer(**{**{f: getattr(dt, f) for f in dt.__slots__}, **changes})
+
+
+@FAST
+@given(dt=transfers)
+def test_absent_collection_reads_as_from_exporter(dt: DataTransfer, rulebook: Rulebook) -> None:
+    if dt.collection == "direct_from_subjects":
+        return
+    absent = _verdicts(_with(dt, collection=None), rulebook)
+    declared = _verdicts(_with(dt, collection="from_exporter"), rulebook)
+    assert absent == declared, dt
+
+
+@FAST
+@given(dt=transfers)
+def test_absent_same_entity_reads_as_another_party(dt: DataTransfer, rulebook: Rulebook) -> None:
+    if dt.access == "remote":
+        return
+    absent = _verdicts(_with(dt, same_entity=None), rulebook)
+    declared = _verdicts(_with(dt, same_entity=False), rulebook)
+    assert absent == declared, dt
