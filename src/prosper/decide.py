@@ -34,6 +34,7 @@ class CheckContext:
     mode: str
     parties: tuple[PartyResult, ...] = ()
     rulebook: Any = None
+    affiliates_rule: str | None = None  # the setting choosing a reading of the Affiliates rule
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,32 @@ class OwnershipIn(_Strict):
     percent: float = Field(ge=0, le=100)
 
 
+class OwnerIn(_Strict):
+    """An owner of a party (or of another owner), screened like a party; recursive."""
+
+    name: str = Field(min_length=1, max_length=500)
+    country: Country | None = None
+    type: Literal["person", "organization"] = "organization"
+    percent: float = Field(gt=0, le=100)
+    owners: list[OwnerIn] = Field(default_factory=list)
+    aliases: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(default_factory=list)
+    identifiers: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list
+    )
+
+    @field_validator("owners")
+    @classmethod
+    def _shares(cls, v: list[OwnerIn]) -> list[OwnerIn]:
+        return _check_shares(v)
+
+
+def _check_shares(owners: list[OwnerIn]) -> list[OwnerIn]:
+    total = sum(o.percent for o in owners)
+    if total > 100.0001:
+        raise ValueError(f"the owners' shares add up to {total:g} %, more than 100 %")
+    return owners
+
+
 class PartyIn(_Strict):
     role: Literal[
         "exporter", "purchaser", "intermediate_consignee", "ultimate_consignee", "end_user"
@@ -79,6 +105,12 @@ class PartyIn(_Strict):
     identifiers: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list
     )
+    owners: list[OwnerIn] = Field(default_factory=list)
+
+    @field_validator("owners")
+    @classmethod
+    def _shares(cls, v: list[OwnerIn]) -> list[OwnerIn]:
+        return _check_shares(v)
 
 
 class PerformanceIn(_Strict):
@@ -116,6 +148,12 @@ class RecipientIn(_Strict):
     country: Country | None = None
     ownership: list[OwnershipIn] = Field(default_factory=list)
     certifications: list[str] = Field(default_factory=list)
+    owners: list[OwnerIn] = Field(default_factory=list)
+
+    @field_validator("owners")
+    @classmethod
+    def _shares(cls, v: list[OwnerIn]) -> list[OwnerIn]:
+        return _check_shares(v)
 
 
 DataCategory = Literal[
@@ -237,6 +275,21 @@ def _ownership(rows: list[OwnershipIn]) -> tuple[m.Ownership, ...]:
     return tuple(m.Ownership(country=o.country, percent=o.percent) for o in rows)
 
 
+def _owners(rows: list[OwnerIn]) -> tuple[m.Owner, ...]:
+    return tuple(
+        m.Owner(
+            name=o.name,
+            percent=o.percent,
+            country=o.country,
+            type=m.EntityType(o.type),
+            owners=_owners(o.owners),
+            aliases=tuple(o.aliases),
+            identifiers=tuple(o.identifiers),
+        )
+        for o in rows
+    )
+
+
 def to_model(tx: TransactionIn, *, today: date) -> m.Transaction:
     """Convert a validated :class:`TransactionIn` into the frozen core model."""
     return m.Transaction(
@@ -256,6 +309,7 @@ def to_model(tx: TransactionIn, *, today: date) -> m.Transaction:
                 aliases=tuple(p.aliases),
                 dob=p.dob,
                 identifiers=tuple(p.identifiers),
+                owners=_owners(p.owners),
             )
             for p in tx.parties
         ),
@@ -299,6 +353,7 @@ def to_model(tx: TransactionIn, *, today: date) -> m.Transaction:
                     country=d.recipient.country,
                     ownership=_ownership(d.recipient.ownership),
                     certifications=tuple(d.recipient.certifications),
+                    owners=_owners(d.recipient.owners),
                 ),
                 safeguards=tuple(d.safeguards),
                 collection=d.collection,

@@ -25,14 +25,14 @@ if TYPE_CHECKING:
     from prosper.audit import AuditLog
 
 _LOCK = threading.Lock()
-_ENGINES: dict[tuple[str, float], Engine] = {}
+_ENGINES: dict[tuple[str, float, str | None], Engine] = {}
 _LOGS: dict[str, AuditLog] = {}
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
     """The process-wide engine for ``settings`` (built on first use, then reused)."""
     settings = settings or load_settings()
-    key = (str(settings.snapshot_dir), settings.threshold)
+    key = (str(settings.snapshot_dir), settings.threshold, settings.affiliates_rule)
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
@@ -59,7 +59,11 @@ def build_engine(settings: Settings) -> Engine:
     snapshot = load_snapshot(settings.snapshot_dir)
     index = get_index(snapshot, settings.data_dir / "cache")
     return Engine(
-        snapshot=snapshot, index=index, threshold=settings.threshold, rulebook=load_rulebook()
+        snapshot=snapshot,
+        index=index,
+        threshold=settings.threshold,
+        rulebook=load_rulebook(),
+        affiliates_rule=settings.affiliates_rule,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from prosper.controls.classify import Classification
 from prosper.controls.declared import is_wassenaar_eccn
+from prosper.controls.parties import party_facts
 from prosper.controls.tables import ExportTables
 from prosper.controls.thresholds import Thresholds
 from prosper.decide import CheckContext
@@ -308,6 +309,7 @@ def us_facts(
         "end_use.flags": list(tx.end_use.flags),
         **eu,
         **chart_facts(cls, dest, t),
+        **party_facts(ctx.parties, tx, t.policy_text, ctx.affiliates_rule),
     }
     hints: dict[str, tuple[str, ...]] = {
         "item.subject_to_ear": subj.missing,

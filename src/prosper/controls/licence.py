@@ -139,11 +139,33 @@ def _block(
     }
 
 
+#: Rules whose licence requirement withdraws the item's licence exceptions (§740.2(a), §740.8).
+PART_744_746 = ("us-ear.744.", "us-ear.746.")
+
+
+def evaluate_item(
+    book: Rulebook, regime: str, facts: Mapping[str, Any], on: date, reading: str
+) -> tuple[RuleMatch, ...]:
+    """Evaluate ``regime`` for one item; a second pass when a Part 744/746 licence applies.
+
+    The fact ``item.part744_746_licence`` is whether a Part 744/746 rule required a licence in
+    the first pass; the licence-exception rules read it (no NAC/ACA/AIA line beside a Part 744
+    licence requirement) and ``us-ear.740.2.exceptions-withdrawn`` says so.
+    """
+    matches = book.evaluate(regime, facts, on, reading)
+    if regime == "US-EAR" and any(
+        m.verdict is Verdict.LICENSE_REQUIRED and m.rule.id.startswith(PART_744_746)
+        for m in matches
+    ):
+        matches = book.evaluate(regime, {**facts, "item.part744_746_licence": True}, on, reading)
+    return matches
+
+
 def _regime_findings(
     book: Rulebook, regime: str, facts: ItemFacts, index: int, on: date, reading: str
 ) -> tuple[Finding, ...]:
     """The findings of ``regime`` for item ``index``; a coverage finding when no rule applied."""
-    matches = book.evaluate(regime, facts.facts, on, reading)
+    matches = evaluate_item(book, regime, facts.facts, on, reading)
     found = findings_for(matches, facts.hints, index, regime)
     return found or (_coverage_finding(regime, index, on, book),)
 

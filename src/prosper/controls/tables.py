@@ -24,6 +24,7 @@ class ExportTables:
     kr_ai_listed_from: date
     chart_marks: dict[str, frozenset[str]]
     ccl_chart: dict[str, dict[str, Any]]
+    policy_text: dict[str, str]
 
     @classmethod
     def from_rulebook(cls, book: Rulebook) -> ExportTables:
@@ -49,6 +50,9 @@ class ExportTables:
                 for k, v in book.table("ear_country_chart").data["countries"].items()
             },
             ccl_chart={str(k): dict(v) for k, v in book.table("ear_ccl_chart").data.items()},
+            policy_text={
+                str(k): str(v) for k, v in book.table("ownership_lists").data["policy_text"].items()
+            },
         )
         _TABLES[book.digest] = built
         return built

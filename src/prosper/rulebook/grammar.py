@@ -34,6 +34,11 @@ REGIMES = (
     "US-STATE",
     "EU-GDPR",
     "JP-APPI",
+    # the exporter's own jurisdiction's sanctions and the transaction's completeness (issue 15)
+    "UN-SC",
+    "KR-SANCTIONS",
+    "EU-SANCTIONS",
+    "EXPORT-KYC",
 )
 
 #: The two readings of the law computed side by side.
