@@ -50,6 +50,23 @@ def reset_engines() -> None:
         _LOGS.clear()
 
 
+def swap_engine(settings: Settings) -> Engine:
+    """Build a new engine on the current list snapshot beside the one in use, then swap it in.
+
+    Called after a list update. Loading the lists and the index takes seconds; requests keep
+    being served by the old engine meanwhile (the engine lock is held only for the swap).
+    """
+    fresh = build_engine(settings)
+    old = get_engine(settings)
+    with _LOCK:
+        for key, engine in list(_ENGINES.items()):
+            if engine is old:
+                _ENGINES[key] = fresh
+            elif key[0] == str(settings.snapshot_dir):
+                del _ENGINES[key]  # other thresholds on the old lists: rebuilt on next use
+    return fresh
+
+
 def build_engine(settings: Settings) -> Engine:
     """Load the active list snapshot, its screening index and the rulebook."""
     from prosper.lists import load_snapshot

@@ -149,7 +149,7 @@ def test_concurrent_clients_build_one_verifiable_chain(env: _Env, live_server: s
     ids = [d["audit"]["record_id"] for rs in results.values() for d in rs]
     assert len(ids) == CLIENTS * CHECKS_PER_CLIENT
     assert sorted(ids) == list(range(before + 1, before + 1 + len(ids)))
-    with AuditLog.open(env.settings.db_url) as log:
+    with AuditLog.from_settings(env.settings) as log:
         report = log.verify()
         assert report.ok, report.problems
         assert report.checked == before + len(ids)
@@ -165,7 +165,7 @@ def test_concurrent_clients_build_one_verifiable_chain(env: _Env, live_server: s
 
 
 def _record_count(env: _Env) -> int:
-    with AuditLog.open(env.settings.db_url) as log:
+    with AuditLog.from_settings(env.settings) as log:
         head = log.head()
     return 0 if head is None else head[0]
 
@@ -184,7 +184,12 @@ def test_admin_updates_lists_from_official_files(env: _Env) -> None:
         missing = client.post("/v1/lists/update", json={"from": ["/no/such/dir"]}, headers=admin)
         assert missing.status_code in (404, 422)
         assert missing.json()["field"]
-        response = client.post("/v1/lists/update", json={"from": [str(folder)]}, headers=admin)
+        # the 2023 DPL is older and smaller than the embedded default: refused unless allowed
+        older = client.post("/v1/lists/update", json={"from": [str(folder)]}, headers=admin)
+        assert older.status_code == 422
+        assert older.json()["message"].startswith("us_bis_dpl: the new data (2023-11-28")
+        body = {"from": [str(folder)], "allow_older": True, "allow_shrink": True}
+        response = client.post("/v1/lists/update", json=body, headers=admin)
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["updated"] == ["us_bis_dpl"]

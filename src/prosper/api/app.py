@@ -22,7 +22,9 @@ from prosper.api.errors import install_error_handlers
 from prosper.api.jobs import JobManager
 from prosper.api.limits import ApiLimits, BodySizeLimit, RateLimiter
 from prosper.api.metrics import Metrics, MetricsMiddleware
+from prosper.api.refresh import ListRefresher
 from prosper.api.routers import admin, audit, documents, health, reference, screen, web
+from prosper.api.routers.health import list_health
 from prosper.keys import KeyStore
 from prosper.settings import Settings, load_settings
 
@@ -49,6 +51,7 @@ def create_app(
     backend: Backend | None = None,
     key_store: KeyStore | None = None,
     limits: ApiLimits | None = None,
+    refresh: bool = False,
 ) -> FastAPI:
     """Build the HTTP API and web page.
 
@@ -57,6 +60,9 @@ def create_app(
         backend: the operations to serve (default: :class:`CoreBackend` over ``settings``).
         key_store: where API keys are checked (default: the table in ``settings.db_url``).
         limits: body, batch and rate limits (default: :class:`ApiLimits`).
+        refresh: refresh the lists from their official URLs every ``settings.lists_refresh``
+            seconds in the background (``prosper serve`` asks for it; off by default, so that
+            tests and embedded apps never download).
     """
     settings = settings or load_settings()
     limits = limits or ApiLimits()
@@ -69,13 +75,24 @@ def create_app(
         jobs=JobManager(limits.max_jobs),
         metrics=Metrics(),
     )
+    if refresh and settings.lists_refresh is not None:
+        state.refresher = ListRefresher(
+            lambda: state.backend.update_lists([]),
+            lambda: [row["source"] for row in list_health(state)],
+            state.refresh_log,
+            settings.lists_refresh,
+        )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         threading.Thread(target=_warm, args=(state,), name="prosper-warm", daemon=True).start()
+        if state.refresher is not None:
+            state.refresher.start()
         try:
             yield
         finally:
+            if state.refresher is not None:
+                state.refresher.stop()
             state.jobs.shutdown()
 
     app = FastAPI(

@@ -49,8 +49,12 @@ class Backend(Protocol):
     def rules(self, *, as_of: date | None, regime: str | None) -> dict[str, Any]:
         """The rulebook's id, version, digest and the rules in force on ``as_of``."""
 
-    def update_lists(self, locations: list[str]) -> dict[str, Any]:
-        """Install newer official list files (folders, files or URLs) and reload the engine."""
+    def update_lists(
+        self, locations: list[str], flags: dict[str, bool] | None = None
+    ) -> dict[str, Any]:
+        """Install newer official list files (folders, files or URLs; none: every source from
+        its official URL) and swap in an engine on them; ``flags`` are the refusal overrides
+        (``allow_older``, ``allow_shrink``, ``allow_duplicates``, ``allow_partial``)."""
 
     def audit_list(self, *, limit: int, offset: int) -> list[dict[str, Any]]:
         """Audit records, newest first."""
@@ -175,20 +179,27 @@ class CoreBackend:
             "rules": [_plain(dataclasses.asdict(r)) for r in rules],
         }
 
-    def update_lists(self, locations: list[str]) -> dict[str, Any]:
-        """``prosper lists update --from …``, then rebuild the engine on the new snapshot."""
+    def update_lists(
+        self, locations: list[str], flags: dict[str, bool] | None = None
+    ) -> dict[str, Any]:
+        """``prosper lists update [--from …]``, then a new engine built beside the old one and
+        swapped in (requests are served by the old engine meanwhile)."""
         update = _core("prosper.lists.update")
+        guard = _core("prosper.lists.guard")
+        options = update.options_from_settings(self.settings, guard.UpdatePolicy(**(flags or {})))
         try:
-            result = update.update_snapshot(self.settings.snapshot_dir, locations)
+            result = update.update_snapshot(self.settings.snapshot_dir, locations, options=options)
         except ProsperError as exc:
             if exc.field in (None, "--from"):
                 exc.field = "from"  # the body field that holds the locations
             raise
-        _core("prosper.service").reset_engines()
-        self.warm()
+        if result.installed:
+            _core("prosper.service").swap_engine(self.settings)
         return {
-            "snapshot": str(result.path),
+            "snapshot": None if result.path is None else str(result.path),
+            "installed": result.installed,
             "updated": list(result.updated),
+            "skipped": list(result.skipped),
             "versions": result.snapshot.versions(),
             "problem_counts": {s: len(p) for s, p in result.problems.items()},
             "problems": {s: [str(p) for p in ps[:50]] for s, ps in result.problems.items()},

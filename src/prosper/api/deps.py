@@ -15,6 +15,7 @@ from prosper.api.backend import Backend
 from prosper.api.jobs import JobManager
 from prosper.api.limits import ApiLimits, RateLimiter
 from prosper.api.metrics import Metrics
+from prosper.api.refresh import ListRefresher, RefreshLog
 from prosper.keys import KeyStore
 from prosper.settings import Settings
 
@@ -32,6 +33,8 @@ class AppState:
     metrics: Metrics
     ready: threading.Event = field(default_factory=threading.Event)
     ready_error: str | None = None
+    refresh_log: RefreshLog = field(default_factory=RefreshLog)
+    refresher: ListRefresher | None = None
 
 
 def get_state(request: Request) -> AppState:

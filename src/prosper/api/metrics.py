@@ -57,6 +57,25 @@ class Metrics:
             "1 when lists, index and rulebook are loaded.",
             registry=self.registry,
         )
+        self.list_age = Gauge(
+            "prosper_list_age_days",
+            "Days since the publication date of each loaded list source (-1: date unknown).",
+            ("source",),
+            registry=self.registry,
+        )
+        self.list_refresh_ok = Gauge(
+            "prosper_list_refresh_ok",
+            "1 when the last update of a source succeeded (installed or unchanged), 0 when it "
+            "failed or was refused (the last good data stays in force).",
+            ("source",),
+            registry=self.registry,
+        )
+        self.list_refresh_time = Gauge(
+            "prosper_list_refresh_timestamp_seconds",
+            "Unix time of the last update of a source, whatever its result.",
+            ("source",),
+            registry=self.registry,
+        )
 
 
 class MetricsMiddleware:

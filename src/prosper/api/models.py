@@ -209,6 +209,9 @@ class ListSource(_Response):
     version: str | None = None
     entity_count: int | None = None
     age_days: int | None = Field(None, description="days since `published`")
+    refresh: dict[str, Any] | None = Field(
+        None, description="the last update of this source: `{at, result, ok, message}`"
+    )
 
 
 class ListsOut(_Response):
@@ -221,17 +224,23 @@ class ListsUpdate(_Request):
     """``POST /v1/lists/update`` (admin): official files to install, as on the command line."""
 
     from_: list[Annotated[str, StringConstraints(min_length=1, max_length=2000)]] = Field(
+        default_factory=list,
         alias="from",
-        min_length=1,
         max_length=20,
-        description="folders, files or URLs of official list files (`lists update --from`)",
+        description="folders, files or URLs of official list files (`lists update --from`); "
+        "empty or absent: every source from its official URL",
     )
+    allow_older: bool = Field(False, description="`--allow-older`: older or undated data")
+    allow_shrink: bool = Field(False, description="`--allow-shrink`: drops more entities")
+    allow_duplicates: bool = Field(False, description="`--allow-duplicates`: a repeated id")
+    allow_partial: bool = Field(False, description="`--allow-partial`: e.g. sdn.csv alone")
 
 
 class ListsUpdated(_Response):
     """What an update installed: new versions, per-source deltas and skipped rows."""
 
-    snapshot: str
+    snapshot: str | None
+    installed: bool = True
     updated: list[str]
     versions: dict[str, str]
     problem_counts: dict[str, int] = Field(default_factory=dict)

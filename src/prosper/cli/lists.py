@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
-from prosper.settings import Settings, load_settings
+from prosper.settings import load_settings
 
 if TYPE_CHECKING:  # the list modules load only when a lists command runs (fast --help)
     from prosper.lists.delta import SourceDelta
-    from prosper.lists.guard import UpdatePolicy
     from prosper.lists.snapshot import Snapshot
-    from prosper.lists.update import UpdateOptions
 
 # data published longer ago than this gets a warning (lists change weekly)
 STALE_DAYS = 30
@@ -183,17 +181,16 @@ def update(
     multi-file sets and files cut short; the flags above override the first four.
     """
     from prosper.lists.guard import UpdatePolicy, UpdateRefusedError
-    from prosper.lists.update import update_snapshot
+    from prosper.lists.update import options_from_settings, update_snapshot
 
     settings = load_settings()
-    options = update_options(
+    options = options_from_settings(
         settings,
         UpdatePolicy(
             allow_older=allow_older,
             allow_shrink=allow_shrink,
             allow_duplicates=allow_duplicates,
             allow_partial=allow_partial,
-            max_drop_share=settings.lists_max_drop,
         ),
         wait,
     )
@@ -249,21 +246,6 @@ def update(
                 soft_wrap=True,
             )
     _print_delta(result.deltas, console)
-
-
-def update_options(settings: Settings, policy: UpdatePolicy, wait: float | None) -> UpdateOptions:
-    """The update options of ``settings`` (URLs, deadline, lock wait) with ``policy``."""
-    from prosper.lists.download import DownloadLimits
-    from prosper.lists.official import read_url_overrides
-    from prosper.lists.update import UpdateOptions
-
-    return UpdateOptions(
-        policy=policy,
-        limits=DownloadLimits(deadline=settings.lists_deadline),
-        lock_wait=settings.lists_lock_wait if wait is None else wait,
-        mirror=settings.lists_mirror,
-        overrides=read_url_overrides(settings.lists_urls),
-    )
 
 
 @lists_app.command("diff")

@@ -38,10 +38,17 @@ def serve(
     limits = ApiLimits(
         max_body_bytes=max_body, max_batch=max_batch, rate_per_minute=rate_limit, burst=burst
     )
-    app = create_app(settings, limits=limits)
+    app = create_app(settings, limits=limits, refresh=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"warning: listening on {host}, not only on loopback", err=True)
     typer.echo(f"Prosper on http://{host}:{port}/  (API key: prosper keys create --role …)")
+    every = settings.lists_refresh
+    typer.echo(
+        "lists: no scheduled refresh (PROSPER_LISTS_REFRESH=off)"
+        if every is None
+        else f"lists: refreshed from the official URLs every {every / 3600:g} h "
+        "(PROSPER_LISTS_REFRESH)"
+    )
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 

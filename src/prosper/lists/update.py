@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prosper.errors import InputError, ListDataError, NotFoundError
 from prosper.lists.common import Problem
@@ -40,7 +41,7 @@ from prosper.lists.guard import (
     partial_refusals,
 )
 from prosper.lists.lock import update_lock
-from prosper.lists.official import plan_official
+from prosper.lists.official import plan_official, read_url_overrides
 from prosper.lists.snapshot import (
     CURRENT,
     SNAPSHOTS,
@@ -55,6 +56,9 @@ from prosper.lists.sources import SOURCE_ORDER, build_source, classify_file, gro
 from prosper.lists.store import install_snapshot
 from prosper.model import Entity
 
+if TYPE_CHECKING:
+    from prosper.settings import Settings
+
 # prefix of every temporary folder an update makes (pruned by the next update)
 TMP_PREFIX = ".tmp-"
 
@@ -68,6 +72,32 @@ class UpdateOptions:
     lock_wait: float = 60.0
     mirror: str | None = None
     overrides: Mapping[str, Fetch] = field(default_factory=dict)
+
+
+def options_from_settings(
+    settings: Settings, policy: UpdatePolicy | None = None, wait: float | None = None
+) -> UpdateOptions:
+    """The update options of ``settings`` (URLs, deadline, lock wait, shrink threshold).
+
+    Args:
+        settings: the ``PROSPER_LISTS_*`` settings.
+        policy: the refusal overrides (its ``max_drop_share`` is replaced by the setting).
+        wait: seconds to wait for another update; the setting when None.
+    """
+    flags = policy or UpdatePolicy()
+    return UpdateOptions(
+        policy=UpdatePolicy(
+            allow_older=flags.allow_older,
+            allow_shrink=flags.allow_shrink,
+            allow_duplicates=flags.allow_duplicates,
+            allow_partial=flags.allow_partial,
+            max_drop_share=settings.lists_max_drop,
+        ),
+        limits=DownloadLimits(deadline=settings.lists_deadline),
+        lock_wait=settings.lists_lock_wait if wait is None else wait,
+        mirror=settings.lists_mirror,
+        overrides=read_url_overrides(settings.lists_urls),
+    )
 
 
 @dataclass(frozen=True)
