@@ -412,7 +412,9 @@ async function loadLists() {
       el("td", {}, el("strong", {}, s.source), el("br"), el("small", {}, s.label || "")),
       el("td", { class: "nowrap" }, s.published || "", s.origin ? el("div", { class: "muted" }, s.origin) : null),
       el("td", { class: s.age_days > 30 ? "stale" : "" }, s.age_days === null ? "" : `${s.age_days} ${T("days")}`,
-        s.age_days > 30 ? el("div", { class: "muted" }, T("stale")) : null),
+        s.age_days > 30 ? el("div", { class: "muted" }, T("stale")) : null,
+        s.refresh ? el("div", { class: s.refresh.ok ? "muted" : "stale", title: s.refresh.message || "" },
+          `${T("last_update")}: ${T("refresh_" + s.refresh.result)} (${s.refresh.at.slice(0, 16).replace("T", " ")} UTC)`) : null),
       el("td", {}, s.entity_count === null ? "" : String(s.entity_count)),
       el("td", {}, el("code", {}, (s.version || "").slice(0, 23))))))));
 }
