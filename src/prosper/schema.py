@@ -6,10 +6,15 @@ body) into the frozen :class:`prosper.model.Transaction`, or raises
 ``parties[1].country: unknown country code 'XX'``. Unknown fields, wrong types, unknown
 country codes and impossible values are rejected; facts that are merely *missing* are not —
 the rules turn those into ``review`` findings that name them.
+
+Types are strict: a boolean is not a number (``die_area_mm2: true`` is refused), text is not
+a number, numbers must be finite, dates are real ``YYYY-MM-DD`` dates (``2026-02-30`` and
+``0`` are refused). Documents are read by :mod:`prosper.reader` (YAML 1.2, limits) first.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
@@ -26,6 +31,7 @@ from pydantic import (
 
 from prosper import model as m
 from prosper.errors import InputError
+from prosper.reader import InputLimits
 
 # Codes that are not in ISO 3166-1 but appear in export-control tables and lists.
 # XK: Kosovo (a row of the EAR Country Chart).
@@ -54,9 +60,62 @@ def check_country(value: str) -> str:
 # An ISO 3166-1 alpha-2 code, upper-cased and checked (``kr`` → ``KR``; ``XX`` is an error).
 Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(check_country)]
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DOB = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def check_date(value: object) -> date:
+    """A real calendar date from ``YYYY-MM-DD`` text (or a :class:`date`); nothing else.
+
+    >>> check_date("2026-02-28")
+    datetime.date(2026, 2, 28)
+    """
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"not a real date: {value!r}") from None
+
+
+def parse_date(value: str | None, field: str) -> date | None:
+    """:func:`check_date` for an option or query parameter: InputError naming ``field``."""
+    if value is None:
+        return None
+    try:
+        return check_date(value)
+    except ValueError as exc:
+        raise InputError(str(exc), field=field) from None
+
+
+def check_dob(value: str) -> str:
+    """A date of birth ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` that exists (``1984-02-30`` not).
+
+    >>> check_dob("1984-02")
+    '1984-02'
+    """
+    text = value.strip()
+    if not _DOB.match(text):
+        raise ValueError(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    parts = [int(p) for p in text.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise ValueError(f"not a real date: {value!r}") from None
+    return text
+
+
+Dob = Annotated[str, Field(max_length=10), AfterValidator(check_dob)]
+# A count: quantities and numbers of data subjects (10^12 is beyond any shipment or population).
+Count = Annotated[int, Field(ge=0, le=10**12)]
+
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, strict=True, allow_inf_nan=False
+    )
 
 
 class OwnershipIn(_Strict):
@@ -101,7 +160,7 @@ class PartyIn(_Strict):
     parent_country: Country | None = None
     ownership: list[OwnershipIn] = Field(default_factory=list)
     aliases: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(default_factory=list)
-    dob: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    dob: Dob | None = None
     identifiers: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list
     )
@@ -124,7 +183,7 @@ class ItemIn(_Strict):
         "integrated_circuit", "computer", "hbm", "model_weights", "software", "technology", "other"
     ]
     eccn: str | None = Field(default=None, pattern=r"^[0-9][A-E][0-9]{3}[A-Za-z0-9.]*$|^EAR99$")
-    quantity: int | None = Field(default=None, ge=0)
+    quantity: Count | None = None
     us_origin: bool | None = None
     us_content_percent: float | None = Field(default=None, ge=0, le=100)
     made_with_us_technology: bool | None = None
@@ -188,7 +247,7 @@ class DataTransferIn(_Strict):
     from_country: Country
     to_country: Country
     subjects_country: Country | None = None
-    subjects_count: int | None = Field(default=None, ge=0)
+    subjects_count: Count | None = None
     categories: list[DataCategory] = Field(min_length=1)
     anonymised: bool = False
     pseudonymised: bool = False
@@ -220,13 +279,8 @@ class TransactionIn(_Strict):
     @field_validator("as_of", mode="before")
     @classmethod
     def _as_of(cls, v: Any) -> Any:
-        # YAML gives a date; JSON gives a string, which must be a real ISO date.
-        if isinstance(v, str):
-            try:
-                return date.fromisoformat(v)
-            except ValueError:
-                raise ValueError(f"not an ISO date (YYYY-MM-DD): {v!r}") from None
-        return v
+        # Text (YAML 1.2 and JSON both give text) that is a real ISO date; never a number.
+        return None if v is None else check_date(v)
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -250,12 +304,29 @@ def validation_error(exc: ValidationError) -> InputError:
     return InputError(msg, field=_field_path(tuple(err["loc"])))
 
 
-def parse_transaction(raw: Any, *, today: date | None = None) -> m.Transaction:
+def check_counts(raw: Mapping[str, Any], limits: InputLimits) -> None:
+    """Refuse more parties, items or data transfers than ``limits`` allow (before validating)."""
+    for key, most, setting in (
+        ("parties", limits.max_parties, "PROSPER_MAX_PARTIES"),
+        ("items", limits.max_items, "PROSPER_MAX_ITEMS"),
+        ("data_transfers", limits.max_transfers, "PROSPER_MAX_TRANSFERS"),
+    ):
+        value = raw.get(key)
+        if isinstance(value, list) and len(value) > most:
+            raise InputError(
+                f"{len(value):,} entries; at most {most:,} per transaction ({setting})", field=key
+            )
+
+
+def parse_transaction(
+    raw: Any, *, today: date | None = None, limits: InputLimits | None = None
+) -> m.Transaction:
     """Validate ``raw`` against the contract and build a :class:`~prosper.model.Transaction`.
 
     Args:
-        raw: the decoded YAML / JSON document.
+        raw: the decoded YAML / JSON document (:func:`prosper.reader.parse_document`).
         today: the date used when the document has no ``as_of``.
+        limits: most parties, items and transfers (default :class:`InputLimits`).
 
     Raises:
         InputError: the first offending field, e.g. ``items[0].tpp: Input should be >= 0``.
@@ -264,6 +335,7 @@ def parse_transaction(raw: Any, *, today: date | None = None) -> m.Transaction:
         raise InputError(
             "a transaction must be a mapping (YAML / JSON object)", field="transaction"
         )
+    check_counts(raw, limits or InputLimits())
     try:
         tx = TransactionIn.model_validate(dict(raw))
     except ValidationError as exc:

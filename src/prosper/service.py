@@ -6,17 +6,15 @@ the API call these functions and only render what they return.
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from prosper.engine import Engine
 from prosper.errors import InputError, NotFoundError
 from prosper.model import Transaction
+from prosper.reader import InputLimits, parse_document
 from prosper.render import decision_to_dict, jsonable
 from prosper.schema import parse_transaction
 from prosper.settings import Settings, load_settings
@@ -90,17 +88,20 @@ def read_document(path: Path) -> Any:
         raise NotFoundError(f"no such file: {path}", field="TRANSACTION")
     suffix = path.suffix.lower()
     if suffix not in {".yaml", ".yml", ".json"}:
-        raise InputError(
-            f"expected a .yaml, .yml or .json file, got {path.name}", field="TRANSACTION"
-        )
-    text = path.read_text("utf-8")
+        raise InputError(f"expected a .yaml, .yml or .json file, got {path.name}", field=field)
     try:
-        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        first = str(exc).splitlines()[0]
-        raise InputError(
-            f"{path.name} is not valid {suffix[1:].upper()}: {first}", field="TRANSACTION"
-        ) from None
+        with path.open("rb") as fh:
+            data = fh.read(limits.max_bytes + 1)  # one byte more tells "too large" apart
+    except OSError as exc:
+        raise InputError(f"cannot read {path.name}: {exc.strerror}", field=field) from None
+    return parse_document(
+        data,
+        syntax="json" if suffix == ".json" else "yaml",
+        field=field,
+        encoding=encoding,
+        limits=limits,
+        name_with="--encoding",
+    )
 
 
 def _check_mode(mode: str) -> str:
@@ -110,7 +111,9 @@ def _check_mode(mode: str) -> str:
     return mode
 
 
-def _prepare(raw: Any, as_of: date | None) -> tuple[dict[str, Any], Transaction]:
+def _prepare(
+    raw: Any, as_of: date | None, limits: InputLimits | None = None
+) -> tuple[dict[str, Any], Transaction]:
     """Validate ``raw`` (with ``as_of`` overriding its date) into a transaction.
 
     Returns the document with its effective ``as_of`` filled in — what the audit log records,
@@ -119,7 +122,7 @@ def _prepare(raw: Any, as_of: date | None) -> tuple[dict[str, Any], Transaction]
     doc: Any = dict(raw) if isinstance(raw, dict) else raw
     if as_of is not None and isinstance(doc, dict):
         doc["as_of"] = as_of
-    tx = parse_transaction(doc)
+    tx = parse_transaction(doc, limits=limits)
     return {**doc, "as_of": tx.as_of}, tx
 
 
@@ -135,18 +138,20 @@ def evaluate(
 ) -> dict[str, Any]:
     """Decide a transaction document without recording it; returns the decision JSON."""
     _check_mode(mode)
-    _, tx = _prepare(raw, as_of)
+    _, tx = _prepare(raw, as_of, None if settings is None else settings.input_limits)
     return _decide(tx, mode, settings)
 
 
-def audit_log(url: str) -> AuditLog:
-    """The process-wide audit log at ``url`` (opened and migrated once, then reused)."""
+def audit_log(settings: Settings) -> AuditLog:
+    """The process-wide audit log of ``settings`` (opened and migrated once, then reused),
+    signing with the configured audit key and witnessed by its anchor file."""
     from prosper.audit import AuditLog
 
+    url = settings.db_url
     with _LOCK:
         log = _LOGS.get(url)
         if log is None:
-            log = AuditLog.open(url)
+            log = AuditLog.from_settings(settings)
             _LOGS[url] = log
         return log
 
@@ -162,9 +167,9 @@ def run_check(
     """Decide a transaction and append the input and decision to the audit log."""
     settings = settings or load_settings()
     _check_mode(mode)
-    doc, tx = _prepare(raw, as_of)
+    doc, tx = _prepare(raw, as_of, settings.input_limits)
     output = _decide(tx, mode, settings)
-    record = audit_log(settings.db_url).append(
+    record = audit_log(settings).append(
         kind="check",
         input=jsonable(doc),
         output=output,

@@ -22,6 +22,10 @@ result down. The pure core never reads the environment.
 - ``PROSPER_AFFILIATES_RULE``: how to read the BIS Affiliates rule after its stay ended on
   2026-11-09 (``in_force`` or ``stayed``; unset: ``review`` saying the status is unsettled).
   Recorded in every decision's ``versions.settings``.
+- ``PROSPER_MAX_PARTIES``, ``PROSPER_MAX_ITEMS``, ``PROSPER_MAX_TRANSFERS``: most parties,
+  items and data transfers in one transaction (1,000 each).
+- ``PROSPER_MAX_DOCUMENT_BYTES``: largest transaction or item document read (1048576, 1 MiB).
+- ``PROSPER_MAX_DEPTH``: deepest nesting of a document (32).
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prosper.errors import InputError
+from prosper.reader import InputLimits
 
 DEFAULT_THRESHOLD = 0.80
 DAY = 86_400.0
@@ -54,6 +59,7 @@ class Settings:
     lists_urls: Path | None = None
     lists_deadline: float = 300.0
     lists_lock_wait: float = 60.0
+    input_limits: InputLimits = field(default_factory=InputLimits)
     affiliates_rule: str | None = None
 
     @property
@@ -105,6 +111,26 @@ def _interval(raw: str, field: str) -> float | None:
     return _seconds(text, field)
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip().replace("_", "").replace(",", "")
+    if not raw:
+        return default
+    if not raw.isdigit() or len(raw) > 12 or int(raw) < 1:
+        raise InputError("must be a whole number of at least 1", field=name)
+    return int(raw)
+
+
+def _input_limits(env: Mapping[str, str]) -> InputLimits:
+    base = InputLimits()
+    return InputLimits(
+        max_bytes=_count(env, "PROSPER_MAX_DOCUMENT_BYTES", base.max_bytes),
+        max_depth=_count(env, "PROSPER_MAX_DEPTH", base.max_depth),
+        max_parties=_count(env, "PROSPER_MAX_PARTIES", base.max_parties),
+        max_items=_count(env, "PROSPER_MAX_ITEMS", base.max_items),
+        max_transfers=_count(env, "PROSPER_MAX_TRANSFERS", base.max_transfers),
+    )
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the ``PROSPER_*`` variables (or ``environ``) into :class:`Settings`."""
     env = os.environ if environ is None else environ
@@ -136,6 +162,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         lists_lock_wait=(
             float(_seconds(raw_wait, "PROSPER_LISTS_LOCK_WAIT")) if raw_wait else 60.0
         ),
+        input_limits=_input_limits(env),
         affiliates_rule=_affiliates(env.get("PROSPER_AFFILIATES_RULE")),
     )
 

@@ -1,6 +1,8 @@
 """Request and response bodies of the HTTP API, in the interface contract's JSON shapes.
 
-Requests forbid unknown fields (a typo is a 422 naming the field, not a silent default).
+Requests forbid unknown fields (a typo is a 422 naming the field, not a silent default) and
+are strict like the transaction schema: ``true`` is not a number, ``"5"`` is not an integer;
+countries and dates of birth are checked by the same functions as the CLI's.
 Responses allow extra fields: the core may add keys to its JSON (the contract says *extend,
 do not rename*), and the API passes them through rather than dropping them.
 """
@@ -9,17 +11,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from prosper.schema import Country, check_dob
 
 EntityTypeName = Literal["person", "organization", "vessel", "aircraft"]
 Mode = Literal["enforced", "literal"]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
+CountryCode = Country
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class _Response(BaseModel):
@@ -46,7 +50,7 @@ class ScreenQuery(_Request):
     name: Name = Field(examples=["Korea Kwangson Banking Corp"])
     type: EntityTypeName | None = None
     countries: list[CountryCode] = Field(default_factory=list, max_length=20)
-    dob: Annotated[str, StringConstraints(max_length=20)] | None = Field(
+    dob: Annotated[str, StringConstraints(max_length=20), AfterValidator(check_dob)] | None = Field(
         None, description="date of birth, YYYY, YYYY-MM or YYYY-MM-DD"
     )
     ids: list[ShortText] = Field(default_factory=list, max_length=20)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +23,6 @@ _STYLE = {
     "allowed": "green",
     "not_subject": "dim",
 }
-
-
-def _parse_date(value: str | None, field: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"not an ISO date (YYYY-MM-DD): {value!r}", field=field) from None
 
 
 def _parse_verdict(value: str | None) -> Verdict | None:
@@ -100,15 +90,22 @@ def check(
     fail_on: str | None = typer.Option(
         None, "--fail-on", help="Exit 3 when the verdict is this restrictive or more."
     ),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="The file's encoding when it is not UTF-8 (e.g. cp949)."
+    ),
 ) -> None:
     """Screen the parties, classify the items, assess the data transfers; record the decision."""
+    from prosper.schema import parse_date
     from prosper.service import read_document, run_check
+    from prosper.settings import load_settings
 
-    when = _parse_date(as_of, "--as-of")
+    when = parse_date(as_of, "--as-of")
     threshold = _parse_verdict(fail_on)
     if mode not in {"enforced", "literal"}:
         raise InputError("must be 'enforced' or 'literal'", field="--mode")
-    doc = run_check(read_document(transaction), mode=mode, as_of=when)
+    settings = load_settings()
+    raw = read_document(transaction, encoding=encoding, limits=settings.input_limits)
+    doc = run_check(raw, settings=settings, mode=mode, as_of=when)
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:

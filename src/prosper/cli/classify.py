@@ -4,29 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
-
-from prosper.errors import InputError
-
-
-def _read(path: Path) -> Any:
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", field=str(path)) from None
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise InputError(f"not valid YAML/JSON: {exc}", field=str(path)) from None
 
 
 def classify(
@@ -38,14 +19,13 @@ def classify(
 ) -> None:
     """Compute TPP and performance density and classify the item (3A090/4A090/.z/4E091)."""
     from prosper.controls.report import classify_document
+    from prosper.schema import parse_date
+    from prosper.service import read_document
+    from prosper.settings import load_settings
 
-    when: date | None = None
-    if as_of is not None:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError:
-            raise InputError(f"not an ISO date (YYYY-MM-DD): {as_of!r}", field="--as-of") from None
-    report = classify_document(_read(item_file), when)
+    when = parse_date(as_of, "--as-of")
+    raw = read_document(item_file, field="ITEM_FILE", limits=load_settings().input_limits)
+    report = classify_document(raw, when)
     on = report["as_of"]
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")

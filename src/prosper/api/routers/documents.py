@@ -3,16 +3,15 @@
 The bodies are read by hand rather than declared as pydantic parameters so that the same
 validator as the CLI's (:mod:`prosper.schema`) names the offending field, and so that a
 YAML file can be posted as it is (``Content-Type: application/yaml``). The OpenAPI document
-still describes them with the contract's schema.
+still describes them with the contract's schema. The body is read by :mod:`prosper.reader`,
+the reader of the CLI too (YAML 1.2, no aliases, depth and size limits; a ``charset`` in the
+``Content-Type`` names a body that is not UTF-8).
 """
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any, Literal
 
-import yaml
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +21,8 @@ from prosper.api.deps import AppState, get_backend, get_state
 from prosper.api.models import ClassifyResult, DecisionOut, ErrorBody
 from prosper.errors import InputError
 from prosper.keys import ApiKey
+from prosper.reader import InputLimits, parse_document
+from prosper.schema import parse_date
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 
@@ -29,6 +30,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (401, 403, 413, 422, 429)
 }
 _YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+_AS_OF = "decide under the rules in force on this date (YYYY-MM-DD)"
 
 
 def _body_schema(ref: str) -> dict[str, Any]:
@@ -43,24 +45,30 @@ def _body_schema(ref: str) -> dict[str, Any]:
     }
 
 
-async def read_document(request: Request, what: str) -> dict[str, Any]:
+def _charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, if any."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
+
+
+async def read_document(request: Request, what: str, limits: InputLimits) -> dict[str, Any]:
     """The request body as a mapping, from JSON or (by content type) YAML."""
     raw = await request.body()
-    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    content_type = request.headers.get("content-type", "application/json")
     if not raw.strip():
         raise InputError(f"empty body: send the {what} as JSON or YAML", field="body")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("body is not UTF-8 text", field="body") from None
-    try:
-        is_yaml = content_type.lower() in _YAML_TYPES
-        doc = yaml.safe_load(text) if is_yaml else json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc}", field="body") from None
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "syntax error"
-        raise InputError(f"invalid YAML: {first}", field="body") from None
+    is_yaml = content_type.split(";")[0].strip().lower() in _YAML_TYPES
+    doc = parse_document(
+        raw,
+        syntax="yaml" if is_yaml else "json",
+        field="body",
+        encoding=_charset(content_type),
+        limits=limits,
+        name_with="a charset in Content-Type",
+    )
     if not isinstance(doc, dict):
         raise InputError(f"the {what} must be a JSON object / YAML mapping", field="body")
     return doc
@@ -75,14 +83,15 @@ async def read_document(request: Request, what: str) -> dict[str, Any]:
 async def check(
     request: Request,
     mode: Literal["enforced", "literal"] = Query("enforced", description="reading of the law"),
-    as_of: date | None = Query(None, description="decide under the rules in force on this date"),
+    as_of: str | None = Query(None, description=_AS_OF, max_length=10),
     key: ApiKey = Depends(require_screener),
     backend: Backend = Depends(get_backend),
     state: AppState = Depends(get_state),
 ) -> dict[str, Any]:
     """Decide a transaction and record it in the audit log as made by this key (screener)."""
-    doc = await read_document(request, "transaction")
-    result = await run_in_threadpool(backend.check, doc, mode=mode, as_of=as_of, actor=key.actor)
+    when = parse_date(as_of, "as_of")
+    doc = await read_document(request, "transaction", state.settings.input_limits)
+    result = await run_in_threadpool(backend.check, doc, mode=mode, as_of=when, actor=key.actor)
     state.metrics.decisions.labels(str(result.get("verdict")), mode).inc()
     return result
 
@@ -95,10 +104,12 @@ async def check(
 )
 async def classify(
     request: Request,
-    as_of: date | None = Query(None, description="classify under the rules of this date"),
+    as_of: str | None = Query(None, description=_AS_OF, max_length=10),
     _key: ApiKey = Depends(require_screener),
     backend: Backend = Depends(get_backend),
+    state: AppState = Depends(get_state),
 ) -> dict[str, Any]:
     """Classify one item: TPP, performance density, 3A090/4A090/.z/4E091 (role: screener)."""
-    doc = await read_document(request, "item")
-    return await run_in_threadpool(backend.classify, doc, as_of=as_of)
+    when = parse_date(as_of, "as_of")
+    doc = await read_document(request, "item", state.settings.input_limits)
+    return await run_in_threadpool(backend.classify, doc, as_of=when)
