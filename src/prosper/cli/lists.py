@@ -65,6 +65,10 @@ def show_document(snapshot: Snapshot, where: str | None, today: date) -> dict[st
                 "entity_count": info.entity_count,
                 "name_count": info.name_count,
                 "origin": info.origin,
+                "status": info.status,
+                "lacks": list(info.lacks),
+                "published_basis": info.published_basis,
+                "notes": list(info.notes),
                 "files": [
                     {
                         "name": f.name,
@@ -129,7 +133,7 @@ def show(json_out: bool = typer.Option(False, "--json", help="Print one JSON doc
         console.print(
             f"[bold]{src['source']:<13}[/bold] {src['entity_count']:>7,} entities "
             f"{src['name_count']:>7,} names  published {src['published']}{old}  "
-            f"{src['origin']:<9} {src['version'][:19]}…  {src['label']}",
+            f"{src['status']:<8} {src['origin']:<9} {src['version'][:19]}…  {src['label']}",
             soft_wrap=True,
         )
     err = _err()
