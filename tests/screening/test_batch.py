@@ -10,7 +10,8 @@ import pytest
 
 from prosper.errors import InputError, NotFoundError
 from prosper.model import Entity, EntityType
-from prosper.screening.batch import run_batch, run_pairs
+from prosper.screening.batch import count_rows, run_batch, run_pairs
+from prosper.screening.files import complete_csv_records
 from prosper.screening.index import ScreeningIndex
 from prosper.screening.rows import parse_countries, parse_dob, parse_type
 
@@ -150,5 +151,144 @@ def test_field_parsers() -> None:
         assert err.value.field == "dob"
     with pytest.raises(InputError):
         parse_countries(["Korea"])
+    with pytest.raises(InputError) as err:
+        parse_countries(["XX"], "--country")  # well-formed but not ISO 3166
+    assert err.value.field == "--country"
     with pytest.raises(InputError):
         parse_type("robot")
+
+
+# ------------------------------------------------------------ input hardening (issue 13)
+
+
+def test_cp949_csv_is_detected_and_read(tmp_path: Path, index: ScreeningIndex) -> None:
+    """Korean Excel saves CP949: the names arrive as Hangul, not mojibake or a traceback."""
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    rows = [("번호", "name", "country"), ("1", "김정은", "KP"), ("2", "삼성전자 주식회사", "KR")]
+    rows += [(str(i), f"거래처 {i}호 무역상사", "KR") for i in range(3, 30)]
+    src.write_bytes("".join(",".join(r) + "\r\n" for r in rows).encode("cp949"))
+    summary = run_batch(index, src, out, threshold=0.8)
+    got = _read_csv(out)
+    assert [r["name"] for r in got[:2]] == ["김정은", "삼성전자 주식회사"]
+    assert got[0]["번호"] == "1"
+    assert summary.errors == 0
+    # forcing a wrong encoding is an error naming the line, not a crash
+    with pytest.raises(InputError) as err:
+        run_batch(index, src, tmp_path / "o2.csv", threshold=0.8, encoding="utf-8")
+    assert "line 1" in str(err.value)
+    with pytest.raises(InputError) as err:
+        run_batch(index, src, tmp_path / "o3.csv", threshold=0.8, encoding="klingon")
+    assert err.value.field == "--encoding"
+
+
+def test_utf16_with_bom_and_utf8_bom(tmp_path: Path, index: ScreeningIndex) -> None:
+    text = "name,country\nKim Jong Un,KP\n"
+    for encoding in ("utf-16", "utf-8-sig"):
+        src, out = tmp_path / f"{encoding}.csv", tmp_path / f"{encoding}-out.csv"
+        src.write_bytes(text.encode(encoding))
+        run_batch(index, src, out, threshold=0.8)
+        assert _read_csv(out)[0]["top_entity_id"] == "us_ofac_sdn:20157"
+
+
+def test_unterminated_quote_is_an_error_naming_the_line(
+    tmp_path: Path, index: ScreeningIndex
+) -> None:
+    """The rest of the file is never merged into one name (Kim Jong Un would go unscreened)."""
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text('name,country\nAcme,KR\n"Broken Name,CN\nKim Jong Un,KP\nOther,KR\n', "utf-8")
+    with pytest.raises(InputError) as err:
+        count_rows(src)
+    assert err.value.field == "--file"
+    assert "line 3" in err.value.message
+    assert "never closed" in err.value.message
+    with pytest.raises(InputError) as err:
+        run_batch(index, src, out, threshold=0.8)
+    assert "line 3" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ('name,country\nAcme,KR\n"Kim" Jong Un,KP\n', 3),  # text after a closing quote
+        ("name,country\nAcme,KR\nAcme,KR\nKim,Jong Un,KP\n", 4),  # a stray delimiter
+    ],
+)
+def test_malformed_rows_name_their_line(
+    tmp_path: Path, index: ScreeningIndex, body: str, line: int
+) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text(body, "utf-8")
+    with pytest.raises(InputError) as err:
+        run_batch(index, src, tmp_path / "out.csv", threshold=0.8)
+    assert f"line {line}" in err.value.message
+
+
+def test_existing_output_needs_resume_or_force(tmp_path: Path, index: ScreeningIndex) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    _write_csv(src, NAMES)
+    out.write_text("precious work\n", "utf-8")
+    with pytest.raises(InputError) as err:
+        run_batch(index, src, out, threshold=0.8)
+    assert err.value.field == "--output"
+    assert out.read_text("utf-8") == "precious work\n"
+    run_batch(index, src, out, threshold=0.8, force=True)
+    assert len(_read_csv(out)) == len(NAMES)
+    with pytest.raises(InputError):
+        run_pairs(src, out, threshold=0.8)
+    with pytest.raises(InputError) as err:
+        run_batch(index, src, src, threshold=0.8, force=True)
+    assert "input" in err.value.message
+
+
+def test_resume_is_exact_at_every_cut_inside_multiline_names(
+    tmp_path: Path, index: ScreeningIndex
+) -> None:
+    """Cut the output at every byte offset (inside quoted multi-line names too), resume:
+    the result is byte for byte the uninterrupted run's — nothing lost, nothing twice."""
+    src, full = tmp_path / "in.csv", tmp_path / "full.csv"
+    names = ["Kim Jong Un", "Line one\nline two\nline three", "ROSOBORONEKSPORT", 'Say "hi"\nok']
+    names += [f"Multi\nline {i}" for i in range(12)] + ["Kim\r\nJong Un", "Last"]
+    _write_csv(src, names)
+    run_batch(index, src, full, threshold=0.8)
+    complete = full.read_bytes()
+    assert len(_read_csv(full)) == len(names)
+    out = tmp_path / "out.csv"
+    for cut in range(len(complete) + 1):
+        out.write_bytes(complete[:cut])
+        run_batch(index, src, out, threshold=0.8, resume=True)
+        assert out.read_bytes() == complete, f"cut at byte {cut}"
+
+
+def test_record_counting_ignores_line_ends_inside_quotes() -> None:
+    text = 'a,b\n"x\ny",1\n"open\n'
+    assert complete_csv_records(text) == (2, len('a,b\n"x\ny",1\n'))
+    assert complete_csv_records("a,b\nx,1") == (1, 4)  # the last line has no line end yet
+
+
+def test_jsonl_huge_integer_and_bad_lines_are_row_errors(
+    tmp_path: Path, index: ScreeningIndex
+) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(
+        '{"name": "Kim Jong Un"}\n{"name": "X", "n": 1' + "0" * 4400 + "}\n[1]\n"
+        '{"name": ["a"]}\n{"name": "Y", "country": "XX"}\n{"name": "Z", "dob": "1984-02-30"}\n',
+        "utf-8",
+    )
+    summary = run_batch(index, src, out, threshold=0.8)
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert rows[0]["match"] is True
+    assert rows[1]["error"].startswith("line 2: not valid JSON")
+    assert rows[2]["error"] == "line 3: not a JSON object"
+    assert rows[3]["error"].startswith("name:")
+    assert rows[4]["error"].startswith("country: unknown country code 'XX'")
+    assert rows[5]["error"].startswith("dob: not a real date")
+    assert summary.errors == 5
+
+
+def test_batch_rows_refuse_unknown_countries(tmp_path: Path, index: ScreeningIndex) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("name,country,dob\nKim Jong Un,XX,\nKim Jong Un,KP,1984-02-30\n", "utf-8")
+    run_batch(index, src, out, threshold=0.8)
+    rows = _read_csv(out)
+    assert rows[0]["error"].startswith("country:")
+    assert rows[1]["error"].startswith("dob:")

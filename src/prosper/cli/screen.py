@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,18 +45,33 @@ def _progress_console() -> Console:
     return Console(stderr=True)
 
 
-def _run_file(
-    settings: Settings, file: Path, output: Path | None, threshold: float, resume: bool
-) -> None:
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """``screen --file``: what to read, where to write, and how."""
+
+    file: Path
+    output: Path | None
+    threshold: float
+    resume: bool = False
+    force: bool = False
+    encoding: str | None = None
+
+
+def _run_file(settings: Settings, job: FileJob) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from prosper.screening.batch import check_format, count_rows, read_rows, run_batch
+    from prosper.screening.files import check_output
 
+    file, output = job.file, job.output
     if output is None:
         raise InputError("--file needs --output", field="--output")
     check_format(output, "--output")
-    read_rows(file)  # validates existence, format and the name column before loading lists
-    total = count_rows(file)
+    # existence, format, encoding, the name column and (counting) every CSV record are
+    # checked, and an existing output refused, before the lists load
+    read_rows(file, encoding=job.encoding)
+    check_output(output, resume=job.resume, force=job.force, input_path=file)
+    total = count_rows(file, job.encoding)
     _, index = _load(settings)
     columns = (
         "[progress.description]{task.description}",
@@ -69,8 +85,10 @@ def _run_file(
             index,
             file,
             output,
-            threshold=threshold,
-            resume=resume,
+            threshold=job.threshold,
+            resume=job.resume,
+            force=job.force,
+            encoding=job.encoding,
             progress=lambda done: bar.update(task, completed=done),
         )
     typer.echo(
@@ -123,6 +141,10 @@ def screen(
     file: Path | None = typer.Option(None, "--file", help="Batch input .csv/.jsonl/.parquet."),
     output: Path | None = typer.Option(None, "--output", help="Batch output file."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted batch."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --output."),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="Encoding of --file (default: detected, e.g. cp949)."
+    ),
 ) -> None:
     """Screen a name (or a file of names) against the sanctions and export-control lists."""
     from prosper.screening.rows import parse_countries, parse_dob, parse_gender, parse_type
@@ -133,7 +155,7 @@ def screen(
     if file is not None:
         if name is not None:
             raise InputError("give a NAME or --file, not both", field="NAME")
-        _run_file(settings, file, output, used, resume)
+        _run_file(settings, FileJob(file, output, used, resume, force, encoding))
         return
     if name is None or not name.strip():
         raise InputError("a name to screen is required (or --file)", field="NAME")
@@ -173,6 +195,8 @@ def match(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     pairs: Path | None = typer.Option(None, "--pairs", help="CSV/JSONL with name1,name2[,type]."),
     output: Path | None = typer.Option(None, "--output", help="Where to write scored pairs."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --output."),
+    encoding: str | None = typer.Option(None, "--encoding", help="Encoding of --pairs."),
     threshold: float | None = typer.Option(None, "--threshold", help="Match threshold 0–1."),
 ) -> None:
     """Score one pair of names with its explanation, or a file of pairs."""
@@ -186,7 +210,7 @@ def match(
     if pairs is not None:
         if output is None:
             raise InputError("--pairs needs --output", field="--output")
-        summary = run_pairs(pairs, output, threshold=used)
+        summary = run_pairs(pairs, output, threshold=used, force=force, encoding=encoding)
         typer.echo(
             f"scored {summary.rows} pairs: {summary.matched} matched, "
             f"{summary.errors} with errors → {output}",

@@ -3,12 +3,19 @@
 * Every input column is kept; ``hit_count``, ``top_score``, ``top_entity_id``, ``top_name``,
   ``top_source``, ``match`` and ``error`` are added.
 * Rows are written and flushed one by one, so an interruption loses at most the row being
-  written. ``resume=True`` counts the complete rows already in the output (cutting off a
-  half-written last line), skips that many input rows and appends the rest: no row is lost or
-  duplicated.
-* A bad row (no name, unknown type, impossible date of birth) is written with its ``error``
-  and the run goes on; a bad *file* (missing, unknown format, no ``name`` column) stops the run
-  before anything is written (:class:`~prosper.errors.InputError`, exit 2).
+  written. ``resume=True`` counts the complete *records* already in the output (a quoted name
+  may span lines; a half-written last record is cut off), skips that many input records and
+  appends the rest: no row is lost or duplicated. An existing output is never overwritten
+  without ``resume`` or ``force``.
+* CSV and JSONL input is read in its own encoding: UTF-8 (BOM or not), UTF-16/32 with a BOM,
+  else what charset-normalizer detects (CP949 from Korean Excel, CP1252 …), or ``encoding``
+  when given. CSV is parsed strictly: an unterminated quote, text after a closing quote or a
+  row with more cells than the header stops the run naming the line, never merged silently.
+* A bad row (no name, unknown type or country, impossible date of birth, a JSONL line that is
+  not an object) is written with its ``error`` and the run goes on; a bad *file* (missing,
+  unknown format, no ``name`` column, malformed CSV, undecodable text) stops the run
+  (:class:`~prosper.errors.InputError`, exit 2) — before anything is written when the CLI
+  counts the rows first (:func:`count_rows` reads the whole file).
 
 Parquet needs the optional ``parquet`` extra (pyarrow). Parquet output is written in row
 groups at the end of the run and cannot be resumed.
@@ -17,15 +24,24 @@ groups at the end of the run and cannot be resumed.
 from __future__ import annotations
 
 import csv
-import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from prosper.errors import InputError, NotFoundError
+from prosper.errors import InputError
 from prosper.model import Hit
+from prosper.screening.files import (
+    FORMATS,
+    ROW_ERROR,
+    check_format,
+    check_output,
+    complete_rows,
+    count_rows,
+    read_rows,
+    write_parquet,
+)
 from prosper.screening.query import Query
 from prosper.screening.rows import parse_type, row_query, text_or_none
 
@@ -38,7 +54,6 @@ ADDED_COLUMNS = (
     "match",
     "error",
 )
-FORMATS = (".csv", ".jsonl", ".parquet")
 
 
 class Screener(Protocol):
@@ -64,7 +79,10 @@ def screen_row(
 ) -> dict[str, Any]:
     """Screen one row; the row with the added columns (``error`` set for a bad row)."""
     out = dict(row)
+    problem = out.pop(ROW_ERROR, None)
     try:
+        if problem is not None:
+            raise InputError(str(problem))
         query = row_query(row)
     except InputError as exc:
         out.update(dict.fromkeys(ADDED_COLUMNS, ""))
@@ -92,132 +110,19 @@ def screen_many(
         yield screen_row(index, row, threshold, limit)
 
 
-# --------------------------------------------------------------------------- files
-
-
-def check_format(path: Path, field: str) -> str:
-    """The lower-case suffix of ``path`` if it is a supported format, else InputError."""
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(
-            f"unsupported file type {path.name!r} (use .csv, .jsonl or .parquet)", field=field
-        )
-    if suffix == ".parquet":
-        try:
-            import pyarrow  # type: ignore[import-untyped]  # noqa: F401
-        except ImportError:
-            raise InputError(
-                "Parquet needs the optional 'parquet' extra: pip install 'prosper[parquet]'",
-                field=field,
-            ) from None
-    return suffix
-
-
-def read_rows(
-    path: Path, required: Sequence[str] = ("name",), field: str = "--file"
-) -> Iterator[dict[str, Any]]:
-    """Stream the rows of a CSV, JSONL or Parquet file as dicts.
-
-    Raises:
-        NotFoundError: ``path`` does not exist.
-        InputError: unknown format, or a required column is missing (checked before the
-            first row is yielded).
-    """
-    if not path.is_file():
-        raise NotFoundError(f"no such file: {path}", field=field)
-    suffix = check_format(path, field)
-    if suffix == ".csv":
-        return _read_csv(path, required)
-    if suffix == ".jsonl":
-        return _read_jsonl(path, required)
-    return _read_parquet(path, required)
-
-
-def _missing(columns: Sequence[str], required: Sequence[str]) -> None:
-    for col in required:
-        if col not in columns:
-            raise InputError(f"the input has no {col!r} column", field=col)
-
-
-def _read_csv(path: Path, required: Sequence[str]) -> Iterator[dict[str, Any]]:
-    fh = path.open(newline="", encoding="utf-8-sig")
-    reader = csv.DictReader(fh)
-    _missing(reader.fieldnames or (), required)
-
-    def rows() -> Iterator[dict[str, Any]]:
-        with fh:
-            yield from reader
-
-    return rows()
-
-
-def _read_jsonl(path: Path, required: Sequence[str]) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        first = fh.readline()
-    if first.strip():
-        try:
-            _missing(list(json.loads(first)), required)
-        except (json.JSONDecodeError, TypeError):
-            raise InputError("the first line is not a JSON object", field="--file") from None
-
-    def rows() -> Iterator[dict[str, Any]]:
-        with path.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError:
-                    value = None
-                if isinstance(value, dict):
-                    yield value
-                else:
-                    yield {"name": "", "_line": lineno}
-
-    return rows()
-
-
-def _read_parquet(path: Path, required: Sequence[str]) -> Iterator[dict[str, Any]]:
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
-    pf = pq.ParquetFile(path)
-    _missing(pf.schema_arrow.names, required)
-
-    def rows() -> Iterator[dict[str, Any]]:
-        for batch in pf.iter_batches(batch_size=1024):
-            yield from batch.to_pylist()
-
-    return rows()
-
-
-def count_rows(path: Path) -> int | None:
-    """Number of data rows (for a progress bar), or None when unknown cheaply."""
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        return int(pq.ParquetFile(path).metadata.num_rows)
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        if suffix == ".csv":
-            return max(0, sum(1 for _ in csv.reader(fh)) - 1)
-        return sum(1 for line in fh if line.strip())
-
-
-def _complete_rows(path: Path, suffix: str) -> int:
-    """Complete rows already in an output file; cuts off a half-written last row."""
-    if not path.exists():
-        return 0
-    data = path.read_bytes()
-    end = data.rfind(b"\n") + 1  # everything after the last newline is a partial row
-    if end != len(data):
-        with path.open("r+b") as fh:
-            fh.truncate(end)
-        data = data[:end]
-    text = data.decode("utf-8-sig")
-    if suffix == ".jsonl":
-        return sum(1 for line in text.splitlines() if line.strip())
-    records = list(csv.reader(io.StringIO(text)))
-    return max(0, len(records) - 1)
+__all__ = [
+    "ADDED_COLUMNS",
+    "FORMATS",
+    "BatchSummary",
+    "Screener",
+    "check_format",
+    "count_rows",
+    "read_rows",
+    "run_batch",
+    "run_pairs",
+    "screen_many",
+    "screen_row",
+]
 
 
 def run_batch(
@@ -227,6 +132,8 @@ def run_batch(
     *,
     threshold: float,
     resume: bool = False,
+    force: bool = False,
+    encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchSummary:
     """Screen every row of ``input_path`` into ``output_path`` (see the module docstring).
@@ -237,16 +144,19 @@ def run_batch(
         output_path: CSV / JSONL / Parquet to write.
         threshold: Match threshold.
         resume: Continue an interrupted run into the same output.
+        force: Overwrite an existing output.
+        encoding: The input's encoding (default: detected).
         progress: Called with the number of rows done so far (skipped rows included).
 
     Returns:
         Counts of rows screened, skipped (resume), matched and in error.
     """
     out_suffix = check_format(output_path, "--output")
-    rows = read_rows(input_path)
     if resume and out_suffix == ".parquet":
         raise InputError("--resume is not supported for Parquet output", field="--resume")
-    skipped = _complete_rows(output_path, out_suffix) if resume else 0
+    check_output(output_path, resume=resume, force=force, input_path=input_path)
+    rows = read_rows(input_path, encoding=encoding)
+    skipped = complete_rows(output_path, out_suffix) if resume else 0
     done = matched = errors = 0
     for _ in range(skipped):
         if next(rows, None) is None:
@@ -264,7 +174,7 @@ def run_batch(
             done += 1
             if progress is not None:
                 progress(done)
-        _write_parquet(output_path, table_rows)
+        write_parquet(output_path, table_rows)
         return BatchSummary(len(table_rows), 0, matched, errors)
     mode = "a" if resume and skipped else "w"
     with output_path.open(mode, newline="", encoding="utf-8") as fh:
@@ -287,42 +197,25 @@ def run_batch(
     return BatchSummary(done - skipped, skipped, matched, errors)
 
 
-def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    columns: dict[str, list[Any]] = {}
-    for row in rows:
-        for key in row:
-            columns.setdefault(key, [])
-    for row in rows:
-        for key, values in columns.items():
-            value = row.get(key)
-            values.append(None if value == "" else value)
-    for key in ("top_score",):
-        if key in columns:
-            columns[key] = [None if v is None else float(v) for v in columns[key]]
-    for key in ("hit_count",):
-        if key in columns:
-            columns[key] = [None if v is None else int(v) for v in columns[key]]
-    pq.write_table(pa.table(columns), path)
-
-
 def run_pairs(
     input_path: Path,
     output_path: Path,
     *,
     threshold: float,
+    force: bool = False,
+    encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchSummary:
     """Score the ``name1,name2[,type]`` pairs of a CSV / JSONL file, adding ``score``,
-    ``match``, ``ofac_score`` and ``error`` columns (``prosper match --pairs``)."""
+    ``match``, ``ofac_score`` and ``error`` columns (``prosper match --pairs``); an existing
+    output is overwritten only with ``force``."""
     from prosper.matching import match_names
 
     out_suffix = check_format(output_path, "--output")
     if out_suffix == ".parquet":
         raise InputError("write pairs to .csv or .jsonl", field="--output")
-    rows = read_rows(input_path, required=("name1", "name2"), field="--pairs")
+    check_output(output_path, force=force, input_path=input_path)
+    rows = read_rows(input_path, required=("name1", "name2"), field="--pairs", encoding=encoding)
     done = matched = errors = 0
     with output_path.open("w", newline="", encoding="utf-8") as fh:
         writer: csv.DictWriter[str] | None = None

@@ -1,22 +1,23 @@
 """A screening query from the fields of a row or a request: type, countries, dob, gender.
 
 One parser per field, each raising :class:`~prosper.errors.InputError` naming the field, so
-that batch rows, the CLI and the API validate a query the same way.
+that batch rows, the CLI and the API validate a query the same way: countries and dates of
+birth with the transaction schema's own checks (:func:`prosper.schema.check_country`,
+:func:`prosper.schema.check_dob`), so ``XX`` and ``1984-02-30`` are refused everywhere.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from prosper.errors import InputError
 from prosper.model import EntityType, Identifier
+from prosper.schema import check_country, check_dob
 from prosper.screening.query import Query, normalize_gender, parse_identifier
 
-_DOB = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_COLUMNS = ("name", "type", "country", "dob", "gender", "identifiers")
 
 
 def parse_type(value: str | None, field: str = "type") -> EntityType | None:
@@ -36,15 +37,10 @@ def parse_dob(value: str | None, field: str = "dob") -> str | None:
     """Validate a date of birth: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real date)."""
     if value is None or not value.strip():
         return None
-    text = value.strip()
-    if not _DOB.match(text):
-        raise InputError(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}", field=field)
-    parts = [int(p) for p in text.split("-")]
     try:
-        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        raise InputError(f"not a real date: {value!r}", field=field) from None
-    return text
+        return check_dob(value)
+    except ValueError as exc:
+        raise InputError(str(exc), field=field) from None
 
 
 def parse_gender(value: str | None, field: str = "gender") -> str | None:
@@ -62,12 +58,12 @@ def parse_countries(values: Sequence[str], field: str = "country") -> tuple[str,
     out: list[str] = []
     for value in values:
         for part in re.split(r"[;,]", value):
-            code = part.strip().upper()
-            if not code:
+            if not part.strip():
                 continue
-            if not _COUNTRY.match(code):
-                raise InputError(f"not an ISO alpha-2 country code: {part!r}", field=field)
-            out.append(code)
+            try:
+                out.append(check_country(part))
+            except ValueError as exc:
+                raise InputError(str(exc), field=field) from None
     return tuple(out)
 
 
@@ -87,6 +83,9 @@ def row_query(row: dict[str, Any]) -> Query:
     """The :class:`Query` of one input row (columns ``name``, ``type``, ``country``, ``dob``,
     ``gender``, ``identifiers``); raises :class:`InputError` naming the bad column. The
     ``id`` column is the user's record id: echoed in the output, never screened."""
+    for column in _COLUMNS:
+        if isinstance(row.get(column), dict | list | tuple | set):
+            raise InputError("must be a single value, not a list or mapping", field=column)
     name = str(row.get("name") or "").strip()
     if not name:
         raise InputError("empty name", field="name")
