@@ -38,14 +38,39 @@ def findings_to_list(findings: Sequence[Finding]) -> list[dict[str, Any]]:
 
 
 def party_to_dict(p: PartyResult, render_hit: HitRenderer) -> dict[str, Any]:
-    """A party's screening outcome."""
-    return {
+    """A party's screening outcome (with its owners' screening when it has owners)."""
+    out: dict[str, Any] = {
         "index": p.index,
         "role": p.role.value,
         "name": p.name,
         "verdict": p.verdict.value,
         "hits": [render_hit(h) for h in p.hits],
     }
+    if p.owners:
+        out["owners"] = [
+            {
+                "path": o.path,
+                "name": o.name,
+                "country": o.country,
+                "percent": o.percent,
+                "indirect_percent": o.indirect_percent,
+                "lists": list(o.lists),
+                "review_policy": None if o.review_policy is None else o.review_policy.value,
+                "hits": [render_hit(h) for h in o.hits],
+            }
+            for o in p.owners
+        ]
+        out["listed_ownership"] = [
+            {
+                "family": lo.family,
+                "aggregate_percent": lo.aggregate_percent,
+                "indirect_percent": lo.indirect_percent,
+                "owners": list(lo.owners),
+                "review_policy": None if lo.review_policy is None else lo.review_policy.value,
+            }
+            for lo in p.listed_ownership
+        ]
+    return out
 
 
 def jsonable(value: Any) -> Any:

@@ -109,6 +109,25 @@ EXPECTED: dict[str, tuple[str, str, set[str], dict[str, Any]]] = {
         {"kr-fta.19-3.catch-all.red-flags", "us-ear.734.3.not-subject"},
         {},
     ),
+    # issue 15: the items alone; ownership and sanctions are in test_ownership_examples.py
+    "export_us_h100_to_malaysia_entity_listed_parent.yaml": (
+        "allowed",
+        "license_required",
+        {"us-ear.742.6.nlr.outside-scope"},
+        {"classification": "3A090.a.1"},
+    ),
+    "export_us_switches_to_hk_sdn_chain.yaml": (
+        "allowed",
+        "allowed",
+        {"us-ear.nlr.not-advanced-computing"},
+        {},
+    ),
+    "export_kr_ear99_laptop_to_iran.yaml": (
+        "allowed",
+        "allowed",
+        {"us-ear.734.3.not-subject", "kr-fta.19-2.not-listed"},
+        {},
+    ),
 }
 
 

@@ -79,7 +79,7 @@ def party_facts(
         if pr.role is PartyRole.EXPORTER:
             continue
         label = f"parties[{pr.index}] {tx.parties[pr.index].name}"
-        for h in pr.hits:
+        for h in (x for hit in pr.hits for x in (hit, *hit.listings)):
             if not _strong(h):
                 continue
             if h.entity.list_code == "EL":

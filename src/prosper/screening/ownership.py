@@ -94,7 +94,7 @@ def screen_owners(
     results: list[OwnerResult] = []
     for path, owner, indirect in _walk(owners, base, 1.0):
         hits = tuple(screen(owner_as_party(owner)))
-        strong = [h for h in hits if is_strong(h)]
+        strong = [x for h in hits for x in (h, *h.listings) if is_strong(x)]
         policies = [review_policy_of(h.entity.policy, policy.policy_text) for h in strong]
         results.append(
             OwnerResult(
@@ -113,18 +113,21 @@ def screen_owners(
 
 def _aggregate(
     owners: Sequence[Owner], base: str, listed: Callable[[str], bool]
-) -> tuple[float, set[str]]:
-    """OFAC FAQ 401: shares held by listed owners or owners ≥ 50 % owned by listed owners."""
+) -> tuple[float, dict[str, float]]:
+    """OFAC FAQ 401: shares held by listed owners or owners ≥ 50 % owned by listed owners.
+
+    Returns the aggregate and the owners deemed listed, with the share of them listed owners hold.
+    """
     total = 0.0
-    deemed: set[str] = set()
+    deemed: dict[str, float] = {}
     for j, owner in enumerate(owners):
         path = f"{base}.owners[{j}]"
         inner, inner_deemed = _aggregate(owner.owners, path, listed)
-        deemed |= inner_deemed
+        deemed.update(inner_deemed)
         if listed(path):
             total += owner.percent
         elif inner >= DEEMED_AT:
-            deemed.add(path)
+            deemed[path] = inner
             total += owner.percent
     return total, deemed
 
@@ -166,6 +169,10 @@ def listed_ownership(
             f"{r.name} ({', '.join(sorted(set(r.lists) & codes))}; {r.percent:g} % direct, "
             f"{r.indirect_percent:g} % of the party along the chain; {r.path})"
             for r in named
+        ] + [
+            f"{by_path[path].name} (counted as listed: {inner:g} % owned by listed owners; "
+            f"{by_path[path].percent:g} % direct; {path})"
+            for path, inner in sorted(deemed.items())
         ]
         out.append(
             ListedOwnership(
