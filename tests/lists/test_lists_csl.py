@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from tests.conftest import need_shared
 
 from prosper.errors import ListDataError
 from prosper.lists.common import ReadResult
@@ -97,3 +98,20 @@ def test_malformed_file(tmp_path: Path, content: bytes, message: str) -> None:
     path.write_bytes(content)
     with pytest.raises(ListDataError, match=message):
         read_csl(path)
+
+
+def test_official_csl_csv_gz_of_2022(shared_lists: Path) -> None:
+    """The complete official CSL of 2022 (gzip-compressed): read whole, dated by its newest
+    start_date over all its rows, its SDN/DPL/non-SDN rows left to their own sources."""
+    from prosper.lists.sources import build_source
+
+    path = need_shared(shared_lists / "us_csl_2022-05-16" / "consolidated.csv.gz")
+    data = build_source("us_csl", {"primary": path}, origin="installed")
+    assert data.info.published == "2022-04-21"
+    assert data.info.published_basis == "newest start_date"
+    assert data.info.status == "official"
+    codes = {e.list_code for e in data.entities}
+    assert "EL" in codes
+    assert not codes & {"SDN", "DPL", "SSI", "PLC", "CMIC", "NS-MBS"}
+    # 2,001 Entity List rows (PROVENANCE.md), a few of them repeated under one _id
+    assert 1_990 <= sum(e.list_code == "EL" for e in data.entities) <= 2_001

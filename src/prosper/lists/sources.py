@@ -246,8 +246,11 @@ def read_source_facts(source: str, files: Mapping[str, Path]) -> tuple[ReadResul
     if source == "us_csl":
         if plain_name(primary.name).lower().endswith(".json"):
             return read_csl_json(primary, skip_lists=CSL_SKIPPED_LISTS)
-        result = csl.read_csl(primary, skip_lists=CSL_SKIPPED_LISTS)
-        found = _newest_start(result.entities)
+        # the file is dated by all its rows, also those of the lists left out here
+        every = csl.read_csl(primary)
+        found = _newest_start(every.entities)
+        kept = tuple(e for e in every.entities if e.list_code not in CSL_SKIPPED_LISTS)
+        result = ReadResult(kept, every.problems)
         return result, Facts(found, "newest start_date" if found else "unknown", OFFICIAL)
     if source == "eu_fsf":
         if plain_name(primary.name).lower().endswith(".json"):
