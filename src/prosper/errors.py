@@ -2,7 +2,8 @@
 
     ProsperError                 exit 1, HTTP 500  internal error (a bug, a broken install)
     ├── InputError               exit 2, HTTP 422  bad input or usage; names the field
-    │   └── NotFoundError        exit 2, HTTP 404  an id or file that does not exist
+    │   ├── NotFoundError        exit 2, HTTP 404  an id or file that does not exist
+    │   └── ConflictError        exit 2, HTTP 409  refused by the current state (the last admin key)
     ├── ListDataError            exit 2, HTTP 422  a list file that cannot be read as a whole
     ├── RulebookError            exit 2, HTTP 500  a rule file that breaks the grammar
     └── AuditError               exit 1, HTTP 500  the audit log cannot be written or read
@@ -43,6 +44,12 @@ class NotFoundError(InputError):
     """A record, file or snapshot that does not exist."""
 
     http_status = 404
+
+
+class ConflictError(InputError):
+    """A request the current state refuses, e.g. revoking the last active admin key."""
+
+    http_status = 409
 
 
 class ListDataError(ProsperError):

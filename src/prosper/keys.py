@@ -26,7 +26,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from prosper.errors import InputError, NotFoundError
+from prosper.errors import ConflictError, InputError, NotFoundError
 
 KEY_PREFIX = "psk"
 _ID_BYTES = 4  # 8 hex characters: e.g. "3f9a1c2b"
@@ -205,16 +205,45 @@ class KeyStore:
         return _row_to_key(row)
 
     def revoke(self, key_id: str) -> ApiKey:
-        """Revoke ``key_id`` (idempotent); a revoked key never authenticates again."""
+        """Revoke ``key_id`` (idempotent); a revoked key never authenticates again.
+
+        Raises:
+            NotFoundError: no such key.
+            ConflictError: it is the last active admin key (nobody could manage keys after).
+        """
         current = self.get(key_id)
         if current.revoked_at is not None:
             return current
         now = datetime.now(UTC)
+        table = _keys_table
         with self._engine.begin() as conn:
-            conn.execute(
-                _keys_table.update().where(_keys_table.c.id == key_id).values(revoked_at=now)
+            active_admins = sa.select(table.c.id).where(
+                table.c.role == Role.ADMIN.value, table.c.revoked_at.is_(None)
             )
-        return self.get(key_id)
+            # PostgreSQL: lock the active admin rows, so two admins revoking each other at
+            # once cannot both pass the check. SQLite runs the one UPDATE below atomically.
+            conn.execute(active_admins.with_for_update()).all()
+            update = table.update().where(table.c.id == key_id, table.c.revoked_at.is_(None))
+            if current.role is Role.ADMIN:
+                others = (
+                    sa.select(sa.func.count())
+                    .select_from(table)
+                    .where(
+                        table.c.role == Role.ADMIN.value,
+                        table.c.revoked_at.is_(None),
+                        table.c.id != key_id,
+                    )
+                    .scalar_subquery()
+                )
+                update = update.where(others > 0)
+            changed = conn.execute(update.values(revoked_at=now)).rowcount
+        revoked = self.get(key_id)
+        if changed == 0 and revoked.active:  # the UPDATE's admin condition held it back
+            raise ConflictError(
+                f"key {key_id} is the last active admin key: create another admin key first",
+                field="id",
+            )
+        return revoked
 
     def authenticate(self, presented: str) -> ApiKey | None:
         """The active key matching ``presented``, or None (unknown, malformed or revoked)."""

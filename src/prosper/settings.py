@@ -26,6 +26,15 @@ result down. The pure core never reads the environment.
   items and data transfers in one transaction (1,000 each).
 - ``PROSPER_MAX_DOCUMENT_BYTES``: largest transaction or item document read (1048576, 1 MiB).
 - ``PROSPER_MAX_DEPTH``: deepest nesting of a document (32).
+- ``PROSPER_AUDIT_KEY``: the key that signs audit records (at least 32 characters, e.g. from a
+  secrets manager); else ``PROSPER_AUDIT_KEY_FILE`` (default ``<data dir>/audit.key``, created
+  0600 on first use).
+- ``PROSPER_AUDIT_ANCHOR``: the anchor file witnessing the audit log's head (default in the
+  data folder); ``PROSPER_AUDIT_ANCHOR_URL``: where ``prosper audit anchor --post`` sends it.
+- ``PROSPER_METRICS_PUBLIC``: ``1`` serves ``/metrics`` without a key, without business data
+  (default ``0``: a reviewer key is needed).
+- ``PROSPER_AUTH_FAILURES``: failed authentications one client may make in
+  ``PROSPER_AUTH_WINDOW`` seconds before it gets 429 (default 10 in 60 s).
 """
 
 from __future__ import annotations
@@ -46,6 +55,19 @@ _UNITS = {"s": 1.0, "m": 60.0, "h": 3_600.0, "d": DAY}
 
 
 @dataclass(frozen=True, slots=True)
+class SecuritySettings:
+    """The audit key and anchor, and the access rules of the HTTP API."""
+
+    audit_key: str | None = field(default=None, repr=False)
+    audit_key_file: Path | None = None
+    audit_anchor: Path | None = None
+    audit_anchor_url: str | None = None
+    metrics_public: bool = False
+    auth_failures: int = 10
+    auth_window: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Where Prosper keeps its state and how it screens by default."""
 
@@ -62,6 +84,7 @@ class Settings:
     input_limits: InputLimits = field(default_factory=InputLimits)
     affiliates_rule: str | None = None
 
+    security: SecuritySettings = SecuritySettings()
     @property
     def snapshot_dir(self) -> Path:
         """Folder holding list snapshots installed by ``prosper lists update``."""
@@ -131,6 +154,24 @@ def _input_limits(env: Mapping[str, str]) -> InputLimits:
     )
 
 
+def _security(env: Mapping[str, str]) -> SecuritySettings:
+    public = (env.get("PROSPER_METRICS_PUBLIC") or "0").strip().lower()
+    if public not in {"0", "1", "true", "false", "yes", "no"}:
+        raise InputError("must be 1 or 0", field="PROSPER_METRICS_PUBLIC")
+    raw_window = env.get("PROSPER_AUTH_WINDOW")
+    return SecuritySettings(
+        audit_key=env.get("PROSPER_AUDIT_KEY") or None,
+        audit_key_file=Path(env["PROSPER_AUDIT_KEY_FILE"])
+        if env.get("PROSPER_AUDIT_KEY_FILE")
+        else None,
+        audit_anchor=Path(env["PROSPER_AUDIT_ANCHOR"]) if env.get("PROSPER_AUDIT_ANCHOR") else None,
+        audit_anchor_url=env.get("PROSPER_AUDIT_ANCHOR_URL") or None,
+        metrics_public=public in {"1", "true", "yes"},
+        auth_failures=_count(env, "PROSPER_AUTH_FAILURES", 10),
+        auth_window=_seconds(raw_window, "PROSPER_AUTH_WINDOW") if raw_window else 60.0,
+    )
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the ``PROSPER_*`` variables (or ``environ``) into :class:`Settings`."""
     env = os.environ if environ is None else environ
@@ -164,6 +205,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         input_limits=_input_limits(env),
         affiliates_rule=_affiliates(env.get("PROSPER_AFFILIATES_RULE")),
+        security=_security(env),
     )
 
 

@@ -97,7 +97,7 @@ class FakeBackend(CoreBackend):
             "divergence": None,
             "versions": {"engine": "test"},
         }
-        with AuditLog.open(self.settings.db_url) as log:
+        with AuditLog.from_settings(self.settings) as log:
             record = log.append(
                 kind="check", input=raw, output=output, versions=output["versions"], actor=actor
             )

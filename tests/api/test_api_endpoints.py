@@ -170,7 +170,7 @@ def test_health_ready_metrics_openapi(client: TestClient, keys: Keys) -> None:
         time.sleep(0.02)
     assert client.get("/readyz").json() == {"status": "ready"}
     client.post("/v1/check", json=TX, headers=keys.header("screener"))
-    metrics = client.get("/metrics")
+    metrics = client.get("/metrics", headers=keys.header("reviewer"))
     assert metrics.headers["content-type"].startswith("text/plain")
     text = metrics.text
     assert 'prosper_http_requests_total{method="POST",route="/v1/check",status="200"} 1.0' in text

@@ -322,7 +322,7 @@ def test_a_wholesale_rewrite_is_caught_only_by_an_anchor(log: AuditLog, db_url: 
 def test_unreadable_json_is_reported(log: AuditLog, db_url: str) -> None:
     decide(log, 2)
     tamper(db_url, "UPDATE audit_record SET input = '{broken' WHERE id = 1")
-    assert log.verify().problems == (Problem(1, "unreadable JSON (edited)"),)
+    assert log.verify().problems == (Problem(1, "input is unreadable JSON (edited)"),)
     with pytest.raises(AuditIntegrityError, match="record 1"):
         log.get(1)
 
@@ -421,7 +421,7 @@ def test_processes_racing_on_a_fresh_database_migrate_once(db_url: str, tmp_path
     run_writers(db_url, tmp_path, processes=2, appends=3, open_first=False)
     with AuditLog.open(db_url) as log:
         assert log.verify().checked == 6
-        assert migrations.applied(log.engine) == [1]
+        assert migrations.applied(log.engine) == [1, 2]
 
 
 # --------------------------------------------------------------------------- migrations
@@ -429,13 +429,13 @@ def test_processes_racing_on_a_fresh_database_migrate_once(db_url: str, tmp_path
 
 def test_migrations_are_idempotent(db_url: str) -> None:
     engine = AuditLog.open(db_url).engine
-    assert migrations.applied(engine) == [1]
+    assert migrations.applied(engine) == [1, 2]
     assert migrations.pending(engine) == []
     assert migrations.apply(engine) == []
     AuditLog.open(db_url).close()
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT component, version FROM schema_version")).all()
-    assert [tuple(r) for r in rows] == [("audit", 1)]
+    assert [tuple(r) for r in rows] == [("audit", 1), ("audit", 2)]
     engine.dispose()
 
 
@@ -458,7 +458,7 @@ def test_each_migration_runs_in_its_own_transaction(db_url: str) -> None:
     tables = set(sa.inspect(engine).get_table_names())
     assert "t1" in tables
     assert "t2" not in tables  # rolled back together with its schema_version row
-    assert migrations.applied(engine) == [1]  # other components are untouched
+    assert migrations.applied(engine) == [1, 2]  # other components are untouched
     with pytest.raises(ValueError, match="must come after"):
         extra(2, "again")(_one)
     engine.dispose()

@@ -99,7 +99,7 @@ def test_list_of_an_empty_log(db_path: Path, capsys: Any, monkeypatch: Any) -> N
     code, out, _ = run(["audit", "list"], capsys, monkeypatch)
     assert (code, out.strip()) == (0, "the audit log is empty")
     code, out, _ = run(["audit", "list", "--json"], capsys, monkeypatch)
-    assert json.loads(out) == {"records": []}
+    assert json.loads(out) == {"records": [], "integrity": {"ok": True, "problems": []}}
 
 
 def test_list_rejects_a_negative_limit(db_path: Path, capsys: Any, monkeypatch: Any) -> None:

@@ -20,7 +20,7 @@ from prosper.api.backend import Backend, CoreBackend
 from prosper.api.deps import AppState
 from prosper.api.errors import install_error_handlers
 from prosper.api.jobs import JobManager
-from prosper.api.limits import ApiLimits, BodySizeLimit, RateLimiter
+from prosper.api.limits import ApiLimits, AuthThrottle, BodySizeLimit, RateLimiter
 from prosper.api.metrics import Metrics, MetricsMiddleware
 from prosper.api.refresh import ListRefresher
 from prosper.api.routers import admin, audit, documents, health, reference, screen, web
@@ -74,6 +74,9 @@ def create_app(
         limiter=RateLimiter(limits.rate_per_minute, limits.burst),
         jobs=JobManager(limits.max_jobs),
         metrics=Metrics(),
+        auth_throttle=AuthThrottle(
+            settings.security.auth_failures, settings.security.auth_window
+        ),
     )
     if refresh and settings.lists_refresh is not None:
         state.refresher = ListRefresher(
@@ -101,6 +104,7 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         # FastAPI's /docs page loads Swagger UI from a CDN; the machines here are offline.
+        # No /docs or /redoc at all, so none is left open without a key (tested).
         docs_url=None,
         redoc_url=None,
     )

@@ -1,8 +1,12 @@
-"""Request limits: body size (413), batch size (413) and a per-key rate limit (429).
+"""Request limits: body size (413), batch size (413), a per-key rate limit and a per-client
+throttle of failed authentications (429).
 
 The rate limit is a token bucket per API key, kept in process memory: each key may make
-``rate_per_minute`` requests a minute on average, in bursts of up to ``burst``. Several
-server processes each keep their own buckets (put a shared limiter in front for that).
+``rate_per_minute`` requests a minute on average, in bursts of up to ``burst``. The failed-
+authentication throttle counts wrong keys per client address in a sliding window
+(``PROSPER_AUTH_FAILURES`` in ``PROSPER_AUTH_WINDOW`` seconds); past it, the client gets 429
+with ``Retry-After`` whatever key it sends, until the oldest failure leaves the window.
+Several server processes each keep their own counts (put a shared limiter in front for that).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +64,54 @@ class RateLimiter:
             if self._rate <= 0:
                 return 60.0
             return (1.0 - tokens) / self._rate
+
+
+class AuthThrottle:
+    """Failed authentications per client in a sliding window; thread-safe, bounded memory."""
+
+    MAX_CLIENTS = 10_000
+    """Clients tracked at once; the least recently failed is forgotten first."""
+
+    def __init__(
+        self, failures: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Allow ``failures`` wrong keys per client in ``window`` seconds."""
+        self._limit = max(1, failures)
+        self._window = window
+        self._clock = clock
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float] | None:
+        times = self._failures.get(client)
+        if times is None:
+            return None
+        while times and times[0] <= now - self._window:
+            times.popleft()
+        if not times:
+            del self._failures[client]
+            return None
+        return times
+
+    def wait(self, client: str) -> float | None:
+        """Seconds ``client`` must wait before trying a key again, or None when it may."""
+        now = self._clock()
+        with self._lock:
+            times = self._recent(client, now)
+            if times is None or len(times) < self._limit:
+                return None
+            return times[-self._limit] + self._window - now
+
+    def fail(self, client: str) -> None:
+        """Count one failed authentication of ``client``."""
+        now = self._clock()
+        with self._lock:
+            times = self._recent(client, now) or deque(maxlen=self._limit)
+            times.append(now)
+            self._failures[client] = times
+            self._failures.move_to_end(client)
+            while len(self._failures) > self.MAX_CLIENTS:
+                self._failures.popitem(last=False)
 
 
 class BodySizeLimit:

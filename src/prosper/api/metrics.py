@@ -1,8 +1,13 @@
 """Prometheus metrics of one app, served at ``/metrics`` in the text exposition format.
 
-Each app has its own registry (tests build many apps in one process). Request metrics are
+Each app has its own registries (tests build many apps in one process). Request metrics are
 labelled by the route *template* (``/v1/audit/{record_id}``), never the raw path, so that
 the number of series stays bounded.
+
+Two registries: ``registry`` holds operational series (requests, latencies, jobs, readiness);
+``business`` holds what says something about the decisions themselves (decisions by verdict,
+screening matches). ``/metrics`` serves both to a reviewer key; with
+``PROSPER_METRICS_PUBLIC=1`` it serves the operational ones to anybody, without a key.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ class Metrics:
     def __init__(self) -> None:
         """Create the metrics in a fresh registry."""
         self.registry = CollectorRegistry()
+        self.business = CollectorRegistry()
         self.requests = Counter(
             "prosper_http_requests",
             "HTTP requests by method, route template and status code.",
@@ -38,13 +44,13 @@ class Metrics:
             "prosper_decisions",
             "Decisions made by POST /v1/check, by overall verdict and mode.",
             ("verdict", "mode"),
-            registry=self.registry,
+            registry=self.business,
         )
         self.screen_hits = Counter(
             "prosper_screen_matches",
             "Screening queries answered, by whether any hit was a match.",
             ("matched",),
-            registry=self.registry,
+            registry=self.business,
         )
         self.jobs = Gauge(
             "prosper_batch_jobs",

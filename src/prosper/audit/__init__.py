@@ -1,8 +1,12 @@
-"""Tamper-evident audit log: every decision, its input and versions, in one hash chain.
+"""Tamper-evident audit log: every decision, its input and versions, in one signed hash chain.
 
 * :mod:`prosper.audit.chain` — canonical JSON, record hashes, the chain rules (pure);
+* :mod:`prosper.audit.signing` — HMAC signatures of record hashes (pure);
+* :mod:`prosper.audit.keyfile` — where the audit key comes from (setting or 0600 key file);
+* :mod:`prosper.audit.anchor` — the anchor file outside the database that witnesses the head;
 * :mod:`prosper.audit.log` — :class:`AuditLog`, the store on SQLAlchemy Core (SQLite default,
-  PostgreSQL or any SQLAlchemy URL);
+  PostgreSQL or any SQLAlchemy URL; engine in :mod:`prosper.audit.db`, tables and their
+  migrations in :mod:`prosper.audit.tables`);
 * :mod:`prosper.audit.migrations` — the tiny migration registry;
 * :mod:`prosper.audit.diff` — :func:`diff_decisions`, what ``prosper audit replay`` shows.
 """
@@ -12,23 +16,32 @@ from __future__ import annotations
 from prosper.audit.chain import (
     GENESIS_HASH,
     AuditRecord,
+    CheckedRecord,
     Problem,
     VerifyReport,
+    Witness,
     canonical_json,
     record_hash,
 )
 from prosper.audit.diff import DecisionDiff, FindingChange, ValueChange, diff_decisions
-from prosper.audit.log import AuditLog
+from prosper.audit.keyfile import KeySource
+from prosper.audit.log import AuditLog, AuditPage
+from prosper.audit.signing import SigningKey
 
 __all__ = [
     "GENESIS_HASH",
     "AuditLog",
+    "AuditPage",
     "AuditRecord",
+    "CheckedRecord",
     "DecisionDiff",
     "FindingChange",
+    "KeySource",
     "Problem",
+    "SigningKey",
     "ValueChange",
     "VerifyReport",
+    "Witness",
     "canonical_json",
     "diff_decisions",
     "record_hash",

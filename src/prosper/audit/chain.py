@@ -9,6 +9,12 @@ where :func:`canonical_json` sorts keys, drops whitespace, keeps non-ASCII chara
 and encodes UTF-8. ``prev_hash`` of the first record is :data:`GENESIS_HASH`. Because every hash
 covers the one before it, editing, deleting, inserting or reordering a record changes a hash that
 a later record (or the head checkpoint) still remembers.
+
+Two witnesses the database cannot forge complete the chain: each record's ``signature``
+(:mod:`prosper.audit.signing`, a keyed HMAC of its hash) and the anchor file outside the
+database (:mod:`prosper.audit.anchor`), which remembers every appended ``(id, hash)``. The
+:class:`ChainWalker` checks a whole log against all three; :func:`check_record` checks one
+record and its link for the read paths (``show``, ``list``, ``GET /v1/audit/{id}``).
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from prosper.audit.signing import SigningKey, signature_problem
 from prosper.errors import InputError
 
 HASH_PREFIX = "sha256:"
@@ -61,6 +68,42 @@ def normalise_json_object(value: Any, *, field_name: str) -> JsonObject:
         raise InputError(f"not JSON-serialisable: {exc}", field=field_name) from None
     loaded: JsonObject = json.loads(text)
     return loaded
+
+
+class DuplicateKeyError(ValueError):
+    """A stored JSON object names the same key twice (``"verdict"`` twice)."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> JsonObject:
+    seen: JsonObject = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKeyError(f"duplicate key {key!r}")
+        seen[key] = value
+    return seen
+
+
+def decode_canonical(text: str, *, field_name: str) -> JsonObject:
+    """Read stored JSON text that must be exactly the canonical text that was hashed.
+
+    A duplicate key is refused (SQL's JSON functions and Python's ``json`` may read different
+    values of it), and so is any other text than :func:`canonical_json` of the value read
+    (extra spaces, reordered keys, escapes): the stored bytes are what the hash covers.
+
+    Raises:
+        ValueError: naming ``field_name`` and what is wrong.
+    """
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicates)
+    except DuplicateKeyError as exc:
+        raise ValueError(f"{field_name} has a {exc} (edited)") from None
+    except (json.JSONDecodeError, TypeError, RecursionError):
+        raise ValueError(f"{field_name} is unreadable JSON (edited)") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{field_name} is not a JSON object (edited)")
+    if canonical_json(value) != text:
+        raise ValueError(f"{field_name} is not the canonical JSON text that was hashed (edited)")
+    return value
 
 
 def record_hash(
@@ -106,6 +149,8 @@ class AuditRecord:
     versions: JsonObject
     prev_hash: str
     hash: str
+    signature: str | None = None
+    """``hmac-sha256:…`` of ``hash``; None for a record written before signing existed."""
 
     def compute_hash(self) -> str:
         """Recompute this record's hash from its fields (equals ``hash`` when intact)."""
@@ -132,6 +177,7 @@ class AuditRecord:
             "versions": self.versions,
             "prev_hash": self.prev_hash,
             "hash": self.hash,
+            "signature": self.signature,
         }
 
 
@@ -147,12 +193,39 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Witness:
+    """What outside the database says about the log.
+
+    ``key`` checks signatures (None: no key available, so a signed record cannot be checked);
+    ``anchored`` maps record id → hash as the anchor file remembers them; ``anchor_in_use``
+    is True when an anchor file is configured (then a signed record it does not name is
+    reported); ``anchor_problems`` are damaged anchor lines.
+    """
+
+    key: SigningKey | None = None
+    anchored: Mapping[int, str] = field(default_factory=dict)
+    anchor_in_use: bool = False
+    anchor_problems: tuple[str, ...] = ()
+
+    @property
+    def anchor_last(self) -> int:
+        """The highest record id in the anchor file (0 when it names none)."""
+        return max(self.anchored, default=0)
+
+    @property
+    def signed_from(self) -> int | None:
+        """The first anchored id: every record from it on was written signed."""
+        return min(self.anchored, default=None)
+
+
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
     """The result of walking the whole chain.
 
     ``head_id`` / ``head_hash`` are the checkpoint the log holds; copy ``head_hash`` somewhere
     else (a ticket, an e-mail) to be able to prove later that nothing was rewritten since.
+    ``unsigned`` counts records written before signing existed (legacy, reported as such).
     """
 
     ok: bool
@@ -160,42 +233,66 @@ class VerifyReport:
     problems: tuple[Problem, ...] = ()
     head_id: int = 0
     head_hash: str = GENESIS_HASH
+    signed: int = 0
+    unsigned: int = 0
+    anchor_id: int = 0
 
     def to_dict(self) -> JsonObject:
         """The report as one JSON object (the shape of ``prosper audit verify --json``)."""
         return {
             "ok": self.ok,
             "checked": self.checked,
+            "signed": self.signed,
+            "unsigned": self.unsigned,
             "head": {"id": self.head_id, "hash": self.head_hash},
+            "anchor": {"id": self.anchor_id},
             "problems": [{"record_id": p.record_id, "reason": p.reason} for p in self.problems],
         }
+
+
+NOT_WITNESSED = "not in the anchor file (anchor truncated, or written around Prosper)"
+UNSIGNED_AFTER_SIGNED = "unsigned, after signed records (forged append, or its signature removed)"
 
 
 class ChainWalker:
     """Checks records one by one, in id order, against the chain rules.
 
     Feed every stored row to :meth:`check` (``record`` is ``None`` when a row's JSON cannot
-    even be read), then :meth:`finish` with the head checkpoint; ``problems`` collects what
-    is wrong, each naming the first record where the chain breaks. ``anchors`` are record
-    hashes kept outside the database (an earlier ``verify``'s head hash): each must still be
-    in the chain, else the log was rewritten or cut since.
+    be read; ``unreadable`` then says why), then :meth:`finish` with the head checkpoint;
+    ``problems`` collects what is wrong, each naming the first record where the chain breaks.
+    ``anchors`` are record hashes kept outside the database by hand (``verify --anchor``):
+    each must still be in the chain. ``witness`` holds the audit key and the anchor file.
     """
 
-    def __init__(self, anchors: Iterable[str] = ()) -> None:
+    def __init__(self, anchors: Iterable[str] = (), witness: Witness | None = None) -> None:
         self.problems: list[Problem] = []
         self.checked = 0
+        self.signed = 0
+        self.unsigned = 0
         self.last_id = 0
         self.last_hash = GENESIS_HASH
+        self.seen_signed = False
         self.anchors = {a for a in anchors if a != GENESIS_HASH}
+        self.witness = witness or Witness()
+        self._anchor_last = self.witness.anchor_last
+        self._signed_from = self.witness.signed_from
+        self.first_unwitnessed: int | None = None
 
     def check(
-        self, *, record_id: int, prev_hash: str, stored_hash: str, record: AuditRecord | None
+        self,
+        *,
+        record_id: int,
+        prev_hash: str,
+        stored_hash: str,
+        record: AuditRecord | None,
+        signature: str | None = None,
+        unreadable: str | None = None,
     ) -> None:
         """Check one stored row (rows must arrive in ascending id order)."""
         self.checked += 1
         self.anchors.discard(stored_hash)
         if record is None:
-            self.problems.append(Problem(record_id, "unreadable JSON (edited)"))
+            self.problems.append(Problem(record_id, unreadable or "unreadable JSON (edited)"))
         elif record.compute_hash() != stored_hash:
             self.problems.append(Problem(record_id, "hash mismatch (edited)"))
         expected_id = self.last_id + 1
@@ -210,11 +307,49 @@ class ChainWalker:
             previous = "genesis" if self.last_id == 0 else f"record {self.last_id}"
             reason = f"prev_hash does not match {previous} (inserted, reordered or replaced)"
             self.problems.append(Problem(record_id, reason))
+        self._check_witnesses(record_id, stored_hash, signature)
         self.last_id = record_id
         self.last_hash = stored_hash
 
+    def _check_witnesses(self, record_id: int, stored_hash: str, signature: str | None) -> None:
+        if signature is None:
+            self.unsigned += 1
+            signed_from = self._signed_from
+            if self.seen_signed or (signed_from is not None and record_id >= signed_from):
+                self.problems.append(Problem(record_id, UNSIGNED_AFTER_SIGNED))
+        else:
+            self.signed += 1
+            self.seen_signed = True
+            reason = signature_problem(self.witness.key, stored_hash, signature)
+            if reason is not None:
+                self.problems.append(Problem(record_id, reason))
+        anchored = self.witness.anchored.get(record_id)
+        if anchored is not None and anchored != stored_hash:
+            reason = "hash differs from the anchor file (rewritten)"
+            self.problems.append(Problem(record_id, reason))
+        if (
+            self.witness.anchor_in_use
+            and signature is not None
+            and record_id > self._anchor_last
+            and self.first_unwitnessed is None
+        ):
+            self.first_unwitnessed = record_id
+
+    def _witness_problems(self) -> list[Problem]:
+        found: list[Problem] = []
+        if self._anchor_last > self.last_id:
+            missing = _id_range(self.last_id + 1, self._anchor_last)
+            reason = f"{missing} in the anchor file but not in the log (deleted, head moved back)"
+            found.append(Problem(self.last_id + 1, reason))
+        if self.first_unwitnessed is not None:
+            missing = _id_range(self.first_unwitnessed, self.last_id)
+            reason = f"{missing} {NOT_WITNESSED}"
+            found.append(Problem(self.first_unwitnessed, reason))
+        found.extend(Problem(None, text) for text in self.witness.anchor_problems)
+        return found
+
     def finish(self, head: tuple[int, str] | None) -> VerifyReport:
-        """Compare the last row with the head checkpoint and build the report."""
+        """Compare the last row with the head checkpoint and the witnesses; build the report."""
         if head is None:
             self.problems.append(Problem(None, "head checkpoint missing (deleted)"))
             head_id, head_hash = 0, GENESIS_HASH
@@ -232,6 +367,7 @@ class ChainWalker:
             elif head_hash != self.last_hash:
                 where = None if head_id == 0 else head_id
                 self.problems.append(Problem(where, "hash does not match the head checkpoint"))
+        self.problems.extend(self._witness_problems())
         for anchor in sorted(self.anchors):
             reason = f"anchor {anchor} is not in the chain (rewritten or truncated)"
             self.problems.append(Problem(None, reason))
@@ -241,7 +377,96 @@ class ChainWalker:
             problems=tuple(self.problems),
             head_id=head_id,
             head_hash=head_hash,
+            signed=self.signed,
+            unsigned=self.unsigned,
+            anchor_id=self._anchor_last,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """One row as read from the table: the decoded record, or why it could not be decoded."""
+
+    id: int
+    prev_hash: str
+    hash: str
+    signature: str | None
+    record: AuditRecord | None
+    unreadable: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRecord:
+    """A record as the read paths hand it out: the row and what is wrong with it, if anything.
+
+    ``record`` is None when the stored JSON cannot be read at all; ``problems`` is empty for
+    an intact record. ``signed`` is False for a record written before signing existed.
+    """
+
+    id: int
+    record: AuditRecord | None
+    problems: tuple[Problem, ...] = ()
+    signed: bool = True
+
+    @property
+    def ok(self) -> bool:
+        """True when the record, its link and its witnesses all check out."""
+        return not self.problems
+
+    def integrity(self) -> JsonObject:
+        """``{"ok", "signed", "problems"}``: the flag the list views show per record."""
+        return {
+            "ok": self.ok,
+            "signed": self.signed,
+            "problems": [str(p) for p in self.problems],
+        }
+
+
+def check_record(
+    row: StoredRow,
+    *,
+    previous: StoredRow | None,
+    head: tuple[int, str] | None,
+    witness: Witness,
+) -> CheckedRecord:
+    """Check one record, its link to the record before and its witnesses.
+
+    ``previous`` is the stored row ``id - 1`` (None when it is gone, or for record 1).
+    Reports what :class:`ChainWalker` would report about this record; what only a walk of
+    the whole log can see (a deleted tail) is left to :meth:`AuditLog.verify`.
+    """
+    walker = ChainWalker(witness=witness)
+    if row.id > 1:
+        if previous is None or previous.id != row.id - 1:
+            missing = _id_range(row.id - 1, row.id - 1)
+            walker.problems.append(Problem(row.id, f"{missing} missing before it (deleted)"))
+            walker.last_hash = row.prev_hash  # the link cannot be checked; do not report twice
+        else:
+            walker.last_hash = previous.hash
+            walker.seen_signed = previous.signature is not None
+        walker.last_id = row.id - 1
+    walker.check(
+        record_id=row.id,
+        prev_hash=row.prev_hash,
+        stored_hash=row.hash,
+        record=row.record,
+        signature=row.signature,
+        unreadable=row.unreadable,
+    )
+    if head is None:
+        walker.problems.append(Problem(None, "head checkpoint missing (deleted)"))
+    elif row.id > head[0]:
+        walker.problems.append(Problem(row.id, "appended after the head checkpoint (inserted)"))
+    elif row.id == head[0] and row.hash != head[1]:
+        walker.problems.append(Problem(row.id, "hash does not match the head checkpoint"))
+    if walker.first_unwitnessed is not None:
+        walker.problems.append(Problem(row.id, NOT_WITNESSED))
+    return CheckedRecord(
+        id=row.id,
+        record=row.record,
+        problems=tuple(walker.problems),
+        signed=row.signature is not None,
+    )
 
 
 def _id_range(first: int, last: int) -> str:

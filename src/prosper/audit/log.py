@@ -1,14 +1,16 @@
-"""The audit log store: an append-only, hash-chained table on SQLAlchemy Core.
+"""The audit log store: an append-only, hash-chained, signed table on SQLAlchemy Core.
 
-SQLite by default, any SQLAlchemy URL otherwise (PostgreSQL through psycopg 3:
-``postgresql+psycopg://user@host/db``; a bare ``postgresql://`` URL is given that driver).
-
-Tables (created by the migrations below):
+Tables (created by the migrations below, SQLite or PostgreSQL: :mod:`prosper.audit.db`):
 
 * ``audit_record`` — one row per decision; ``input`` / ``output`` / ``versions`` are stored as
-  canonical JSON text, exactly the bytes the hash covers.
+  canonical JSON text, exactly the bytes the hash covers (anything else reads as edited);
+  ``signature`` is the HMAC of the record's hash under the audit key, which the database
+  does not hold (:mod:`prosper.audit.keyfile`); NULL for records written before signing.
 * ``audit_head`` — one row: the id and hash of the last record, written in the same
   transaction as each append, so that deleting the newest records is detected.
+
+After each commit the new head is also written to the anchor file outside the database
+(:mod:`prosper.audit.anchor`), which catches the head being moved back.
 
 Appends are serialised by a write lock: SQLite ``BEGIN IMMEDIATE``; elsewhere
 ``SELECT … FOR UPDATE`` on the head row. The next id and ``prev_hash`` are read from the head
@@ -17,178 +19,56 @@ under that lock, so concurrent writers (threads or processes) always extend one 
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.exc import SQLAlchemyError
 
+from prosper.audit.anchor import AnchorFile, anchor_path
 from prosper.audit.chain import (
-    GENESIS_HASH,
     AuditRecord,
     ChainWalker,
+    CheckedRecord,
+    Problem,
     VerifyReport,
+    Witness,
     canonical_json,
+    check_record,
     normalise_json_object,
     record_hash,
 )
-from prosper.audit.migrations import WRITE_OPTION, MigrationSet, write_transaction
+from prosper.audit.db import make_engine, reason, safe_url
+from prosper.audit.keyfile import KeySource
+from prosper.audit.migrations import write_transaction
+from prosper.audit.signing import SigningKey
+from prosper.audit.tables import COLUMNS, decode_row, head_table, migrations, record_table
 from prosper.errors import AuditError, AuditIntegrityError, InputError, NotFoundError
-
-SQLITE_BUSY_TIMEOUT_S = 60.0
-"""How long an SQLite writer waits for another's lock (e.g. 8 processes appending at once)."""
+from prosper.settings import Settings
 
 VERIFY_BATCH = 1000
 """Rows fetched per round trip while verifying a long chain."""
 
-migrations = MigrationSet("audit")
 
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """A page of checked records, newest first, and problems of the log as a whole."""
 
-@migrations(1, "create audit_record and audit_head")
-def _create_tables(conn: sa.Connection) -> None:
-    metadata = sa.MetaData()
-    sa.Table(
-        "audit_record",
-        metadata,
-        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
-        sa.Column("created_at", sa.String(40), nullable=False),
-        sa.Column("kind", sa.String(40), nullable=False),
-        sa.Column("actor", sa.String(200), nullable=False),
-        sa.Column("input", sa.Text, nullable=False),
-        sa.Column("output", sa.Text, nullable=False),
-        sa.Column("versions", sa.Text, nullable=False),
-        sa.Column("prev_hash", sa.String(71), nullable=False),
-        sa.Column("hash", sa.String(71), nullable=False, unique=True),
-        sa.Index("ix_audit_record_kind", "kind", "id"),
-    )
-    head = sa.Table(
-        "audit_head",
-        metadata,
-        sa.Column("singleton", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("last_id", sa.BigInteger, nullable=False),
-        sa.Column("last_hash", sa.String(71), nullable=False),
-        sa.CheckConstraint("singleton = 1", name="ck_audit_head_singleton"),
-    )
-    metadata.create_all(conn)
-    conn.execute(sa.insert(head).values(singleton=1, last_id=0, last_hash=GENESIS_HASH))
+    records: tuple[CheckedRecord, ...]
+    problems: tuple[Problem, ...] = ()
 
-
-_record = sa.table(
-    "audit_record",
-    sa.column("id", sa.BigInteger),
-    sa.column("created_at", sa.String),
-    sa.column("kind", sa.String),
-    sa.column("actor", sa.String),
-    sa.column("input", sa.Text),
-    sa.column("output", sa.Text),
-    sa.column("versions", sa.Text),
-    sa.column("prev_hash", sa.String),
-    sa.column("hash", sa.String),
-)
-_head = sa.table(
-    "audit_head",
-    sa.column("singleton", sa.Integer),
-    sa.column("last_id", sa.BigInteger),
-    sa.column("last_hash", sa.String),
-)
-_COLUMNS = tuple(_record.c)
-
-
-def _enable_wal(dbapi_conn: Any) -> None:
-    """Switch a SQLite connection to WAL mode (readers never block the writer).
-
-    Changing the journal mode takes an exclusive lock and SQLite's busy handler does not
-    wait for it, so two processes opening a brand-new log at once can see "database is
-    locked" here: retry until the busy timeout instead of failing the open.
-    """
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
-    while True:
-        cursor = dbapi_conn.cursor()
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.02)
-        finally:
-            cursor.close()
-
-
-def _make_engine(url: str) -> sa.Engine:
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise InputError(f"not a database URL: {url!r}", field="PROSPER_DB_URL") from None
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.get_backend_name() != "sqlite":
-        try:
-            return sa.create_engine(parsed, pool_pre_ping=True)
-        except (NoSuchModuleError, ImportError) as exc:
-            hint = " (pip install 'prosper[postgres]')" if "postgres" in parsed.drivername else ""
-            message = f"cannot use database driver {parsed.drivername}{hint}: {_reason(exc)}"
-            raise AuditError(message) from None
-
-    database = parsed.database or ""
-    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    if in_memory:
-        # One shared connection, else each connection would see its own empty database.
-        engine = sa.create_engine(
-            parsed,
-            poolclass=StaticPool,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
-        )
-    else:
-        folder = Path(database).expanduser().parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            message = f"cannot create the audit log folder {folder}: {_reason(exc)}"
-            raise AuditError(message) from None
-        engine = sa.create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-
-    # SQLAlchemy, not the sqlite3 driver, emits BEGIN: the driver's legacy mode would not
-    # wrap DDL and SELECTs in the transaction (see SQLAlchemy's "sqlite_transactions" docs).
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        if not in_memory:
-            _enable_wal(dbapi_conn)
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: sa.Connection) -> None:
-        write = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine
-
-
-def _row_to_record(row: sa.Row[Any]) -> AuditRecord:
-    return AuditRecord(
-        id=int(row.id),
-        created_at=row.created_at,
-        kind=row.kind,
-        actor=row.actor,
-        input=json.loads(row.input),
-        output=json.loads(row.output),
-        versions=json.loads(row.versions),
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
+    @property
+    def ok(self) -> bool:
+        """True when every record on the page and the log's tail check out."""
+        return not self.problems and all(r.ok for r in self.records)
 
 
 class AuditLog:
-    """An open audit log. Use :meth:`open`; safe to share between threads.
+    """An open audit log. Use :meth:`open` or :meth:`from_settings`; safe to share between threads.
 
     >>> log = AuditLog.open("sqlite://")
     >>> rec = log.append(kind="check", input={"id": "PO-1"}, output={"verdict": "allowed"},
@@ -196,34 +76,62 @@ class AuditLog:
     >>> (rec.id, log.verify().ok)
     (1, True)
     >>> log.close()
+
+    Without a ``key`` records are written unsigned and without an ``anchor`` no anchor file
+    is kept: :meth:`from_settings` (what the CLI and the server use) configures both.
     """
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(
+        self, engine: sa.Engine, *, key: KeySource | None = None, anchor: AnchorFile | None = None
+    ) -> None:
+        """Wrap ``engine`` (already migrated); see :meth:`open`."""
         self._engine = engine
+        self._key_source = key
+        self._key: SigningKey | None = None
+        self._anchor = anchor
         # Threads of one process queue here rather than spinning on the database lock.
         self._append_lock = threading.Lock()
 
     @classmethod
-    def open(cls, url: str) -> AuditLog:
+    def open(
+        cls, url: str, *, key: KeySource | None = None, anchor: Path | None = None
+    ) -> AuditLog:
         """Open (creating and migrating if needed) the log at SQLAlchemy ``url``.
+
+        Args:
+            url: the database.
+            key: where the audit key comes from (None: records are not signed).
+            anchor: the anchor file (None: none is written or checked).
 
         Raises:
             InputError: ``url`` is not a database URL.
             AuditError: the database cannot be reached or migrated.
         """
-        engine = _make_engine(url)
+        engine = make_engine(url)
         try:
             migrations.apply(engine)
         except SQLAlchemyError as exc:
             engine.dispose()
-            message = f"cannot open the audit log at {_safe_url(url)}: {_reason(exc)}"
+            message = f"cannot open the audit log at {safe_url(url)}: {reason(exc)}"
             raise AuditError(message) from None
-        return cls(engine)
+        return cls(engine, key=key, anchor=None if anchor is None else AnchorFile(anchor))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AuditLog:
+        """The log of ``settings.db_url`` with the configured audit key and anchor file."""
+        return cls.open(
+            settings.db_url, key=KeySource.from_settings(settings), anchor=anchor_path(settings)
+        )
 
     @property
     def engine(self) -> sa.Engine:
         """The SQLAlchemy engine behind the log (for tests and maintenance tools)."""
         return self._engine
+
+    @property
+    def anchor(self) -> AnchorFile | None:
+        """The anchor file, if one is kept."""
+        return self._anchor
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -235,6 +143,42 @@ class AuditLog:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # ------------------------------------------------------------------ witnesses
+
+    def _has_signed_records(self) -> bool:
+        with self._engine.connect() as conn:
+            signed = record_table.c.signature.is_not(None)
+            query = sa.select(record_table.c.id).where(signed).limit(1)
+            return conn.execute(query).first() is not None
+
+    def _signing_key(self) -> SigningKey | None:
+        """The key appends sign with: loaded once; created only for a log with no signature."""
+        source = self._key_source
+        if source is None:
+            return None
+        if self._key is None:
+            key = source.load()
+            if key is None:
+                if self._has_signed_records():
+                    raise AuditIntegrityError(
+                        f"the audit key ({source.where}) is missing but the log holds signed "
+                        "records: restore it (run `prosper audit verify`)"
+                    )
+                key = source.create()
+            self._key = key
+        return self._key
+
+    def witness(self) -> Witness:
+        """What the key and the anchor file say, read now (never creates a key)."""
+        key = self._key
+        if key is None and self._key_source is not None:
+            key = self._key_source.load()
+        if self._anchor is None:
+            return Witness(key=key)
+        return self._anchor.witness(key)
+
+    # ------------------------------------------------------------------ writing
+
     def append(
         self,
         *,
@@ -244,12 +188,12 @@ class AuditLog:
         versions: dict[str, Any],
         actor: str,
     ) -> AuditRecord:
-        """Append one decision and return the stored record (with its id and hash).
+        """Append one decision and return the stored record (with its id, hash and signature).
 
         Raises:
             InputError: an empty ``kind`` / ``actor`` or a value that is not a JSON object.
-            AuditIntegrityError: the head checkpoint is missing (the log was tampered with).
-            AuditError: the database refused the write.
+            AuditIntegrityError: the head checkpoint or the audit key is missing.
+            AuditError: the database refused the write, or the anchor file cannot be written.
         """
         if not isinstance(kind, str) or not kind.strip():
             raise InputError("must be a non-empty string", field="kind")
@@ -260,11 +204,32 @@ class AuditLog:
             "output": normalise_json_object(output, field_name="output"),
             "versions": normalise_json_object(versions, field_name="versions"),
         }
+        with self._append_lock:
+            key = self._signing_key()
+            handle = None if self._anchor is None else self._anchor.open_for_append()
+            try:
+                record = self._insert(kind, actor, values, key)
+                if handle is not None and self._anchor is not None:
+                    try:
+                        self._anchor.write(handle, record.id, record.hash)
+                    except OSError as exc:
+                        raise AuditError(
+                            f"record {record.id} was recorded, but the anchor file "
+                            f"{self._anchor.path} could not be written: {exc}"
+                        ) from None
+            finally:
+                if handle is not None:
+                    handle.close()
+        return record
+
+    def _insert(
+        self, kind: str, actor: str, values: dict[str, Any], key: SigningKey | None
+    ) -> AuditRecord:
         try:
-            with self._append_lock, write_transaction(self._engine) as conn:
+            with write_transaction(self._engine) as conn:
                 head = conn.execute(
-                    sa.select(_head.c.last_id, _head.c.last_hash)
-                    .where(_head.c.singleton == 1)
+                    sa.select(head_table.c.last_id, head_table.c.last_hash)
+                    .where(head_table.c.singleton == 1)
                     .with_for_update()
                 ).first()
                 if head is None:
@@ -279,8 +244,9 @@ class AuditLog:
                     prev_hash=head.last_hash,
                     **values,
                 )
+                signature = None if key is None else key.sign(digest)
                 conn.execute(
-                    sa.insert(_record).values(
+                    sa.insert(record_table).values(
                         id=record_id,
                         created_at=created_at,
                         kind=kind,
@@ -290,15 +256,16 @@ class AuditLog:
                         versions=canonical_json(values["versions"]),
                         prev_hash=head.last_hash,
                         hash=digest,
+                        signature=signature,
                     )
                 )
                 conn.execute(
-                    sa.update(_head)
-                    .where(_head.c.singleton == 1)
+                    sa.update(head_table)
+                    .where(head_table.c.singleton == 1)
                     .values(last_id=record_id, last_hash=digest)
                 )
         except SQLAlchemyError as exc:
-            raise AuditError(f"cannot append to the audit log: {_reason(exc)}") from None
+            raise AuditError(f"cannot append to the audit log: {reason(exc)}") from None
         return AuditRecord(
             id=record_id,
             created_at=created_at,
@@ -309,28 +276,56 @@ class AuditLog:
             versions=values["versions"],
             prev_hash=head.last_hash,
             hash=digest,
+            signature=signature,
         )
 
-    def get(self, record_id: int) -> AuditRecord:
-        """The record with ``record_id``.
+    # ------------------------------------------------------------------ reading
+
+    def _rows(self, query: sa.Select[Any]) -> list[sa.Row[Any]]:
+        try:
+            with self._engine.connect() as conn:
+                return list(conn.execute(query).all())
+        except SQLAlchemyError as exc:
+            raise AuditError(f"cannot read the audit log: {reason(exc)}") from None
+
+    def read(self, record_id: int) -> CheckedRecord:
+        """The record with ``record_id``, checked: content, signature, link, head, anchor.
 
         Raises:
             NotFoundError: no such record.
-            AuditIntegrityError: the stored JSON cannot be read (the row was edited).
         """
-        try:
-            with self._engine.connect() as conn:
-                row = conn.execute(sa.select(*_COLUMNS).where(_record.c.id == record_id)).first()
-        except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read the audit log: {_reason(exc)}") from None
-        if row is None:
+        rows = self._rows(
+            sa.select(*COLUMNS)
+            .where(record_table.c.id.in_([record_id - 1, record_id]))
+            .order_by(record_table.c.id)
+        )
+        by_id = {int(r.id): decode_row(r) for r in rows}
+        if record_id not in by_id:
             raise NotFoundError(f"no audit record {record_id}")
-        return _decode(row)
+        return check_record(
+            by_id[record_id],
+            previous=by_id.get(record_id - 1),
+            head=self.head(),
+            witness=self.witness(),
+        )
 
-    def list(
-        self, *, limit: int = 50, offset: int = 0, kind: str | None = None
-    ) -> list[AuditRecord]:
-        """Records newest first, ``limit`` of them after skipping ``offset``.
+    def get(self, record_id: int) -> AuditRecord:
+        """The record with ``record_id``, refused unless it checks out (see :meth:`read`).
+
+        Raises:
+            NotFoundError: no such record.
+            AuditIntegrityError: the record, its link or its witnesses do not check out.
+        """
+        checked = self.read(record_id)
+        if checked.problems or checked.record is None:
+            first = checked.problems[0] if checked.problems else Problem(record_id, "unreadable")
+            more = len(checked.problems) - 1
+            raise AuditIntegrityError(f"{first}" + (f" (+{more} more)" if more > 0 else ""))
+        return checked.record
+
+    def browse(self, *, limit: int = 50, offset: int = 0, kind: str | None = None) -> AuditPage:
+        """Records newest first, each checked like :meth:`read`, and the log's tail checked
+        against the anchor file (the newest records deleted, the head moved back).
 
         Raises:
             InputError: a negative ``limit`` or ``offset``.
@@ -339,56 +334,95 @@ class AuditLog:
             raise InputError("must be 0 or more", field="limit")
         if offset < 0:
             raise InputError("must be 0 or more", field="offset")
-        query = sa.select(*_COLUMNS).order_by(_record.c.id.desc()).limit(limit).offset(offset)
+        query = sa.select(*COLUMNS).order_by(record_table.c.id.desc()).limit(limit).offset(offset)
         if kind is not None:
-            query = query.where(_record.c.kind == kind)
-        try:
-            with self._engine.connect() as conn:
-                rows = conn.execute(query).all()
-        except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read the audit log: {_reason(exc)}") from None
-        return [_decode(row) for row in rows]
+            query = query.where(record_table.c.kind == kind)
+        page = [decode_row(r) for r in self._rows(query)]
+        by_id = {r.id: r for r in page}
+        wanted = sorted({r.id - 1 for r in page if r.id > 1} - set(by_id))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            extra = self._rows(sa.select(*COLUMNS).where(record_table.c.id.in_(chunk)))
+            by_id.update((int(r.id), decode_row(r)) for r in extra)
+        head, witness = self.head(), self.witness()
+        records = tuple(
+            check_record(row, previous=by_id.get(row.id - 1), head=head, witness=witness)
+            for row in page
+        )
+        return AuditPage(records=records, problems=self._tail_problems(head, witness))
+
+    def _tail_problems(self, head: tuple[int, str] | None, witness: Witness) -> tuple[Problem, ...]:
+        """What is wrong with the log as a whole: no head, a tail the anchor file misses."""
+        found: list[Problem] = []
+        if head is None:
+            found.append(Problem(None, "head checkpoint missing (deleted)"))
+        last = int(self._rows(sa.select(sa.func.coalesce(sa.func.max(record_table.c.id), 0)))[0][0])
+        if witness.anchor_last > last:
+            missing = f"records {last + 1}-{witness.anchor_last}"
+            if witness.anchor_last == last + 1:
+                missing = f"record {last + 1}"
+            reason_ = f"{missing} in the anchor file but not in the log (deleted, head moved back)"
+            found.append(Problem(last + 1, reason_))
+        found.extend(Problem(None, r) for r in witness.anchor_problems)
+        return tuple(found)
+
+    def list(
+        self, *, limit: int = 50, offset: int = 0, kind: str | None = None
+    ) -> list[AuditRecord]:
+        """Records newest first, ``limit`` of them after skipping ``offset``, unchecked
+        (the read paths use :meth:`browse`).
+
+        Raises:
+            InputError: a negative ``limit`` or ``offset``.
+            AuditIntegrityError: a record's stored JSON cannot be read.
+        """
+        page = self.browse(limit=limit, offset=offset, kind=kind)
+        out: list[AuditRecord] = []
+        for checked in page.records:
+            if checked.record is None:
+                raise AuditIntegrityError(f"record {checked.id}: unreadable JSON (edited)")
+            out.append(checked.record)
+        return out
 
     def head(self) -> tuple[int, str] | None:
         """The head checkpoint ``(last_id, last_hash)``; ``None`` if it was deleted."""
-        with self._engine.connect() as conn:
-            row = conn.execute(sa.select(_head.c.last_id, _head.c.last_hash)).first()
-        return None if row is None else (int(row.last_id), str(row.last_hash))
+        rows = self._rows(sa.select(head_table.c.last_id, head_table.c.last_hash))
+        return None if len(rows) != 1 else (int(rows[0].last_id), str(rows[0].last_hash))
 
     def verify(self, *, anchors: Iterable[str] = ()) -> VerifyReport:
         """Walk the whole chain and report every record where it breaks.
 
-        Detects an edited record (its hash no longer matches its content), a deleted record
-        (an id gap, named by the record after the gap), an inserted, replaced or reordered
-        record (``prev_hash`` does not match the record before it) and a deleted tail (the
-        head checkpoint names a record that is gone). Reads one consistent snapshot, so it
-        may run while others append.
+        Detects an edited record (its hash no longer matches its content, or its stored JSON
+        is not the canonical text), a deleted record (an id gap, named by the record after
+        the gap), an inserted, replaced or reordered record (``prev_hash`` does not match the
+        record before it), a deleted tail (the head checkpoint or the anchor file names a
+        record that is gone), a record forged without the audit key (its signature), and a
+        damaged anchor file. Reads one consistent snapshot, so it may run while others append.
 
         Args:
-            anchors: record hashes saved outside the database earlier (e.g. a past report's
-                ``head_hash``); each must still be in the chain. This catches a log rewritten
-                wholesale, hashes and head included, which no unkeyed chain can see alone.
+            anchors: record hashes saved outside the database by hand (e.g. a past report's
+                ``head_hash``); each must still be in the chain.
         """
-        walker = ChainWalker(anchors)
+        walker = ChainWalker(anchors, self.witness())
         try:
             with self._engine.connect() as conn:
                 if conn.dialect.name == "postgresql":
                     conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
-                    for row in self._iter_rows(conn):
-                        try:
-                            record: AuditRecord | None = _row_to_record(row)
-                        except (ValueError, TypeError):
-                            record = None
+                    for raw in self._iter_rows(conn):
+                        row = decode_row(raw)
                         walker.check(
-                            record_id=int(row.id),
+                            record_id=row.id,
                             prev_hash=row.prev_hash,
                             stored_hash=row.hash,
-                            record=record,
+                            record=row.record,
+                            signature=row.signature,
+                            unreadable=row.unreadable,
                         )
-                    head_rows = conn.execute(sa.select(_head.c.last_id, _head.c.last_hash)).all()
+                    head_query = sa.select(head_table.c.last_id, head_table.c.last_hash)
+                    head_rows = conn.execute(head_query).all()
         except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read the audit log: {_reason(exc)}") from None
+            raise AuditError(f"cannot read the audit log: {reason(exc)}") from None
         head = None if len(head_rows) != 1 else (int(head_rows[0][0]), str(head_rows[0][1]))
         return walker.finish(head)
 
@@ -397,31 +431,11 @@ class AuditLog:
         # Keyset pagination: bounded memory on any backend, without server-side cursors.
         after = None
         while True:
-            query = sa.select(*_COLUMNS).order_by(_record.c.id).limit(VERIFY_BATCH)
+            query = sa.select(*COLUMNS).order_by(record_table.c.id).limit(VERIFY_BATCH)
             if after is not None:
-                query = query.where(_record.c.id > after)
+                query = query.where(record_table.c.id > after)
             rows = conn.execute(query).all()
             yield from rows
             if len(rows) < VERIFY_BATCH:
                 return
             after = rows[-1].id
-
-
-def _decode(row: sa.Row[Any]) -> AuditRecord:
-    try:
-        return _row_to_record(row)
-    except (ValueError, TypeError):
-        raise AuditIntegrityError(f"record {row.id}: unreadable JSON (edited)") from None
-
-
-def _reason(exc: BaseException) -> str:
-    """The first line of the driver's message: CLI errors are one line."""
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _safe_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<invalid URL>"

@@ -1,15 +1,18 @@
-"""`prosper audit list|show|verify|replay`: read, check and re-run the decision log.
+"""`prosper audit list|show|verify|replay|anchor`: read, check and re-run the decision log.
 
-The log is the one named by ``PROSPER_DB_URL`` (default: SQLite in the per-user data folder).
-``verify`` exits 1 with one line naming the first bad record when the chain is broken;
-an unknown record id exits 2.
+The log is the one named by ``PROSPER_DB_URL`` (default: SQLite in the per-user data folder),
+signed with the audit key and witnessed by the anchor file (:mod:`prosper.audit`). Every read
+checks what it shows: ``show`` and ``list`` print a red line for a record that was edited,
+forged or cut from its chain and exit 1; ``replay`` refuses such a record (a tampered record
+would otherwise read as a rules change); ``verify`` exits 1 with one line naming the first
+bad record. An unknown record id exits 2.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -22,11 +25,11 @@ from prosper.errors import AuditIntegrityError, InputError
 from prosper.settings import load_settings
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only when an audit command runs
-    from prosper.audit import AuditLog, AuditRecord, DecisionDiff
+    from prosper.audit import AuditLog, AuditRecord, CheckedRecord, DecisionDiff, Problem
 
 audit_app = typer.Typer(
     name="audit",
-    help="The tamper-evident decision log: list, show, verify, replay.",
+    help="The tamper-evident decision log: list, show, verify, replay, anchor.",
     no_args_is_help=True,
 )
 
@@ -35,7 +38,7 @@ audit_app = typer.Typer(
 def _open_log() -> Iterator[AuditLog]:
     from prosper.audit import AuditLog
 
-    log = AuditLog.open(load_settings().db_url)
+    log = AuditLog.from_settings(load_settings())
     try:
         yield log
     finally:
@@ -44,6 +47,18 @@ def _open_log() -> Iterator[AuditLog]:
 
 def _print_json(doc: Any) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def _alarm(problems: Iterable[Problem | str]) -> None:
+    """One red line per problem on stderr: the banner every read path shows."""
+    console = Console(stderr=True, soft_wrap=True)
+    for problem in problems:
+        console.print(f"[bold red]TAMPERED[/bold red] {escape(str(problem))}")
+
+
+def _refuse(problems: tuple[Problem, ...]) -> AuditIntegrityError:
+    more = len(problems) - 1
+    return AuditIntegrityError(f"{problems[0]}" + (f" (+{more} more)" if more > 0 else ""))
 
 
 def _summary(record: AuditRecord) -> dict[str, Any]:
@@ -67,23 +82,50 @@ def list_records(
     kind: str | None = typer.Option(None, "--kind", help="Only records of this kind (check …)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """List recorded decisions: id, time, actor, kind, transaction id, verdict."""
+    """List recorded decisions: id, time, actor, kind, transaction id, verdict.
+
+    Each record is checked; a broken one is marked and named in a red line, and the command
+    exits 1.
+    """
     with _open_log() as log:
-        records = log.list(limit=limit, offset=offset, kind=kind)
-    rows = [_summary(r) for r in records]
+        page = log.browse(limit=limit, offset=offset, kind=kind)
+    rows = [_checked_summary(c) for c in page.records]
+    problems = [*page.problems, *(p for c in page.records for p in c.problems)]
     if as_json:
-        _print_json({"records": rows})
-        return
+        integrity = {"ok": page.ok, "problems": [str(p) for p in page.problems]}
+        _print_json({"records": rows, "integrity": integrity})
+    elif not rows:
+        Console().print("the audit log is empty")
+    else:
+        _print_table(rows)
+    if problems:
+        if not as_json:
+            _alarm(problems)
+        raise _refuse(tuple(problems))
+
+
+def _checked_summary(checked: CheckedRecord) -> dict[str, Any]:
+    if checked.record is None:
+        row: dict[str, Any] = {"id": checked.id, "created_at": "", "actor": "", "kind": ""}
+        row.update(transaction_id=None, verdict=None, hash=None)
+    else:
+        row = _summary(checked.record)
+    return {**row, "integrity": checked.integrity()}
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
     console = Console()
-    if not rows:
-        console.print("the audit log is empty")
-        return
     table = Table()
     for column in ("id", "time (UTC)"):
         table.add_column(column, no_wrap=True)
-    for column in ("actor", "kind", "transaction", "verdict"):
+    for column in ("actor", "kind", "transaction", "verdict", "check"):
         table.add_column(column, overflow="fold")
     for row in rows:
+        integrity = row["integrity"]
+        if not integrity["ok"]:
+            status = "[bold red]TAMPERED[/bold red]"
+        else:
+            status = "ok" if integrity["signed"] else "ok (unsigned)"
         table.add_row(
             str(row["id"]),
             row["created_at"][:19].replace("T", " "),
@@ -91,6 +133,7 @@ def list_records(
             row["kind"],
             escape(str(row["transaction_id"] or "-")),
             str(row["verdict"] or "-"),
+            status,
         )
     console.print(table)
 
@@ -100,15 +143,30 @@ def show(
     record_id: int = typer.Argument(..., metavar="ID", help="Record id."),
     as_json: bool = typer.Option(False, "--json", help="Print the record as one JSON document."),
 ) -> None:
-    """Show one record: input, decision, versions and its place in the hash chain."""
+    """Show one record: input, decision, versions and its place in the hash chain.
+
+    The record, its link to the one before, its signature and the anchor file are checked;
+    a broken record is still shown (to investigate it) under a red banner, and exits 1.
+    """
     with _open_log() as log:
-        record = log.get(record_id)
+        checked = log.read(record_id)
+    record = checked.record
     if as_json:
-        _print_json(record.to_dict())
-        return
+        body = {"id": checked.id} if record is None else record.to_dict()
+        _print_json({**body, "integrity": checked.integrity()})
+    elif record is not None:
+        _print_record(record, signed=checked.signed)
+    if checked.problems:
+        if not as_json:
+            _alarm(checked.problems)
+        raise _refuse(checked.problems)
+
+
+def _print_record(record: AuditRecord, *, signed: bool) -> None:
     console = Console()
     summary = _summary(record)
     console.print(f"[bold]audit record {record.id}[/bold] ({record.kind})")
+    signature = record.signature or "none (written before signing existed)"
     for label, value in (
         ("time", record.created_at),
         ("actor", record.actor),
@@ -116,6 +174,7 @@ def show(
         ("verdict", summary["verdict"] or "-"),
         ("prev_hash", record.prev_hash),
         ("hash", record.hash),
+        ("signature", signature if signed else "none (written before signing existed)"),
     ):
         console.print(f"{label:>12}: {escape(str(value))}", soft_wrap=True)
     for label, block in (
@@ -144,18 +203,18 @@ def verify(
         _print_json(report.to_dict())
     if report.ok:
         if not as_json:
+            unsigned = f" ({report.unsigned} unsigned: written before signing)"
             Console().print(
-                f"ok: {report.checked} records verified; head {report.head_id} {report.head_hash}",
+                f"ok: {report.checked} records verified; head {report.head_id} {report.head_hash}"
+                + (unsigned if report.unsigned else ""),
                 soft_wrap=True,
             )
         return
     if not as_json:
-        console = Console(stderr=True)
+        console = Console(stderr=True, soft_wrap=True)
         for problem in report.problems[1:]:
-            console.print(f"  also: {escape(str(problem))}")
-    more = len(report.problems) - 1
-    suffix = f" (+{more} more)" if more else ""
-    raise AuditIntegrityError(f"{report.problems[0]}{suffix}")
+            console.print(f"  [red]also:[/red] {escape(str(problem))}")
+    raise _refuse(report.problems)
 
 
 @audit_app.command("replay")
@@ -166,10 +225,17 @@ def replay(
     """Re-evaluate a recorded check with today's engine and show what changed.
 
     The recorded input (with the ``as_of`` date it was decided under) and mode are evaluated
-    again; the new decision is not recorded. Exit 0 whether or not anything changed.
+    again; the new decision is not recorded. Exit 0 whether or not anything changed. A record
+    that does not check out is refused (exit 1): its edit would read as a rules change.
     """
     with _open_log() as log:
-        record = log.get(record_id)
+        checked = log.read(record_id)
+    if checked.problems or checked.record is None:
+        _alarm(checked.problems)
+        raise AuditIntegrityError(
+            f"{checked.problems[0]}: not replayed (a tampered record would read as a rules change)"
+        )
+    record = checked.record
     if record.kind != "check":
         raise InputError(f"record {record_id} is a {record.kind!r} record; replay re-runs checks")
     from prosper.audit import diff_decisions
@@ -191,6 +257,73 @@ def replay(
         return
     console = Console(soft_wrap=True)  # one change per line, however long
     render_diff(record, diff, as_of=new.get("as_of"), mode=mode, console=console)
+
+
+@audit_app.command("anchor")
+def anchor(
+    post: bool = typer.Option(
+        False, "--post", help="Also POST the head to PROSPER_AUDIT_ANCHOR_URL."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Print the log's head as witnessed by the anchor file (copy it somewhere safe).
+
+    Exit 1 when the database's head and the anchor file disagree (a deleted tail, a head
+    moved back, records written around Prosper, a damaged anchor file).
+    """
+    from prosper.audit.anchor import post_anchor
+
+    settings = load_settings()
+    with _open_log() as log:
+        head = log.head()
+        anchor_file = log.anchor
+        assert anchor_file is not None  # from_settings always keeps one
+        state = anchor_file.read()
+    last = state.last_line or {}
+    last_id, last_hash = int(last.get("id", 0)), last.get("hash")
+    problems: list[str] = list(state.problems)
+    if head is None:
+        problems.append("audit log: head checkpoint missing (deleted)")
+    elif last_id > head[0]:
+        problems.append(
+            f"audit log: the anchor file names record {last_id}, the log ends at {head[0]} "
+            "(deleted, head moved back)"
+        )
+    elif last_id == head[0] and last_hash is not None and last_hash != head[1]:
+        problems.append(f"record {last_id}: hash differs from the anchor file (rewritten)")
+    head_doc = None if head is None else {"id": head[0], "hash": head[1]}
+    doc: dict[str, Any] = {
+        "head": head_doc,
+        "anchor": {"file": str(anchor_file.path), "id": last_id, "hash": last_hash},
+        "ok": not problems,
+        "problems": problems,
+    }
+    posted: tuple[str, int] | None = None
+    if post and not problems:
+        url = settings.security.audit_anchor_url
+        if url is None:
+            raise InputError("not set: nowhere to post the head", field="PROSPER_AUDIT_ANCHOR_URL")
+        posted = (url, post_anchor(url, {"head": head_doc, "at": _now()}))
+        doc["posted"] = {"url": posted[0], "status": posted[1]}
+    if as_json:
+        _print_json(doc)
+    else:
+        console = Console(soft_wrap=True)
+        if head is not None:
+            console.print(f"head {head[0]} {head[1]}")
+        console.print(f"anchor file {escape(str(anchor_file.path))}: last record {last_id}")
+        if posted is not None:
+            console.print(f"posted to {escape(posted[0])}: HTTP {posted[1]}")
+    if problems:
+        if not as_json:
+            _alarm(problems)
+        raise AuditIntegrityError(problems[0])
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def render_diff(

@@ -1,4 +1,9 @@
-"""``GET /v1/audit``, ``GET /v1/audit/{id}``, ``POST /v1/audit/verify`` (role: reviewer)."""
+"""``GET /v1/audit``, ``GET /v1/audit/{id}``, ``POST /v1/audit/verify`` (role: reviewer).
+
+Every read checks what it hands out: ``GET /v1/audit/{id}`` answers 409 for a record that was
+edited, forged or cut from its chain; ``GET /v1/audit`` flags each record (``integrity``) and
+the page (a deleted tail), so the web page can show a red banner.
+"""
 
 from __future__ import annotations
 
@@ -27,9 +32,9 @@ async def audit_list(
     _key: ApiKey = Depends(require_reviewer),
     backend: Backend = Depends(get_backend),
 ) -> dict[str, Any]:
-    """Audit records, newest first."""
-    records = await run_in_threadpool(backend.audit_list, limit=limit, offset=offset)
-    return {"records": records, "limit": limit, "offset": offset}
+    """Audit records, newest first, each with ``integrity: {ok, signed, problems}``."""
+    page = await run_in_threadpool(backend.audit_page, limit=limit, offset=offset)
+    return {**page, "limit": limit, "offset": offset}
 
 
 @router.post("/verify", response_model=VerifyOut, responses={**_ERRORS, 409: {"model": ErrorBody}})
@@ -42,12 +47,17 @@ async def audit_verify(
 
 
 @router.get(
-    "/{record_id}", response_model=AuditRecordOut, responses={**_ERRORS, 404: {"model": ErrorBody}}
+    "/{record_id}",
+    response_model=AuditRecordOut,
+    responses={**_ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
 )
 async def audit_get(
     record_id: int = Path(ge=1, le=2**62),
     _key: ApiKey = Depends(require_reviewer),
     backend: Backend = Depends(get_backend),
 ) -> dict[str, Any]:
-    """One audit record: the input, the decision, the versions and its hashes."""
+    """One audit record: the input, the decision, the versions, its hashes and signature.
+
+    409 when the record, its link to the one before or its witnesses do not check out.
+    """
     return await run_in_threadpool(backend.audit_get, record_id)

@@ -1,14 +1,18 @@
-"""``/healthz`` (the process answers), ``/readyz`` (lists loaded), ``/metrics`` (Prometheus)."""
+"""``/healthz`` (the process answers), ``/readyz`` (lists loaded), ``/metrics`` (Prometheus,
+behind a reviewer key unless ``PROSPER_METRICS_PUBLIC=1``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from prosper.api.auth import api_key_header, bearer, require_reviewer
 from prosper.api.deps import AppState, get_state
+from prosper.api.models import ErrorBody
 
 router = APIRouter(tags=["operations"])
 
@@ -50,9 +54,24 @@ def readyz(state: AppState = Depends(get_state)) -> JSONResponse:
     return JSONResponse({"status": "loading"}, status_code=503)
 
 
-@router.get("/metrics", response_class=Response)
-def metrics(state: AppState = Depends(get_state)) -> Response:
-    """Request counts and latencies, decisions by verdict, batch jobs (text format)."""
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={code: {"model": ErrorBody} for code in (401, 403, 429)},
+)
+def metrics(
+    request: Request,
+    state: AppState = Depends(get_state),
+    header_key: str | None = Security(api_key_header),
+    bearer_key: HTTPAuthorizationCredentials | None = Security(bearer),
+) -> Response:
+    """Request counts and latencies, batch jobs, readiness, list ages; decisions by verdict and
+    screening matches too (text format). Needs a reviewer key, unless
+    ``PROSPER_METRICS_PUBLIC=1``: then anybody gets the operational series, and only a
+    reviewer key the business ones."""
+    full = bool(header_key or bearer_key) or not state.settings.security.metrics_public
+    if full:
+        require_reviewer(request, state, header_key, bearer_key)  # 401 / 403 / 429
     for name, count in state.jobs.counts().items():
         state.metrics.jobs.labels(name).set(count)
     state.metrics.ready.set(1 if state.ready.is_set() else 0)
@@ -62,4 +81,7 @@ def metrics(state: AppState = Depends(get_state)) -> Response:
     for source, outcome in state.refresh_log.snapshot().items():
         state.metrics.list_refresh_ok.labels(source).set(1 if outcome.ok else 0)
         state.metrics.list_refresh_time.labels(source).set(outcome.at.timestamp())
-    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    body = generate_latest(state.metrics.registry)
+    if full:
+        body += generate_latest(state.metrics.business)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

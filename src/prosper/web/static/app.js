@@ -349,12 +349,12 @@ async function loadAudit() {
   const records = result.data.records || [];
   $("audit-newer").disabled = auditOffset === 0;
   $("audit-older").disabled = records.length < AUDIT_PAGE;
-  if (!records.length) { show(out, el("p", {}, T("no_records"))); return; }
-  show(out, el("table", { class: "audit" },
+  if (!records.length) { show(out, tamperBanner(auditProblems(result.data)), el("p", {}, T("no_records"))); return; }
+  show(out, tamperBanner(auditProblems(result.data)), el("table", { class: "audit" },
     el("thead", {}, el("tr", {}, [T("record"), T("when"), T("actor"), "ID", T("verdict"), T("hash"), ""]
       .map((h) => el("th", { scope: "col" }, h)))),
-    el("tbody", {}, records.map((r) => el("tr", {},
-      el("td", {}, String(r.id)),
+    el("tbody", {}, records.map((r) => el("tr", { class: r.integrity && !r.integrity.ok ? "tampered" : null },
+      el("td", {}, String(r.id), r.integrity && !r.integrity.ok ? el("strong", { class: "tampered-flag" }, ` ${T("tampered")}`) : null),
       el("td", {}, (r.created_at || "").replace("T", " ").slice(0, 19)),
       el("td", {}, r.actor),
       el("td", {}, (r.output && r.output.id) || (r.input && r.input.id) || ""),
@@ -386,9 +386,25 @@ function openRecordFromCheck(id) {
   selectTab("audit", true);
   openRecord(id);
 }
+// Every problem the server found on this page of the audit log: the log's own (a deleted
+// tail) and each record's (edited, forged, cut from its chain).
+function auditProblems(page) {
+  const own = (page.integrity && page.integrity.problems) || [];
+  const each = (page.records || []).flatMap((r) => (r.integrity && r.integrity.problems) || []);
+  return own.concat(each);
+}
+
+function tamperBanner(problems) {
+  if (!problems || !problems.length) return null;
+  return el("div", { class: "tamper-banner", role: "alert" },
+    el("p", {}, el("strong", {}, `✘ ${T("tampered_banner")}`)),
+    el("ul", {}, problems.map((p) => el("li", {}, p))));
+}
+
 
 async function verifyChain() {
   const out = $("verify-result");
+  if (result.status === 409) { show(out, tamperBanner([(result.data && result.data.message) || "409"])); out.focus(); return; }
   show(out, el("p", { class: "muted" }, T("verifying")));
   const result = await api("POST", "/v1/audit/verify");
   if (!result.ok) { show(out, errorBox(result)); return; }

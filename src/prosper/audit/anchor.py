@@ -1,0 +1,174 @@
+"""The anchor file: an append-only witness of the log's head, kept outside the database.
+
+After every append commits, one line is added to the anchor file:
+
+    {"at":"2026-12-06T22:41:07.123456+00:00","hash":"sha256:…","id":17}
+
+so the file remembers every ``(id, hash)`` the log has ever had. ``verify`` and the read paths
+compare the database with it: a record the file names must still be there with the same hash
+(deleting the newest records and moving the head back is caught), and a signed record the file
+does not name was written around Prosper, or the file was cut. The line is written after the
+commit: a crash in between leaves a record unwitnessed (reported), never a false witness.
+
+The default file is ``<data dir>/audit.anchor`` for the default SQLite log and
+``<data dir>/audit-<12 hex>.anchor`` for any other database URL (a hash of the URL without its
+password), so that two logs never share one anchor; ``PROSPER_AUDIT_ANCHOR`` names it instead.
+``prosper audit anchor --post`` sends the head to ``PROSPER_AUDIT_ANCHOR_URL`` as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from prosper.audit.chain import Witness
+from prosper.errors import AuditError, InputError
+from prosper.settings import Settings
+
+ANCHOR_FILE_NAME = "audit.anchor"
+POST_TIMEOUT_S = 10.0
+
+
+def default_db_url(settings: Settings) -> str:
+    """The database URL used when ``PROSPER_DB_URL`` is not set."""
+    return f"sqlite:///{settings.data_dir / 'audit.sqlite3'}"
+
+
+def anchor_path(settings: Settings) -> Path:
+    """Where the anchor file of ``settings.db_url`` lives."""
+    if settings.security.audit_anchor is not None:
+        return settings.security.audit_anchor
+    if settings.db_url == default_db_url(settings):
+        return settings.data_dir / ANCHOR_FILE_NAME
+    from sqlalchemy.engine import make_url
+
+    try:
+        safe = make_url(settings.db_url).render_as_string(hide_password=True)
+    except Exception:  # an invalid URL fails later, where the log is opened
+        safe = settings.db_url
+    digest = hashlib.sha256(safe.encode("utf-8")).hexdigest()[:12]
+    return settings.data_dir / f"audit-{digest}.anchor"
+
+
+@dataclass(frozen=True)
+class AnchorState:
+    """What the anchor file says: record id → hash, and any damaged lines."""
+
+    exists: bool
+    entries: dict[int, str] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+    last_line: dict[str, Any] | None = None
+
+
+class AnchorFile:
+    """The anchor file at ``path`` (created with its folder on the first append)."""
+
+    def __init__(self, path: Path) -> None:
+        """Use the anchor file at ``path``."""
+        self.path = path
+
+    def open_for_append(self) -> IO[bytes]:
+        """Open the file for appending, before the database transaction, so that a file that
+        cannot be written stops the append before anything is committed.
+
+        Raises:
+            AuditError: the folder or file cannot be written.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise AuditError(f"cannot write the audit anchor file {self.path}: {exc}") from None
+        return os.fdopen(fd, "ab")
+
+    @staticmethod
+    def write(handle: IO[bytes], record_id: int, record_hash: str) -> None:
+        """Append one witness line (one ``write``: lines of concurrent writers never mix)."""
+        line = json.dumps(
+            {
+                "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                "hash": record_hash,
+                "id": record_id,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        handle.write(line.encode("ascii") + b"\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+    def read(self) -> AnchorState:
+        """Read every line; a damaged line or a record named with two hashes is a problem.
+
+        Raises:
+            AuditError: the file exists but cannot be read.
+        """
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return AnchorState(exists=False)
+        except OSError as exc:
+            raise AuditError(f"cannot read the audit anchor file {self.path}: {exc}") from None
+        entries: dict[int, str] = {}
+        problems: list[str] = []
+        last: dict[str, Any] | None = None
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        elif lines:
+            problems.append(f"anchor file line {len(lines)} is cut short (truncated)")
+            lines.pop()
+        for number, raw in enumerate(lines, start=1):
+            try:
+                doc = json.loads(raw)
+                record_id, record_hash = doc["id"], doc["hash"]
+                if type(record_id) is not int or not isinstance(record_hash, str):
+                    raise TypeError
+            except (ValueError, TypeError, KeyError):
+                problems.append(f"anchor file line {number} is unreadable (edited or truncated)")
+                continue
+            known = entries.get(record_id)
+            if known is not None and known != record_hash:
+                problems.append(f"anchor file names two hashes for record {record_id} (edited)")
+            entries[record_id] = record_hash
+            if last is None or record_id >= int(last["id"]):
+                last = doc
+        return AnchorState(exists=True, entries=entries, problems=tuple(problems), last_line=last)
+
+    def witness(self, key: Any) -> Witness:
+        """The :class:`Witness` of this anchor file and ``key``."""
+        state = self.read()
+        return Witness(
+            key=key, anchored=state.entries, anchor_in_use=True, anchor_problems=state.problems
+        )
+
+
+def post_anchor(url: str, document: dict[str, Any]) -> int:
+    """POST ``document`` as JSON to ``url`` (``PROSPER_AUDIT_ANCHOR_URL``); the HTTP status.
+
+    Raises:
+        InputError: not an http(s) URL.
+        AuditError: the server cannot be reached or answers other than 2xx.
+    """
+    if not url.startswith(("http://", "https://")):
+        raise InputError("must be an http:// or https:// URL", field="PROSPER_AUDIT_ANCHOR_URL")
+    body = json.dumps(document, sort_keys=True).encode("utf-8")
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=POST_TIMEOUT_S) as response:
+            status = int(response.status)
+    except urllib.error.HTTPError as exc:
+        raise AuditError(f"posting the anchor to {url} failed: HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise AuditError(f"posting the anchor to {url} failed: {reason}") from None
+    return status
