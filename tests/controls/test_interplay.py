@@ -152,3 +152,35 @@ def test_footnote_4_party_brings_a_foreign_item_made_with_us_technology_in() -> 
     )
     ids = {f.rule_id for f in _findings(tx)}
     assert "us-ear.744.11.entity-list.item.denial" in ids
+
+
+def _chart(eccn: str, dest: str) -> dict[str, Verdict]:
+    tx = parse_transaction(
+        {
+            "as_of": ON.isoformat(),
+            "origin_country": "US",
+            "destination_country": dest,
+            "parties": [
+                {"role": "end_user", "name": "E", "country": dest, "headquarters_country": dest}
+            ],
+            "items": [{"description": "tool", "kind": "other", "eccn": eccn, "us_origin": True}],
+        }
+    )
+    ctx = CheckContext(tx=tx, mode="enforced", rulebook=BOOK)
+    return {f.rule_id: f.verdict for f in assess_items(ctx).enforced}
+
+
+def test_paragraph_specific_control_decides_when_the_paragraph_is_given() -> None:
+    # "NS applies to 3B001.a.1 to a.3, b, e, f.2 to f.4, g to j" and China has an X in NS 2
+    assert _chart("3B001.b", "CN") == {"us-ear.738.country-chart": Verdict.LICENSE_REQUIRED}
+    # 3B001.f.1 is NS-controlled only to Macau / D:5 (prose scope): China yes, Vietnam no
+    assert _chart("3B001.f.1", "CN") == {"us-ear.738.country-chart": Verdict.LICENSE_REQUIRED}
+    assert _chart("3B001.f.1", "VN") == {"us-ear.nlr.not-advanced-computing": Verdict.ALLOWED}
+    # worldwide prose controls (3B001.c.1.a) reach Japan too
+    assert _chart("3B001.c.1.a", "JP") == {"us-ear.738.country-chart": Verdict.LICENSE_REQUIRED}
+
+
+def test_entry_without_paragraph_asks_for_it_only_when_the_entry_is_split() -> None:
+    assert _chart("3B001", "CN") == {"us-ear.738.country-chart-partial": Verdict.REVIEW}
+    # NS 2 applies to the entire 3A001 entry: no paragraph needed
+    assert _chart("3A001", "CN") == {"us-ear.738.country-chart": Verdict.LICENSE_REQUIRED}

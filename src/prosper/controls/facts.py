@@ -16,6 +16,7 @@ from typing import Any
 
 from prosper.controls.classify import Classification
 from prosper.controls.declared import is_wassenaar_eccn
+from prosper.controls.paragraphs import covers, paragraph_of, prose_scope
 from prosper.controls.parties import party_facts
 from prosper.controls.tables import ExportTables
 from prosper.controls.thresholds import Thresholds
@@ -217,13 +218,17 @@ def _on_ccl(cls: Classification) -> bool | None:
     return None
 
 
-def chart_facts(cls: Classification, dest: str | None, t: ExportTables) -> dict[str, Any]:
+def chart_facts(
+    cls: Classification, dest: str | None, t: ExportTables, groups: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """Country Chart facts for a declared ECCN (§738.4): columns with an X for the destination.
 
-    Whole-entry columns decide (``item.chart_licence``); paragraph-specific columns
-    (``item.chart_partial``) and requirements written in prose (``item.chart_prose``) cannot be
-    resolved without the paragraph, so rules turn them into ``review``. No declared ECCN, or
-    EAR99, means no Country Chart requirement to check.
+    Whole-entry columns decide (``item.chart_licence``). A paragraph-specific column, or a prose
+    control with a stated scope (worldwide; Macau or D:5), decides too when the declared ECCN
+    names a paragraph the control's text reaches (:mod:`prosper.controls.paragraphs`); when the
+    text cannot be read or the paragraph is not given, ``item.chart_partial`` / ``item.chart_prose``
+    stay true and the rules turn them into ``review``. No declared ECCN, or EAR99, means no
+    Country Chart requirement to check.
     """
     declared = cls.declared_eccn
     none: dict[str, Any] = {
@@ -239,15 +244,41 @@ def chart_facts(cls: Classification, dest: str | None, t: ExportTables) -> dict[
     entry = t.ccl_chart.get(base)
     if entry is None or dest is None:
         return {**none, "item.chart_licence": None}
+    paragraph = paragraph_of(declared)
     marks = t.chart_marks.get(dest, frozenset())
     entire = [c for c in entry.get("entire") or () if c in marks]
-    partial = [p["column"] for p in entry.get("partial") or () if p["column"] in marks]
+    decided: list[str] = []
+    unresolved: list[str] = []
+    for row in entry.get("partial") or ():
+        if row["column"] not in marks:
+            continue
+        reach = covers(row["control"], base, paragraph)
+        if reach is True:
+            decided.append(f"{row['column']} ({declared})")
+        elif reach is None:
+            unresolved.append(row["column"])
+    prose_open = False
+    d5 = dest == "MO" or "D:5" in groups
+    for text in entry.get("prose") or ():
+        scope = prose_scope(text)
+        if scope is None:
+            prose_open = True
+            continue
+        if scope == "macau_d5" and not d5:
+            continue
+        whole = "applies to entire entry" in text.lower()
+        reach = True if whole else covers(text, base, paragraph)
+        label = f"{text.split()[0]} ({'worldwide' if scope == 'worldwide' else 'Macau/D:5'})"
+        if reach is True:
+            decided.append(label)
+        elif reach is None:
+            unresolved.append(label)
     return {
-        "item.chart_eccn": base,
-        "item.chart_licence": bool(entire),
-        "item.chart_partial": bool(partial),
-        "item.chart_prose": bool(entry.get("prose")),
-        "item.chart_columns": ", ".join(entire or partial) or None,
+        "item.chart_eccn": base if not paragraph else declared,
+        "item.chart_licence": bool(entire or decided),
+        "item.chart_partial": bool(unresolved),
+        "item.chart_prose": prose_open,
+        "item.chart_columns": ", ".join(entire + decided or unresolved) or None,
     }
 
 
@@ -308,7 +339,7 @@ def us_facts(
         "export.from_us": None if tx.origin_country is None else tx.origin_country == "US",
         "end_use.flags": list(tx.end_use.flags),
         **eu,
-        **chart_facts(cls, dest, t),
+        **chart_facts(cls, dest, t, dest_groups),
         **party_facts(ctx.parties, tx, t.policy_text, ctx.affiliates_rule),
     }
     hints: dict[str, tuple[str, ...]] = {
