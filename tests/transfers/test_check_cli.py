@@ -41,6 +41,16 @@ def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             '{"from_country": "KR", "to_country": "XY", "categories": ["health"]}',
             "data_transfers[0].to_country",
         ),
+        (
+            '{"from_country": "DE", "to_country": "IN", "categories": ["contact"],'
+            ' "access": "teleport"}',
+            "data_transfers[0].access",
+        ),
+        (
+            '{"from_country": "DE", "to_country": "IN", "categories": ["contact"],'
+            ' "onward": [{"country": "XY"}]}',
+            "data_transfers[0].onward[0].country",
+        ),
     ],
 )
 def test_bad_transfer_exits_2_naming_the_field(tmp_path: Path, transfer: str, field: str) -> None:
