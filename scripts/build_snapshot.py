@@ -39,7 +39,7 @@ import tempfile
 from pathlib import Path
 
 from prosper.lists.snapshot import SourceInfo
-from prosper.lists.sources import build_source
+from prosper.lists.sources import SourceData, build_source
 from prosper.lists.store import write_snapshot_dir
 from prosper.model import Entity
 
@@ -187,13 +187,69 @@ SOURCES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
 }
 
 
+WATCHMAN = "moov-io/watchman"
+# a dedicated file that also carries a list the 2026 CSL carries: the newer of the two is used
+# (compared by the publication date each states; the CSL wins a tie, being one consistent file)
+ALTERNATIVES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
+    "us_bis_dpl": (
+        "us_bis_dpl_2023-11",
+        {
+            "primary": (
+                "dpl.txt",
+                f"BIS dpl.txt, latest Last_Update 2023-11-28; repo {WATCHMAN} path "
+                "test/testdata/dpl.txt commit c815c5995ebd1f956027e62efbfb6f020f6425ad",
+            )
+        },
+    ),
+    "us_ofac_cons": (
+        "us_ofac_non_sdn_2025-12",
+        {
+            role: (
+                name,
+                f"OFAC {name} 2025-12; repo {WATCHMAN} path test/testdata/{name} commit "
+                "fca231b099c4b4d5022d03f4d36cdc4cae0f329c (2025-12-19)",
+            )
+            for role, name in (
+                ("primary", "cons_prim.csv"),
+                ("add", "cons_add.csv"),
+                ("alt", "cons_alt.csv"),
+                ("comments", "cons_comments.csv"),
+            )
+        },
+    ),
+}
+
+
+def _read(source: str, data: Path, folder: str, roles: dict[str, tuple[str, str]]) -> SourceData:
+    files = {role: (data / folder / name).resolve() for role, (name, _) in roles.items()}
+    provenance = {files[role].name: text for role, (_, text) in roles.items()}
+    return build_source(source, files, origin="embedded", provenance=provenance)
+
+
+def _newer(first: SourceData, second: SourceData) -> SourceData:
+    """The source whose data states the later publication date (``unknown`` is oldest)."""
+
+    def key(data: SourceData) -> str:
+        return "" if data.info.published == "unknown" else data.info.published
+
+    return second if key(second) > key(first) else first
+
+
 def build(data: Path, target: Path) -> list[tuple[SourceInfo, tuple[Entity, ...]]]:
     """Read every source from ``data`` and write the embedded snapshot into ``target``."""
     built: list[tuple[SourceInfo, tuple[Entity, ...]]] = []
     for source, (folder, roles) in SOURCES.items():
-        files = {role: (data / folder / name).resolve() for role, (name, _) in roles.items()}
-        provenance = {files[role].name: text for role, (_, text) in roles.items()}
-        result = build_source(source, files, origin="embedded", provenance=provenance)
+        result = _read(source, data, folder, roles)
+        if source in ALTERNATIVES:
+            other = _read(source, data, *ALTERNATIVES[source])
+            chosen = _newer(result, other)
+            print(
+                f"{source}: {chosen.info.files[0].name} (published {chosen.info.published}) "
+                f"chosen over "
+                f"{(other if chosen is result else result).info.files[0].name} (published "
+                f"{(other if chosen is result else result).info.published})"
+            )
+            result = chosen
         for problem in result.problems:
             print(f"  {source}: {problem}", file=sys.stderr)
         info = result.info

@@ -21,7 +21,7 @@ from prosper.lists.csl_json import read_csl_json
 from prosper.lists.dfat import read_dfat
 from prosper.lists.eu import read_eu_json, read_eu_xml
 from prosper.lists.meti import read_meti
-from prosper.lists.ofac import DerivedSdnFiles, read_ofac_derived
+from prosper.lists.ofac import NO_AUX_REMARK, DerivedSdnFiles, read_ofac_derived
 from prosper.lists.sema import read_sema
 from prosper.lists.sources import build_source, classify_file, classify_path, group_files
 from prosper.model import Entity, EntityType
@@ -215,6 +215,8 @@ def test_sdn_entry_designated_after_the_aux_files_says_so(fixtures_dir: Path) ->
     (entities, _), facts = read_ofac_derived(sdn_files(fixtures_dir / "sdn_2026"))
     late = next(e for e in entities if e.id == "us_ofac_sdn:57958")
     assert late.addresses == ()
+    assert late.remarks == NO_AUX_REMARK
+    assert next(e for e in entities if e.id == "us_ofac_sdn:36").remarks is None
     assert facts.notes[0].startswith("1 entries are not in the aux files")
     assert "57958" in facts.notes[0]
     assert facts.notes[1] == "1 aux-file entries are no longer listed (ignored)"

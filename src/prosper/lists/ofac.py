@@ -16,7 +16,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +242,11 @@ def _entity(
 
 # ------------------------------------------------------------------ derived SDN renderings
 
+# the remark of an entry the aux files do not cover (designated after their publication)
+NO_AUX_REMARK = (
+    "Not in the OFAC aux files joined to this rendering (designated after their publication): "
+    "no addresses, alias kinds or remark fragments"
+)
 DERIVED_LACKS = (
     "Remarks (dates and places of birth, nationalities, IDs, weak-alias marks, Linked To)",
     "Title",
@@ -398,6 +403,7 @@ def read_ofac_derived(
             if aux is not None and aux in primary and row[1] not in ("", "-0- "):
                 overflow[aux] = overflow.get(aux, "") + row[1]
 
+    uncovered = NO_AUX_REMARK if files.add is not None else None
     entities: list[Entity] = []
     for num, row in primary.items():
         if num in overflow:  # a fragment of the Remarks the rendering dropped
@@ -406,13 +412,17 @@ def read_ofac_derived(
             Alias(a, True, kinds.get((num, " ".join(a.split()).upper()), "aka"))
             for a in derived_aliases[num]
         ]
-        entities.append(_entity(num, row, addresses[num], aliases, None, source, False))
+        entity = _entity(num, row, addresses[num], aliases, None, source, False)
+        if uncovered is not None and num not in known:
+            entity = replace(entity, remarks=uncovered)
+        entities.append(entity)
     notes: list[str] = []
     if files.add is not None:
         missing = sorted(n for n in primary if n not in known)
         gone = len(known - set(primary))
         if missing:
-            shown = ", ".join(str(n) for n in missing[:40]) + (" …" if len(missing) > 40 else "")
+            cap = 500
+            shown = ", ".join(str(n) for n in missing[:cap]) + (" …" if len(missing) > cap else "")
             notes.append(
                 f"{len(missing)} entries are not in the aux files (designated after them): "
                 f"no addresses, alias kinds or remark fragments for uids {shown}"
