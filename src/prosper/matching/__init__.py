@@ -13,6 +13,7 @@ from prosper.matching.names import NameScore, score_name
 from prosper.matching.ofac import ofac_score
 from prosper.model import EntityType, Explanation
 from prosper.names.normalize import prepare_name
+from prosper.names.readings import name_readings
 from prosper.names.weights import TokenWeights, default_weights
 
 __all__ = ["MatchResult", "explain_name", "match_names", "ofac_score"]
@@ -58,7 +59,15 @@ def match_names(
     """
     w = default_weights() if weights is None else weights
     type = None if type is None else EntityType(type)  # accept "person" from edges too
-    result = score_name(prepare_name(a, type), prepare_name(b, type), w, type)
+    # every reading of each field (mixed-script halves, Hanja read as Korean): the best pair
+    result = max(
+        (
+            score_name(prepare_name(ra, type), prepare_name(rb, type), w, type)
+            for ra in name_readings(a)
+            for rb in name_readings(b)
+        ),
+        key=lambda r: r.score,
+    )
     return MatchResult(
         score=round(result.score, 4),
         explanation=(explain_name(result),),

@@ -22,6 +22,15 @@ TRANSLITERATED_SHORT = 0.75
 # ("عبد الرحمن" → "bdrhmn" ~ "Abdul Rahman" → "bdrmn")
 ABJAD_MIN_SIMILARITY = 0.8
 VARIANT = 0.9  # "yevgeniy" ~ "evgeny", "qadhafi" ~ "kadafi" (transliteration conventions)
+# The same consonants once the transliteration spellings of one sound are folded (kh/h,
+# ch/cz/tj/c, sh/sz, x/ks, zh/j …; prosper.names.variants.spelling_skeleton), vowels free:
+# "Aliaksei" ~ "Aleksey", "Melnichenko" ~ "Mielniczenko", "Fyodorov" ~ "Fedorov". At least
+# SPELLING_MIN_CONSONANTS consonants, so "Karim" / "Karam" (krm) stay apart.
+SPELLING_VARIANT = 0.85
+# English word forms of one word, same first four letters: "bank" / "banking",
+# "trade" / "trading" (Korean organisation names read through the glossary say "bank").
+STEM = 0.9
+SPELLING_MIN_CONSONANTS = 4
 # ... and the spellings must still be close: "ramos" and "ramzi" share a metaphone (RMS)
 PHONETIC_MIN_SIMILARITY = 0.65
 PHONETIC_SPELLING_BONUS = 0.1  # phonetic score = min(PHONETIC, spelling similarity + this)
@@ -63,6 +72,20 @@ EXTRA_TOKEN_CONFLICT = 1.0
 # ... and more than in full for names written syllable by syllable (Han, Hangul, romanized
 # Korean), where a missing syllable is a different given name: "Kim Sung-su" ≠ "KIM Song".
 EXTRA_TOKEN_SYLLABIC = 1.5
+# Particles and patronymics missing from the other name count at this share of their weight
+# (and are no conflict): "Ahmed DIBE" vs "Ahmed AL-DIB", "Andrey Igorevich MELNICHENKO" vs
+# "Andriej Mielniczenko". A patronymic is a word of 7+ letters with one of these endings.
+MINOR_TOKEN = 0.3
+PARTICLES = (
+    "al el ul ad ar as ash at az an bin ibn bint ben ould abu abou van der den de la le du da "
+    "dos das del della von zu ter"
+)
+# Spellings of one particle, which agree as transliterations ("Ahmad bin Ali" / "Ahmad ibn Ali").
+PARTICLE_SPELLINGS = ("bin ibn ben", "al el ul", "abu abou", "abd abdul abdel")
+PATRONYMIC_ENDINGS = (
+    r"(?:ovich|evich|ovych|evych|ovitj|evitj|ovitch|ovic|evic|ovna|evna|ivna|ichna"
+    r"|ogly|oglu|qizi|kyzy|uulu)$"
+)
 # The whole name with spaces removed, compared as one string: "JSCARGUMENT" ~ "JSC ARGUMENT",
 # "Jongun" ~ "Jong Un". Needs this similarity and at least COMPACT_MIN_LENGTH characters.
 # (Han or Hangul names must agree exactly without spaces: one letter off is another character,

@@ -8,6 +8,7 @@ reduced weight (:data:`~prosper.matching.config.EXTRA_TOKEN_PERSON`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -17,6 +18,7 @@ from prosper.matching.skeleton import ARTICLES, consonant_skeleton
 from prosper.matching.syllables import is_syllable, one_syllable_name
 from prosper.model import EntityType
 from prosper.names.normalize import NameForm
+from prosper.names.variants import spelling_skeleton
 from prosper.names.weights import TokenWeights
 
 # Sorting order of agreement kinds when scores tie (more specific first).
@@ -25,8 +27,10 @@ _HOW_RANK = {
     "romanization": 1,
     "transliterated": 2,
     "phonetic": 3,
-    "fuzzy": 4,
-    "initial": 5,
+    "stem": 4,
+    "spelling": 5,
+    "fuzzy": 6,
+    "initial": 7,
 }
 
 
@@ -104,6 +108,43 @@ def _syllabic(form: NameForm) -> bool:
     return len(form.tokens) >= 2 and all(k is not None for k in form.korean)
 
 
+_PARTICLES = frozenset(cfg.PARTICLES.split())
+_PARTICLE_CANON = {
+    spelling: group.split()[0] for group in cfg.PARTICLE_SPELLINGS for spelling in group.split()
+}
+_PATRONYMIC = re.compile(cfg.PATRONYMIC_ENDINGS)
+
+
+_VOWEL_RUN = re.compile(r"[aeiouy]+")
+
+
+def _vowel_groups(token: str) -> int:
+    """Runs of vowels (``y`` counted as one): ``husayn`` 2, ``hussein`` 2, ``karim`` 2."""
+    return len(_VOWEL_RUN.findall(token))
+
+
+def _minor(token: str) -> bool:
+    """A particle (``al``, ``bin``, ``van``, ``de``) or a patronymic (``Igorevich``,
+    ``Sergeyevna``, ``Petrovych``): when missing from the other name, it counts at
+    :data:`~prosper.matching.config.MINOR_TOKEN` of its weight."""
+    return token in _PARTICLES or (len(token) >= 7 and _PATRONYMIC.search(token) is not None)
+
+
+_SUFFIXES = ("ing", "ers", "er", "es", "s", "al", "e")
+
+
+def _stem(token: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(token) - len(suffix) >= 4 and token.endswith(suffix):
+            return token[: -len(suffix)]
+    return token
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """English word forms of one organisation word: ``bank``/``banking``, ``trade``/``trading``."""
+    return _stem(a) == _stem(b)
+
+
 def _inflection(a: str, b: str) -> bool:
     """Tokens that differ only in a final vowel: gendered forms, not typos."""
     if len(a) > len(b):
@@ -158,6 +199,18 @@ def token_agreement(
             best, how = cfg.TRANSLITERATED_NEAR, "transliterated"
     lq, lc = len(q), len(c)
     short = min(lq, lc)
+    if short >= 4 and best < cfg.STEM and q[:4] == c[:4] and _same_stem(q, c):
+        best, how = cfg.STEM, "stem"  # "bank" / "banking", "trade" / "trading"
+    if short >= 4 and best < cfg.SPELLING_VARIANT:
+        skel = spelling_skeleton(q)
+        if skel == spelling_skeleton(c) and (
+            len(skel) >= cfg.SPELLING_MIN_CONSONANTS
+            # three consonants and as many vowel sounds: "Husayn" / "Hussein"
+            or (len(skel) == 3 and _vowel_groups(q) == _vowel_groups(c))
+        ):
+            best, how = cfg.SPELLING_VARIANT, "spelling"
+    if best < cfg.VARIANT and _PARTICLE_CANON.get(q, q) == _PARTICLE_CANON.get(c, c):
+        best, how = cfg.VARIANT, "transliterated"  # "bin" / "ibn", "el" / "al"
     if short == 1:
         if person and q[0] == c[0] and best < cfg.INITIAL:
             return cfg.INITIAL, "initial"
@@ -187,16 +240,20 @@ def token_agreement(
                 sim -= cfg.FUZZY_FIRST_LETTER_PENALTY  # "Serkan" vs "Erkan"
             if sim >= cfg.MIN_FUZZY and sim > best:
                 best, how = sim, "fuzzy"
-    if how in ("phonetic", "fuzzy") and best > cfg.FUZZY_INFLECTION and _inflection(q, c):
+    near = how in ("phonetic", "fuzzy", "spelling")
+    if near and best > cfg.FUZZY_INFLECTION and _inflection(q, c):
         best = cfg.FUZZY_INFLECTION  # "Ivanov" vs "Ivanova", "Mario" vs "Maria"
     return best, how
 
 
-def _compact_korean(form: NameForm) -> str | None:
+def _compact_korean(form: NameForm) -> frozenset[str] | None:
+    """The Korean keys of the whole name without spaces, with the surname first or last
+    (``LAST, First`` vs ``First Last``: "gim jeongeun" = "jong un kim")."""
     keys = form.korean
     if not keys or any(k is None for k in keys):
         return None
-    return "".join((k or "").lstrip("~") for k in keys)
+    parts = [(k or "").lstrip("~") for k in keys]
+    return frozenset("".join(p) for p in (parts, parts[1:] + parts[:1], parts[-1:] + parts[:-1]))
 
 
 def score_name(
@@ -259,7 +316,7 @@ def score_name(
             t
             for t in triples
             if not (
-                t[3] in ("phonetic", "fuzzy", "initial")
+                t[3] in ("phonetic", "fuzzy", "spelling", "initial")
                 and is_syllable(qt[t[1]])
                 and is_syllable(ct[t[2]])
             )
@@ -279,7 +336,9 @@ def score_name(
     extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
     if min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1:
         extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"
-    elif len(used_q) < len(qt) and len(used_c) < len(ct):
+    elif any(i not in used_q and not _minor(t) for i, t in enumerate(qt)) and any(
+        j not in used_c and not _minor(t) for j, t in enumerate(ct)
+    ):
         extra = cfg.EXTRA_TOKEN_CONFLICT  # "Kim Jong Un" vs "Kim Yo Jong": "un" ≠ "yo"
     elif _syllabic(query) or _syllabic(candidate):
         # a Chinese or Korean given name is one unit: 李明辉 ≠ LI Ming, Yoo Jin-ho ≠ YU Jin
@@ -288,6 +347,9 @@ def score_name(
         # an initial: it is missing with its full weight ("Ryu Jin-u" ≠ "RYU JIN")
         wq = [wq[i] if i in used_q else max(wq[i], weights.idf(t)) for i, t in enumerate(qt)]
         wc = [wc[j] if j in used_c else max(wc[j], weights.idf(t)) for j, t in enumerate(ct)]
+    # a missing particle or patronymic says little ("Ahmed DIBE" / "Ahmed AL-DIB")
+    wq = [w if i in used_q or not _minor(qt[i]) else w * cfg.MINOR_TOKEN for i, w in enumerate(wq)]
+    wc = [w if j in used_c or not _minor(ct[j]) else w * cfg.MINOR_TOKEN for j, w in enumerate(wc)]
     num = sum(s * (wq[i] + wc[j]) for i, j, s, _ in pairs)
     den = sum(wq[i] + wc[j] for i, j, _, _ in pairs)
     den += extra * sum(w for i, w in enumerate(wq) if i not in used_q)
@@ -338,7 +400,7 @@ def _compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) ->
     if len(query.full) == len(candidate.full) and len(query.tokens) == len(candidate.tokens):
         return 0.0  # same token count: the token alignment already saw everything
     qk, ck = _compact_korean(query), _compact_korean(candidate)
-    if qk is not None and ck is not None and len(qk) >= cfg.COMPACT_MIN_LENGTH and qk == ck:
+    if qk is not None and ck is not None and any(len(k) >= cfg.COMPACT_MIN_LENGTH for k in qk & ck):
         return cfg.ROMANIZATION * cfg.COMPACT_FACTOR
     # one letter off in Han or Hangul romanized without spaces is another character:
     # 王志强 "wangzhiqiang" is not "WANG, Zhiqing"; only an exact merge counts there

@@ -91,6 +91,74 @@ def is_korean_syllable(token: str) -> bool:
     return bool(_KOREAN_SYLLABLE.match(token))
 
 
+def is_korean_surname(token: str) -> bool:
+    """A spelling of a Korean surname from the table (``kim``, ``lee``, ``ri``, ``pak``)."""
+    return token in _SURNAME_CANON
+
+
+@lru_cache(maxsize=65536)
+def split_syllables(token: str) -> tuple[str, str] | None:
+    """A romanized two-syllable given name written as one word, split into its syllables:
+    ``yeongcheol`` → ``yeong cheol``, ``yongho`` → ``yong ho``, ``sumin`` → ``su min``.
+
+    Of the ways to cut the word into two real syllables, ``ng`` stays together (the final ㅇ,
+    ``jeongeun`` → ``jeong eun``: an initial ㄱ after a final ㄴ is rare in names) and a second
+    syllable starting with a consonant is preferred (``sumin`` → ``su min``, not ``sum in``).
+    None when no cut gives two syllables.
+    """
+    if len(token) < 3 or not token.isalpha():
+        return None
+    cuts = [
+        i
+        for i in range(1, len(token))
+        if _KOREAN_SYLLABLE.match(token[:i])
+        and _KOREAN_SYLLABLE.match(token[i:])
+        and not (token[i - 1] == "n" and token[i] == "g")
+    ]
+    if not cuts:
+        return None
+    consonant = [i for i in cuts if token[i] not in "aeiouwy"]
+    i = (consonant or cuts)[0]
+    return token[:i], token[i:]
+
+
+def split_joined_given_name(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """``gim yeongcheol`` → ``gim yeong cheol``: a Korean surname and a given name written as
+    one word (passports, ``LAST, First`` files) split into syllables, as the lists write them.
+    Only a two-word name whose other word is a Korean surname changes.
+
+    >>> split_joined_given_name(("ri", "yongho")), split_joined_given_name(("yeojeong", "gim"))
+    (('ri', 'yong', 'ho'), ('yeo', 'jeong', 'gim'))
+    >>> split_joined_given_name(("kim", "anderson"))
+    ('kim', 'anderson')
+    """
+    if len(tokens) != 2:
+        return tokens
+    first, second = tokens
+    if is_korean_surname(first) and not is_korean_surname(second):
+        parts = split_syllables(second)
+        return tokens if parts is None else (first, *parts)
+    if is_korean_surname(second) and not is_korean_surname(first):
+        parts = split_syllables(first)
+        return tokens if parts is None else (*parts, second)
+    return tokens
+
+
+def looks_korean_person(folded: str) -> bool:
+    """Two to four words, one a Korean surname, every word one or two romanized Korean
+    syllables: ``im in ho``, ``yu se na`` (a person, whatever legal forms it seems to hold).
+
+    >>> looks_korean_person("im in ho"), looks_korean_person("korea kwangson banking")
+    (True, False)
+    """
+    words = folded.split()
+    return (
+        2 <= len(words) <= 4
+        and any(w in _SURNAME_CANON for w in words)
+        and all(_KOREAN_TOKEN.match(w) for w in words)
+    )
+
+
 def is_korean_token(token: str) -> bool:
     """True when ``token`` reads as one or two romanized Korean syllables (MR or RR)."""
     return bool(_KOREAN_TOKEN.match(token))

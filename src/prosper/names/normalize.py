@@ -27,8 +27,12 @@ from functools import lru_cache
 from rigour.text import ascii_text, metaphone
 
 from prosper.model import EntityType
-from prosper.names.korean import korean_key
-from prosper.names.orgs import remove_legal_forms, strip_native_legal_forms
+from prosper.names.korean import korean_key, looks_korean_person, split_joined_given_name
+from prosper.names.orgs import (
+    canonical_abbreviations,
+    remove_legal_forms,
+    strip_native_legal_forms,
+)
 from prosper.names.variants import variant_key
 
 _DELETE = dict.fromkeys(map(ord, "'’ʼ`´‘ʻʿʾ?"), None)  # apostrophes and ICU's unknown marks
@@ -165,12 +169,18 @@ def prepare_name(name: str, type: EntityType | None = None) -> NameForm:
     folded = fold_text(nfkc)
     forms: tuple[str, ...] = ()
     tokens_text = folded
-    if type is not EntityType.PERSON:
+    if type is EntityType.ORGANIZATION or (type is None and not looks_korean_person(folded)):
+        # legal forms only where the name may be an organisation: "Im In Ho", "Yu Se Na" are
+        # Korean persons, not "Im Inc." and an S.E.
         tokens_text, forms = remove_legal_forms(folded)
+    if type is not EntityType.PERSON:
+        tokens_text = canonical_abbreviations(tokens_text)
     reorder = type is EntityType.PERSON or (type is None and not forms and not native_forms)
     if reorder and nfkc.count(",") == 1:
         tokens_text = fold_text(_reorder_last_first(nfkc))
     tokens = tuple(tokens_text.split())
+    if type is not EntityType.ORGANIZATION and "latin" in scripts:
+        tokens = split_joined_given_name(tokens)  # "GIM YEONGCHEOL" → gim yeong cheol
     full = tuple(folded.split())
     if not tokens:  # a name made only of a legal form ("LLC") keeps its words
         tokens = full

@@ -89,3 +89,33 @@ def remove_legal_forms(folded: str) -> tuple[str, tuple[str, ...]]:
     if len(kept) != len(tokens):
         forms.extend(t for t in tokens if t in _GENERIC_FORMS)
     return " ".join(kept), tuple(forms)
+
+
+# Long forms of country names and organisation words, written as lists abbreviate them
+# (folded text, apostrophes already deleted: "people's" → "peoples"). Both sides of a
+# comparison are rewritten, so "Foreign Trade Bank of the DPRK" meets "FOREIGN TRADE BANK OF THE
+# DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA".
+_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    (r"democratic peoples? republic of korea|d p r k|north korea", "dprk"),
+    (r"peoples? republic of china", "prc"),
+    (r"united arab emirates", "uae"),
+    (r"united states of america", "usa"),
+    (r"international|internat", "intl"),
+)
+_ABBREVIATION_RES = tuple((re.compile(rf"\b(?:{p})\b"), short) for p, short in _ABBREVIATIONS)
+
+
+def canonical_abbreviations(folded: str) -> str:
+    """Rewrite long forms as the lists' abbreviations (``international`` → ``intl``,
+    ``democratic peoples republic of korea`` → ``dprk``).
+
+    >>> canonical_abbreviations("foreign trade bank of the democratic peoples republic of korea")
+    'foreign trade bank of the dprk'
+    >>> canonical_abbreviations("korea international chemical joint venture")
+    'korea intl chemical joint venture'
+    """
+    if len(folded) < 3:
+        return folded
+    for pattern, short in _ABBREVIATION_RES:
+        folded = pattern.sub(short, folded)
+    return folded

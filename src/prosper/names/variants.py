@@ -55,3 +55,67 @@ def variant_key(token: str) -> str:
         if not (out and out[-1] == ch):
             out.append(ch)
     return "".join(out)
+
+
+# Spellings of one sound across the Latin transliterations of Cyrillic (English, German,
+# French, Polish, Czech, Swedish, Belarusian/Ukrainian official) and of Arabic, longest first.
+_SKELETON_FOLDS: tuple[tuple[str, str], ...] = (
+    ("szcz", "s"),
+    ("shch", "s"),
+    ("tsch", "c"),
+    ("dzh", "j"),
+    ("sch", "s"),
+    ("tch", "c"),
+    ("tsj", "c"),
+    ("ch", "c"),
+    ("cz", "c"),
+    ("tj", "c"),  # Swedish: Iosifovitj
+    ("ts", "c"),
+    ("tz", "c"),
+    ("sh", "s"),
+    ("sz", "s"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("dj", "j"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("w", "v"),
+)
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=200_000)
+def spelling_skeleton(token: str) -> str:
+    """The consonants of a Latin token with transliteration spellings folded: the key shared
+    by ``Aleksey``/``Aliaksei``/``Alexej``, ``Melnichenko``/``Mielniczenko``,
+    ``Fyodorov``/``Fedorov``, ``Iosifovitj``/``Iosifovich``, ``Morenets``/``Morenec``.
+
+    The first letter stays (any vowel as ``a``); after it, vowels and a ``j``/``y`` next to a
+    vowel (``Chajka``) go and doubled letters collapse.
+
+    >>> spelling_skeleton("aliaksei") == spelling_skeleton("alexej") == spelling_skeleton("aleksey")
+    True
+    >>> spelling_skeleton("melnichenko") == spelling_skeleton("mielniczenko")
+    True
+    """
+    t = token
+    for old, new in _SKELETON_FOLDS:
+        t = t.replace(old, new)
+    if not t:
+        return ""
+    head = "a" if t[0] in _VOWELS else t[0]
+    out: list[str] = [head]
+    for k in range(1, len(t)):
+        ch = t[k]
+        if ch in _VOWELS:
+            continue
+        if ch == "j" and t[k - 1] in _VOWELS:
+            continue  # "Chajka", "Sergej": a glide, not a consonant
+        if out[-1] == ch:
+            continue
+        out.append(ch)
+    return "".join(out)

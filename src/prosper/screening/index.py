@@ -29,6 +29,7 @@ from prosper.matching.skeleton import consonant_skeleton
 from prosper.matching.syllables import is_thin
 from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, prepare_name
+from prosper.names.readings import name_readings
 from prosper.names.weights import TokenWeights, default_weights
 from prosper.screening.qualifiers import qualifiers
 from prosper.screening.query import (
@@ -40,6 +41,7 @@ from prosper.screening.query import (
     query_identifiers,
 )
 
+_Row = list[tuple[float, str]]  # token agreements of one list token with each query token
 INDEX_FORMAT = 9  # bump when the index layout or the key scheme changes (invalidates caches)
 CANDIDATES = 48  # at most this many list names are scored per query after retrieval
 MIN_CANDIDATES = 12  # ... and at least this many (when retrieval found them)
@@ -226,37 +228,42 @@ class ScreeningIndex:
         """
         if query.type is not None and not isinstance(query.type, EntityType):
             query = replace(query, type=EntityType(query.type))  # "person" from an edge
-        form = prepare_name(query.name, query.type)
-        if not form.tokens:
+        # every reading of the field (mixed-script halves, Hanja read as Korean) is screened
+        readings = name_readings(query.name)
+        forms = [f for f in (prepare_name(r, query.type) for r in readings) if f.tokens]
+        if not forms:
             return ()
         sources = frozenset(query.sources)
-        best: dict[int, tuple[NameScore, int]] = {}
-        cache_by_type: dict[EntityType | None, dict[tuple[str, bool], list[tuple[float, str]]]] = {}
-        for n_idx in self._candidates(form, sources):
-            e_idx, strong, cand = self._names[n_idx]
-            entity = self.entities[e_idx]
-            type_ = query.type if query.type is not None else entity.type
-            cache = cache_by_type.setdefault(type_, {})
-            result = score_name(form, cand, self._weights, type_, cache)
-            score = result.score * (1.0 if strong else cfg.WEAK_ALIAS_FACTOR)
-            known = best.get(e_idx)
-            if known is None or score > _effective(known, self._names):
-                best[e_idx] = (result, n_idx)
+        best: dict[int, tuple[NameScore, int, NameForm]] = {}
+        for form in forms:
+            cache_by_type: dict[EntityType | None, dict[tuple[str, bool], _Row]] = {}
+            for n_idx in self._candidates(form, sources):
+                e_idx, strong, cand = self._names[n_idx]
+                entity = self.entities[e_idx]
+                type_ = query.type if query.type is not None else entity.type
+                cache = cache_by_type.setdefault(type_, {})
+                result = score_name(form, cand, self._weights, type_, cache)
+                score = result.score * (1.0 if strong else cfg.WEAK_ALIAS_FACTOR)
+                known = best.get(e_idx)
+                if known is None or score > _effective(known[:2], self._names):
+                    best[e_idx] = (result, n_idx, form)
         id_matches = self._identifier_matches(query, sources)
         for e_idx in id_matches:
             if e_idx not in best:  # not retrieved by name: score its names all the same
                 n_idx = self._first_name(e_idx)
                 while 0 <= n_idx < len(self._names) and self._names[n_idx][0] == e_idx:
-                    result = score_name(form, self._names[n_idx][2], self._weights, query.type)
-                    known = best.get(e_idx)
-                    if known is None or result.score > known[0].score:
-                        best[e_idx] = (result, n_idx)
+                    for form in forms:
+                        cand = self._names[n_idx][2]
+                        result = score_name(form, cand, self._weights, query.type)
+                        known = best.get(e_idx)
+                        if known is None or result.score > known[0].score:
+                            best[e_idx] = (result, n_idx, form)
                     n_idx += 1
         # a hit can gain at most this much from qualifiers: skip hopeless ones early
         reach = cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH
         hits = [
             self._hit(query, form, result, n_idx, e_idx in id_matches, threshold)
-            for e_idx, (result, n_idx) in best.items()
+            for e_idx, (result, n_idx, form) in best.items()
             if e_idx in id_matches or result.score + reach >= threshold
         ]
         kept = [h for h in hits if h.score >= threshold]
