@@ -235,3 +235,25 @@ def test_bad_owners_name_the_field(owners: list[dict[str, object]], field: str) 
     with pytest.raises(InputError) as exc:
         parse_transaction({"parties": [{"name": "T", "owners": owners}]})
     assert exc.value.field == field
+
+
+def test_data_transfer_recipient_owners_are_screened() -> None:
+    tx = parse_transaction(
+        {
+            "as_of": ON.isoformat(),
+            "origin_country": "KR",
+            "parties": [{"role": "exporter", "name": "KR Co", "country": "KR"}],
+            "data_transfers": [
+                {
+                    "from_country": "KR",
+                    "to_country": "SG",
+                    "categories": ["contact"],
+                    "recipient": {"name": "R", "owners": [{"name": "X", "percent": 70}]},
+                }
+            ],
+        }
+    )
+    out = _assess(tx)
+    (finding,) = out.findings
+    assert finding.subject == "data_transfers[0].recipient"
+    assert finding.rule_id == "us-ofac.50-percent.no-us-nexus"

@@ -202,14 +202,17 @@ def listed_ownership(
 def us_nexus(tx: Transaction) -> bool | None:
     """Whether a US person or the United States is involved on the facts (None: not known).
 
-    True when the export leaves from the US, a party is located in the US or an item is of US
-    origin; False when origin and exporter are known and none of these holds.
+    True when the export leaves from the US, a party is located in the US, an item is of US
+    origin or a data transfer goes to or from the US; False when origin and exporter are known
+    and none of these holds.
     """
     if tx.origin_country == "US":
         return True
     if any(p.country == "US" for p in tx.parties):
         return True
     if any(i.us_origin is True for i in tx.items):
+        return True
+    if any("US" in (d.from_country, d.to_country) for d in tx.data_transfers):
         return True
     exporters = [p for p in tx.parties if p.role is PartyRole.EXPORTER]
     if tx.origin_country is None or not exporters or any(p.country is None for p in exporters):
@@ -281,7 +284,9 @@ def assess_ownership(
 
     Returns the party results with ``owners`` and ``listed_ownership`` filled in, and the
     findings: ``review`` for each weak (possible) owner hit, and the US-OFAC rule matches per
-    party with owners. The Affiliates rule is applied per item by :mod:`prosper.controls`.
+    party with owners. The owners of a data transfer's recipient are screened the same way
+    (subjects ``data_transfers[k].recipient…``). The Affiliates rule is applied per item by
+    :mod:`prosper.controls`.
     """
     book = book or load_rulebook()
     policy = policy or load_screening_policy()
@@ -322,4 +327,18 @@ def assess_ownership(
                 listed_ownership=listed,
             )
         )
+    for k, transfer in enumerate(tx.data_transfers):
+        recipient = transfer.recipient
+        if recipient is None or not recipient.owners:
+            continue
+        base = f"data_transfers[{k}].recipient"
+        screened = screen_owners(recipient.owners, base, screen, policy)
+        listed, marked = listed_ownership(recipient.owners, base, screened, families)
+        findings.extend(
+            hit_finding(h, r.path, tx.as_of, policy)
+            for r in marked
+            for h in r.hits
+            if not is_strong(h)
+        )
+        findings.extend(_rule_findings(book, ownership_facts(listed, tx), base, tx.as_of))
     return OwnershipOutcome(results=tuple(out), findings=tuple(findings))
