@@ -109,3 +109,27 @@ def test_batch_gender_column() -> None:
     assert row_query({"name": "Kim Yo Jong"}).gender is None
     with pytest.raises(InputError):
         parse_gender("unknown")
+
+
+def test_birth_year_contradiction_costs_more_than_a_near_year() -> None:
+    from prosper.screening.qualifiers import dob_evidence
+
+    listed = ("1963", "1964-05-01")
+    assert dob_evidence("1980-02-03", listed) == [
+        ("dob_year_mismatch", cfg.DOB_YEAR_MISMATCH, "query 1980-02-03, list 1963; 1964-05-01")
+    ]
+    near = dob_evidence("1962", listed)
+    assert near[0][0] == "dob_year_near"
+    assert cfg.DOB_YEAR_MISMATCH < near[0][1] < 0
+    # a 0.95 name with a contradicting birth year falls under the default threshold
+    assert 0.95 + cfg.DOB_YEAR_MISMATCH < 0.8
+
+
+def test_record_id_is_echoed_never_screened_and_identifiers_are_typed() -> None:
+    assert row_query({"name": "Jane Doe", "id": "65256"}).identifiers == ()
+    ids = "passport:PD 123456:kp; lei:529900T8BM49AURSDO55"
+    query = row_query({"name": "X", "identifiers": ids})
+    assert [(i.type, i.country) for i in query.identifiers] == [("passport", "KP"), ("lei", None)]
+    with pytest.raises(InputError) as err:
+        row_query({"name": "X", "identifiers": "shoe:123"})
+    assert err.value.field == "identifiers"

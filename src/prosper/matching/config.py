@@ -119,7 +119,12 @@ COUNTRY_MATCH = 0.04
 COUNTRY_MISMATCH = -0.10
 DOB_DAY_MATCH = 0.08
 DOB_YEAR_MATCH = 0.04
-DOB_YEAR_MISMATCH = -0.15  # nomenklatura logic-v2 uses −0.15 for disjoint birth years
+# A birth year that contradicts every listed year is strong evidence of another person: a
+# 0.95 name with another birth year falls to 0.70, under the threshold (nomenklatura logic-v2
+# uses −0.15). One year off is an estimate or a calendar slip and costs little.
+DOB_YEAR_MISMATCH = -0.25
+DOB_NEAR_YEARS = 1
+DOB_YEAR_NEAR = -0.05
 DOB_DAY_MISMATCH = -0.05  # same year, different day
 # A document that agrees (type or a compatible type, number and, where both give it, issuing
 # country) lifts a name that already resembles the listed one, and counts as an agreeing

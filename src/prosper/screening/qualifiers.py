@@ -67,5 +67,8 @@ def dob_evidence(dob: str, listed: tuple[str, ...]) -> list[tuple[str, float, st
         return [("dob_year_match", cfg.DOB_YEAR_MATCH, f"same birth year {year}")]
     if years:
         detail = f"query {dob}, list {shown}"
+        near = any(abs(int(year) - int(y)) <= cfg.DOB_NEAR_YEARS for y in years)
+        if near:  # "1962" for a listed "1963": an estimate or a calendar slip, not another person
+            return [("dob_year_near", cfg.DOB_YEAR_NEAR, detail)]
         return [("dob_year_mismatch", cfg.DOB_YEAR_MISMATCH, detail)]
     return []
