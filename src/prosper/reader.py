@@ -56,6 +56,9 @@ _BOMS = (
 _PREFERRED = ("cp949", "cp1252", "shift_jis", "gb18030", "big5")
 # C0 controls other than tab, line feed and carriage return; DEL; lone surrogates.
 _BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# In a key (it becomes part of a field name in an error line) no control character at all.
+_BAD_KEY = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+MAX_KEY_LENGTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +371,8 @@ def check_tree(value: Any, *, field: str, max_depth: int) -> None:
     Raises:
         InputError: nesting deeper than ``max_depth``, an integer of more than
             :data:`MAX_INT_DIGITS` digits, a number that is not finite, a control character
-            or a lone surrogate in a key or a text.
+            or a lone surrogate in a text, a key with any control character or longer than
+            :data:`MAX_KEY_LENGTH`.
     """
     for path, depth, node in _walk(value):
         where = _short(path) or field
@@ -381,14 +385,17 @@ def check_tree(value: Any, *, field: str, max_depth: int) -> None:
             )
         if isinstance(node, float) and not math.isfinite(node):
             raise InputError("not a finite number", field=where)
-        texts = list(node) if isinstance(node, dict) else [node] if isinstance(node, str) else []
-        for text in texts:
-            bad = _BAD_TEXT.search(text)
-            if bad is not None:
-                raise InputError(
-                    f"control character or lone surrogate U+{ord(bad.group()):04X} in text",
-                    field=where,
-                )
+        for key in node if isinstance(node, dict) else ():
+            bad = _BAD_KEY.search(key)
+            if bad is not None or len(key) > MAX_KEY_LENGTH:
+                what = f"U+{ord(bad.group()):04X}" if bad else f"over {MAX_KEY_LENGTH} characters"
+                raise InputError(f"a key with {what}", field=where)
+        bad = _BAD_TEXT.search(node) if isinstance(node, str) else None
+        if bad is not None:
+            raise InputError(
+                f"control character or lone surrogate U+{ord(bad.group()):04X} in text",
+                field=where,
+            )
 
 
 # --------------------------------------------------------------------------- the reader

@@ -143,3 +143,72 @@ def test_missing_and_unreadable_files_exit_2(data_dir: Path) -> None:
     wrong = data_dir / "tx.txt"
     wrong.write_text("x", encoding="utf-8")
     assert invoke("check", str(wrong)).code == 2
+
+
+# ------------------------------------------------------------ one reader, one validator (issue 13)
+
+
+def _raw(folder: Path, name: str, data: str | bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def test_yaml_no_stays_norway(data_dir: Path) -> None:
+    """YAML 1.1 read ``NO`` as false; the 1.2 core schema keeps the country code."""
+    path = _raw(data_dir, "norway.yaml", "as_of: 2026-11-27\ndestination_country: NO\n")
+    doc = _check_json(str(path))
+    shown = json.loads(invoke("audit", "show", str(doc["audit"]["record_id"]), "--json").stdout)
+    assert shown["input"]["destination_country"] == "NO"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("items: [{description: chip, kind: integrated_circuit, tpp: yes}]\n", "items[0].tpp"),
+        ("items: [{description: c, kind: hbm, die_area_mm2: true}]\n", "items[0].die_area_mm2"),
+        ("as_of: 2026-02-30\n", "as_of"),
+        ("as_of: 0\n", "as_of"),
+        ("parties: [{name: Kim, dob: 1984-02-30}]\n", "parties[0].dob"),
+        (
+            "items: [{description: c, kind: hbm, quantity: 1" + "0" * 4300 + "}]\n",
+            "items[0].quantity",
+        ),
+        ("parties: " + "[" * 500 + "]" * 500 + "\n", "TRANSACTION"),
+        ("a: &a [x]\nb: *a\n", "TRANSACTION"),
+        ("destination_country: NO\ndestination_country: KP\n", "TRANSACTION"),
+    ],
+)
+def test_bad_yaml_text_exits_2_naming_the_field(data_dir: Path, text: str, field: str) -> None:
+    out = invoke("check", str(_raw(data_dir, "bad.yaml", text)))
+    assert out.code == 2
+    assert out.error.startswith(field + ":"), out.error
+    assert "\n" not in out.error.strip()
+
+
+def test_non_utf8_file_names_its_encoding(data_dir: Path) -> None:
+    body = "as_of: 2026-11-27\nparties: [{name: 삼성전자 주식회사, country: KR}]\n".encode("cp949")
+    path = _raw(data_dir, "cp949.yaml", body)
+    out = invoke("check", str(path))
+    assert out.code == 2
+    assert out.error.startswith("TRANSACTION: not UTF-8")
+    assert "cp949" in out.error
+    doc = _check_json(str(path), "--encoding", "cp949")
+    assert doc["parties"][0]["name"] == "삼성전자 주식회사"
+
+
+def test_party_limit_is_a_setting(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROSPER_MAX_PARTIES", "2")
+    path = _write(data_dir, {"parties": [{"name": f"P{i}"} for i in range(3)]}, "many.yaml")
+    out = invoke("check", str(path))
+    assert out.code == 2
+    assert out.error.startswith("parties: 3 entries; at most 2"), out.error
+    monkeypatch.setenv("PROSPER_MAX_PARTIES", "lots")
+    assert invoke("check", str(path)).error.startswith("PROSPER_MAX_PARTIES:")
+
+
+def test_as_of_option_is_a_real_date(data_dir: Path) -> None:
+    for bad in ("2026-02-30", "0", "20261127"):
+        out = invoke("check", str(EXAMPLE), "--as-of", bad)
+        assert out.code == 2
+        assert out.error.startswith("--as-of:"), out.error

@@ -11,7 +11,8 @@ import yaml
 
 from prosper.errors import InputError
 from prosper.model import EntityType, ItemKind, PartyRole
-from prosper.schema import check_country, parse_transaction
+from prosper.reader import InputLimits, parse_document
+from prosper.schema import check_country, check_dob, parse_date, parse_transaction
 
 CASES = yaml.safe_load(
     (Path(__file__).resolve().parents[1] / "fixtures/transactions/bad_inputs.yaml").read_text()
@@ -53,3 +54,50 @@ def test_country_codes_are_upper_cased() -> None:
 @pytest.fixture
 def examples_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_yaml_no_is_norway_end_to_end() -> None:
+    """Read with the one reader, validated with the one model: ``NO`` is Norway, not false."""
+    raw = parse_document(b"destination_country: NO\nas_of: 2026-11-27\n", syntax="yaml", field="t")
+    tx = parse_transaction(raw)
+    assert tx.destination_country == "NO"
+    assert tx.as_of == date(2026, 11, 27)
+
+
+def test_limits_on_parties_items_and_transfers() -> None:
+    limits = InputLimits(max_parties=2, max_items=1, max_transfers=1)
+    parse_transaction({"parties": [{"name": "A"}, {"name": "B"}]}, limits=limits)
+    transfer = {"from_country": "KR", "to_country": "US", "categories": ["contact"]}
+    item = {"description": "chip", "kind": "hbm"}
+    for key, rows in (
+        ("parties", [{"name": "A"}] * 3),
+        ("items", [item] * 2),
+        ("data_transfers", [transfer] * 2),
+    ):
+        with pytest.raises(InputError) as info:
+            parse_transaction({key: rows}, limits=limits)
+        assert info.value.field == key
+        assert "PROSPER_MAX_" in info.value.message
+    with pytest.raises(InputError) as info:
+        parse_transaction({"parties": [{"name": "A"}] * 1_001})
+    assert "at most 1,000" in info.value.message
+
+
+def test_dates_are_checked_one_way() -> None:
+    assert parse_date("2026-02-28", "--as-of") == date(2026, 2, 28)
+    assert parse_date(None, "--as-of") is None
+    for bad in ("0", "2026-02-30", "2026-W09-6", "20260228", "27/11/2026"):
+        with pytest.raises(InputError) as info:
+            parse_date(bad, "as_of")
+        assert info.value.field == "as_of"
+    assert check_dob("1984") == "1984"
+    with pytest.raises(ValueError, match="not a real date"):
+        check_dob("1984-02-30")
+
+
+def test_booleans_are_still_booleans() -> None:
+    tx = parse_transaction(
+        {"items": [{"description": "chip", "kind": "hbm", "us_origin": True, "tpp": 4800}]}
+    )
+    assert tx.items[0].us_origin is True
+    assert tx.items[0].tpp == 4800.0
