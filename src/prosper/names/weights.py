@@ -7,8 +7,9 @@ two-letter tokens carry little).
 
 The document frequencies ship as ``data/token_df.tsv`` — computed with
 :func:`count_token_frequencies` over every primary name and alias of the embedded snapshot
-(OFAC SDN 2024-07-02 + aliases 2025-12, OFAC non-SDN 2025-12, UN 2026-02-27, CSL sample
-2023-11, BIS DPL 2023-11). :func:`prosper.matching.match_names` and the screening index use
+(105,736 names of 41,549 entities: OFAC SDN and non-SDN, UN, BIS DPL, the 2026 CSL incl. the
+Entity List, EU FSF, DFAT, SEMA, METI; regenerated 2026-12-06 after the snapshot gained the
+EU/AU/CA/JP lists and the matcher its abbreviations ``intl``/``dprk``). :func:`prosper.matching.match_names` and the screening index use
 the same table, so a pair scores the same in ``prosper match`` and ``prosper screen``.
 Regenerate it with :func:`count_token_frequencies` and :func:`format_token_stats` when the
 embedded lists change a lot.
