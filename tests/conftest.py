@@ -27,6 +27,15 @@ EXAMPLES = REPO / "examples"
 # files must run: a skip there would hide a lost test, so it fails instead.
 REQUIRE_SHARED = os.environ.get("PROSPER_REQUIRE_SHARED") == "1"
 
+# List freshness (issue 12 item 7): a check whose lists are older than their allowed age is
+# `review`, never `allowed`. The embedded snapshot (SDN of 2026-08-20, CSL of 2026-07-31, …) is
+# months older than the examples' as_of, so without a pin every check with a party would be
+# `review` for staleness and the verdict tests of other areas would say nothing about their own
+# rules. This pins the allowed age for the test session (inherited by the servers and CLIs the
+# tests start); tests/screening/test_freshness.py removes the pin and tests the rule itself.
+FRESHNESS_PIN = "36500"
+os.environ.setdefault("PROSPER_LISTS_MAX_AGE_DAYS", FRESHNESS_PIN)
+
 
 def need_shared(path: Path) -> Path:
     """``path`` under ../shared, or skip (fail under PROSPER_REQUIRE_SHARED=1) when absent."""

@@ -7,8 +7,9 @@ and ``check`` take values and return values. Loading (files, caches) happens in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from prosper import __version__
@@ -19,6 +20,7 @@ from prosper.decide import Assessment, CheckContext, DecisionParts, decide
 from prosper.lists import Snapshot
 from prosper.model import Decision, Hit, Party, Transaction
 from prosper.screening.document import result_document
+from prosper.screening.freshness import Stale, stale_sources
 from prosper.screening.index import ScreeningIndex
 from prosper.screening.ownership import assess_ownership
 from prosper.screening.parties import evaluate_parties, load_screening_policy
@@ -28,13 +30,25 @@ from prosper.transfers import assess_transfers
 
 @dataclass(frozen=True, slots=True)
 class Engine:
-    """Screening and decisions over one snapshot and one rulebook."""
+    """Screening and decisions over one snapshot and one rulebook.
+
+    ``max_age`` is how old (days) each source may be before screening against it is not a clean
+    pass (:mod:`prosper.screening.freshness`; the screening policy's defaults when None).
+    """
 
     snapshot: Snapshot
     index: ScreeningIndex
     threshold: float
     rulebook: Any = None
+    max_age: Mapping[str, int] | None = None
     affiliates_rule: str | None = None  # PROSPER_AFFILIATES_RULE: in_force | stayed | None
+
+    def stale_lists(self, on: date) -> tuple[Stale, ...]:
+        """The sources older than their allowed age on ``on``."""
+        limits = self.max_age
+        if limits is None:
+            limits = load_screening_policy().freshness.max_age_days
+        return stale_sources(self.snapshot.sources, on, limits)
 
     # ------------------------------------------------------------------ screening
 
@@ -47,12 +61,19 @@ class Engine:
         )
 
     def screen(
-        self, query: Query, *, threshold: float | None = None, limit: int = 10
+        self,
+        query: Query,
+        *,
+        threshold: float | None = None,
+        limit: int = 10,
+        on: date | None = None,
     ) -> dict[str, Any]:
-        """The contract's screening result document for ``query``."""
+        """The contract's screening result document for ``query``, with a warning for each
+        list older than its allowed age on ``on`` (today by default)."""
         used = self.threshold if threshold is None else threshold
         hits = self.screen_hits(query, threshold=used, limit=limit)
-        return result_document(query, used, self.snapshot.sources, hits)
+        warnings = [s.message() for s in self.stale_lists(on or date.today())]
+        return result_document(query, used, self.snapshot.sources, hits, warnings)
 
     def screen_party(self, party: Party) -> tuple[Hit, ...]:
         """Hits for a transaction party: its name and each alias, best hit per entity."""
@@ -72,7 +93,8 @@ class Engine:
                 known = best.get(hit.entity.id)
                 if known is None or hit.score > known.score:
                     best[hit.entity.id] = hit
-        return tuple(sorted(best.values(), key=lambda h: -h.score))
+        # one hit per listed party with all its listings, whichever name found each
+        return self.index.merge_listings(best.values())
 
     # ------------------------------------------------------------------ decisions
 
@@ -89,7 +111,10 @@ class Engine:
 
     def check(self, tx: Transaction, *, mode: str = "enforced") -> Decision:
         """Decide ``tx`` (a :class:`~prosper.model.Transaction`) under ``mode``."""
-        outcome = evaluate_parties(tx, self.screen_party, [s.source for s in self.snapshot.sources])
+        stale = self.stale_lists(tx.as_of) if tx.parties else ()
+        outcome = evaluate_parties(
+            tx, self.screen_party, [s.source for s in self.snapshot.sources], stale=stale
+        )
         owned = assess_ownership(tx, outcome.results, self.screen_party, self.rulebook)
         ctx = CheckContext(
             tx=tx,

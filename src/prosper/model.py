@@ -253,6 +253,7 @@ class Item:
     memory_bandwidth_density: float | None = None
     training_ops: float | None = None
     published: bool | None = None
+    us_technology_eccns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +341,12 @@ class Explanation:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A list entity that matched a screened name, with its score and explanation."""
+    """A list entity that matched a screened name, with its score and explanation.
+
+    ``listings`` are the same party's hits on other lists (same name and type with no
+    disagreeing identifier, date of birth or country, or a cross-reference such as a UN
+    reference number), merged into this one: one party, all its listings.
+    """
 
     entity: Entity
     matched_name: str
@@ -349,6 +355,11 @@ class Hit:
     explanation: tuple[Explanation, ...] = ()
     strong_alias: bool = True
     qualifier_agrees: bool = False
+    listings: tuple[Hit, ...] = ()
+
+    def all_listings(self) -> tuple[Hit, ...]:
+        """This hit and the same party's hits on other lists, this one first."""
+        return (self, *self.listings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,14 +23,19 @@ if TYPE_CHECKING:
     from prosper.audit import AuditLog
 
 _LOCK = threading.Lock()
-_ENGINES: dict[tuple[str, float, str | None], Engine] = {}
+_ENGINES: dict[tuple[str, float, tuple[tuple[str, int], ...], str | None], Engine] = {}
 _LOGS: dict[str, AuditLog] = {}
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
     """The process-wide engine for ``settings`` (built on first use, then reused)."""
     settings = settings or load_settings()
-    key = (str(settings.snapshot_dir), settings.threshold, settings.affiliates_rule)
+    key = (
+        str(settings.snapshot_dir),
+        settings.threshold,
+        settings.lists_max_age,
+        settings.affiliates_rule,
+    )
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
@@ -78,8 +83,18 @@ def build_engine(settings: Settings) -> Engine:
         index=index,
         threshold=settings.threshold,
         rulebook=load_rulebook(),
+        max_age=list_max_age(settings),
         affiliates_rule=settings.affiliates_rule,
     )
+
+
+def list_max_age(settings: Settings) -> dict[str, int]:
+    """How old each list may be (days): the screening policy's defaults with the
+    ``PROSPER_LISTS_MAX_AGE_DAYS`` overrides on top."""
+    from prosper.screening.freshness import merge_limits
+    from prosper.screening.parties import load_screening_policy
+
+    return merge_limits(load_screening_policy().freshness.max_age_days, settings.lists_max_age)
 
 
 def read_document(path: Path) -> Any:

@@ -26,6 +26,10 @@ result down. The pure core never reads the environment.
   items and data transfers in one transaction (1,000 each).
 - ``PROSPER_MAX_DOCUMENT_BYTES``: largest transaction or item document read (1048576, 1 MiB).
 - ``PROSPER_MAX_DEPTH``: deepest nesting of a document (32).
+- ``PROSPER_LISTS_MAX_AGE_DAYS``: how old a list may be (days since its publication date, on a
+  decision's ``as_of`` / today) before screening against it is no longer a clean pass: one
+  number for every list (``45``) or per source (``us_ofac_sdn=30,jp_meti_eul=400``), on top of
+  the packaged defaults (``rules/screening_policy.yaml`` → ``freshness``: 30 days, METI 400).
 - ``PROSPER_AUDIT_KEY``: the key that signs audit records (at least 32 characters, e.g. from a
   secrets manager); else ``PROSPER_AUDIT_KEY_FILE`` (default ``<data dir>/audit.key``, created
   0600 on first use).
@@ -82,9 +86,10 @@ class Settings:
     lists_deadline: float = 300.0
     lists_lock_wait: float = 60.0
     input_limits: InputLimits = field(default_factory=InputLimits)
+    lists_max_age: tuple[tuple[str, int], ...] = ()
+    security: SecuritySettings = SecuritySettings()
     affiliates_rule: str | None = None
 
-    security: SecuritySettings = SecuritySettings()
     @property
     def snapshot_dir(self) -> Path:
         """Folder holding list snapshots installed by ``prosper lists update``."""
@@ -125,6 +130,24 @@ def _seconds(raw: str, field: str) -> float:
     if value <= 0:
         raise InputError("must be more than 0 seconds", field=field)
     return value
+
+
+def _max_ages(raw: str, field: str) -> tuple[tuple[str, int], ...]:
+    """``45`` → ``(("*", 45),)``; ``us_ofac_sdn=30,eu_fsf=60`` → per-source limits."""
+    out: list[tuple[str, int]] = []
+    for part in raw.split(","):
+        key, _, days = part.strip().rpartition("=")
+        try:
+            value = int(days)
+        except ValueError:
+            raise InputError(
+                "must be a number of days (45) or source=days pairs (us_ofac_sdn=30,eu_fsf=60)",
+                field=field,
+            ) from None
+        if value < 0:
+            raise InputError("must be 0 or more days", field=field)
+        out.append((key.strip() or "*", value))
+    return tuple(out)
 
 
 def _interval(raw: str, field: str) -> float | None:
@@ -190,6 +213,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     raw_refresh = env.get("PROSPER_LISTS_REFRESH")
     raw_deadline = env.get("PROSPER_LISTS_DEADLINE")
     raw_wait = env.get("PROSPER_LISTS_LOCK_WAIT")
+    raw_age = env.get("PROSPER_LISTS_MAX_AGE_DAYS")
     return Settings(
         data_dir=data_dir,
         db_url=db_url,
@@ -204,8 +228,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             float(_seconds(raw_wait, "PROSPER_LISTS_LOCK_WAIT")) if raw_wait else 60.0
         ),
         input_limits=_input_limits(env),
-        affiliates_rule=_affiliates(env.get("PROSPER_AFFILIATES_RULE")),
+        lists_max_age=_max_ages(raw_age, "PROSPER_LISTS_MAX_AGE_DAYS") if raw_age else (),
         security=_security(env),
+        affiliates_rule=_affiliates(env.get("PROSPER_AFFILIATES_RULE")),
     )
 
 

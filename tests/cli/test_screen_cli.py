@@ -51,6 +51,10 @@ class _Snapshot:
     entities: tuple[Entity, ...]
 
 
+_SDN = _Source("us_ofac_sdn", "sha256:aa", "2024-07-02")
+_INDEX = ScreeningIndex.build(ENTITIES)
+
+
 @pytest.fixture(autouse=True)
 def small_lists(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
     snap = _Snapshot(
@@ -85,6 +89,38 @@ def test_screen_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
     assert hit["entity_id"] == "us_ofac_sdn:20157"
     assert hit["match"] is True
     assert [e["feature"] for e in hit["explanation"]][:2] == ["name_match", "country_match"]
+
+
+def test_screen_warns_about_stale_lists(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list older than its allowed age: one line per list on stderr and in --json."""
+    monkeypatch.setenv("PROSPER_LISTS_MAX_AGE_DAYS", "30")  # the packaged default, unpinned
+    assert run(monkeypatch, "screen", "Kim Jong Un", "--json") == 0
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)
+    sdn = [w for w in doc["warnings"] if w.startswith("us_ofac_sdn was published 2024-07-02: ")]
+    assert len(sdn) == 1
+    assert "(allowed 30)" in sdn[0]
+    assert any(w.startswith("un_sc states no publication date") for w in doc["warnings"])
+    assert f"warning: {sdn[0]}" in captured.err
+    assert doc["hits"][0]["entity_id"] == "us_ofac_sdn:20157"  # the hits are unchanged
+    # the table output warns on stderr too
+    assert run(monkeypatch, "screen", "Kim Jong Un") == 0
+    assert "warning: us_ofac_sdn was published 2024-07-02" in capsys.readouterr().err
+
+
+def test_screen_has_no_warnings_when_lists_are_fresh(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PROSPER_LISTS_MAX_AGE_DAYS", "us_ofac_sdn=100000,un_sc=0,*=0")
+    monkeypatch.setattr(
+        screen_cli, "_load", lambda settings: (_Snapshot((_SDN,), ENTITIES), _INDEX)
+    )
+    assert run(monkeypatch, "screen", "Kim Jong Un", "--json") == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["warnings"] == []
+    assert "warning" not in captured.err
 
 
 def test_screen_table(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -51,6 +51,8 @@ PURE_MODULES = (
     "screening/document.py",
     "screening/parties.py",
     "screening/rows.py",
+    "screening/merge.py",
+    "screening/freshness.py",
 )
 IO_MODULES = {
     "sqlite3",

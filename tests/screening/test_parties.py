@@ -6,6 +6,7 @@ Strong SDN → prohibited, EL → licence with the row's policy, anything weaker
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -17,11 +18,18 @@ from prosper.model import (
     Hit,
     ListPolicy,
     Party,
+    PartyRole,
     ReviewPolicy,
     Transaction,
     Verdict,
 )
-from prosper.screening.parties import evaluate_parties, hit_finding, load_screening_policy
+from prosper.screening.parties import (
+    evaluate_parties,
+    hit_finding,
+    load_screening_policy,
+    party_finding,
+    transaction_ties,
+)
 
 ON = date(2026, 11, 27)
 
@@ -122,3 +130,128 @@ def test_party_verdict_is_its_most_restrictive_hit() -> None:
     out = evaluate_parties(tx, lambda _: hits, ["us_ofac_sdn"])
     assert out.results[0].verdict is Verdict.PROHIBITED
     assert [f.verdict for f in out.findings] == [Verdict.REVIEW, Verdict.PROHIBITED]
+
+
+# --------------------------------------------------------------------------- issue 12: new lists
+
+
+@pytest.mark.parametrize(
+    ("list_code", "source", "inside", "rule_id"),
+    [
+        ("EU", "eu_fsf", frozenset({"DE"}), "eu.cfsp.asset-freeze"),
+        ("AU", "au_dfat", frozenset({"AU"}), "au.sanctions.asset-freeze"),
+        ("CA", "ca_sema", frozenset({"CA"}), "ca.sema.asset-freeze"),
+    ],
+)
+def test_asset_freeze_is_prohibited_only_under_its_jurisdiction(
+    list_code: str, source: str, inside: frozenset[str], rule_id: str
+) -> None:
+    policy = load_screening_policy()
+    hit = _hit(_entity(list_code, source))
+    f_in = hit_finding(hit, "parties[1]", ON, policy, inside | {"CN"})
+    assert f_in.verdict is Verdict.PROHIBITED
+    assert f_in.rule_id == rule_id
+    assert f_in.citation
+    f_out = hit_finding(hit, "parties[1]", ON, policy, frozenset({"US", "CN"}))
+    assert f_out.verdict is Verdict.REVIEW
+    assert "binding only on persons under that jurisdiction" in f_out.summary
+
+
+def test_every_eu_member_state_is_a_tie_and_no_other_country_is() -> None:
+    eu = set(load_screening_policy().lists["EU"].jurisdiction)
+    assert len(eu) == 27
+    assert {"DE", "FR", "IE", "CY", "HR"} <= eu
+    assert not {"GB", "CH", "NO", "US"} & eu
+
+
+def test_transaction_ties_read_origin_destination_exporter_and_the_party() -> None:
+    tx = Transaction(
+        as_of=ON,
+        origin_country="US",
+        destination_country="AE",
+        parties=(
+            Party("Exporter GmbH", PartyRole.EXPORTER, "US", headquarters_country="DE"),
+            Party("Consignee", PartyRole.INTERMEDIATE_CONSIGNEE, "NL"),
+            Party("End user", PartyRole.END_USER, "AE"),
+        ),
+    )
+    # the exporter's EU headquarters ties the deal to the EU; a consignee's country ties only
+    # the dealings with that consignee
+    assert transaction_ties(tx, tx.parties[2]) == {"US", "AE", "DE"}
+    assert transaction_ties(tx, tx.parties[1]) == {"US", "AE", "DE", "NL"}
+
+
+def test_eu_listed_end_user_of_a_german_exporter_is_prohibited() -> None:
+    tx = Transaction(
+        as_of=ON,
+        origin_country="DE",
+        destination_country="RU",
+        parties=(
+            Party("Exporter GmbH", PartyRole.EXPORTER, "DE"),
+            Party("LISTED CO", PartyRole.END_USER, "RU"),
+        ),
+    )
+    hit = _hit(_entity("EU", "eu_fsf"))
+    out = evaluate_parties(tx, lambda p: (hit,) if p.name == "LISTED CO" else (), ["eu_fsf"])
+    assert out.results[1].verdict is Verdict.PROHIBITED
+    assert "under the EU (DE)" in out.findings[1].summary
+
+
+def test_meti_end_user_list_is_review_naming_the_concern() -> None:
+    entity = Entity(
+        id="jp_meti_eul:1",
+        source="jp_meti_eul",
+        list_code="JP-EUL",
+        type=EntityType.ORGANIZATION,
+        name="LISTED CO",
+        countries=("IR",),
+        programs=("大量破壊兵器等の懸念: 生物、化学、ミサイル、核 B,C,M,N",),
+    )
+    f = hit_finding(_hit(entity), "parties[0]", ON, load_screening_policy())
+    assert f.verdict is Verdict.REVIEW
+    assert f.rule_id == "jp.meti.end-user-list"
+    assert "concern: 大量破壊兵器等の懸念" in f.summary
+    assert "Foreign Exchange and Foreign Trade Act" in f.citation
+
+
+def test_entity_list_finding_names_the_footnote() -> None:
+    policy = ListPolicy(
+        license_requirement="For all items subject to the EAR (See §§734.9(e)(2) and 744.11)",
+        license_policy="Presumption of denial",
+        federal_register_notice="90 FR 4621",
+        footnotes=("FN4",),
+    )
+    f = hit_finding(
+        _hit(_entity("EL", "us_csl", policy)), "parties[0]", ON, load_screening_policy()
+    )
+    assert f.review_policy is ReviewPolicy.PRESUMPTION_OF_DENIAL
+    assert any(c.startswith("licence requirement: For all items") for c in f.conditions)
+    assert any("footnote: FN4" in c for c in f.conditions)
+
+
+def test_one_party_on_several_lists_is_one_finding_naming_every_list() -> None:
+    el = _entity(
+        "EL",
+        "us_csl",
+        ListPolicy(license_requirement="For all items", license_policy="Presumption of denial"),
+    )
+    cmic = replace(_entity("CMIC", "us_ofac_cons"), id="us_ofac_cons:2")
+    merged = replace(_hit(cmic), listings=(_hit(el),))  # the CMIC row scored best
+    tx = Transaction(as_of=ON, parties=(Party(name="LISTED CO", country="CN"),))
+    out = evaluate_parties(tx, lambda _: (merged,), ["us_csl", "us_ofac_cons"])
+    (finding,) = out.findings
+    assert finding.verdict is Verdict.LICENSE_REQUIRED  # the most restrictive listing wins
+    assert finding.rule_id == "us-ear.744.11.entity-list"
+    assert finding.review_policy is ReviewPolicy.PRESUMPTION_OF_DENIAL
+    assert "on 2 lists" in finding.summary
+    assert "CMIC (us_ofac_cons, us_ofac_cons:2): review" in finding.summary
+    assert "EL (us_csl, us_csl:1): license_required" in finding.summary
+    assert "15 CFR 744.11" in finding.citation
+
+
+def test_sdn_listing_beats_an_entity_list_listing_of_the_same_party() -> None:
+    el = _hit(_entity("EL", "us_csl", ListPolicy(license_policy="Case-by-case")))
+    sdn = _hit(_entity("SDN", "us_ofac_sdn"))
+    f = party_finding(replace(el, listings=(sdn,)), "parties[0]", ON, load_screening_policy())
+    assert f.verdict is Verdict.PROHIBITED
+    assert f.rule_id == "us-ofac.sdn.blocked"

@@ -116,15 +116,44 @@ def _render_hits(doc: dict[str, Any], console: Console) -> None:
             for e in h["explanation"]
             if e["feature"] != "ofac_score"
         )
+        listings = h.get("listings") or []
         table.add_row(
             f"{h['score']:.3f}",
             "[bold red]MATCH[/]" if h["match"] else "[yellow]below[/]",
-            f"{h['source']} {h['list_code']}",
-            f"{h['name']}\n[dim]{h['entity_id']} {', '.join(h['programs'])}[/dim]",
+            "\n".join(f"{x['source']} {x['list_code']}" for x in listings)
+            or f"{h['source']} {h['list_code']}",
+            f"{h['name']}\n[dim]{h['entity_id']} {', '.join(h['programs'])}[/dim]"
+            + "".join(_policy_lines(x) for x in listings),
             h["matched_name"],
             why,
         )
     console.print(table)
+
+
+def _policy_lines(listing: dict[str, Any]) -> str:
+    """An Entity List / MEU listing's licence requirement, review policy and footnotes."""
+    policy = listing.get("policy")
+    if not policy or not (policy.get("license_requirement") or policy.get("license_policy")):
+        return ""
+    parts = [
+        f"{listing['list_code']}: licence {policy.get('license_requirement') or '(not stated)'}",
+        f"policy {policy.get('license_policy') or '(not stated)'}",
+    ]
+    if policy.get("footnotes"):
+        parts.append(f"footnote {', '.join(policy['footnotes'])}")
+    return "\n[cyan]" + " · ".join(parts) + "[/cyan]"
+
+
+def _warnings(settings: Settings, snapshot: Any) -> list[str]:
+    """A line for each list older than its allowed age today (``PROSPER_LISTS_MAX_AGE_DAYS``)."""
+    from datetime import date
+
+    from prosper.screening.freshness import stale_sources
+    from prosper.service import list_max_age
+
+    return [
+        s.message() for s in stale_sources(snapshot.sources, date.today(), list_max_age(settings))
+    ]
 
 
 def screen(
@@ -181,7 +210,10 @@ def screen(
                 f"unknown source {s!r} (one of {', '.join(sorted(known))})", field="--source"
             )
     hits = index.screen(query, threshold=used, limit=limit)
-    doc = result_document(query, used, snapshot.sources, hits)
+    warnings = _warnings(settings, snapshot)
+    doc = result_document(query, used, snapshot.sources, hits, warnings)
+    for line in warnings:
+        typer.echo(f"warning: {line}", err=True)
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
     else:

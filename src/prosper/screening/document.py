@@ -21,9 +21,14 @@ class _SourceLike(Protocol):
 
 
 def result_document(
-    query: Query, threshold: float, sources: Iterable[_SourceLike], hits: Iterable[Hit]
+    query: Query,
+    threshold: float,
+    sources: Iterable[_SourceLike],
+    hits: Iterable[Hit],
+    warnings: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """The contract's screening result: the query, threshold, list versions and hits."""
+    """The contract's screening result: the query, threshold, list versions, hits and
+    warnings (e.g. a list older than its allowed age, :mod:`prosper.screening.freshness`)."""
     return {
         "query": {
             "name": query.name,
@@ -40,6 +45,7 @@ def result_document(
             for s in sources
         ],
         "hits": [hit_to_dict(h) for h in hits],
+        "warnings": list(warnings),
     }
 
 
@@ -69,4 +75,33 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
     if entity.list_code in {"EL", "MEU"} and entity.policy is not None:
         out["license_requirement"] = entity.policy.license_requirement
         out["license_policy"] = entity.policy.license_policy
+        out["footnotes"] = list(entity.policy.footnotes)
+        out["federal_register_notice"] = entity.policy.federal_register_notice
+    out["listings"] = [listing_to_dict(h) for h in hit.all_listings()]
     return out
+
+
+def listing_to_dict(hit: Hit) -> dict[str, Any]:
+    """One listing of a hit's party: which list, which row, its programmes and export-control
+    policy (``null`` for lists whose rows carry none), and how well it matched."""
+    entity = hit.entity
+    policy = entity.policy
+    return {
+        "source": entity.source,
+        "list_code": entity.list_code,
+        "entity_id": entity.id,
+        "name": entity.name,
+        "matched_name": hit.matched_name,
+        "score": hit.score,
+        "match": hit.match,
+        "programs": list(entity.programs),
+        "policy": None
+        if policy is None
+        else {
+            "license_requirement": policy.license_requirement,
+            "license_policy": policy.license_policy,
+            "footnotes": list(policy.footnotes),
+            "federal_register_notice": policy.federal_register_notice,
+            "end_date": policy.end_date,
+        },
+    }

@@ -31,6 +31,7 @@ from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
 from prosper.names.weights import TokenWeights, default_weights
+from prosper.screening.merge import merge_hits
 from prosper.screening.qualifiers import qualifiers
 from prosper.screening.query import (
     LIST_REFERENCE,
@@ -267,8 +268,33 @@ class ScreeningIndex:
             if e_idx in id_matches or result.score + reach >= threshold
         ]
         kept = [h for h in hits if h.score >= threshold]
-        kept.sort(key=lambda h: (-h.score, h.entity.id))
-        return tuple(_with_ofac(query, h) for h in kept[:limit])
+        merged = self.merge_listings(kept)  # one hit per party, all its listings
+        return tuple(_with_ofac(query, h) for h in merged[:limit])
+
+    # ------------------------------------------------------------------ one party, all listings
+
+    def merge_listings(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
+        """Merge hits of the same party on several lists (:mod:`prosper.screening.merge`)."""
+        return merge_hits(hits, self.strong_name_keys)
+
+    def strong_name_keys(self, entity: Entity) -> frozenset[tuple[str, ...]]:
+        """The entity's strong names as indexed, each as its sorted normalised tokens."""
+        by_id: dict[str, int] | None = getattr(self, "_by_id", None)
+        if by_id is None:
+            by_id = {e.id: i for i, e in enumerate(self.entities)}
+            self._by_id = by_id
+        e_idx = by_id.get(entity.id)
+        n_idx = -1 if e_idx is None else self._first_name(e_idx)
+        if n_idx < 0:
+            form = prepare_name(entity.name, entity.type)
+            return frozenset([tuple(sorted(form.tokens))]) if form.tokens else frozenset()
+        keys: set[tuple[str, ...]] = set()
+        while n_idx < len(self._names) and self._names[n_idx][0] == e_idx:
+            _, strong, form = self._names[n_idx]
+            if strong:
+                keys.add(tuple(sorted(form.tokens)))
+            n_idx += 1
+        return frozenset(keys)
 
     def _identifier_matches(self, query: Query, sources: frozenset[str]) -> set[int]:
         """Entities holding a document that agrees with one of the query's (type, number and

@@ -4,12 +4,18 @@ The meaning of a hit is data (``rules/screening_policy.yaml``): per list, the re
 id, citation, effective date and the verdict of a *strong* hit. A hit is strong when it
 reached the threshold on a strong name and a qualifier (country, date of birth, identifier)
 agrees; anything weaker above the threshold is ``review``, never a silent pass.
+
+Asset freezes of other jurisdictions (EU, AU, CA) are ``prohibited`` only for a transaction
+under that jurisdiction (:func:`transaction_ties`), ``review`` otherwise. A hit that carries the
+same party's other listings (:attr:`prosper.model.Hit.listings`) gives one finding naming every
+list, the most restrictive listing deciding. A party with no hit is a clean pass only when no
+list the screening relied on is stale (:mod:`prosper.screening.freshness`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -25,10 +31,12 @@ from prosper.model import (
     ListPolicy,
     Party,
     PartyResult,
+    PartyRole,
     ReviewPolicy,
     Transaction,
     Verdict,
 )
+from prosper.screening.freshness import Stale
 
 VerdictName = Literal["prohibited", "license_required", "review"]
 
@@ -51,6 +59,10 @@ class ListRule(_Strict):
     expires_with_row: bool = False
     conditions: tuple[str, ...] = ()
     summary: str
+    jurisdiction: tuple[str, ...] = ()
+    jurisdiction_name: str | None = None
+    outside_jurisdiction: VerdictName = "review"
+    name_programs: bool = False
 
 
 class NoMatchRule(_Strict):
@@ -64,6 +76,13 @@ class NoMatchRule(_Strict):
     summary: str
 
 
+class Freshness(_Strict):
+    """How old each source may be (days) before screening against it is not a clean pass."""
+
+    citation: str
+    max_age_days: dict[str, int]
+
+
 class ScreeningPolicy(_Strict):
     """The whole table of ``screening_policy.yaml``."""
 
@@ -72,6 +91,8 @@ class ScreeningPolicy(_Strict):
     lists: dict[str, ListRule]
     default: ListRule
     no_match: NoMatchRule
+    freshness: Freshness
+    stale: NoMatchRule
 
     def rule_for(self, list_code: str) -> ListRule:
         """The rule for hits on ``list_code`` (the default for lists not named)."""
@@ -121,11 +142,84 @@ def is_strong(hit: Hit) -> bool:
     return hit.match and hit.strong_alias and hit.qualifier_agrees
 
 
-def hit_finding(hit: Hit, subject: str, on: date, policy: ScreeningPolicy) -> Finding:
-    """The finding one hit produces for the party at ``subject``."""
+def transaction_ties(tx: Transaction, party: Party) -> frozenset[str]:
+    """The countries whose jurisdiction a dealing with ``party`` in ``tx`` falls under.
+
+    Our reading of the territorial hooks of the asset-freeze regimes (``screening_policy.yaml``
+    explains it): the origin and destination countries, every exporter party's country and
+    headquarters, and the screened party's own country and headquarters.
+    """
+    found = {tx.origin_country, tx.destination_country, party.country, party.headquarters_country}
+    for other in tx.parties:
+        if other.role is PartyRole.EXPORTER:
+            found |= {other.country, other.headquarters_country}
+    return frozenset(c.upper() for c in found if c)
+
+
+_REVIEW_RANK = {
+    ReviewPolicy.PRESUMPTION_OF_DENIAL: 3,
+    ReviewPolicy.CASE_BY_CASE: 2,
+    ReviewPolicy.PRESUMPTION_OF_APPROVAL: 1,
+}
+
+
+def party_finding(
+    hit: Hit,
+    subject: str,
+    on: date,
+    policy: ScreeningPolicy,
+    ties: frozenset[str] = frozenset(),
+) -> Finding:
+    """One finding for a listed party and all its listings (``hit`` and ``hit.listings``).
+
+    Each listing is decided by its own list's rule (:func:`hit_finding`); the most restrictive
+    verdict wins (and, among listings with that verdict, the strictest review policy), and the
+    summary names every list the party is on.
+    """
+    parts = [(h, hit_finding(h, subject, on, policy, ties)) for h in hit.all_listings()]
+    if len(parts) == 1:
+        return parts[0][1]
+    worst = max(f.verdict.severity for _, f in parts)
+    top = [(h, f) for h, f in parts if f.verdict.severity == worst]
+    win_hit, winner = max(
+        top, key=lambda p: _REVIEW_RANK.get(p[1].review_policy, 0) if p[1].review_policy else 0
+    )
+    listed = "; ".join(
+        f"{h.entity.list_code} ({h.entity.source}, {h.entity.id}): {f.verdict.value}"
+        + (f", {f.review_policy.value}" if f.review_policy else "")
+        for h, f in parts
+    )
+    others = [f for h, f in parts if h is not win_hit]
+    conditions = list(winner.conditions)
+    for f in others:
+        conditions.extend(c for c in f.conditions if c not in conditions)
+    citations = "; ".join(dict.fromkeys([winner.citation, *(f.citation for f in others)]))
+    return replace(
+        winner,
+        summary=f"{winner.summary}; the same party is on {len(parts)} lists: {listed}",
+        citation=citations,
+        conditions=tuple(conditions),
+    )
+
+
+def hit_finding(
+    hit: Hit,
+    subject: str,
+    on: date,
+    policy: ScreeningPolicy,
+    ties: frozenset[str] = frozenset(),
+) -> Finding:
+    """The finding one hit (one listing) produces for the party at ``subject``.
+
+    ``ties`` are the countries whose jurisdiction the dealing falls under
+    (:func:`transaction_ties`); a list rule with a ``jurisdiction`` takes its ``strong``
+    verdict only when they meet.
+    """
     rule = policy.rule_for(hit.entity.list_code)
     entity = hit.entity
     label = f"{entity.name} ({entity.id}, score {hit.score:.2f})"
+    if rule.name_programs and entity.programs:
+        label += f"; concern: {', '.join(entity.programs)}"
     if not is_strong(hit):
         why = []
         if not hit.strong_alias:
@@ -145,6 +239,17 @@ def hit_finding(hit: Hit, subject: str, on: date, policy: ScreeningPolicy) -> Fi
         )
     verdict = Verdict(rule.strong)
     summary = f"{rule.summary}: {label}"
+    if rule.jurisdiction:
+        inside = sorted(ties & set(rule.jurisdiction))
+        if inside:
+            summary += f"; the dealing is under {rule.jurisdiction_name} ({', '.join(inside)})"
+        else:
+            verdict = Verdict(rule.outside_jurisdiction)
+            summary += (
+                f"; no origin, destination, exporter or party country of this transaction is in "
+                f"{rule.jurisdiction_name}: binding only on persons under that jurisdiction, "
+                "confirm none is involved"
+            )
     if rule.expires_with_row and (expired := _row_expired(entity.policy, on)) is not None:
         verdict = Verdict.REVIEW
         summary = f"{summary}; the listing expired on {expired}: confirm it was not renewed"
@@ -157,6 +262,10 @@ def hit_finding(hit: Hit, subject: str, on: date, policy: ScreeningPolicy) -> Fi
             else None,
             f"licence policy: {entity.policy.license_policy}"
             if entity.policy.license_policy
+            else None,
+            f"footnote: {', '.join(entity.policy.footnotes)} (foreign direct product rule, "
+            "15 CFR 734.9)"
+            if entity.policy.footnotes
             else None,
             f"Federal Register: {entity.policy.federal_register_notice}"
             if entity.policy.federal_register_notice
@@ -190,16 +299,56 @@ class PartyOutcome:
     checked: tuple[str, ...]
 
 
+def no_match_finding(
+    party: Party,
+    subject: str,
+    sources: Sequence[str],
+    policy: ScreeningPolicy,
+    stale: Sequence[Stale] = (),
+) -> Finding:
+    """The finding of a party with no hit: ``allowed``, or ``review`` naming each stale list."""
+    if not stale:
+        rule = policy.no_match
+        return Finding(
+            area="screening",
+            regime=rule.regime,
+            verdict=Verdict.ALLOWED,
+            subject=subject,
+            rule_id=rule.rule_id,
+            citation=rule.citation,
+            summary=f"{party.name}: {rule.summary} on {', '.join(sources)}",
+        )
+    rule = policy.stale
+    return Finding(
+        area="screening",
+        regime=rule.regime,
+        verdict=Verdict.REVIEW,
+        subject=subject,
+        rule_id=rule.rule_id,
+        citation=rule.citation,
+        summary=f"{party.name}: {rule.summary}: " + "; ".join(s.message() for s in stale),
+        missing_facts=tuple(f"a current {s.source} list" for s in stale),
+    )
+
+
 def evaluate_parties(
-    tx: Transaction, screen: ScreenFn, sources: Sequence[str], policy: ScreeningPolicy | None = None
+    tx: Transaction,
+    screen: ScreenFn,
+    sources: Sequence[str],
+    policy: ScreeningPolicy | None = None,
+    stale: Sequence[Stale] = (),
 ) -> PartyOutcome:
     """Screen every party of ``tx`` with ``screen`` and decide what each hit means.
 
     Args:
         tx: the transaction.
-        screen: returns the hits (score ≥ threshold) for one party.
+        screen: returns the hits (score ≥ threshold) for one party, one per listed party
+            (its other listings merged into :attr:`~prosper.model.Hit.listings`).
         sources: the list sources screened against, named in no-match findings.
         policy: the screening-policy table (the packaged one by default).
+        stale: the sources older than their allowed age on ``tx.as_of``
+            (:func:`prosper.screening.freshness.stale_sources`): a party without a hit is
+            then ``review``, not ``allowed``.
     """
     policy = policy or load_screening_policy()
     results: list[PartyResult] = []
@@ -207,20 +356,10 @@ def evaluate_parties(
     for index, party in enumerate(tx.parties):
         subject = f"parties[{index}]"
         hits = tuple(screen(party))
-        party_findings = [hit_finding(h, subject, tx.as_of, policy) for h in hits]
+        ties = transaction_ties(tx, party)
+        party_findings = [party_finding(h, subject, tx.as_of, policy, ties) for h in hits]
         if not party_findings:
-            rule = policy.no_match
-            party_findings.append(
-                Finding(
-                    area="screening",
-                    regime=rule.regime,
-                    verdict=Verdict.ALLOWED,
-                    subject=subject,
-                    rule_id=rule.rule_id,
-                    citation=rule.citation,
-                    summary=f"{party.name}: {rule.summary} on {', '.join(sources)}",
-                )
-            )
+            party_findings.append(no_match_finding(party, subject, sources, policy, stale))
         findings.extend(party_findings)
         results.append(
             PartyResult(

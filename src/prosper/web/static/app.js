@@ -147,10 +147,32 @@ function hitsTable(hits) {
         el("span", { class: h.match ? "flag" : "soft" }, h.match ? T("match") : T("possible"))),
       el("td", {}, h.name, el("br"), el("small", {}, h.entity_id)),
       el("td", {}, h.matched_name || ""),
-      el("td", {}, h.source),
+      el("td", {}, listingCell(h)),
       el("td", {}, (h.programs || []).join(", ")),
       el("td", {}, (h.countries || []).join(", ")),
       el("td", {}, explanationList(h.explanation))))));
+}
+
+// One party, all its listings: each list with its Entity List / MEU licence requirement,
+// review policy and footnote.
+function listingCell(h) {
+  const listings = h.listings && h.listings.length ? h.listings : [{ source: h.source, list_code: h.list_code }];
+  return el("ul", { class: "listings" }, listings.map((x) => {
+    const p = x.policy;
+    const terms = p && (p.license_requirement || p.license_policy)
+      ? el("small", {}, el("br"), [p.license_requirement, p.license_policy,
+        (p.footnotes || []).join(", ")].filter(Boolean).join(" · "))
+      : null;
+    return el("li", {}, `${x.source} ${x.list_code || ""}`, terms);
+  }));
+}
+
+// Lists older than their allowed age: shown with every screening result and decision.
+function warningsBox(warnings) {
+  if (!warnings || !warnings.length) return null;
+  return el("div", { class: "alert warnings", role: "alert" },
+    el("p", {}, el("strong", {}, T("stale_lists"))),
+    el("ul", {}, warnings.map((w) => el("li", {}, w))));
 }
 
 async function runScreen(event) {
@@ -172,7 +194,7 @@ async function runScreen(event) {
     ? el("p", { class: matched ? "alert" : "" }, `${hits.length} ${T("hits_found")}`,
         matched ? [" — ", el("strong", {}, `${matched} ${T("match")}`)] : [])
     : el("p", { class: "ok" }, T("no_hits"));
-  show(out, summary, hits.length ? hitsTable(hits) : null);
+  show(out, warningsBox(result.data.warnings), summary, hits.length ? hitsTable(hits) : null);
 }
 
 // ------------------------------------------------------------------ check

@@ -1,0 +1,144 @@
+"""One party, all its listings: hits of the same party on several lists become one hit."""
+
+from __future__ import annotations
+
+from prosper.model import Alias, Entity, EntityType, Hit, Identifier
+from prosper.names.normalize import prepare_name
+from prosper.screening.document import hit_to_dict
+from prosper.screening.index import ScreeningIndex
+from prosper.screening.merge import merge_hits, un_references
+from prosper.screening.query import Query
+
+
+def _keys(entity: Entity) -> frozenset[tuple[str, ...]]:
+    out = set()
+    for name, strong in entity.all_names():
+        form = prepare_name(name, entity.type)
+        if strong and form.tokens:
+            out.add(tuple(sorted(form.tokens)))
+    return frozenset(out)
+
+
+def _e(eid: str, list_code: str, name: str, **kw: object) -> Entity:
+    source = eid.split(":")[0]
+    kind = kw.pop("type", EntityType.PERSON)
+    return Entity(id=eid, source=source, list_code=list_code, type=kind, name=name, **kw)  # type: ignore[arg-type]
+
+
+def _hit(entity: Entity, score: float = 0.95) -> Hit:
+    return Hit(entity=entity, matched_name=entity.name, score=score, match=True)
+
+
+def test_same_name_and_type_on_two_lists_is_one_hit_with_both_listings() -> None:
+    un = _e("un_sc:KPi.001", "UN", "KIM Yong Chol", dates_of_birth=("1946",), countries=("KP",))
+    sdn = _e("us_ofac_sdn:1", "SDN", "KIM, Yong Chol", countries=("KP",))
+    hits = merge_hits([_hit(sdn, 0.97), _hit(un, 0.93)], _keys)
+    assert len(hits) == 1
+    assert hits[0].entity.id == "us_ofac_sdn:1"  # the best-scoring listing leads
+    assert [h.entity.id for h in hits[0].all_listings()] == ["us_ofac_sdn:1", "un_sc:KPi.001"]
+
+
+def test_disagreeing_birth_years_countries_or_ids_keep_parties_apart() -> None:
+    a = _e("un_sc:1", "UN", "Ali Hassan", dates_of_birth=("1960",))
+    b = _e("au_dfat:1", "AU", "Ali Hassan", dates_of_birth=("1975",))
+    assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2
+    c = _e("us_ofac_sdn:2", "SDN", "Ali Hassan", countries=("IQ",))
+    d = _e("eu_fsf:2", "EU", "Ali Hassan", countries=("SY",))
+    assert len(merge_hits([_hit(c), _hit(d)], _keys)) == 2
+    p1 = _e("un_sc:3", "UN", "Ali Hassan", identifiers=(Identifier("Passport", "A123"),))
+    p2 = _e("ca_sema:3", "CA", "Ali Hassan", identifiers=(Identifier("Passport", "B999"),))
+    assert len(merge_hits([_hit(p1), _hit(p2)], _keys)) == 2
+
+
+def test_different_type_or_name_is_not_merged() -> None:
+    person = _e("un_sc:4", "UN", "Al Noor")
+    org = _e("us_ofac_sdn:4", "SDN", "Al Noor", type=EntityType.ORGANIZATION)
+    assert len(merge_hits([_hit(person), _hit(org)], _keys)) == 2
+    other = _e("eu_fsf:4", "EU", "Al Noor Hassan")
+    assert len(merge_hits([_hit(person), _hit(other)], _keys)) == 2
+
+
+def test_two_rows_of_the_same_list_stay_apart() -> None:
+    a = _e("us_ofac_sdn:5", "SDN", "Ivan Petrov")
+    b = _e("us_ofac_sdn:6", "SDN", "Ivan Petrov")
+    assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2
+
+
+def test_entity_list_and_meu_rows_of_one_source_merge() -> None:
+    org = EntityType.ORGANIZATION
+    el = _e("us_csl:EL-1", "EL", "Beta Aero Co., Ltd.", type=org, countries=("CN",))
+    meu = _e("us_csl:MEU-1", "MEU", "Beta Aero Co., Ltd.", type=org, countries=("CN",))
+    (hit,) = merge_hits([_hit(el), _hit(meu)], _keys)
+    assert {h.entity.list_code for h in hit.all_listings()} == {"EL", "MEU"}
+
+
+def test_un_reference_number_cross_reference_merges_different_spellings() -> None:
+    un = _e(
+        "un_sc:KPi.033",
+        "UN",
+        "JANG BOM SU",
+        identifiers=(Identifier("UN Reference Number", "KPi.033"),),
+    )
+    au = _e("au_dfat:900", "AU", "Jang Pom Su", remarks="KPi.033 Additional information")
+    assert un_references(au) == frozenset({"KPi.033"})
+    (hit,) = merge_hits([_hit(un, 0.9), _hit(au, 0.85)], _keys)
+    assert len(hit.all_listings()) == 2
+
+
+def test_merging_is_idempotent_and_keeps_each_entity_once() -> None:
+    un = _e("un_sc:7", "UN", "Omar Khalid")
+    sdn = _e("us_ofac_sdn:7", "SDN", "Omar Khalid")
+    once = merge_hits([_hit(un, 0.9), _hit(sdn, 0.95)], _keys)
+    twice = merge_hits([*once, _hit(un, 0.8)], _keys)  # the same entity again, lower score
+    assert [h.entity.id for h in twice[0].all_listings()] == ["us_ofac_sdn:7", "un_sc:7"]
+    assert twice[0].listings[0].score == 0.9
+
+
+def test_hit_document_lists_every_listing_with_its_policy() -> None:
+    from prosper.model import ListPolicy
+
+    org = EntityType.ORGANIZATION
+    policy = ListPolicy(
+        license_requirement="For all items subject to the EAR",
+        license_policy="Presumption of denial",
+        footnotes=("FN4",),
+        federal_register_notice="90 FR 4621",
+    )
+    el = _e("us_csl:EL-2", "EL", "Gamma Chips Ltd.", type=org, countries=("CN",), policy=policy)
+    cmic = _e("us_ofac_cons:CMIC-2", "CMIC", "GAMMA CHIPS LTD.", type=org, countries=("CN",))
+    (hit,) = merge_hits([_hit(el, 1.0), _hit(cmic, 0.99)], _keys)
+    doc = hit_to_dict(hit)
+    assert doc["entity_id"] == "us_csl:EL-2"  # the existing fields stay those of the lead
+    assert doc["license_requirement"] == "For all items subject to the EAR"
+    assert doc["footnotes"] == ["FN4"]
+    assert [(x["source"], x["list_code"], x["entity_id"]) for x in doc["listings"]] == [
+        ("us_csl", "EL", "us_csl:EL-2"),
+        ("us_ofac_cons", "CMIC", "us_ofac_cons:CMIC-2"),
+    ]
+    assert doc["listings"][0]["policy"]["license_policy"] == "Presumption of denial"
+    assert doc["listings"][1]["policy"] is None
+
+
+def test_index_screen_returns_one_hit_per_party() -> None:
+    org = EntityType.ORGANIZATION
+    ents = [
+        _e("us_csl:EL-3", "EL", "Delta Compute Co., Ltd.", type=org, countries=("CN",)),
+        _e("us_ofac_cons:CMIC-3", "CMIC", "DELTA COMPUTE CO., LTD.", type=org, countries=("CN",)),
+        _e(
+            "jp_meti_eul:3",
+            "JP-EUL",
+            "Delta Compute Company Limited",
+            type=org,
+            countries=("CN",),
+            aliases=(Alias("Delta Compute Co., Ltd."),),
+        ),
+        _e("eu_fsf:3", "EU", "Delta Compute Co., Ltd.", type=org, countries=("RU",)),
+    ]
+    index = ScreeningIndex.build(ents)
+    hits = index.screen(Query("Delta Compute Co., Ltd.", type=org))
+    grouped = [sorted(x.entity.id for x in h.all_listings()) for h in hits]
+    # the RU row names another country: another party
+    assert sorted(grouped) == [
+        ["eu_fsf:3"],
+        ["jp_meti_eul:3", "us_csl:EL-3", "us_ofac_cons:CMIC-3"],
+    ]
