@@ -195,6 +195,10 @@ class ItemIn(_Strict):
     memory_bandwidth_density: float | None = Field(default=None, ge=0)
     training_ops: float | None = Field(default=None, ge=0)
     published: bool | None = None
+    # the US software / technology (or plant) the item is a direct product of (§734.9 FDP rules)
+    us_technology_eccns: list[
+        Annotated[str, Field(pattern=r"^[0-9][A-E][0-9]{3}[A-Za-z0-9.]*$")]
+    ] = Field(default_factory=list)
 
 
 class EndUseIn(_Strict):
@@ -402,6 +406,7 @@ def to_model(tx: TransactionIn, *, today: date) -> m.Transaction:
                 memory_bandwidth_density=i.memory_bandwidth_density,
                 training_ops=i.training_ops,
                 published=i.published,
+                us_technology_eccns=tuple(e.upper() for e in i.us_technology_eccns),
             )
             for i in tx.items
         ),

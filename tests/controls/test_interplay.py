@@ -184,3 +184,60 @@ def test_entry_without_paragraph_asks_for_it_only_when_the_entry_is_split() -> N
     assert _chart("3B001", "CN") == {"us-ear.738.country-chart-partial": Verdict.REVIEW}
     # NS 2 applies to the entire 3A001 entry: no paragraph needed
     assert _chart("3A001", "CN") == {"us-ear.738.country-chart": Verdict.LICENSE_REQUIRED}
+
+
+def _fdp(
+    eccns: list[str], dest: str, parties: tuple[PartyResult, ...] = (), eccn: str = "5A991"
+) -> list[Finding]:
+    tx = parse_transaction(
+        {
+            "as_of": ON.isoformat(),
+            "origin_country": "KR",
+            "destination_country": dest,
+            "parties": [
+                {"role": "exporter", "name": "Exporter", "country": "KR"},
+                {"role": "end_user", "name": "E", "country": dest, "headquarters_country": dest},
+            ],
+            "items": [
+                {
+                    "description": "Korean network processor",
+                    "kind": "other",
+                    "eccn": eccn,
+                    "us_origin": False,
+                    "us_content_percent": 0,
+                    "made_with_us_technology": True,
+                    "us_technology_eccns": eccns,
+                }
+            ],
+        }
+    )
+    ctx = CheckContext(tx=tx, mode="enforced", parties=parties, rulebook=BOOK)
+    return [f for f in assess_items(ctx).enforced if f.regime == "US-EAR"]
+
+
+def test_fdp_asks_which_us_technology_when_not_given() -> None:
+    # 5A002.a has an X for China in NS 1: whether the item is subject to the EAR decides
+    (finding,) = [f for f in _fdp([], "CN", eccn="5A002.a") if f.missing_facts]
+    assert any("us_technology_eccns" in m for m in finding.missing_facts)
+
+
+def test_fdp_decides_not_subject_when_no_rule_reaches_the_destination() -> None:
+    ids = {f.rule_id: f for f in _fdp(["3D991"], "JP")}
+    assert "us-ear.734.3.not-subject" in ids
+    assert "no §734.9 rule reaches it" in ids["us-ear.734.3.not-subject"].summary
+
+
+def test_fdp_russia_rule_makes_a_direct_product_subject() -> None:
+    ids = {f.rule_id for f in _fdp(["3E991"], "RU")}
+    assert "us-ear.746.8.russia-belarus" in ids
+
+
+def test_fdp_footnote_4_party_with_product_scope() -> None:
+    ids = {f.rule_id for f in _fdp(["5E002"], "CN", _el_parties())}
+    assert "us-ear.744.11.entity-list.item.denial" in ids
+
+
+def test_fdp_ns_rule_names_the_written_assurance() -> None:
+    findings = _fdp(["3E001"], "CN", eccn="5A002.a")
+    named = [m for f in findings for m in f.missing_facts]
+    assert any("written assurance" in m for m in named)

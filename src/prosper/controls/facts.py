@@ -16,6 +16,7 @@ from typing import Any
 
 from prosper.controls.classify import Classification
 from prosper.controls.declared import is_wassenaar_eccn
+from prosper.controls.fdp import FdpRequest, Hook, fdp_hook, party_footnotes
 from prosper.controls.paragraphs import covers, paragraph_of, prose_scope
 from prosper.controls.parties import party_facts
 from prosper.controls.tables import ExportTables
@@ -136,6 +137,7 @@ class SubjectRequest:
     in_ac_scope: bool | None
     reading: str
     fdp_entity: bool
+    fdp: Hook | None = None
 
 
 def subject_to_ear(req: SubjectRequest, t: Thresholds) -> SubjectTo:
@@ -167,12 +169,15 @@ def subject_to_ear(req: SubjectRequest, t: Thresholds) -> SubjectTo:
         if value is None
     ]
     if item.made_with_us_technology is True:
-        if req.fdp_entity:
+        hook = req.fdp
+        if hook is None and req.fdp_entity:
             return SubjectTo(
                 True,
                 "foreign direct product of US technology and a party is an Entity List "
                 "footnote 1/4 entity (§734.9(e))",
             )
+        if hook is not None and hook.value is True:
+            return SubjectTo(True, hook.basis)
         if cls.ac_level in ("a", "b"):
             if req.reading == "literal":
                 return SubjectTo(
@@ -190,6 +195,16 @@ def subject_to_ear(req: SubjectRequest, t: Thresholds) -> SubjectTo:
                 "verified [K ⚠]",
                 (*missing, "§734.9(h) destination scope (enforced posture)"),
             )
+        if hook is not None and hook.value is False:
+            if item.us_origin is False and content is not None:
+                return SubjectTo(
+                    False,
+                    f"foreign-made, US content {content:g} % ≤ {level:g} % de minimis; "
+                    f"{hook.basis}",
+                )
+            return SubjectTo(None, hook.basis, tuple(missing))
+        if hook is not None:
+            return SubjectTo(None, hook.basis, (*missing, *hook.missing))
         return SubjectTo(
             None,
             "made with US technology: the foreign-direct-product rules (§734.9) for this item "
@@ -310,6 +325,20 @@ def us_facts(
             in_ac_scope=in_scope,
             reading=reading,
             fdp_entity=fdp_entity_hit(ctx.parties),
+            fdp=None
+            if item.made_with_us_technology is not True
+            else fdp_hook(
+                FdpRequest(
+                    item=item,
+                    index=index,
+                    declared_eccn=cls.declared_eccn,
+                    destination=dest,
+                    dest_groups=dest_groups,
+                    end_use_flags=tx.end_use.flags,
+                    footnotes=party_footnotes(ctx.parties),
+                ),
+                t.fdp,
+            ),
         ),
         t.thresholds,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from prosper.controls.fdp import FdpTables
 from prosper.controls.thresholds import Thresholds
 from prosper.rulebook import Rulebook
 from prosper.rulebook.tables import CountryGroups
@@ -25,6 +26,7 @@ class ExportTables:
     chart_marks: dict[str, frozenset[str]]
     ccl_chart: dict[str, dict[str, Any]]
     policy_text: dict[str, str]
+    fdp: FdpTables
 
     @classmethod
     def from_rulebook(cls, book: Rulebook) -> ExportTables:
@@ -53,6 +55,7 @@ class ExportTables:
             policy_text={
                 str(k): str(v) for k, v in book.table("ownership_lists").data["policy_text"].items()
             },
+            fdp=FdpTables.from_data(book.table("ear_fdp_rules").data),
         )
         _TABLES[book.digest] = built
         return built
