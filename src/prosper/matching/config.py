@@ -30,6 +30,9 @@ SPELLING_VARIANT = 0.85
 # English word forms of one word, same first four letters: "bank" / "banking",
 # "trade" / "trading" (Korean organisation names read through the glossary say "bank").
 STEM = 0.9
+# A given name and its nickname (persons): "Bob" ~ "Robert", "Bill" ~ "William" (the
+# nicknames package's table, prosper.names.nicknames).
+NICKNAME = 0.85
 SPELLING_MIN_CONSONANTS = 4
 # ... and the spellings must still be close: "ramos" and "ramzi" share a metaphone (RMS)
 PHONETIC_MIN_SIMILARITY = 0.65

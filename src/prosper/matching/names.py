@@ -17,6 +17,7 @@ from prosper.matching import config as cfg
 from prosper.matching.skeleton import ARTICLES, consonant_skeleton
 from prosper.matching.syllables import is_syllable, one_syllable_name
 from prosper.model import EntityType
+from prosper.names.nicknames import are_nicknames
 from prosper.names.normalize import NameForm
 from prosper.names.variants import spelling_skeleton
 from prosper.names.weights import TokenWeights
@@ -29,8 +30,9 @@ _HOW_RANK = {
     "phonetic": 3,
     "stem": 4,
     "spelling": 5,
-    "fuzzy": 6,
-    "initial": 7,
+    "nickname": 6,
+    "fuzzy": 7,
+    "initial": 8,
 }
 
 
@@ -209,6 +211,8 @@ def token_agreement(
             or (len(skel) == 3 and _vowel_groups(q) == _vowel_groups(c))
         ):
             best, how = cfg.SPELLING_VARIANT, "spelling"
+    if person and best < cfg.NICKNAME and q.isalpha() and c.isalpha() and are_nicknames(q, c):
+        best, how = cfg.NICKNAME, "nickname"  # "Bob" / "Robert"
     if best < cfg.VARIANT and _PARTICLE_CANON.get(q, q) == _PARTICLE_CANON.get(c, c):
         best, how = cfg.VARIANT, "transliterated"  # "bin" / "ibn", "el" / "al"
     if short == 1:
