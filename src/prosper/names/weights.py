@@ -10,7 +10,8 @@ The document frequencies ship as ``data/token_df.tsv`` — computed with
 (105,736 names of 41,549 entities: OFAC SDN and non-SDN, UN, BIS DPL, the 2026 CSL incl. the
 Entity List, EU FSF, DFAT, SEMA, METI; regenerated 2026-12-06 after the snapshot gained the
 EU/AU/CA/JP lists and the matcher its abbreviations ``intl``/``dprk``).
-:func:`prosper.matching.match_names` and the screening index use the same table, so a pair scores the same in ``prosper match`` and ``prosper screen``.
+:func:`prosper.matching.match_names` and the screening index use the same table, so a pair
+scores the same in ``prosper match`` and ``prosper screen``.
 Regenerate it with :func:`count_token_frequencies` and :func:`format_token_stats` when the
 embedded lists change a lot.
 """
