@@ -59,11 +59,8 @@ class Backend(Protocol):
     def audit_list(self, *, limit: int, offset: int) -> list[dict[str, Any]]:
         """Audit records, newest first."""
 
-    def audit_page(self, *, limit: int, offset: int) -> dict[str, Any]:
-        """``{"records": [... each with "integrity"], "integrity": {"ok", "problems"}}``."""
-
     def audit_get(self, record_id: int) -> dict[str, Any]:
-        """One audit record (NotFoundError when there is none, AuditIntegrityError when broken)."""
+        """One audit record (NotFoundError when there is none)."""
 
     def audit_verify(self) -> dict[str, Any]:
         """Walk the hash chain → ``{"ok", "checked", "problems", "head"}``."""
@@ -203,6 +200,8 @@ class CoreBackend:
             "installed": result.installed,
             "updated": list(result.updated),
             "skipped": list(result.skipped),
+            "refused": list(result.refused),
+            "failed": list(result.failed),
             "versions": result.snapshot.versions(),
             "problem_counts": {s: len(p) for s, p in result.problems.items()},
             "problems": {s: [str(p) for p in ps[:50]] for s, ps in result.problems.items()},
@@ -210,29 +209,15 @@ class CoreBackend:
         }
 
     def _audit(self) -> Any:
-        return _core("prosper.audit").AuditLog.from_settings(self.settings)
+        return _core("prosper.audit").AuditLog.open(self.settings.db_url)
 
     def audit_list(self, *, limit: int, offset: int) -> list[dict[str, Any]]:
-        """Records newest first, each with its ``integrity`` flag (see :meth:`audit_page`)."""
-        records: list[dict[str, Any]] = self.audit_page(limit=limit, offset=offset)["records"]
-        return records
-
-    def audit_page(self, *, limit: int, offset: int) -> dict[str, Any]:
-        """Records newest first, each checked (``integrity``: ok, signed, problems), and the
-        problems of the log as a whole (a deleted tail the anchor file remembers)."""
+        """Records newest first."""
         with self._audit() as log:
-            page = log.browse(limit=limit, offset=offset)
-        records = []
-        for checked in page.records:
-            body = {"id": checked.id} if checked.record is None else checked.record.to_dict()
-            records.append({**body, "integrity": checked.integrity()})
-        return {
-            "records": records,
-            "integrity": {"ok": page.ok, "problems": [str(p) for p in page.problems]},
-        }
+            return [r.to_dict() for r in log.list(limit=limit, offset=offset)]
 
     def audit_get(self, record_id: int) -> dict[str, Any]:
-        """One record by id; AuditIntegrityError (409) when it or its link does not check out."""
+        """One record by id."""
         with self._audit() as log:
             try:
                 record: dict[str, Any] = log.get(record_id).to_dict()
@@ -242,7 +227,7 @@ class CoreBackend:
             return record
 
     def audit_verify(self) -> dict[str, Any]:
-        """Walk the whole chain, with the audit key and the anchor file."""
+        """Walk the whole chain."""
         with self._audit() as log:
             report: dict[str, Any] = log.verify().to_dict()
             return report

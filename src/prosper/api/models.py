@@ -246,6 +246,13 @@ class ListsUpdated(_Response):
     snapshot: str | None
     installed: bool = True
     updated: list[str]
+    skipped: list[str] = Field(default_factory=list)
+    refused: list[str] = Field(
+        default_factory=list, description="official refresh: sources refused, one line each"
+    )
+    failed: list[str] = Field(
+        default_factory=list, description="official refresh: sources not obtained, one line each"
+    )
     versions: dict[str, str]
     problem_counts: dict[str, int] = Field(default_factory=dict)
     delta: list[dict[str, Any]] = Field(default_factory=list)
@@ -280,9 +287,6 @@ class VerifyProblem(_Response):
 
     record_id: int | None = None
     reason: str
-    integrity: dict[str, Any] | None = Field(
-        None, description="{ok, problems}: the page and the log's tail check out (else a banner)"
-    )
 
 
 class VerifyOut(_Response):
@@ -297,8 +301,6 @@ class VerifyOut(_Response):
 
 
 # --------------------------------------------------------------------------- keys
-    signed: int = 0
-    unsigned: int = Field(0, description="records written before signing existed (legacy)")
 
 
 class KeyCreate(_Request):

@@ -69,8 +69,13 @@ class RefreshLog:
         skipped = set(result.get("skipped", ()))
         installed = bool(result.get("installed", True))
         changed = {d["source"] for d in result.get("delta", ()) if _changed(d)}
+        bad = [(REFUSED, line) for line in result.get("refused", ())]
+        bad += [(FAILED, line) for line in result.get("failed", ())]
         with self._lock:
             self.runs += 1
+            for kind, line in bad:
+                source, _, message = line.partition(": ")
+                self._by_source[source] = RefreshOutcome(now, kind, message)
             for source in {*sources, *updated, *skipped}:
                 if source in skipped:
                     outcome = RefreshOutcome(now, SKIPPED, "no reader of its official file")

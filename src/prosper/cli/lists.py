@@ -222,6 +222,8 @@ def update(
                 "installed": result.installed,
                 "updated": list(result.updated),
                 "skipped": list(result.skipped),
+                "refused": list(result.refused),
+                "failed": list(result.failed),
                 "versions": result.snapshot.versions(),
                 "problems": {
                     s: [str(p) for p in probs[:50]] for s, probs in result.problems.items()
@@ -230,6 +232,7 @@ def update(
                 "delta": [d.to_dict(EXAMPLES) for d in result.deltas],
             }
         )
+        _exit_on_refusals(result.refused, result.failed)
         return
     console = Console(highlight=False)
     if result.installed:
@@ -250,6 +253,16 @@ def update(
                 soft_wrap=True,
             )
     _print_delta(result.deltas, console)
+    _exit_on_refusals(result.refused, result.failed)
+
+
+def _exit_on_refusals(refused: Sequence[str], failed: Sequence[str]) -> None:
+    """An official refresh installs what it could; each source it refused or could not get
+    is one line, and the exit code is 2 (the last good data of those sources stays)."""
+    for line in (*refused, *failed):
+        typer.echo(f"error: {line}", err=True)
+    if refused or failed:
+        raise typer.Exit(2)
 
 
 @lists_app.command("diff")

@@ -87,7 +87,7 @@ OFFICIAL_FILES: tuple[OfficialFile, ...] = (
 class Plan:
     """What a no-argument update fetches, and which known sources it cannot read yet."""
 
-    fetches: tuple[Fetch, ...]
+    fetches: tuple[tuple[str, Fetch], ...]  # (source, file)
     skipped: tuple[str, ...]
 
 
@@ -128,7 +128,7 @@ def _by_content(name: str) -> bool:
 
 def plan_official(mirror: str | None = None, overrides: Mapping[str, Fetch] | None = None) -> Plan:
     """The downloads of a no-argument update, per the readers of this installation."""
-    fetches: list[Fetch] = []
+    fetches: list[tuple[str, Fetch]] = []
     chosen: dict[str, str] = {}  # source → first recognised primary name (CSL json vs csv)
     known: list[str] = []
     for item in OFFICIAL_FILES:
@@ -146,10 +146,11 @@ def plan_official(mirror: str | None = None, overrides: Mapping[str, Fetch] | No
             chosen[source] = item.name
         override = (overrides or {}).get(item.name.lower())
         if override is not None:
-            fetches.append(Fetch(override.url, name=item.name, sha256=override.sha256))
+            fetch = Fetch(override.url, name=item.name, sha256=override.sha256)
         elif mirror:
-            fetches.append(Fetch(f"{mirror.rstrip('/')}/{item.name}", name=item.name))
+            fetch = Fetch(f"{mirror.rstrip('/')}/{item.name}", name=item.name)
         else:
-            fetches.append(Fetch(item.url, name=item.name))
+            fetch = Fetch(item.url, name=item.name)
+        fetches.append((source, fetch))
     skipped = tuple(s for s in known if s not in chosen)
     return Plan(tuple(fetches), skipped)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prosper.errors import InputError, ListDataError, NotFoundError
+from prosper.errors import InputError, ListDataError, NotFoundError, ProsperError
 from prosper.lists.common import Problem
 from prosper.lists.delta import SourceDelta, diff_snapshots
 from prosper.lists.download import DownloadLimits, Fetch, Progress, download, split_checksum
@@ -111,6 +111,8 @@ class UpdateResult:
     problems: dict[str, tuple[Problem, ...]]
     installed: bool = True
     skipped: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
 
 
 def _quiet(_: str) -> None:
@@ -272,24 +274,60 @@ def refusals_of(
     return lines
 
 
+@dataclass(frozen=True)
+class _Fetched:
+    """The files an update got (with their source in an official refresh), and the sources
+    an official refresh could not get."""
+
+    paths: list[Path]
+    sources: dict[Path, str] = field(default_factory=dict)
+    skipped: tuple[str, ...] = ()
+    failed: dict[str, str] = field(default_factory=dict)
+
+
 def _fetch_files(
     locations: Sequence[str], work: Path, progress: Progress, options: UpdateOptions
-) -> tuple[list[Path], tuple[str, ...]]:
+) -> _Fetched:
     if locations:
-        return collect_files(locations, work, progress, options.limits), ()
+        return _Fetched(collect_files(locations, work, progress, options.limits))
     plan = plan_official(options.mirror, options.overrides)
     for source in plan.skipped:
         progress(f"skipping {source}: no reader of its official file in this installation")
     if not plan.fetches:
         raise InputError("no official source can be read by this installation", field="--from")
-    paths = []
-    for number, fetch in enumerate(plan.fetches, 1):
+    sources: dict[Path, str] = {}
+    failed: dict[str, str] = {}
+    for number, (source, fetch) in enumerate(plan.fetches, 1):
+        if source in failed:
+            continue  # a source is complete or not at all
         progress(f"[{number}/{len(plan.fetches)}] downloading {fetch.url}")
-        path = download(fetch, work, progress, options.limits)
-        if path.name.lower().endswith(".gz"):
-            path = _gunzip(path, work)
-        paths.append(path)
-    return paths, plan.skipped
+        try:
+            path = download(fetch, work, progress, options.limits)
+            if path.name.lower().endswith(".gz"):
+                path = _gunzip(path, work)
+        except ProsperError as exc:
+            failed[source] = str(exc)
+            progress(f"{source}: {exc}")
+            continue
+        sources[path] = source
+    kept = [p for p, s in sources.items() if s not in failed]
+    return _Fetched(kept, sources, plan.skipped, failed)
+
+
+def _read_each(fetched: _Fetched, progress: Progress) -> tuple[list[ReadSource], dict[str, str]]:
+    """Official refresh: read source by source; a source that fails keeps its last good data."""
+    failed = dict(fetched.failed)
+    groups: dict[str, list[Path]] = {}
+    for path in fetched.paths:
+        groups.setdefault(fetched.sources[path], []).append(path)
+    read: list[ReadSource] = []
+    for source, files in groups.items():
+        try:
+            read.extend(read_sources(files, origin="installed", progress=progress))
+        except ProsperError as exc:
+            failed[source] = str(exc)
+            progress(f"{source}: {exc}")
+    return read, failed
 
 
 def update_snapshot(
@@ -320,24 +358,33 @@ def update_snapshot(
             progress(f"removed {pruned} temporary folder(s) of an interrupted update")
         current = load_snapshot(snapshot_dir)
         work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}download-", dir=snapshot_dir))
+        failed: dict[str, str] = {}
         try:
-            paths, skipped = _fetch_files(locations, work, progress, options)
-            read = read_sources(paths, origin="installed", progress=progress)
+            fetched = _fetch_files(locations, work, progress, options)
+            if locations:
+                read = read_sources(fetched.paths, origin="installed", progress=progress)
+            else:
+                read, failed = _read_each(fetched, progress)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         if not read:
+            if failed:
+                raise InputError("; ".join(f"{s}: {m}" for s, m in failed.items()), field="--from")
             raise InputError("no official list files given", field="--from")
-        return _install(snapshot_dir, current, read, skipped, options.policy, progress)
+        outcome = _Outcome(fetched.skipped, tuple(f"{s}: {m}" for s, m in failed.items()))
+        per_source = not locations
+        return _install(snapshot_dir, current, read, outcome, options.policy, per_source, progress)
 
 
-def _install(
-    snapshot_dir: Path,
-    current: Snapshot,
-    read: Sequence[ReadSource],
-    skipped: tuple[str, ...],
-    policy: UpdatePolicy,
-    progress: Progress,
-) -> UpdateResult:
+@dataclass(frozen=True)
+class _Outcome:
+    skipped: tuple[str, ...]
+    failed: tuple[str, ...]
+
+
+def _combine(
+    snapshot_dir: Path, current: Snapshot, read: Sequence[ReadSource]
+) -> tuple[list[tuple[SourceInfo, tuple[Entity, ...]]], dict[str, bytes], Snapshot]:
     fresh = {r.info.source: (r.info, r.entities) for r in read}
     combined: list[tuple[SourceInfo, tuple[Entity, ...]]] = []
     blobs: dict[str, bytes] = {}
@@ -354,23 +401,52 @@ def _install(
         sources=tuple(info for info, _ in combined),
         entities=tuple(e for _, entities in combined for e in entities),
     )
-    updated = tuple(r.info.source for r in read)
-    deltas = diff_snapshots(current, new, updated)
-    refusals = refusals_of(current, read, {d.source: d for d in deltas}, policy)
-    if refusals:
+    return combined, blobs, new
+
+
+def _install(
+    snapshot_dir: Path,
+    current: Snapshot,
+    read: Sequence[ReadSource],
+    outcome: _Outcome,
+    policy: UpdatePolicy,
+    per_source: bool,
+    progress: Progress,
+) -> UpdateResult:
+    """Refuse or install ``read`` over ``current``.
+
+    With ``per_source`` (the official refresh), a refused source keeps its installed data and
+    the others are installed; otherwise any refusal refuses the whole update.
+    """
+    _, _, new = _combine(snapshot_dir, current, read)
+    deltas = {d.source: d for d in diff_snapshots(current, new, [r.info.source for r in read])}
+    refusals = refusals_of(current, read, deltas, policy)
+    if refusals and not per_source:
         raise UpdateRefusedError(refusals)
-    problems = {r.info.source: r.problems + _partial_notes(r) for r in read}
-    if all(_same(current.source(r.info.source), r.info) for r in read):
+    refused = {
+        r.info.source for r in read if any(x.startswith(f"{r.info.source}: ") for x in refusals)
+    }
+    accepted = [r for r in read if r.info.source not in refused]
+    if not accepted:
+        raise UpdateRefusedError([*refusals, *outcome.failed])
+    for line in refusals:
+        progress(f"refused {line}")
+    combined, blobs, new = _combine(snapshot_dir, current, accepted)
+    updated = tuple(r.info.source for r in accepted)
+    changes = tuple(deltas[s] for s in updated)
+    problems = {r.info.source: r.problems + _partial_notes(r) for r in accepted}
+    done = {"skipped": outcome.skipped, "refused": tuple(refusals), "failed": outcome.failed}
+    if all(_same(current.source(r.info.source), r.info) for r in accepted):
         progress("nothing new: the installed data is the same publication")
         path = current_snapshot_path(snapshot_dir)
-        return UpdateResult(path, current, updated, deltas, problems, False, skipped)
+        return UpdateResult(path, current, updated, changes, problems, False, **done)
     progress("writing the new snapshot")
     try:
         path = install_snapshot(snapshot_dir, combined, blobs)
     except OSError as exc:
         raise ListDataError(f"{snapshot_dir}: cannot write the snapshot ({exc})") from None
     remember_snapshot_dir(path, new)
-    return UpdateResult(path, new, updated, deltas, problems, True, skipped)
+    return UpdateResult(path, new, updated, changes, problems, True, **done)
 
 
 def _same(old: SourceInfo | None, new: SourceInfo) -> bool:
