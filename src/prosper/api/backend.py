@@ -59,8 +59,11 @@ class Backend(Protocol):
     def audit_list(self, *, limit: int, offset: int) -> list[dict[str, Any]]:
         """Audit records, newest first."""
 
+    def audit_page(self, *, limit: int, offset: int) -> dict[str, Any]:
+        """``{"records": [... each with "integrity"], "integrity": {"ok", "problems"}}``."""
+
     def audit_get(self, record_id: int) -> dict[str, Any]:
-        """One audit record (NotFoundError when there is none)."""
+        """One audit record (NotFoundError when there is none, AuditIntegrityError when broken)."""
 
     def audit_verify(self) -> dict[str, Any]:
         """Walk the hash chain → ``{"ok", "checked", "problems", "head"}``."""
@@ -209,15 +212,29 @@ class CoreBackend:
         }
 
     def _audit(self) -> Any:
-        return _core("prosper.audit").AuditLog.open(self.settings.db_url)
+        return _core("prosper.audit").AuditLog.from_settings(self.settings)
 
     def audit_list(self, *, limit: int, offset: int) -> list[dict[str, Any]]:
-        """Records newest first."""
+        """Records newest first, each with its ``integrity`` flag (see :meth:`audit_page`)."""
+        records: list[dict[str, Any]] = self.audit_page(limit=limit, offset=offset)["records"]
+        return records
+
+    def audit_page(self, *, limit: int, offset: int) -> dict[str, Any]:
+        """Records newest first, each checked (``integrity``: ok, signed, problems), and the
+        problems of the log as a whole (a deleted tail the anchor file remembers)."""
         with self._audit() as log:
-            return [r.to_dict() for r in log.list(limit=limit, offset=offset)]
+            page = log.browse(limit=limit, offset=offset)
+        records = []
+        for checked in page.records:
+            body = {"id": checked.id} if checked.record is None else checked.record.to_dict()
+            records.append({**body, "integrity": checked.integrity()})
+        return {
+            "records": records,
+            "integrity": {"ok": page.ok, "problems": [str(p) for p in page.problems]},
+        }
 
     def audit_get(self, record_id: int) -> dict[str, Any]:
-        """One record by id."""
+        """One record by id; AuditIntegrityError (409) when it or its link does not check out."""
         with self._audit() as log:
             try:
                 record: dict[str, Any] = log.get(record_id).to_dict()
@@ -227,7 +244,7 @@ class CoreBackend:
             return record
 
     def audit_verify(self) -> dict[str, Any]:
-        """Walk the whole chain."""
+        """Walk the whole chain, with the audit key and the anchor file."""
         with self._audit() as log:
             report: dict[str, Any] = log.verify().to_dict()
             return report

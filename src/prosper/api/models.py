@@ -287,6 +287,9 @@ class VerifyProblem(_Response):
 
     record_id: int | None = None
     reason: str
+    integrity: dict[str, Any] | None = Field(
+        None, description="{ok, problems}: the page and the log's tail check out (else a banner)"
+    )
 
 
 class VerifyOut(_Response):
@@ -301,6 +304,8 @@ class VerifyOut(_Response):
 
 
 # --------------------------------------------------------------------------- keys
+    signed: int = 0
+    unsigned: int = Field(0, description="records written before signing existed (legacy)")
 
 
 class KeyCreate(_Request):
