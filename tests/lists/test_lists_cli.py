@@ -207,3 +207,32 @@ def test_error_corrupt_installed_snapshot(
     (data_dir / "lists" / CURRENT).write_text("20000101T000000000000Z\n", encoding="utf-8")
     assert _main(monkeypatch, "lists", "show") == 2
     assert "no snapshot manifest there" in capsys.readouterr().err
+
+
+def test_update_without_from_uses_the_official_urls(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No --from: every source from its official URL (here a mirror on 127.0.0.1, as
+    PROSPER_LISTS_MIRROR allows); a source that fails keeps its data, one line, exit 2."""
+    from tests.reliability.conftest import FaultServer
+
+    with FaultServer() as server:
+        server.serve_official()
+        monkeypatch.setenv("PROSPER_LISTS_MIRROR", server.base)
+        monkeypatch.setenv("PROSPER_LISTS_DEADLINE", "10")
+        assert _main(monkeypatch, "lists", "update", *ANY, "--json") == 0
+        first = json.loads(capsys.readouterr().out)
+        assert first["installed"] is True
+        assert first["failed"] == first["refused"] == []
+        assert {"us_ofac_sdn", "un_sc", "us_bis_dpl"} <= set(first["updated"])
+        server.routes["dpl.txt"].fault = "404"
+        assert _main(monkeypatch, "lists", "update", *ANY) == 2
+        out, err = capsys.readouterr()
+        assert "nothing new" in out
+        errors = [line for line in err.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1
+        assert errors[0].startswith("error: us_bis_dpl: ")
+        assert "HTTP 404" in errors[0]
+    shown = json.loads(runner.invoke(app, ["lists", "show", "--json"]).stdout)
+    dpl = next(s for s in shown["sources"] if s["source"] == "us_bis_dpl")
+    assert dpl["entity_count"] == 4  # the last good data
