@@ -30,7 +30,7 @@ from prosper.screening.ownership import assess_ownership, us_nexus
 ON = date(2026, 11, 27)
 BOOK = load_rulebook()
 DENIAL = ListPolicy(license_policy="Presumption of denial")
-LISTED = {"X": "SDN", "Y": "SDN", "EL CO": "EL", "MEU CO": "MEU"}
+LISTED = {"X": "SDN", "Y": "SDN", "EL CO": "EL", "MEU CO": "MEU", "UN CO": "UN"}
 WEAK = {"MAYBE CO": "SDN"}
 
 
@@ -257,3 +257,11 @@ def test_data_transfer_recipient_owners_are_screened() -> None:
     (finding,) = out.findings
     assert finding.subject == "data_transfers[0].recipient"
     assert finding.rule_id == "us-ofac.50-percent.no-us-nexus"
+
+
+def test_owner_on_a_list_outside_the_families_is_a_red_flag() -> None:
+    tx = _tx([{"name": "UN CO", "percent": 20}])
+    (finding,) = _assess(tx).findings
+    assert finding.rule_id == "export-kyc.listed-owner-other-list"
+    assert finding.verdict is Verdict.REVIEW
+    assert "UN CO (UN; parties[1].owners[0])" in finding.summary

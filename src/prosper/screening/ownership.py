@@ -220,6 +220,17 @@ def us_nexus(tx: Transaction) -> bool | None:
     return False
 
 
+def other_lists(results: Sequence[OwnerResult], families: Families) -> str | None:
+    """Owners with strong hits on lists outside every family, for ``export-kyc`` (None: none)."""
+    covered = frozenset().union(*families.codes.values())
+    named = [
+        f"{r.name} ({', '.join(other)}; {r.path})"
+        for r in results
+        if (other := [c for c in r.lists if c not in covered and not c.startswith("deemed:")])
+    ]
+    return "; ".join(named) or None
+
+
 def ownership_facts(listed: Sequence[ListedOwnership], tx: Transaction) -> dict[str, Any]:
     """The facts ``rules/us_ofac.yaml`` reads for one party."""
     blocked = next((x for x in listed if x.family == "blocked"), None)
@@ -244,6 +255,20 @@ def _rule_findings(
     book: Rulebook, facts: Mapping[str, Any], subject: str, on: date
 ) -> list[Finding]:
     out: list[Finding] = []
+    if facts.get("owners.other_lists"):
+        for m in book.evaluate("EXPORT-KYC", facts, on, "enforced"):
+            if m.rule.id == "export-kyc.listed-owner-other-list":
+                out.append(
+                    Finding(
+                        area="screening",
+                        regime="EXPORT-KYC",
+                        verdict=m.verdict,
+                        subject=subject,
+                        rule_id=m.rule.id,
+                        citation=str(m.rule.citation),
+                        summary=m.summary,
+                    )
+                )
     for m in book.evaluate("US-OFAC", facts, on, "enforced"):
         missing = tuple(
             "origin_country, parties[role=exporter].country" if f == "transaction.us_nexus" else f
@@ -305,7 +330,7 @@ def assess_ownership(
             for h in r.hits:
                 if not is_strong(h):
                     findings.append(hit_finding(h, r.path, tx.as_of, policy))
-        facts = ownership_facts(listed, tx)
+        facts = {**ownership_facts(listed, tx), "owners.other_lists": other_lists(marked, families)}
         findings.extend(_rule_findings(book, facts, base, tx.as_of))
         out.append(
             PartyResult(
@@ -340,5 +365,6 @@ def assess_ownership(
             for h in r.hits
             if not is_strong(h)
         )
-        findings.extend(_rule_findings(book, ownership_facts(listed, tx), base, tx.as_of))
+        facts = {**ownership_facts(listed, tx), "owners.other_lists": other_lists(marked, families)}
+        findings.extend(_rule_findings(book, facts, base, tx.as_of))
     return OwnershipOutcome(results=tuple(out), findings=tuple(findings))
