@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prosper.audit import GENESIS_HASH, AuditLog, AuditRecord, Problem, canonical_json
-from prosper.audit.log import migrations
 from prosper.audit.migrations import MigrationSet
+from prosper.audit.tables import migrations
 from prosper.errors import AuditError, AuditIntegrityError, InputError, NotFoundError
 from prosper.settings import load_settings
 

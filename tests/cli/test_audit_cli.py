@@ -279,7 +279,7 @@ def test_audit_help_runs_as_a_console_script() -> None:
         [sys.executable, "-m", "prosper", "audit", "--help"], capture_output=True, text=True
     )
     assert proc.returncode == 0
-    for command in ("list", "show", "verify", "replay"):
+    for command in ("list", "show", "verify", "replay", "anchor"):
         assert command in proc.stdout
 
 
@@ -304,3 +304,178 @@ def test_check_then_replay_end_to_end(db_path: Path, capsys: Any, monkeypatch: A
 
     code, out, _ = run(["audit", "verify"], capsys, monkeypatch)
     assert code == 0
+
+
+# ------------------------------------------------------------------- signed logs, read paths
+
+
+def signed(n: int = 3) -> None:
+    """Append ``n`` decisions the way `prosper check` does: signed, anchored."""
+    from prosper.settings import load_settings
+
+    with AuditLog.from_settings(load_settings()) as log:
+        for i in range(n):
+            output = {**DECISION, "id": f"PO-{i + 1}"}
+            log.append(
+                kind="check",
+                input={"id": f"PO-{i + 1}", "as_of": "2026-11-27", "parties": []},
+                output=output,
+                versions=output["versions"],
+                actor="officer@example.com",
+            )
+
+
+def _edit_verdict(db_path: Path, record_id: int) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE audit_record SET output = replace(output, '\"verdict\":\"review\"', "
+            "'\"verdict\":\"allowed\"') WHERE id = ?",
+            (record_id,),
+        )
+
+
+def test_show_flags_a_tampered_record(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    signed(3)
+    code, out, err = run(["audit", "show", "2"], capsys, monkeypatch)
+    assert code == 0
+    assert "hmac-sha256:" in out
+    _edit_verdict(db_path, 2)
+    code, out, err = run(["audit", "show", "2"], capsys, monkeypatch)
+    assert code == 1
+    assert "audit record 2" in out  # still shown, to investigate it
+    lines = err.strip().splitlines()
+    assert lines[0] == "TAMPERED record 2: hash mismatch (edited)"
+    assert lines[-1] == "error: record 2: hash mismatch (edited)"
+    code, out, _ = run(["audit", "show", "2", "--json"], capsys, monkeypatch)
+    assert code == 1
+    integrity = json.loads(out)["integrity"]
+    assert integrity["ok"] is False
+    assert integrity["problems"] == ["record 2: hash mismatch (edited)"]
+    # its neighbours are intact
+    assert run(["audit", "show", "3"], capsys, monkeypatch)[0] == 0
+
+
+def test_show_refuses_a_duplicate_json_key(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    signed(2)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE audit_record SET output = substr(output, 1, length(output) - 1) "
+            "|| ',\"verdict\":\"allowed\"}' WHERE id = 1"
+        )
+    code, _, err = run(["audit", "show", "1"], capsys, monkeypatch)
+    assert code == 1
+    assert "error: record 1: output has a duplicate key 'verdict' (edited)" in err
+
+
+def test_list_marks_a_tampered_record_and_exits_1(
+    db_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    signed(3)
+    _edit_verdict(db_path, 2)
+    code, out, err = run(["audit", "list"], capsys, monkeypatch)
+    assert code == 1
+    assert "TAMPERED" in out
+    assert "TAMPERED record 2: hash mismatch (edited)" in err
+    code, out, _ = run(["audit", "list", "--json"], capsys, monkeypatch)
+    rows = {r["id"]: r["integrity"]["ok"] for r in json.loads(out)["records"]}
+    assert (code, rows) == (1, {3: True, 2: False, 1: True})
+
+
+def test_replay_refuses_a_tampered_record(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    signed(2)
+    _edit_verdict(db_path, 1)
+    import prosper.service
+
+    def never(raw: dict[str, Any], *, mode: str) -> dict[str, Any]:
+        raise AssertionError("a tampered record must not be replayed")
+
+    monkeypatch.setattr(prosper.service, "evaluate", never)
+    code, out, err = run(["audit", "replay", "1"], capsys, monkeypatch)
+    assert (code, out) == (1, "")
+    assert err.strip().splitlines()[-1] == (
+        "error: record 1: hash mismatch (edited): not replayed "
+        "(a tampered record would read as a rules change)"
+    )
+
+
+def test_unsigned_records_are_reported_as_such(
+    db_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    record(db_path, 2)  # written without a key: as before signing existed
+    signed(1)
+    code, out, _ = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 0
+    assert "(2 unsigned: written before signing)" in out
+    code, out, _ = run(["audit", "show", "1"], capsys, monkeypatch)
+    assert code == 0
+    assert "none (written before signing existed)" in out
+    code, out, _ = run(["audit", "list", "--json"], capsys, monkeypatch)
+    signed_flags = {r["id"]: r["integrity"]["signed"] for r in json.loads(out)["records"]}
+    assert signed_flags == {3: True, 2: False, 1: False}
+    # but an unsigned record after a signed one is a forgery
+    record(db_path, 1)
+    code, _, err = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 1
+    assert "record 4: unsigned, after signed records" in err
+
+
+def test_anchor_prints_the_witnessed_head(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    signed(3)
+    code, out, _ = run(["audit", "anchor", "--json"], capsys, monkeypatch)
+    doc = json.loads(out)
+    assert code == 0
+    assert doc["ok"] is True
+    assert doc["head"]["id"] == doc["anchor"]["id"] == 3
+    assert doc["head"]["hash"] == doc["anchor"]["hash"]
+    assert doc["anchor"]["file"].endswith(".anchor")
+    with sqlite3.connect(db_path) as conn:
+        two = conn.execute("SELECT hash FROM audit_record WHERE id = 2").fetchone()[0]
+        conn.execute("DELETE FROM audit_record WHERE id = 3")
+        conn.execute("UPDATE audit_head SET last_id = 2, last_hash = ?", (two,))
+    code, _, err = run(["audit", "anchor"], capsys, monkeypatch)
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (
+        "error: audit log: the anchor file names record 3, the log ends at 2 "
+        "(deleted, head moved back)"
+    )
+    code, _, err = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 1
+    assert "record 3 in the anchor file but not in the log" in err
+
+
+def test_anchor_post_sends_the_head(db_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received: list[dict[str, Any]] = []
+
+    class Witness(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers["Content-Length"])
+            received.append(json.loads(self.rfile.read(length)))
+            self.send_response(201)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Witness)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        signed(2)
+        code, _, err = run(["audit", "anchor", "--post"], capsys, monkeypatch)
+        assert code == 2
+        assert "PROSPER_AUDIT_ANCHOR_URL" in err
+        monkeypatch.setenv("PROSPER_AUDIT_ANCHOR_URL", f"http://127.0.0.1:{server.server_port}/h")
+        code, out, err = run(["audit", "anchor", "--post"], capsys, monkeypatch)
+        assert code == 0, err
+        assert "HTTP 201" in out
+        assert received[0]["head"]["id"] == 2
+        assert received[0]["head"]["hash"].startswith("sha256:")
+    finally:
+        server.shutdown()
+        server.server_close()
+    code, _, err = run(["audit", "anchor", "--post"], capsys, monkeypatch)
+    assert code == 1
+    assert "posting the anchor" in err

@@ -62,8 +62,57 @@ def test_cli_create_list_revoke(data_dir: Path) -> None:
     assert "ops" in listed.stdout
     assert secret not in listed.stdout
     key_id = secret.split("_")[1]
+    # the last active admin key cannot be revoked: make a second one first
+    assert runner.invoke(app, ["keys", "create", "--role", "admin"]).exit_code == 0
     revoked = runner.invoke(app, ["keys", "revoke", key_id])
     assert revoked.exit_code == 0
     assert "revoked" in runner.invoke(app, ["keys", "list"]).stdout
     store = KeyStore.open(f"sqlite:///{data_dir / 'audit.sqlite3'}")
     assert store.authenticate(secret) is None
+
+
+def test_the_last_admin_key_cannot_be_revoked(db_url: str) -> None:
+    from prosper.errors import ConflictError
+
+    store = KeyStore.open(db_url)
+    only = store.create(Role.ADMIN, "only")
+    with pytest.raises(ConflictError, match="last active admin key") as caught:
+        store.revoke(only.key.id)
+    assert (caught.value.http_status, caught.value.exit_code) == (409, 2)
+    assert store.get(only.key.id).active
+
+
+def test_two_admins_revoking_each_other_at_once_leave_one(db_url: str) -> None:
+    import threading
+
+    from prosper.errors import ConflictError
+
+    store = KeyStore.open(db_url)
+    for round_ in range(5):
+        a = store.create(Role.ADMIN, f"a{round_}").key.id
+        b = store.create(Role.ADMIN, f"b{round_}").key.id
+        # revoke every other active admin first, so that a and b are the only two
+        for key in store.list(include_revoked=False):
+            if key.role is Role.ADMIN and key.id not in (a, b):
+                store.revoke(key.id)
+        outcomes: list[str] = []
+        barrier = threading.Barrier(2)
+
+        def revoke(
+            key_id: str, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes
+        ) -> None:
+            barrier.wait()
+            try:
+                store.revoke(key_id)
+                outcomes.append("revoked")
+            except ConflictError:
+                outcomes.append("refused")
+
+        threads = [threading.Thread(target=revoke, args=(k,)) for k in (a, b)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        active = [k for k in store.list(include_revoked=False) if k.role is Role.ADMIN]
+        assert len(active) == 1, outcomes
+        assert sorted(outcomes) == ["refused", "revoked"]

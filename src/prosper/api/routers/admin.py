@@ -56,12 +56,14 @@ async def create_key(
 
 
 @router.delete(
-    "/keys/{key_id}", response_model=KeyOut, responses={**_ERRORS, 404: {"model": ErrorBody}}
+    "/keys/{key_id}",
+    response_model=KeyOut,
+    responses={**_ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
 )
 async def revoke_key(
     key_id: str = Path(min_length=1, max_length=16),
     _key: ApiKey = Depends(require_admin),
     state: AppState = Depends(get_state),
 ) -> dict[str, Any]:
-    """Revoke a key: it gets 401 from then on."""
+    """Revoke a key: it gets 401 from then on. 409 for the last active admin key."""
     return key_to_dict(await run_in_threadpool(state.keys.revoke, key_id))
