@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,19 @@ def _parse_verdict(value: str | None) -> Verdict | None:
 
 
 def _subject_label(doc: dict[str, Any], subject: str) -> str:
-    """``parties[1]`` → ``parties[1] Example Cloud JSC (end_user)`` for people."""
-    if subject.startswith("parties["):
-        index = int(subject[len("parties[") : -1])
+    """``parties[1]`` → ``parties[1] Example Cloud JSC (end_user)`` for people; an owner's path
+    (``parties[1].owners[0]``) gets the owner's name and the party it owns."""
+    match = re.match(r"^parties\[(\d+)\]", subject)
+    if match is not None:
+        index = int(match.group(1))
         for p in doc.get("parties", []):
-            if p["index"] == index:
+            if p["index"] != index:
+                continue
+            if subject == match.group(0):
                 return f"{subject} {p['name']} ({p['role']})"
+            for owner in p.get("owners", []):
+                if owner["path"] == subject:
+                    return f"{subject} {owner['name']} (owner of {p['name']})"
     return subject
 
 
