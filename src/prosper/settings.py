@@ -39,6 +39,10 @@ result down. The pure core never reads the environment.
   (default ``0``: a reviewer key is needed).
 - ``PROSPER_AUTH_FAILURES``: failed authentications one client may make in
   ``PROSPER_AUTH_WINDOW`` seconds before it gets 429 (default 10 in 60 s).
+- ``PROSPER_FOUR_EYES``: ``1`` (default) — a true match and the clearing of a sanctions-list
+  alert need a second reviewer; ``0`` turns it off.
+- ``PROSPER_CASES_ACTOR_FROM_ENV``: ``1`` lets ``PROSPER_ACTOR`` name the reviewer of alert
+  decisions on the CLI (default ``0``: the OS user; on the server always the API key's holder).
 """
 
 from __future__ import annotations
@@ -72,6 +76,15 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseSettings:
+    """Case management: four-eyes review and who the CLI names as the reviewer."""
+
+    four_eyes: bool = True
+    actor_from_env: bool = False
+    os_user: str = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Where Prosper keeps its state and how it screens by default."""
 
@@ -89,6 +102,7 @@ class Settings:
     lists_max_age: tuple[tuple[str, int], ...] = ()
     security: SecuritySettings = SecuritySettings()
     affiliates_rule: str | None = None
+    cases: CaseSettings = CaseSettings()
 
     @property
     def snapshot_dir(self) -> Path:
@@ -231,7 +245,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         lists_max_age=_max_ages(raw_age, "PROSPER_LISTS_MAX_AGE_DAYS") if raw_age else (),
         security=_security(env),
         affiliates_rule=_affiliates(env.get("PROSPER_AFFILIATES_RULE")),
+        cases=CaseSettings(
+            four_eyes=_flag(env, "PROSPER_FOUR_EYES", True),
+            actor_from_env=_flag(env, "PROSPER_CASES_ACTOR_FROM_ENV", False),
+            os_user=_default_actor(),
+        ),
     )
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in {"1", "0", "true", "false"}:
+        raise InputError("must be 1 or 0", field=name)
+    return raw in {"1", "true"}
 
 
 AFFILIATES_READINGS = ("in_force", "stayed")

@@ -1,0 +1,110 @@
+"""The register index: which registered parties could match a changed list entity.
+
+Re-screening after a list update must not screen the whole register. Each party's names are
+prepared once, at import, into the same index keys the list index uses
+(:func:`prosper.screening.index.name_keys`: tokens, romanization keys, variants, merged
+tokens, metaphones, prefixes …) and stored with the party. On an update the keys of every
+party are loaded into an inverted index (key → parties); each added or changed list entity's
+names retrieve the parties sharing the most key evidence (IDF-weighted, as the list index
+does), and only those parties whose best name pair scores within reach of the threshold
+(:func:`prosper.matching.names.score_name`) are re-screened in full against the new lists.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+from prosper.cases.model import RegisteredParty
+from prosper.matching import config as cfg
+from prosper.matching.names import score_name
+from prosper.model import Entity, EntityType
+from prosper.names.normalize import NameForm, prepare_name
+from prosper.names.weights import TokenWeights, default_weights
+from prosper.screening.index import KEY_WEIGHTS, name_keys
+
+CANDIDATES_PER_NAME = 64
+"""At most this many parties are scored for each name of a changed entity (by key evidence)."""
+COMMON_KEY = 0.05
+"""A key shared by more than this share of the register (e.g. "t:kim") does not retrieve alone."""
+REACH = cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH
+"""The most qualifiers can add to a name score: a pair below ``threshold - REACH`` cannot hit."""
+
+
+def party_names(party: RegisteredParty) -> tuple[str, ...]:
+    """The party's name and aliases, de-duplicated."""
+    return tuple(dict.fromkeys((party.name, *party.aliases)))
+
+
+def party_keys(party: RegisteredParty) -> str:
+    """The space-separated index keys of a party's names (stored with the party)."""
+    keys: set[str] = set()
+    for name in party_names(party):
+        form = prepare_name(name, party.type)
+        if form.tokens:
+            keys |= name_keys(form)
+    return " ".join(sorted(k for k in keys if " " not in k))
+
+
+class RegisterIndex:
+    """An in-memory inverted index over the register's stored keys."""
+
+    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Build from ``(party id, keys)`` rows (``CaseStore.name_keys``)."""
+        postings: dict[str, list[int]] = defaultdict(list)
+        ids: list[str] = []
+        for party_id, keys in rows:
+            idx = len(ids)
+            ids.append(party_id)
+            for key in keys.split():
+                postings[key].append(idx)
+        self.ids = ids
+        self._postings = postings
+        self._total = max(1, len(ids))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def candidates(self, entity: Entity) -> list[str]:
+        """Ids of the parties sharing the most key evidence with any name of ``entity``."""
+        out: set[int] = set()
+        limit = max(50, int(self._total * COMMON_KEY))
+        for name, _strong in entity.all_names():
+            form = prepare_name(name, entity.type)
+            if not form.tokens:
+                continue
+            acc: dict[int, float] = defaultdict(float)
+            for key in name_keys(form):
+                posting = self._postings.get(key)
+                if posting is None or len(posting) > limit:
+                    continue
+                weight = KEY_WEIGHTS.get(key[0], 0.4) * math.log((self._total + 1) / len(posting))
+                for idx in posting:
+                    acc[idx] += weight
+            out.update(heapq.nlargest(CANDIDATES_PER_NAME, acc, key=acc.__getitem__))
+        return [self.ids[i] for i in sorted(out)]
+
+
+def could_match(
+    party: RegisteredParty,
+    entity: Entity,
+    threshold: float,
+    weights: TokenWeights | None = None,
+) -> bool:
+    """True when some name pair of ``party`` and ``entity`` scores within reach of ``threshold``
+    (the cheap pairwise check before a full re-screen of the party)."""
+    weights = weights or default_weights()
+    forms: list[NameForm] = [
+        f for f in (prepare_name(n, party.type) for n in party_names(party)) if f.tokens
+    ]
+    type_: EntityType = party.type
+    for name, _strong in entity.all_names():
+        cand = prepare_name(name, entity.type)
+        if not cand.tokens:
+            continue
+        for form in forms:
+            if score_name(form, cand, weights, type_).score + REACH >= threshold:
+                return True
+    return False

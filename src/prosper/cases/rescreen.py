@@ -1,0 +1,182 @@
+"""Re-screening the register: on a list delta (only the parties it could affect) or in full.
+
+On a delta (:func:`rescreen_delta`): the added and changed list entities retrieve candidate
+parties from the register index (:mod:`prosper.cases.register_index`), a cheap pairwise name
+score keeps those within reach of the threshold, and parties with an alert on a changed
+entity are added (a suppressed false positive reopens when its entry changed). Only those
+are screened in full against the new lists; alerts on removed entities close with the reason.
+
+In full (:func:`rescreen_full`): every party, in batches committed with the run's cursor, so
+an interrupted run resumes after the last committed batch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from prosper.audit import AuditLog
+from prosper.audit.migrations import write_transaction
+from prosper.cases.alerts import Notify, Screener, SyncRequest, _quiet, close_delisted, sync_hits
+from prosper.cases.model import RegisteredParty, SyncCounts
+from prosper.cases.register_index import RegisterIndex, could_match
+from prosper.cases.store import CaseStore
+from prosper.lists.delta import SourceDelta
+from prosper.model import Entity
+
+BATCH = 200
+"""Parties screened and committed together in a full run (the resume granularity)."""
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(_done: int, _total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class RescreenContext:
+    """Who re-screens against what, and where the outcomes go."""
+
+    store: CaseStore
+    screener: Screener
+    versions: dict[str, str]
+    actor: str
+    audit: AuditLog | None = None
+    notify: Notify = _quiet
+
+
+@dataclass(frozen=True, slots=True)
+class DeltaOutcome:
+    """What a delta re-screen did, with its timings (seconds)."""
+
+    entities: int
+    candidates: int
+    screened: int
+    counts: SyncCounts
+    closed: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape."""
+        return {
+            "entities": self.entities,
+            "candidates": self.candidates,
+            **self.counts.to_dict(),
+            "screened": self.screened,
+            "closed": self.closed,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def screen_parties(
+    ctx: RescreenContext,
+    parties: Sequence[RegisteredParty],
+    changed: dict[str, tuple[str, ...]] | None = None,
+) -> SyncCounts:
+    """Screen ``parties`` against the lists and sync their alerts (one transaction)."""
+    results = [(p, ctx.screener.screen_party(p.to_party())) for p in parties]
+    request = SyncRequest(results, ctx.versions, ctx.actor, changed)
+    return sync_hits(ctx.store, request, ctx.audit, ctx.notify)
+
+
+def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> DeltaOutcome:
+    """Re-screen only the register parties the ``deltas`` could affect (module docstring)."""
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+    touched: list[Entity] = [e for d in deltas for e in d.added]
+    changed: dict[str, tuple[str, ...]] = {}
+    for d in deltas:
+        for change in d.changed:
+            touched.append(change.new)
+            changed[change.new.id] = change.fields
+    removed = [e for d in deltas for e in d.removed]
+    index = RegisterIndex(ctx.store.name_keys()) if touched else RegisterIndex(())
+    seconds["index"] = time.perf_counter() - clock
+    wanted: set[str] = set()
+    candidates = 0
+    lookup: dict[str, RegisteredParty] = {}
+    pairs: list[tuple[str, Entity]] = []
+    for entity in touched:
+        found = index.candidates(entity)
+        candidates += len(found)
+        pairs.extend((pid, entity) for pid in found)
+    for pid, _ in pairs:
+        lookup.setdefault(pid, RegisteredParty(id=pid, name=""))
+    for party in ctx.store.iter_parties(ids=list(lookup)):
+        lookup[party.id] = party
+    threshold = ctx.screener.threshold
+    for pid, entity in pairs:
+        if pid not in wanted and could_match(lookup[pid], entity, threshold):
+            wanted.add(pid)
+    # parties with an alert on a changed entity: their suppression may end
+    wanted.update(a.party_id for a in ctx.store.alerts_on_entities(changed))
+    seconds["candidates"] = time.perf_counter() - clock - seconds["index"]
+    parties = list(ctx.store.iter_parties(ids=wanted))
+    counts = screen_parties(ctx, parties, changed) if parties else SyncCounts()
+    seconds["screen"] = time.perf_counter() - clock - seconds["index"] - seconds["candidates"]
+    closed = close_delisted(ctx.store, removed, ctx.actor, ctx.audit) if removed else 0
+    seconds["total"] = time.perf_counter() - clock
+    return DeltaOutcome(len(touched), candidates, len(parties), counts, closed, seconds)
+
+
+def rescreen_full(
+    ctx: RescreenContext, *, resume: bool = True, progress: Progress = _no_progress
+) -> dict[str, Any]:
+    """Screen every party; with ``resume``, an unfinished run on the same lists continues."""
+    total = ctx.store.party_count()
+    run = ctx.store.unfinished_run("full", ctx.versions) if resume else None
+    if run is None:
+        run_id, cursor, done, opened = ctx.store.start_run("full", total, ctx.versions), None, 0, 0
+        resumed = False
+    else:
+        run_id, cursor = int(run["id"]), run["cursor"]
+        done, opened, resumed = int(run["done"]), int(run["opened"]), True
+    progress(done, total)
+    batch: list[RegisteredParty] = []
+    totals = {"opened": 0, "reopened": 0, "suppressed": 0, "unchanged": 0}
+
+    def flush() -> None:
+        nonlocal done, opened
+        results = [(p, ctx.screener.screen_party(p.to_party())) for p in batch]
+        with write_transaction(ctx.store.engine) as conn:
+            counts = sync_hits(
+                ctx.store, SyncRequest(results, ctx.versions, ctx.actor), None, _quiet, conn
+            )
+            done += len(batch)
+            opened += counts.opened + counts.reopened
+            ctx.store.advance_run(conn, run_id, batch[-1].id, done, opened)
+        _after_commit(ctx, counts)
+        for key in totals:
+            totals[key] += getattr(counts, key)
+        progress(done, total)
+        batch.clear()
+
+    for party in ctx.store.iter_parties(after=cursor):
+        batch.append(party)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    ctx.store.finish_run(run_id)
+    return {"run": run_id, "resumed": resumed, "total": total, "screened": done, **totals}
+
+
+def _after_commit(ctx: RescreenContext, counts: SyncCounts) -> None:
+    """Audit records and webhooks of the alerts a committed batch opened."""
+    if not counts.opened_ids:
+        return
+    from prosper.cases.alerts import _audit, _event_body
+
+    for alert_id in counts.opened_ids:
+        alert = ctx.store.alert(alert_id).to_dict()
+        if ctx.audit is not None:
+            _audit(
+                ctx.audit,
+                ctx.actor,
+                "opened",
+                alert,
+                {"reason": alert["opened_because"], "to": "open"},
+            )
+        ctx.notify("alert.opened", _event_body(alert))
