@@ -22,7 +22,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,6 +113,32 @@ class UpdateResult:
     skipped: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
     failed: tuple[str, ...] = ()
+
+
+InstallHook = Callable[[UpdateResult], None]
+_INSTALL_HOOKS: list[InstallHook] = []
+
+
+def add_install_hook(hook: InstallHook) -> None:
+    """Call ``hook`` with the result of every update that installs a new snapshot (once per
+    hook; e.g. the re-screening of the counterparty register, :mod:`prosper.cases`)."""
+    if hook not in _INSTALL_HOOKS:
+        _INSTALL_HOOKS.append(hook)
+
+
+def remove_install_hook(hook: InstallHook) -> None:
+    """Stop calling ``hook`` (tests)."""
+    if hook in _INSTALL_HOOKS:
+        _INSTALL_HOOKS.remove(hook)
+
+
+def run_install_hooks(result: UpdateResult, progress: Progress) -> None:
+    """Run the install hooks; a failing hook is reported, never undoes the installed lists."""
+    for hook in list(_INSTALL_HOOKS):
+        try:
+            hook(result)
+        except Exception as exc:  # the lists are installed whatever a hook does
+            progress(f"after the update: {type(exc).__name__}: {exc}")
 
 
 def _quiet(_: str) -> None:
@@ -372,8 +398,11 @@ def update_snapshot(
                 raise InputError("; ".join(f"{s}: {m}" for s, m in failed.items()), field="--from")
             raise InputError("no official list files given", field="--from")
         outcome = _Outcome(fetched.skipped, tuple(f"{s}: {m}" for s, m in failed.items()))
-        per_source = not locations
-        return _install(snapshot_dir, current, read, outcome, options.policy, per_source, progress)
+        policy, per_source = options.policy, not locations
+        result = _install(snapshot_dir, current, read, outcome, policy, per_source, progress)
+    if result.installed:
+        run_install_hooks(result, progress)  # after the lock: a hook may take a while
+    return result
 
 
 @dataclass(frozen=True)
