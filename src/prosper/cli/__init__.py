@@ -23,10 +23,26 @@ app = typer.Typer(
 
 
 def _register_all() -> None:
-    from prosper.cli import audit, check, classify, keys, lists, rules, screen, serve
+    from prosper import casework
+    from prosper.cli import (
+        alerts,
+        audit,
+        check,
+        classify,
+        keys,
+        lists,
+        parties,
+        rules,
+        screen,
+        serve,
+        webhooks,
+    )
 
     for module in (screen, classify, check, lists, rules, audit, serve, keys):
         module.register(app)
+    for module in (parties, alerts, webhooks):
+        module.register(app)
+    casework.enable_rescreen_on_update()  # `lists update` re-screens the register's delta
 
 
 _register_all()

@@ -1,0 +1,235 @@
+"""Use cases of case management shared by the CLI and the HTTP API (the service layer).
+
+Opens the case store beside the audit log, names the actor, screens registered parties into
+the alert queue, records reviewer decisions (audit log + webhooks), and re-screens the register
+when a list update installs (:func:`on_lists_installed`, registered as a list install hook by
+:func:`enable_rescreen_on_update`).
+
+Who is the actor: on the server, the API key's holder (``key:<id>:<name>``), never a claim in
+the request; on the CLI, the OS user — ``PROSPER_ACTOR`` only when
+``PROSPER_CASES_ACTOR_FROM_ENV=1`` allows it (:func:`cli_actor`).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prosper.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from prosper.cases.alerts import Screener
+    from prosper.cases.rescreen import RescreenContext
+    from prosper.cases.store import CaseStore
+    from prosper.lists.update import UpdateResult
+
+SYSTEM_ACTOR = "system:lists-update"
+_LOCK = threading.Lock()
+_STORES: dict[str, CaseStore] = {}
+
+
+def case_store(settings: Settings) -> CaseStore:
+    """The process-wide case store of ``settings.db_url`` (opened and migrated once)."""
+    from prosper.cases.store import CaseStore
+
+    with _LOCK:
+        store = _STORES.get(settings.db_url)
+        if store is None:
+            store = CaseStore.open(settings.db_url)
+            _STORES[settings.db_url] = store
+        return store
+
+
+def reset_stores() -> None:
+    """Forget open stores (tests)."""
+    with _LOCK:
+        for store in _STORES.values():
+            store.close()
+        _STORES.clear()
+
+
+def cli_actor(settings: Settings) -> str:
+    """The reviewer the CLI records: the OS user, or ``PROSPER_ACTOR`` when allowed."""
+    if settings.cases.actor_from_env:
+        return settings.actor
+    return settings.cases.os_user
+
+
+def notifier(settings: Settings) -> Any:
+    """The webhook ``notify`` callback over the configured subscriptions."""
+    from prosper.cases.webhooks import Dispatcher
+
+    return Dispatcher(case_store(settings)).hook
+
+
+def context(settings: Settings, actor: str, screener: Screener | None = None) -> RescreenContext:
+    """What re-screening needs: store, engine (the process-wide one by default), versions."""
+    from prosper.cases.rescreen import RescreenContext
+    from prosper.service import audit_log, get_engine
+
+    engine: Any = screener if screener is not None else get_engine(settings)
+    return RescreenContext(
+        store=case_store(settings),
+        screener=engine,
+        versions=engine.snapshot.versions(),
+        actor=actor,
+        audit=audit_log(settings),
+        notify=notifier(settings),
+    )
+
+
+def import_parties(
+    path: Path,
+    *,
+    settings: Settings,
+    actor: str,
+    encoding: str | None = None,
+    screen: bool = True,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Import a register file (all rows or none); screen the new and changed parties."""
+    from prosper.cases.register import import_register
+
+    store = case_store(settings)
+    report = import_register(store, path, encoding, dry_run=dry_run)
+    out = report.to_dict()
+    if report.ok and screen and report.counts is not None:
+        ids = _new_or_changed(store, report)
+        out["screening"] = screen_registered(ids, settings=settings, actor=actor)
+    return out
+
+
+def _new_or_changed(store: CaseStore, report: Any) -> list[str]:
+    """Ids of parties never screened or whose screened data changed in this import."""
+    import sqlalchemy as sa
+
+    from prosper.cases.tables import party_table
+
+    with store.engine.connect() as conn:
+        never = conn.execute(
+            sa.select(party_table.c.id).where(party_table.c.screened_at.is_(None))
+        ).scalars()
+        return sorted({*never, *report.counts.changed_ids})
+
+
+def screen_registered(
+    ids: list[str], *, settings: Settings, actor: str, screener: Screener | None = None
+) -> dict[str, Any]:
+    """Screen the registered parties ``ids`` into the alert queue (batches of 200)."""
+    from prosper.cases.rescreen import BATCH, screen_parties
+
+    ctx = context(settings, actor, screener)
+    totals: dict[str, int] = {}
+    parties = list(ctx.store.iter_parties(ids=ids))
+    for start in range(0, len(parties), BATCH):
+        counts = screen_parties(ctx, parties[start : start + BATCH]).to_dict()
+        for key, value in counts.items():
+            if isinstance(value, int):
+                totals[key] = totals.get(key, 0) + value
+    totals.setdefault("screened", 0)
+    return totals
+
+
+def decide_alert(
+    alert_id: int,
+    *,
+    decision: str,
+    reason: str,
+    actor: str,
+    settings: Settings,
+) -> dict[str, Any]:
+    """Record a reviewer's decision (four-eyes per ``settings.cases.four_eyes``)."""
+    from prosper.cases.alerts import decide
+    from prosper.service import audit_log
+
+    alert = decide(
+        case_store(settings),
+        alert_id,
+        decision=decision,
+        actor=actor,
+        reason=reason,
+        four_eyes=settings.cases.four_eyes,
+        audit=audit_log(settings),
+        notify=notifier(settings),
+    )
+    return alert.to_dict()
+
+
+def escalate_alert(alert_id: int, *, reason: str, actor: str, settings: Settings) -> dict[str, Any]:
+    """Escalate an open alert."""
+    from prosper.cases.alerts import escalate
+    from prosper.service import audit_log
+
+    alert = escalate(
+        case_store(settings), alert_id, actor=actor, reason=reason, audit=audit_log(settings)
+    )
+    return alert.to_dict()
+
+
+def alert_detail(alert_id: int, settings: Settings) -> dict[str, Any]:
+    """An alert with its party, its list entry as now listed and its decision history."""
+    store = case_store(settings)
+    alert = store.alert(alert_id)
+    party = store.party(alert.party_id).to_dict()
+    entry: dict[str, Any] | None = None
+    try:
+        from prosper.service import get_engine
+
+        engine = get_engine(settings)
+        for entity in engine.snapshot.entities:
+            if entity.id == alert.entity_id:
+                entry = {
+                    "id": entity.id,
+                    "source": entity.source,
+                    "list_code": entity.list_code,
+                    "type": entity.type.value,
+                    "name": entity.name,
+                    "aliases": [a.name for a in entity.aliases],
+                    "countries": list(entity.countries),
+                    "dates_of_birth": list(entity.dates_of_birth),
+                    "programs": list(entity.programs),
+                    "remarks": entity.remarks,
+                }
+                break
+    except Exception:  # the queue stays usable while the lists load or fail to
+        entry = None
+    return {
+        **alert.to_dict(),
+        "party": party,
+        "entry": entry,
+        "events": [e.to_dict() for e in store.events(alert_id)],
+    }
+
+
+def on_lists_installed(result: UpdateResult, settings: Settings | None = None) -> dict[str, Any]:
+    """After a list update installed: re-screen the parties its delta could affect, close
+    alerts on delisted entries, send ``lists.updated``. Nothing to do for an empty register."""
+    from prosper.cases.rescreen import rescreen_delta
+    from prosper.service import swap_engine
+
+    settings = settings or load_settings()
+    store = case_store(settings)
+    notify = notifier(settings)
+    summary: dict[str, Any] = {
+        "updated": list(result.updated),
+        "versions": result.snapshot.versions(),
+        "delta": [d.to_dict(0) for d in result.deltas],
+    }
+    if store.party_count():
+        engine = swap_engine(settings)
+        outcome = rescreen_delta(context(settings, SYSTEM_ACTOR, engine), result.deltas)
+        summary["rescreen"] = outcome.to_dict()
+    notify("lists.updated", summary)
+    return summary
+
+
+def enable_rescreen_on_update(settings: Settings | None = None) -> None:
+    """Register :func:`on_lists_installed` as a list install hook (CLI and server)."""
+    from prosper.lists.update import add_install_hook
+
+    add_install_hook(_hook)
+
+
+def _hook(result: UpdateResult) -> None:
+    on_lists_installed(result)
