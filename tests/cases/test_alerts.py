@@ -38,7 +38,9 @@ def audit(db_url: str) -> Iterator[AuditLog]:
         yield log
 
 
-def _ctx(store: CaseStore, audit: AuditLog, entities: list[Entity] | None = None) -> RescreenContext:
+def _ctx(
+    store: CaseStore, audit: AuditLog, entities: list[Entity] | None = None
+) -> RescreenContext:
     eng = engine(entities or BASE)
     return RescreenContext(store, eng, eng.snapshot.versions(), "tester", audit)
 
