@@ -142,3 +142,32 @@ def test_index_screen_returns_one_hit_per_party() -> None:
         ["eu_fsf:3"],
         ["jp_meti_eul:3", "us_csl:EL-3", "us_ofac_cons:CMIC-3"],
     ]
+
+
+def test_a_listing_under_the_threshold_comes_along_with_its_party() -> None:
+    """The UN spells the name differently: on its own it scores under the threshold, but the
+    UN reference number in the DFAT row says it is the same party."""
+    person = EntityType.PERSON
+    ents = [
+        _e("au_dfat:900", "AU", "Jang Bom Su", type=person, remarks="KPi.033 Additional info"),
+        _e(
+            "un_sc:KPi.033",
+            "UN",
+            "JANG POM SU",
+            type=person,
+            identifiers=(Identifier("UN Reference Number", "KPi.033"),),
+        ),
+    ]
+    index = ScreeningIndex.build(ents)
+    loose = {
+        x.entity.id: x.score
+        for h in index.screen(Query("Jang Bom Su"), threshold=0.0)
+        for x in h.all_listings()
+    }
+    strict = max(loose.values())
+    assert loose["un_sc:KPi.033"] < strict  # the other spelling scores lower on its own
+    (hit,) = index.screen(Query("Jang Bom Su"), threshold=strict)
+    assert hit.entity.id == "au_dfat:900"
+    (un,) = hit.listings
+    assert un.entity.id == "un_sc:KPi.033"
+    assert un.match is False

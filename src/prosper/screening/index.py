@@ -31,7 +31,7 @@ from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
 from prosper.names.weights import TokenWeights, default_weights
-from prosper.screening.merge import merge_hits
+from prosper.screening.merge import merge_hits, un_references
 from prosper.screening.qualifiers import qualifiers
 from prosper.screening.query import (
     LIST_REFERENCE,
@@ -44,6 +44,8 @@ from prosper.screening.query import (
 
 _Row = list[tuple[float, str]]  # token agreements of one list token with each query token
 INDEX_FORMAT = 9  # bump when the index layout or the key scheme changes (invalidates caches)
+MAX_PARTY_KEY = 12  # a name on more listings than this is no one party's (merging listings)
+_PartyMaps = tuple[dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]]]
 CANDIDATES = 48  # at most this many list names are scored per query after retrieval
 MIN_CANDIDATES = 12  # ... and at least this many (when retrieval found them)
 CANDIDATE_FLOOR = 0.4  # ... beyond which a name needs 40 % of the best retrieval evidence
@@ -267,8 +269,10 @@ class ScreeningIndex:
             for e_idx, (result, n_idx, form) in best.items()
             if e_idx in id_matches or result.score + reach >= threshold
         ]
-        kept = [h for h in hits if h.score >= threshold]
-        merged = self.merge_listings(kept)  # one hit per party, all its listings
+        # one hit per party, all its listings: a party is kept when its best listing reaches
+        # the threshold; its other listings come along even when, on their own, they score
+        # lower (another spelling on another list: match False there)
+        merged = [h for h in self.merge_listings(hits) if h.score >= threshold]
         return tuple(_with_ofac(query, h) for h in merged[:limit])
 
     # ------------------------------------------------------------------ one party, all listings
@@ -276,6 +280,7 @@ class ScreeningIndex:
     def merge_listings(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
         """Merge hits of the same party on several lists (:mod:`prosper.screening.merge`)."""
         return merge_hits(hits, self.strong_name_keys)
+        self._add_companions(best, forms, query, sources, threshold - reach)
 
     def strong_name_keys(self, entity: Entity) -> frozenset[tuple[str, ...]]:
         """The entity's strong names as indexed, each as its sorted normalised tokens."""
@@ -287,6 +292,66 @@ class ScreeningIndex:
         n_idx = -1 if e_idx is None else self._first_name(e_idx)
         if n_idx < 0:
             form = prepare_name(entity.name, entity.type)
+    def _add_companions(
+        self,
+        best: dict[int, tuple[NameScore, int, NameForm]],
+        forms: list[NameForm],
+        query: Query,
+        sources: frozenset[str],
+        floor: float,
+    ) -> None:
+        """Score the other listings of the parties found, even those retrieval left out.
+
+        For every entity scoring at least ``floor``, the entities sharing one of its strong
+        names (as indexed, word order aside) or its UN reference number are scored too, so
+        that :meth:`merge_listings` can attach them: the Entity List row of a party whose OFAC
+        listing was found is not lost to the retrieval cut-off when many names share a word.
+        """
+        by_name, by_ref = self._party_keys()
+        seeds = [e for e, (res, _, _) in best.items() if res.score >= floor]
+        for e_idx in seeds:
+            entity = self.entities[e_idx]
+            found: set[int] = set()
+            for key in self.strong_name_keys(entity):
+                found.update(by_name.get(key, ()))
+            for ref in un_references(entity):
+                found.update(by_ref.get(ref, ()))
+            for other in found - best.keys():
+                if sources and self.entities[other].source not in sources:
+                    continue
+                n_idx = self._first_name(other)
+                while 0 <= n_idx < len(self._names) and self._names[n_idx][0] == other:
+                    cand = self._names[n_idx][2]
+                    for form in forms:
+                        result = score_name(form, cand, self._weights, query.type)
+                        known = best.get(other)
+                        if known is None or result.score > known[0].score:
+                            best[other] = (result, n_idx, form)
+                    n_idx += 1
+
+    def _party_keys(self) -> _PartyMaps:
+        """Strong name key → entities, UN reference → entities (built on first use; a key
+        shared by more than :data:`MAX_PARTY_KEY` entities names no one party)."""
+        cached: _PartyMaps | None = getattr(self, "_party_maps", None)
+        if cached is not None:
+            return cached
+        names: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for e_idx, strong, form in self._names:
+            if strong and form.tokens:
+                bucket = names[tuple(sorted(form.tokens))]
+                if not bucket or bucket[-1] != e_idx:
+                    bucket.append(e_idx)
+        refs: dict[str, list[int]] = defaultdict(list)
+        for e_idx, entity in enumerate(self.entities):
+            for ref in un_references(entity):
+                refs[ref].append(e_idx)
+        cached = (
+            {k: tuple(v) for k, v in names.items() if 1 < len(v) <= MAX_PARTY_KEY},
+            {k: tuple(v) for k, v in refs.items() if 1 < len(v) <= MAX_PARTY_KEY},
+        )
+        self._party_maps = cached
+        return cached
+
             return frozenset([tuple(sorted(form.tokens))]) if form.tokens else frozenset()
         keys: set[tuple[str, ...]] = set()
         while n_idx < len(self._names) and self._names[n_idx][0] == e_idx:
