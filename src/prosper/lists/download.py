@@ -141,17 +141,22 @@ class _Attempt:
     limits: DownloadLimits
     deadline_at: float
     progress: Progress
+    last: str | None = None  # the reason of the last failed attempt
 
     def left(self) -> float:
         return self.deadline_at - time.monotonic()
 
     def run(self) -> Path:
         url = self.fetch.url
-        for _ in range(MAX_REDIRECTS + 1):
-            location = self._get(url)
-            if isinstance(location, Path):
-                return location
-            url = urllib.parse.urljoin(url, location)
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                location = self._get(url)
+                if isinstance(location, Path):
+                    return location
+                url = urllib.parse.urljoin(url, location)
+        except _TransientError as exc:
+            self.last = str(exc)
+            raise
         raise _FinalError(f"more than {MAX_REDIRECTS} redirects")
 
     def _connect(self, url: str) -> tuple[http.client.HTTPConnection, str]:
@@ -169,6 +174,10 @@ class _Attempt:
 
     def _get(self, url: str) -> Path | str:
         if self.left() <= 0:
+            if self.last is not None:  # say why the attempts so far failed
+                raise _FinalError(
+                    f"{self.last}; gave up at the deadline of {self.limits.deadline:g} s"
+                )
             raise _FinalError(f"no answer within the deadline of {self.limits.deadline:g} s")
         conn, target = self._connect(url)
         try:

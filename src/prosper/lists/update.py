@@ -63,6 +63,15 @@ if TYPE_CHECKING:
 TMP_PREFIX = ".tmp-"
 
 
+class UpdateFailedError(InputError):
+    """An official refresh got no source at all: one line per source; nothing changed."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        """Carry the lines (the message is the lines joined by newlines)."""
+        super().__init__("\n".join(lines))
+        self.refusals = tuple(lines)
+
+
 @dataclass(frozen=True)
 class UpdateOptions:
     """How an update may proceed: refusal overrides, download limits, lock wait, URLs."""
@@ -395,7 +404,7 @@ def update_snapshot(
             shutil.rmtree(work, ignore_errors=True)
         if not read:
             if failed:
-                raise InputError("; ".join(f"{s}: {m}" for s, m in failed.items()), field="--from")
+                raise UpdateFailedError([f"{s}: {m}" for s, m in failed.items()])
             raise InputError("no official list files given", field="--from")
         outcome = _Outcome(fetched.skipped, tuple(f"{s}: {m}" for s, m in failed.items()))
         policy, per_source = options.policy, not locations
