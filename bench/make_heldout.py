@@ -240,6 +240,26 @@ def spelling_variant(a: str, b: str) -> bool:
     return hits >= 1 and hits * 2 >= len(long_words)
 
 
+_CLASSES = ("aeiouyj", "ckq", "sz", "fp", "vw")
+_INITIAL_CLASS = {c: k for k, group in enumerate(_CLASSES) for c in group}
+
+
+def _initial(word: str) -> object:
+    return _INITIAL_CLASS.get(word[0], word[0])
+
+
+def strict_spelling(a: str, b: str) -> bool:
+    """The stricter letter rule of ``heldout_pairs_spelling.csv``: every word of three letters
+    or more of the name with fewer words has a word in the other starting with a letter of the
+    same transliteration class (vowels with y/j; c/k/q; s/z; f/p; v/w). Drops translations
+    (``Burma``/``Myanmar``), other surnames and acronyms; no matcher involved."""
+    ta, tb = fold(a).split(), fold(b).split()
+    short, other = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    heads = {_initial(t) for t in other}
+    words = [t for t in short if len(t) >= 3]
+    return bool(words) and all(_initial(t) in heads for t in words)
+
+
 # legal forms and generic organisation words: a name differing only in these is the same name
 _GENERIC_WORDS = (
     "gmbh llc ltd limited company co corp corporation inc jsc ojsc pjsc cjsc ooo oao zao ao sa ag "
@@ -571,7 +591,7 @@ def korean_pairs(
 ) -> list[tuple]:
     """Korean query forms vs the listed name (matches) and vs another listed North Korean with
     the same surname and a different given name (``neg_ko_surname``)."""
-    name_of = {";".join(resolve(r["list_name"])): r["list_name"] for r in rows}
+    name_of = {";".join(sorted(resolve(r["list_name"]))): r["list_name"] for r in rows}
     by_surname: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         by_surname[fold(r["list_name"]).split()[0]].append(r["list_name"])
@@ -606,7 +626,7 @@ def korean_queries(rows: list[dict[str, str]], resolve, rng: random.Random) -> l
         ids = resolve(rec["list_name"])
         if not ids:
             continue
-        exp = ";".join(ids)
+        exp = ";".join(sorted(ids))
         south = _SOUTH.get(hangul[0], hangul[0]) + hangul[1:]
         rr = rr_name(south)  # "Lee Byeong-cheol"
         sur, _, given = rr.partition(" ")
@@ -787,10 +807,12 @@ def main(argv: list[str] | None = None) -> None:
     pairs += korean_pairs(korean, korean_rows, resolve, random.Random(SEED + 3))
     unique = list(dict.fromkeys(p for p in pairs if p[0].strip() and p[1].strip()))
     rng.shuffle(unique)
-    n = write_csv(
-        args.out / "heldout_pairs.csv", ["name1", "name2", "is_match", "schema", "category"], unique
-    )
+    header = ["name1", "name2", "is_match", "schema", "category"]
+    n = write_csv(args.out / "heldout_pairs.csv", header, unique)
     print(f"heldout_pairs.csv: {n} pairs ({sum(p[2] for p in unique)} matches)")
+    spelling = [p for p in unique if not p[4].startswith("alias_") or strict_spelling(p[0], p[1])]
+    n = write_csv(args.out / "heldout_pairs_spelling.csv", header, spelling)
+    print(f"heldout_pairs_spelling.csv: {n} pairs ({sum(p[2] for p in spelling)} matches)")
 
     positives = list(korean)
     positives += typo_queries(un, resolve, random.Random(SEED + 2), 1000)

@@ -48,6 +48,9 @@ FUZZY_MIN_LENGTH = 4
 # "Long" vs "Dong" are different names, not typos.
 FUZZY_SHORT_SAME_FIRST = 5
 FUZZY_FIRST_LETTER_PENALTY = 0.1  # typos rarely hit the first letter: "Serkan" vs "Erkan"
+# The first two letters swapped ("Akina" / "Kaina", "Hcol" / "Chol"): a typo, allowed even
+# where the first letters must otherwise agree.
+FUZZY_START_SWAP = 0.8
 FUZZY_INFLECTION = 0.5  # a final-vowel difference is a gendered form: "Ivanov" / "Ivanova"
 
 # Chinese and Korean names are strings of syllables: when both names are written one syllable
@@ -84,7 +87,8 @@ PARTICLES = (
     "dos das del della von zu ter"
 )
 # Spellings of one particle, which agree as transliterations ("Ahmad bin Ali" / "Ahmad ibn Ali").
-PARTICLE_SPELLINGS = ("bin ibn ben", "al el ul", "abu abou", "abd abdul abdel")
+# "bn", "bw", "bd" are بن, ابو, عبد as ICU writes them from Arabic script.
+PARTICLE_SPELLINGS = ("bin ibn ben bn", "al el ul", "abu abou abw bw", "abd abdul abdel bd")
 PATRONYMIC_ENDINGS = (
     r"(?:ovich|evich|ovych|evych|ovitj|evitj|ovitch|ovic|evic|ovna|evna|ivna|ichna"
     r"|ogly|oglu|qizi|kyzy|uulu)$"
@@ -96,6 +100,9 @@ PATRONYMIC_ENDINGS = (
 COMPACT_MIN_SIMILARITY = 0.9
 COMPACT_MIN_LENGTH = 6
 COMPACT_FACTOR = 0.97  # a merged/split match is slightly weaker than a token-by-token one
+# One word aligned with two adjacent words of the other name ("Alireza" / "Ali Reza",
+# عبدالطیف / "Abdul Latif"): the word needs at least this many letters.
+MERGED_MIN_LENGTH = 5
 # A brand query that is the most distinctive word of a long legal name:
 # "Hikvision" ~ "Hangzhou Hikvision Digital Technology Co., Ltd."
 BRAND_SCORE = 0.85

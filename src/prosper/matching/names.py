@@ -244,10 +244,53 @@ def token_agreement(
                 sim -= cfg.FUZZY_FIRST_LETTER_PENALTY  # "Serkan" vs "Erkan"
             if sim >= cfg.MIN_FUZZY and sim > best:
                 best, how = sim, "fuzzy"
+    if (
+        best < cfg.FUZZY_START_SWAP
+        and short >= 4
+        and lq == lc
+        and q[0] == c[1]
+        and q[1] == c[0]
+        and q[2:] == c[2:]
+    ):
+        best, how = cfg.FUZZY_START_SWAP, "fuzzy"  # "Akina" / "Kaina", "Hcol" / "Chol"
     near = how in ("phonetic", "fuzzy", "spelling")
     if near and best > cfg.FUZZY_INFLECTION and _inflection(q, c):
         best = cfg.FUZZY_INFLECTION  # "Ivanov" vs "Ivanova", "Mario" vs "Maria"
     return best, how
+
+
+def _merge_split_tokens(
+    qt: tuple[str, ...], ct: tuple[str, ...], used_q: set[int], used_c: set[int], abjad: bool
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Align an unaligned word of one name with two unaligned words of the other (a shifted
+    space, in the order typed: ``ajmishafi`` = ``shafi … al ajmi``): ``alireza`` = ``ali reza``
+    (exact, × COMPACT_FACTOR), and across Arabic script by consonants, ``عبدالطیف``
+    "bdaltyf" ~ ``Abdul Latif`` (TRANSLITERATED). Updates ``used_q`` / ``used_c``; returns
+    ``(query indexes, list indexes, score)``."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+    sides = ((qt, ct, used_q, used_c, False), (ct, qt, used_c, used_q, True))
+    for one, two, used_one, used_two, flipped in sides:
+        for i, word in enumerate(one):
+            if i in used_one or len(word) < cfg.MERGED_MIN_LENGTH:
+                continue
+            free = [j for j in range(len(two)) if j not in used_two]
+            for j, k in ((j, k) for j in free for k in free if j != k):
+                joined = two[j] + two[k]
+                score = 0.0
+                if joined == word:
+                    score = cfg.EXACT * cfg.COMPACT_FACTOR
+                elif abjad:
+                    skel = consonant_skeleton(word)
+                    pair = consonant_skeleton(joined)
+                    if len(skel) >= 3 and skel == pair:
+                        score = cfg.TRANSLITERATED
+                if score:
+                    used_one.add(i)
+                    used_two.update((j, k))
+                    single, double = (i,), (j, k)
+                    out.append((double, single, score) if flipped else (single, double, score))
+                    break
+    return out
 
 
 def _compact_korean(form: NameForm) -> frozenset[str] | None:
@@ -335,6 +378,7 @@ def score_name(
         used_q.add(i)
         used_c.add(j)
         pairs.append((i, j, s, how))
+    merged = _merge_split_tokens(qt, ct, used_q, used_c, abjad)
     wq = [weights.weight(t) for t in qt]
     wc = [weights.weight(t) for t in ct]
     extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
@@ -356,6 +400,10 @@ def score_name(
     wc = [w if j in used_c or not _minor(ct[j]) else w * cfg.MINOR_TOKEN for j, w in enumerate(wc)]
     num = sum(s * (wq[i] + wc[j]) for i, j, s, _ in pairs)
     den = sum(wq[i] + wc[j] for i, j, _, _ in pairs)
+    for q_idx, c_idx, s in merged:  # one word on one side, two on the other
+        both = sum(wq[i] for i in q_idx) + sum(wc[j] for j in c_idx)
+        num += s * both
+        den += both
     den += extra * sum(w for i, w in enumerate(wq) if i not in used_q)
     den += extra * sum(w for j, w in enumerate(wc) if j not in used_c)
     score = num / den if den > 0 else 0.0
@@ -384,9 +432,14 @@ def score_name(
     compact = _compact_score(query, candidate, abjad)
     if compact > score:
         score, rule = compact, "compact"
+    aligned = [(qt[i], ct[j], s, how) for i, j, s, how in pairs]
+    aligned += [
+        (" ".join(qt[i] for i in q_idx), " ".join(ct[j] for j in c_idx), s, "merged")
+        for q_idx, c_idx, s in merged
+    ]
     return NameScore(
         score=min(1.0, max(0.0, score)),
-        aligned=tuple((qt[i], ct[j], s, how) for i, j, s, how in pairs),
+        aligned=tuple(aligned),
         extra_query=tuple(t for i, t in enumerate(qt) if i not in used_q),
         extra_candidate=tuple(t for j, t in enumerate(ct) if j not in used_c),
         rule=rule,

@@ -77,6 +77,16 @@ _SURNAMES: dict[str, tuple[str, ...]] = {
     "won": ("won", "weon"),
     "pang": ("bang", "pang"),
     "kong": ("gong", "kong"),
+    "ku": ("koo", "ku", "gu", "goo"),
+    "min": ("min",),
+    "nam": ("nam",),
+    "ha": ("ha", "hah"),
+    "cha": ("cha",),
+    "chi": ("ji", "chi", "jee"),
+    "sok": ("seok", "sok", "suk"),
+    "hwang": ("hwang",),
+    "hong": ("hong",),
+    "han": ("han",),
 }
 _SURNAME_CANON: dict[str, str] = {
     spelling: key for key, spellings in _SURNAMES.items() for spelling in spellings
@@ -97,6 +107,33 @@ def is_korean_surname(token: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def syllable_cuts(token: str) -> tuple[tuple[str, str], ...]:
+    """Every way to cut a romanized word into two real Korean syllables (``mungil`` →
+    ``mun gil``, ``mung il``); none for a word that is one syllable itself (``cheol``)."""
+    if len(token) < 3 or not token.isalpha() or _KOREAN_SYLLABLE.match(token):
+        return ()
+    return tuple(
+        (token[:i], token[i:])
+        for i in range(1, len(token))
+        if _KOREAN_SYLLABLE.match(token[:i]) and _KOREAN_SYLLABLE.match(token[i:])
+    )
+
+
+def joined_given_name_cuts(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Every syllable cut of a two-word Korean name's joined given name, in the name's order:
+    ``("gang", "mungil")`` → ``(("gang", "mun", "gil"), ("gang", "mung", "il"))``. The matcher
+    reads each (:mod:`prosper.names.readings`), since one spelling can be cut two ways."""
+    if len(tokens) != 2:
+        return ()
+    first, second = tokens
+    if is_korean_surname(first) and not is_korean_surname(second):
+        return tuple((first, *cut) for cut in syllable_cuts(second))
+    if is_korean_surname(second) and not is_korean_surname(first):
+        return tuple((*cut, second) for cut in syllable_cuts(first))
+    return ()
+
+
+@lru_cache(maxsize=65536)
 def split_syllables(token: str) -> tuple[str, str] | None:
     """A romanized two-syllable given name written as one word, split into its syllables:
     ``yeongcheol`` → ``yeong cheol``, ``yongho`` → ``yong ho``, ``sumin`` → ``su min``.
@@ -106,8 +143,8 @@ def split_syllables(token: str) -> tuple[str, str] | None:
     syllable starting with a consonant is preferred (``sumin`` → ``su min``, not ``sum in``).
     None when no cut gives two syllables.
     """
-    if len(token) < 3 or not token.isalpha():
-        return None
+    if len(token) < 3 or not token.isalpha() or _KOREAN_SYLLABLE.match(token):
+        return None  # "cheol", "seok" are one syllable, not "che ol", "se ok"
     cuts = [
         i
         for i in range(1, len(token))

@@ -21,12 +21,14 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from prosper.names.korean import joined_given_name_cuts
+
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}$")
 _PARTS = re.compile(r"\s*[()（）/|]\s*")
 _HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Hanja whose reading as a surname differs from the table's (base) reading.
 _SURNAME_READINGS = {"金": "김"}
-MAX_READINGS = 4
+MAX_READINGS = 5
 
 
 @lru_cache(maxsize=1)
@@ -154,6 +156,23 @@ def korean_org_reading(name: str) -> str | None:
     return " ".join(p for p in parts if p)
 
 
+def _korean_cut_readings(name: str) -> list[str]:
+    """``GANG, Mungil`` → ``GANG, mun gil`` and ``GANG, mung il``: a joined Korean given name
+    can be cut into syllables more than one way (문길 or 뭉일); each cut is a reading. The
+    pipeline's own cut (:func:`prosper.names.korean.split_syllables`) is the name itself."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        pair = (last.strip().lower(), first.strip().lower())
+        if " " in pair[1] or not all(w.isascii() and w.isalpha() for w in pair):
+            return []
+        cuts = joined_given_name_cuts(pair)
+        return [f"{c[0]}, {c[1]} {c[2]}" for c in cuts]
+    words = tuple(name.lower().split())
+    if not all(w.isascii() and w.isalpha() for w in words):
+        return []
+    return [" ".join(c) for c in joined_given_name_cuts(words)]
+
+
 @lru_cache(maxsize=4096)
 def name_readings(name: str) -> tuple[str, ...]:
     """The name and its other readings, the name itself first.
@@ -166,6 +185,7 @@ def name_readings(name: str) -> tuple[str, ...]:
     ('Kim Jong Un',)
     """
     out = [name]
+    out.extend(_korean_cut_readings(name))
     if not name.isascii():
         parts = [p for p in _PARTS.split(name) if p.strip()]
         if len(parts) >= 2 and len({_script_class(p) for p in parts}) >= 2:

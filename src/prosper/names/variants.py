@@ -60,7 +60,9 @@ def variant_key(token: str) -> str:
 # Spellings of one sound across the Latin transliterations of Cyrillic (English, German,
 # French, Polish, Czech, Swedish, Belarusian/Ukrainian official) and of Arabic, longest first.
 _SKELETON_FOLDS: tuple[tuple[str, str], ...] = (
+    ("ck", "k"),
     ("szcz", "s"),
+    ("sjtj", "s"),  # Swedish: Svisjtjov / Svishchev
     ("shch", "s"),
     ("tsch", "c"),
     ("dzh", "j"),
@@ -80,7 +82,7 @@ _SKELETON_FOLDS: tuple[tuple[str, str], ...] = (
     ("dj", "j"),
     ("ph", "f"),
     ("th", "t"),
-    ("ck", "k"),
+    ("sj", "s"),
     ("x", "ks"),
     ("q", "k"),
     ("w", "v"),
@@ -115,7 +117,7 @@ def spelling_skeleton(token: str) -> str:
             continue
         if ch == "j" and t[k - 1] in _VOWELS:
             continue  # "Chajka", "Sergej": a glide, not a consonant
-        if out[-1] == ch:
-            continue
+        if t[k - 1] == ch:
+            continue  # a doubled letter ("Abdullah"), not the same consonant twice ("Kokin")
         out.append(ch)
     return "".join(out)

@@ -52,7 +52,7 @@ CANDIDATE_FLOOR = 0.4  # ... beyond which a name needs 40 % of the best retrieva
 MAX_POSTINGS = 4000  # keys on more names than this ("al", "bank") do not retrieve on their own
 MAX_WEAK_POSTINGS = 800  # the same for typo keys (metaphone, prefix, suffix: "a:muha")
 # How much each kind of key counts in retrieval (× its IDF).
-KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 0.9, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
+KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 1.0, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
 
 
 def name_keys(form: NameForm) -> set[str]:
@@ -164,47 +164,61 @@ class ScreeningIndex:
 
     # ------------------------------------------------------------------ retrieval
 
-    def _query_keys(self, form: NameForm) -> set[str]:
-        """Index keys of a query: like :func:`name_keys`, but the typo keys (metaphone,
-        prefix, suffix) only for tokens the lists do not contain as written, and consonant
-        skeletons only for Arabic-script queries."""
-        keys: set[str] = set()
+    def _query_keys(self, form: NameForm) -> dict[str, int]:
+        """Index keys of a query, each with its group (the query token it stands for; pairs of
+        tokens and the whole name are groups of their own): like :func:`name_keys`, but the
+        typo keys (metaphone, prefix, suffix) only for tokens the lists do not contain as
+        written, and consonant skeletons only for Arabic-script queries."""
+        keys: dict[str, int] = {}
         toks = form.tokens
+        n = len(toks)
         arabic = "arabic" in form.scripts
         for i, tok in enumerate(toks):
-            keys.add("t:" + tok)
-            keys.add("j:" + tok)  # a query token may be two list tokens merged ("jongun")
+            mine = ["t:" + tok, "j:" + tok]  # a query token may be two list tokens merged
             kor = form.korean[i]
             if kor is not None:
-                keys.add("k:" + kor)
+                mine.append("k:" + kor)
             if len(tok) >= 3:
-                keys.add("v:" + form.variant[i])
+                mine.append("v:" + form.variant[i])
             if "t:" + tok not in self._postings:  # unknown as written: perhaps a typo
                 phon = form.phonetic[i]
                 if len(tok) >= 3 and len(phon) >= 2:
-                    keys.add("p:" + phon)
+                    mine.append("p:" + phon)
                 if len(tok) >= 6:
-                    keys.add("a:" + tok[:4])
-                    keys.add("z:" + tok[-4:])
+                    mine += ["a:" + tok[:4], "z:" + tok[-4:]]
             if arabic and len(tok) >= 3:
-                keys.add("s:" + consonant_skeleton(tok))
-            if i + 1 < len(toks):
-                keys.add("j:" + tok + toks[i + 1])
-                keys.add("t:" + tok + toks[i + 1])  # two query tokens, one list token
+                mine.append("s:" + consonant_skeleton(tok))
+            for key in mine:
+                keys.setdefault(key, i)
+            if i + 1 < n:
+                keys.setdefault("j:" + tok + toks[i + 1], n + i)
+                keys.setdefault("t:" + tok + toks[i + 1], n + i)  # two query tokens, one list token
         if len(form.full) > 1:
-            keys.add("t:" + "".join(form.full))
+            keys.setdefault("t:" + "".join(form.full), 2 * n)
         return keys
 
     def _candidates(self, form: NameForm, sources: frozenset[str]) -> list[int]:
+        # each query token counts once per list name, by its best key: a list name sharing
+        # the token as written (t:, v:, k: all at once) does not outweigh one sharing it in
+        # another romanization (k: only) — 리병철 must still find "RI Pyong Chol" among the
+        # Hangul aliases 김병철, 리학철 …
+        groups: dict[int, list[str]] = defaultdict(list)
+        for key, group in self._query_keys(form).items():
+            groups[group].append(key)
         acc: dict[int, float] = defaultdict(float)
-        for key in self._query_keys(form):
-            posting = self._postings.get(key)
-            if posting is None or len(posting) > (
-                MAX_WEAK_POSTINGS if key[0] in "paz" else MAX_POSTINGS
-            ):
-                continue
-            weight = KEY_WEIGHTS[key[0]] * math.log((self._total + 1) / len(posting))
-            for n_idx in posting:
+        for group_keys in groups.values():
+            best: dict[int, float] = {}
+            for key in group_keys:
+                posting = self._postings.get(key)
+                if posting is None or len(posting) > (
+                    MAX_WEAK_POSTINGS if key[0] in "paz" else MAX_POSTINGS
+                ):
+                    continue
+                weight = KEY_WEIGHTS[key[0]] * math.log((self._total + 1) / len(posting))
+                for n_idx in posting:
+                    if weight > best.get(n_idx, 0.0):
+                        best[n_idx] = weight
+            for n_idx, weight in best.items():
                 acc[n_idx] += weight
         if sources:
             ents, names = self.entities, self._names
@@ -264,6 +278,7 @@ class ScreeningIndex:
                     n_idx += 1
         # a hit can gain at most this much from qualifiers: skip hopeless ones early
         reach = cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH
+        self._add_companions(best, forms, query, sources, threshold - reach)
         hits = [
             self._hit(query, form, result, n_idx, e_idx in id_matches, threshold)
             for e_idx, (result, n_idx, form) in best.items()
@@ -277,21 +292,6 @@ class ScreeningIndex:
 
     # ------------------------------------------------------------------ one party, all listings
 
-    def merge_listings(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
-        """Merge hits of the same party on several lists (:mod:`prosper.screening.merge`)."""
-        return merge_hits(hits, self.strong_name_keys)
-        self._add_companions(best, forms, query, sources, threshold - reach)
-
-    def strong_name_keys(self, entity: Entity) -> frozenset[tuple[str, ...]]:
-        """The entity's strong names as indexed, each as its sorted normalised tokens."""
-        by_id: dict[str, int] | None = getattr(self, "_by_id", None)
-        if by_id is None:
-            by_id = {e.id: i for i, e in enumerate(self.entities)}
-            self._by_id = by_id
-        e_idx = by_id.get(entity.id)
-        n_idx = -1 if e_idx is None else self._first_name(e_idx)
-        if n_idx < 0:
-            form = prepare_name(entity.name, entity.type)
     def _add_companions(
         self,
         best: dict[int, tuple[NameScore, int, NameForm]],
@@ -352,6 +352,20 @@ class ScreeningIndex:
         self._party_maps = cached
         return cached
 
+    def merge_listings(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
+        """Merge hits of the same party on several lists (:mod:`prosper.screening.merge`)."""
+        return merge_hits(hits, self.strong_name_keys)
+
+    def strong_name_keys(self, entity: Entity) -> frozenset[tuple[str, ...]]:
+        """The entity's strong names as indexed, each as its sorted normalised tokens."""
+        by_id: dict[str, int] | None = getattr(self, "_by_id", None)
+        if by_id is None:
+            by_id = {e.id: i for i, e in enumerate(self.entities)}
+            self._by_id = by_id
+        e_idx = by_id.get(entity.id)
+        n_idx = -1 if e_idx is None else self._first_name(e_idx)
+        if n_idx < 0:
+            form = prepare_name(entity.name, entity.type)
             return frozenset([tuple(sorted(form.tokens))]) if form.tokens else frozenset()
         keys: set[tuple[str, ...]] = set()
         while n_idx < len(self._names) and self._names[n_idx][0] == e_idx:
