@@ -224,12 +224,17 @@ def on_lists_installed(result: UpdateResult, settings: Settings | None = None) -
     return summary
 
 
+_HOOK_SETTINGS: list[Settings] = []
+
+
 def enable_rescreen_on_update(settings: Settings | None = None) -> None:
-    """Register :func:`on_lists_installed` as a list install hook (CLI and server)."""
+    """Register :func:`on_lists_installed` as a list install hook (CLI and server), for
+    ``settings`` (default: read from ``PROSPER_*`` when an update installs)."""
     from prosper.lists.update import add_install_hook
 
+    _HOOK_SETTINGS[:] = [] if settings is None else [settings]
     add_install_hook(_hook)
 
 
 def _hook(result: UpdateResult) -> None:
-    on_lists_installed(result)
+    on_lists_installed(result, _HOOK_SETTINGS[0] if _HOOK_SETTINGS else None)

@@ -23,7 +23,17 @@ from prosper.api.jobs import JobManager
 from prosper.api.limits import ApiLimits, AuthThrottle, BodySizeLimit, RateLimiter
 from prosper.api.metrics import Metrics, MetricsMiddleware
 from prosper.api.refresh import ListRefresher
-from prosper.api.routers import admin, audit, documents, health, reference, screen, web
+from prosper.api.routers import (
+    admin,
+    alerts,
+    audit,
+    documents,
+    health,
+    parties,
+    reference,
+    screen,
+    web,
+)
 from prosper.api.routers.health import list_health
 from prosper.keys import KeyStore
 from prosper.settings import Settings, load_settings
@@ -78,6 +88,10 @@ def create_app(
             settings.security.auth_failures, settings.security.auth_window
         ),
     )
+    if refresh:
+        from prosper import casework
+
+        casework.enable_rescreen_on_update(settings)  # an installed update re-screens the register
     if refresh and settings.lists_refresh is not None:
         state.refresher = ListRefresher(
             lambda: state.backend.update_lists([]),
@@ -110,7 +124,7 @@ def create_app(
     )
     app.state.prosper = state
     install_error_handlers(app)
-    for module in (screen, documents, reference, audit, admin, health, web):
+    for module in (screen, documents, reference, audit, admin, health, parties, alerts, web):
         app.include_router(module.router)
     web.mount_static(app)
     # Outermost first: metrics see every request, including those rejected as too large.
