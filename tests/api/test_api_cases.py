@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -29,12 +30,13 @@ def small_lists(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     service.reset_engines()
 
 
-def _import(client: TestClient, keys: Keys, text: str = CSV) -> dict:  # type: ignore[type-arg]
+def _import(client: TestClient, keys: Keys, text: str = CSV) -> dict[str, Any]:
     r = client.post(
         "/v1/parties/import?format=csv", content=text.encode(), headers=keys.header("reviewer")
     )
     assert r.status_code == 200, r.text
-    return r.json()
+    out: dict[str, Any] = r.json()
+    return out
 
 
 def test_import_and_read(client: TestClient, keys: Keys) -> None:
