@@ -173,3 +173,16 @@ def test_webhooks_admin(client: TestClient, keys: Keys) -> None:
         headers=keys.header("admin"),
     )
     assert (r.status_code, r.json()["field"]) == (422, "events")
+
+
+def test_case_page_in_both_languages(client: TestClient) -> None:
+    from prosper.web.case_strings import CASE_STRINGS
+
+    assert set(CASE_STRINGS["en"]) == set(CASE_STRINGS["ko"])
+    r = client.get("/cases?lang=ko")
+    assert r.status_code == 200
+    assert "경보 대기열" in r.text
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    r = client.get("/cases?lang=en")
+    assert "Alert queue" in r.text
+    assert client.get("/static/cases.js").status_code == 200

@@ -27,6 +27,7 @@ from prosper.api.routers import (
     admin,
     alerts,
     audit,
+    cases_web,
     documents,
     health,
     parties,
@@ -126,6 +127,7 @@ def create_app(
     install_error_handlers(app)
     for module in (screen, documents, reference, audit, admin, health, parties, alerts, web):
         app.include_router(module.router)
+    app.include_router(cases_web.router)
     web.mount_static(app)
     # Outermost first: metrics see every request, including those rejected as too large.
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
