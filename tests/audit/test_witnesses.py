@@ -213,3 +213,28 @@ def test_an_old_log_is_migrated_and_stays_readable(db_url: str, tmp_path: Path) 
         report = log.verify()
         assert (report.ok, report.unsigned, report.signed) == (True, 3, 1)
     assert json.loads((tmp_path / "audit.anchor").read_text())["id"] == 4
+
+
+def test_incremental_reads_parse_only_what_was_appended(tmp_path: Path) -> None:
+    path = tmp_path / "audit.anchor"
+    anchor = AnchorFile(path)
+    with anchor.open_for_append() as handle:
+        for i in range(1, 4):
+            anchor.write(handle, i, f"sha256:{i:064d}")
+    assert sorted(anchor.read(incremental=True).entries) == [1, 2, 3]
+    with anchor.open_for_append() as handle:
+        anchor.write(handle, 4, f"sha256:{4:064d}")
+    state = AnchorFile(path).read(incremental=True)  # another instance, same process
+    assert sorted(state.entries) == [1, 2, 3, 4]
+    assert state.last_line is not None
+    assert state.last_line["id"] == 4
+    # the end of the file rewritten: the incremental read starts over and sees it
+    data = path.read_bytes()
+    path.write_bytes(data[:-30] + b"x" * 29 + b"\n")
+    assert AnchorFile(path).read(incremental=True).problems == (
+        "anchor file line 4 is unreadable (edited or truncated)",
+    )
+    # a middle line edited behind an unchanged end: verify's full read sees it
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(lines[0] + b"garbage\n" + b"".join(lines[2:]))
+    assert "line 2 is unreadable" in AnchorFile(path).read().problems[0]

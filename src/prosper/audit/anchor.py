@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -67,6 +68,25 @@ class AnchorState:
     last_line: dict[str, Any] | None = None
 
 
+_TAIL_BYTES = 512
+"""How much of the file's end an incremental read compares with what it saw last time."""
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What this process read of an anchor file: its inode, size, last bytes and lines."""
+
+    ino: int
+    size: int
+    tail: bytes
+    lines: int
+    state: AnchorState
+
+
+# path → what this process read last (dict assignment is atomic: threads share it safely)
+_SEEN: dict[str, _Seen] = {}
+
+
 class AnchorFile:
     """The anchor file at ``path`` (created with its folder on the first append)."""
 
@@ -104,50 +124,95 @@ class AnchorFile:
         handle.flush()
         os.fsync(handle.fileno())
 
-    def read(self) -> AnchorState:
+    def read(self, *, incremental: bool = False) -> AnchorState:
         """Read every line; a damaged line or a record named with two hashes is a problem.
+
+        ``incremental`` (the read paths of a long-running server): when this process has read
+        the file before and its last bytes then are unchanged, parse only what was appended
+        since. ``verify`` always reads the whole file.
 
         Raises:
             AuditError: the file exists but cannot be read.
         """
+        key = str(self.path)
         try:
-            data = self.path.read_bytes()
+            with self.path.open("rb") as handle:
+                info = os.fstat(handle.fileno())
+                seen = _SEEN.get(key) if incremental else None
+                if seen is not None and seen.ino == info.st_ino and info.st_size >= seen.size:
+                    handle.seek(seen.size - len(seen.tail))
+                    if handle.read(len(seen.tail)) == seen.tail:
+                        return self._extend(seen, handle.read())
+                handle.seek(0)
+                data = handle.read()
         except FileNotFoundError:
             return AnchorState(exists=False)
         except OSError as exc:
             raise AuditError(f"cannot read the audit anchor file {self.path}: {exc}") from None
-        entries: dict[int, str] = {}
-        problems: list[str] = []
-        last: dict[str, Any] | None = None
+        base = _Seen(ino=info.st_ino, size=0, tail=b"", lines=0, state=AnchorState(exists=True))
+        return self._extend(base, data)
+
+    def _extend(self, seen: _Seen, data: bytes) -> AnchorState:
+        """``seen`` plus the lines in ``data`` (which follows it in the file)."""
+        if not data:
+            return seen.state
+        entries = dict(seen.state.entries)
+        problems = list(seen.state.problems)
+        last = seen.state.last_line
+        last_id, last_raw = (-1 if last is None else int(last["id"])), b""
         lines = data.split(b"\n")
-        if lines and lines[-1] == b"":
-            lines.pop()
-        elif lines:
-            problems.append(f"anchor file line {len(lines)} is cut short (truncated)")
-            lines.pop()
-        for number, raw in enumerate(lines, start=1):
-            try:
-                doc = json.loads(raw)
-                record_id, record_hash = doc["id"], doc["hash"]
-                if type(record_id) is not int or not isinstance(record_hash, str):
-                    raise TypeError
-            except (ValueError, TypeError, KeyError):
+        complete = lines[-1] == b""
+        lines.pop()  # the empty piece after the last newline, or a line cut short
+        for number, raw in enumerate(lines, start=seen.lines + 1):
+            parsed = _parse_line(raw)
+            if parsed is None:
                 problems.append(f"anchor file line {number} is unreadable (edited or truncated)")
                 continue
+            record_id, record_hash = parsed
             known = entries.get(record_id)
             if known is not None and known != record_hash:
                 problems.append(f"anchor file names two hashes for record {record_id} (edited)")
             entries[record_id] = record_hash
-            if last is None or record_id >= int(last["id"]):
-                last = doc
-        return AnchorState(exists=True, entries=entries, problems=tuple(problems), last_line=last)
+            if record_id >= last_id:
+                last_id, last_raw = record_id, raw
+        if last_raw:
+            last = json.loads(last_raw)
+        state = AnchorState(exists=True, entries=entries, problems=tuple(problems), last_line=last)
+        if not complete:
+            cut = f"anchor file line {seen.lines + len(lines) + 1} is cut short (truncated)"
+            return AnchorState(True, entries, (*problems, cut), last)
+        size = seen.size + len(data)
+        tail = (seen.tail + data)[-_TAIL_BYTES:]
+        _SEEN[str(self.path)] = _Seen(seen.ino, size, tail, seen.lines + len(lines), state)
+        return state
 
-    def witness(self, key: Any) -> Witness:
+    def witness(self, key: Any, *, incremental: bool = False) -> Witness:
         """The :class:`Witness` of this anchor file and ``key``."""
-        state = self.read()
+        state = self.read(incremental=incremental)
         return Witness(
             key=key, anchored=state.entries, anchor_in_use=True, anchor_problems=state.problems
         )
+
+
+# The line :meth:`AnchorFile.write` writes; anything else is read with the JSON parser.
+_LINE = re.compile(
+    rb'\{"at":"[^"\\]{1,40}","hash":"(sha256:[0-9a-f]{64})","id":([1-9][0-9]{0,17})\}'
+)
+
+
+def _parse_line(raw: bytes) -> tuple[int, str] | None:
+    """``(id, hash)`` of one anchor line, or None when it is not one."""
+    match = _LINE.fullmatch(raw)
+    if match is not None:
+        return int(match.group(2)), match.group(1).decode("ascii")
+    try:
+        doc = json.loads(raw)
+        record_id, record_hash = doc["id"], doc["hash"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if type(record_id) is not int or not isinstance(record_hash, str):
+        return None
+    return record_id, record_hash
 
 
 def post_anchor(url: str, document: dict[str, Any]) -> int:

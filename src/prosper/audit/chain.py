@@ -207,16 +207,23 @@ class Witness:
     anchored: Mapping[int, str] = field(default_factory=dict)
     anchor_in_use: bool = False
     anchor_problems: tuple[str, ...] = ()
+    # computed once: every record checked on a page asks for them
+    _first: int | None = field(init=False, repr=False, compare=False, default=None)
+    _last: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_first", min(self.anchored, default=None))
+        object.__setattr__(self, "_last", max(self.anchored, default=0))
 
     @property
     def anchor_last(self) -> int:
         """The highest record id in the anchor file (0 when it names none)."""
-        return max(self.anchored, default=0)
+        return self._last
 
     @property
     def signed_from(self) -> int | None:
         """The first anchored id: every record from it on was written signed."""
-        return min(self.anchored, default=None)
+        return self._first
 
 
 @dataclass(frozen=True, slots=True)

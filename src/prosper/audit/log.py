@@ -168,14 +168,18 @@ class AuditLog:
             self._key = key
         return self._key
 
-    def witness(self) -> Witness:
-        """What the key and the anchor file say, read now (never creates a key)."""
+    def witness(self, *, incremental: bool = False) -> Witness:
+        """What the key and the anchor file say, read now (never creates a key).
+
+        ``incremental``: re-read only what was appended to the anchor file since this process
+        last read it (the read paths); ``verify`` reads it whole.
+        """
         key = self._key
         if key is None and self._key_source is not None:
             key = self._key_source.load()
         if self._anchor is None:
             return Witness(key=key)
-        return self._anchor.witness(key)
+        return self._anchor.witness(key, incremental=incremental)
 
     # ------------------------------------------------------------------ writing
 
@@ -306,7 +310,7 @@ class AuditLog:
             by_id[record_id],
             previous=by_id.get(record_id - 1),
             head=self.head(),
-            witness=self.witness(),
+            witness=self.witness(incremental=True),
         )
 
     def get(self, record_id: int) -> AuditRecord:
@@ -344,7 +348,7 @@ class AuditLog:
             chunk = wanted[start : start + 500]
             extra = self._rows(sa.select(*COLUMNS).where(record_table.c.id.in_(chunk)))
             by_id.update((int(r.id), decode_row(r)) for r in extra)
-        head, witness = self.head(), self.witness()
+        head, witness = self.head(), self.witness(incremental=True)
         records = tuple(
             check_record(row, previous=by_id.get(row.id - 1), head=head, witness=witness)
             for row in page
