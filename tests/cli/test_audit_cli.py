@@ -328,8 +328,8 @@ def signed(n: int = 3) -> None:
 def _edit_verdict(db_path: Path, record_id: int) -> None:
     with sqlite3.connect(db_path) as conn:
         conn.execute(
-            "UPDATE audit_record SET output = replace(output, '\"verdict\":\"review\"', "
-            "'\"verdict\":\"allowed\"') WHERE id = ?",
+            'UPDATE audit_record SET output = replace(output, \'"verdict":"review"\', '
+            '\'"verdict":"allowed"\') WHERE id = ?',
             (record_id,),
         )
 
@@ -360,7 +360,7 @@ def test_show_refuses_a_duplicate_json_key(db_path: Path, capsys: Any, monkeypat
     with sqlite3.connect(db_path) as conn:
         conn.execute(
             "UPDATE audit_record SET output = substr(output, 1, length(output) - 1) "
-            "|| ',\"verdict\":\"allowed\"}' WHERE id = 1"
+            '|| \',"verdict":"allowed"}\' WHERE id = 1'
         )
     code, _, err = run(["audit", "show", "1"], capsys, monkeypatch)
     assert code == 1
@@ -479,3 +479,25 @@ def test_anchor_post_sends_the_head(db_path: Path, capsys: Any, monkeypatch: Any
     code, _, err = run(["audit", "anchor", "--post"], capsys, monkeypatch)
     assert code == 1
     assert "posting the anchor" in err
+
+
+def test_anchor_flags_a_deleted_or_forged_head(
+    db_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    signed(3)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM audit_record WHERE id = 3")
+    code, _, err = run(["audit", "anchor"], capsys, monkeypatch)
+    assert code == 1
+    assert "error: record 3: named by the head checkpoint but gone (deleted)" in err
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM audit_record")
+        conn.execute("UPDATE audit_head SET last_id = 0")
+    record(db_path, 1)  # an unsigned append, as a database-only attacker would write it
+    code, out, err = run(["audit", "anchor", "--json"], capsys, monkeypatch)
+    assert code == 1
+    problems = json.loads(out)["problems"]
+    assert problems[0] == (
+        "audit log: the anchor file names record 3, the log ends at 1 (deleted, head moved back)"
+    )
+    assert "record 1: hash differs from the anchor file (rewritten)" in problems

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from prosper.errors import AuditIntegrityError, InputError
+from prosper.errors import AuditIntegrityError, InputError, NotFoundError
 from prosper.settings import load_settings
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only when an audit command runs
@@ -271,6 +271,7 @@ def anchor(
     Exit 1 when the database's head and the anchor file disagree (a deleted tail, a head
     moved back, records written around Prosper, a damaged anchor file).
     """
+    from prosper.audit import Problem
     from prosper.audit.anchor import post_anchor
 
     settings = load_settings()
@@ -279,6 +280,12 @@ def anchor(
         anchor_file = log.anchor
         assert anchor_file is not None  # from_settings always keeps one
         state = anchor_file.read()
+        newest: CheckedRecord | Problem | None = None
+        if head is not None and head[0] > 0:
+            try:
+                newest = log.read(head[0])
+            except NotFoundError:
+                newest = Problem(head[0], "named by the head checkpoint but gone (deleted)")
     last = state.last_line or {}
     last_id, last_hash = int(last.get("id", 0)), last.get("hash")
     problems: list[str] = list(state.problems)
@@ -289,8 +296,10 @@ def anchor(
             f"audit log: the anchor file names record {last_id}, the log ends at {head[0]} "
             "(deleted, head moved back)"
         )
-    elif last_id == head[0] and last_hash is not None and last_hash != head[1]:
-        problems.append(f"record {last_id}: hash differs from the anchor file (rewritten)")
+    if isinstance(newest, Problem):
+        problems.append(str(newest))
+    elif newest is not None:  # the head record itself: its signature, link and anchor line
+        problems.extend(str(p) for p in newest.problems if str(p) not in problems)
     head_doc = None if head is None else {"id": head[0], "hash": head[1]}
     doc: dict[str, Any] = {
         "head": head_doc,
