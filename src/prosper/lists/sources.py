@@ -49,6 +49,7 @@ from prosper.lists.common import (
 from prosper.lists.csl_json import read_csl_json
 from prosper.lists.dfat import read_dfat
 from prosper.lists.eu import read_eu_json, read_eu_xml
+from prosper.lists.ftm import FTM_PREFIX, read_ftm, source_of_file
 from prosper.lists.meti import read_meti
 from prosper.lists.ofac import DerivedSdnFiles, OfacFiles, read_ofac, read_ofac_derived
 from prosper.lists.sema import read_sema
@@ -67,6 +68,19 @@ LABELS: dict[str, str] = {
     "jp_meti_eul": "Japan METI End User List",
 }
 SOURCE_ORDER = tuple(LABELS)
+
+
+def label_of(source: str) -> str:
+    """The label of a source: the official list's name, or what a FtM dataset or a custom
+    watchlist is (``ftm_<name>``, ``custom_<name>``)."""
+    if source in LABELS:
+        return LABELS[source]
+    if source.startswith(FTM_PREFIX):
+        return f"FollowTheMoney dataset {source[len(FTM_PREFIX) :]}"
+    if source.startswith("custom_"):
+        return f"custom watchlist {source[len('custom_') :]}"
+    return source
+
 
 # CSL lists that come from a dedicated source instead (OFAC files, the DPL file)
 CSL_SKIPPED_LISTS = frozenset({"SDN", "DPL", "SSI", "PLC", "CMIC", "NS-MBS"})
@@ -134,6 +148,9 @@ def classify_file(name: str, head: bytes | None = None) -> tuple[str, str] | Non
     lower = plain_name(name).lower()
     if lower in _ROLES:
         return _ROLES[lower]
+    ftm_source = source_of_file(lower)
+    if ftm_source is not None:  # FollowTheMoney entities: a source of their own
+        return (ftm_source, "primary")
     if lower.endswith(".xlsx"):
         return ("au_dfat", "primary")
     if lower.endswith((".xml", ".json")):
@@ -262,6 +279,8 @@ def read_source_facts(source: str, files: Mapping[str, Path]) -> tuple[ReadResul
         return read_sema(primary)
     if source == "jp_meti_eul":
         return read_meti(primary)
+    if source.startswith(FTM_PREFIX):
+        return read_ftm(primary, source=source)
     raise InputError(f"unknown source {source!r}")  # pragma: no cover - classify_file guards
 
 
@@ -331,7 +350,7 @@ def build_source(
     )
     info = SourceInfo(
         source=source,
-        label=LABELS[source],
+        label=label_of(source),
         published=date_text,
         version=content_version(source, entities),
         entity_count=len(entities),

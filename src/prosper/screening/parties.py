@@ -39,6 +39,8 @@ from prosper.model import (
 from prosper.screening.freshness import Stale
 
 VerdictName = Literal["prohibited", "license_required", "review"]
+# list code (= source) of a user's own watchlist, decided by the policy's ``custom`` row
+CUSTOM_PREFIX = "custom_"
 
 
 class _Strict(BaseModel):
@@ -93,10 +95,23 @@ class ScreeningPolicy(_Strict):
     no_match: NoMatchRule
     freshness: Freshness
     stale: NoMatchRule
+    custom: ListRule | None = None
 
     def rule_for(self, list_code: str) -> ListRule:
-        """The rule for hits on ``list_code`` (the default for lists not named)."""
-        return self.lists.get(list_code, self.default)
+        """The rule for hits on ``list_code``: its own row; for a user's own watchlist
+        (``custom_<name>``) the ``custom`` row, its rule id naming the list; else the default."""
+        rule = self.lists.get(list_code)
+        if rule is not None:
+            return rule
+        if list_code.startswith(CUSTOM_PREFIX) and self.custom is not None:
+            name = list_code[len(CUSTOM_PREFIX) :]
+            return self.custom.model_copy(
+                update={
+                    "rule_id": f"{self.custom.rule_id}.{name}",
+                    "summary": f"{self.custom.summary} ({name})",
+                }
+            )
+        return self.default
 
 
 @cache
