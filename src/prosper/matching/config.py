@@ -110,6 +110,12 @@ BRAND_MIN_WEIGHT = 6.0  # the brand must be rare on the lists (IDF ≥ 6 ≈ on 
 # ... and clearly rarer than every other word of the legal name ("Hangzhou", "Digital"):
 # "CAPRIKAT" does not stand for "CAPRIKAT AND FOXWHELP SARL" (FOXWHELP is as rare).
 BRAND_MARGIN = 1.0
+# Organisations: when each name keeps an unaligned distinctive word (a place, or a word with
+# at least this weight, i.e. on fewer than ~1 % of list names), they are two organisations
+# whatever else they share, and the score is capped just under the default threshold:
+# "Bank Melli Iran" / "Bank Mellat Iran", "Moore Thread … (Chengdu)" / "… (Beijing)".
+DIFFERING_WORD_MIN_WEIGHT = 4.5
+DIFFERING_WORD_CAP = 0.79
 # When the only agreeing tokens are numbers ("11420 CORP." vs "11420 TRADING") the name
 # score is multiplied by this.
 NUMBER_ONLY_FACTOR = 0.3

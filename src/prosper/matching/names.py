@@ -19,7 +19,7 @@ from prosper.matching.syllables import is_syllable, one_syllable_name
 from prosper.model import EntityType
 from prosper.names.nicknames import are_nicknames
 from prosper.names.normalize import NameForm
-from prosper.names.variants import spelling_skeleton
+from prosper.names.variants import spelling_skeletons
 from prosper.names.weights import TokenWeights
 
 # Sorting order of agreement kinds when scores tie (more specific first).
@@ -54,7 +54,7 @@ class NameScore:
     aligned: tuple[tuple[str, str, float, str], ...]  # (query, candidate, score, how)
     extra_query: tuple[str, ...]
     extra_candidate: tuple[str, ...]
-    rule: str  # "tokens", "compact", "brand", "number_only"
+    rule: str  # "tokens", "compact", "brand", "number_only", "differing_word"
 
     @property
     def pairs(self) -> tuple[TokenPair, ...]:
@@ -75,6 +75,8 @@ class NameScore:
             parts.append("query is the distinctive word of the legal name")
         elif self.rule == "number_only":
             parts.append("only numbers agree")
+        elif self.rule == "differing_word":
+            parts.append("each name keeps a distinctive word the other lacks")
         return "; ".join(parts)
 
 
@@ -204,11 +206,12 @@ def token_agreement(
     if short >= 4 and best < cfg.STEM and q[:4] == c[:4] and _same_stem(q, c):
         best, how = cfg.STEM, "stem"  # "bank" / "banking", "trade" / "trading"
     if short >= 4 and best < cfg.SPELLING_VARIANT:
-        skel = spelling_skeleton(q)
-        if skel == spelling_skeleton(c) and (
+        shared = spelling_skeletons(q) & spelling_skeletons(c)
+        if any(
             len(skel) >= cfg.SPELLING_MIN_CONSONANTS
             # three consonants and as many vowel sounds: "Husayn" / "Hussein"
             or (len(skel) == 3 and _vowel_groups(q) == _vowel_groups(c))
+            for skel in shared
         ):
             best, how = cfg.SPELLING_VARIANT, "spelling"
     if person and best < cfg.NICKNAME and q.isalpha() and c.isalpha() and are_nicknames(q, c):
@@ -257,6 +260,19 @@ def token_agreement(
     if near and best > cfg.FUZZY_INFLECTION and _inflection(q, c):
         best = cfg.FUZZY_INFLECTION  # "Ivanov" vs "Ivanova", "Mario" vs "Maria"
     return best, how
+
+
+def _distinct_unaligned(tokens: tuple[str, ...], used: set[int], weights: list[float]) -> bool:
+    """An unaligned word that names something: a place, or a word rare on the lists (weight
+    at least :data:`~prosper.matching.config.DIFFERING_WORD_MIN_WEIGHT`), not a particle."""
+    return any(
+        i not in used
+        and not _minor(t)
+        and not t.isdigit()
+        and len(t) >= 3
+        and (_is_place(t) or weights[i] >= cfg.DIFFERING_WORD_MIN_WEIGHT)
+        for i, t in enumerate(tokens)
+    )
 
 
 def _merge_split_tokens(
@@ -432,6 +448,16 @@ def score_name(
     compact = _compact_score(query, candidate, abjad)
     if compact > score:
         score, rule = compact, "compact"
+    if (
+        type is not EntityType.PERSON
+        and rule != "compact"  # "JSCARGUMENT" / "JSC ARGUMENT": merged, not different
+        and score > cfg.DIFFERING_WORD_CAP
+        and _distinct_unaligned(qt, used_q, wq)
+        and _distinct_unaligned(ct, used_c, wc)
+    ):
+        # "Bank Melli Iran" / "Bank Mellat Iran", "… (Chengdu) Co." / "… (Beijing) Co.":
+        # each name keeps a distinctive word the other lacks: another organisation
+        score, rule = cfg.DIFFERING_WORD_CAP, "differing_word"
     aligned = [(qt[i], ct[j], s, how) for i, j, s, how in pairs]
     aligned += [
         (" ".join(qt[i] for i in q_idx), " ".join(ct[j] for j in c_idx), s, "merged")

@@ -101,6 +101,7 @@ _ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     (r"united arab emirates", "uae"),
     (r"united states of america", "usa"),
     (r"international|internat", "intl"),
+    (r"hong kong", "hk"),
 )
 _ABBREVIATION_RES = tuple((re.compile(rf"\b(?:{p})\b"), short) for p, short in _ABBREVIATIONS)
 

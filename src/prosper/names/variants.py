@@ -86,8 +86,20 @@ _SKELETON_FOLDS: tuple[tuple[str, str], ...] = (
     ("x", "ks"),
     ("q", "k"),
     ("w", "v"),
+    ("z", "s"),  # German-style "s" for З: Beresowski / Berezovskiy
 )
 _VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=200_000)
+def spelling_skeletons(token: str) -> frozenset[str]:
+    """:func:`spelling_skeleton`, and where the token writes ``ch`` also its reading as
+    German / Czech / Polish / Swedish write Х (``ch`` = ``kh``): ``Chochlun`` ~ ``Khokhlun``,
+    ``Chamtjijev`` ~ ``Khamchiev``."""
+    keys = {spelling_skeleton(token)}
+    if "ch" in token and "sch" not in token and "tch" not in token:
+        keys.add(spelling_skeleton(token.replace("ch", "kh")))
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=200_000)
