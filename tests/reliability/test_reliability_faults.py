@@ -190,3 +190,59 @@ def test_overall_deadline_bounds_a_slow_server(
         )
     assert time.monotonic() - started < 3.0
     assert not (data_dir / "lists" / CURRENT).exists()
+
+
+def _ofac_xml(published: str, count: int) -> bytes:
+    """The start of an OFAC XML export (its header, then entries: longer than the header)."""
+    year, month, day = published.split("-")
+    head = (
+        '<?xml version="1.0" standalone="yes"?>\n<sdnList xmlns="https://tempuri.org/sdnList.xsd">\n'
+        f"  <publshInformation><Publish_Date>{month}/{day}/{year}</Publish_Date>"
+        f"<Record_Count>{count}</Record_Count></publshInformation>\n"
+    )
+    return head.encode() + b"  <sdnEntry><uid>36</uid></sdnEntry>\n" * 2_000
+
+
+def test_ofac_date_from_its_xml_header(data_dir: Path, fault_server: FaultServer) -> None:
+    """OFAC's CSVs state no date; the same publication's XML does. Its Publish_Date is used when
+    its Record_Count equals the entities read — then an older OFAC file is refused without
+    any --allow-older, and a newer one installs without it."""
+    snapshot_dir = data_dir / "lists"
+    routes = fault_server.routes
+    routes["SDN.XML"] = Route(_ofac_xml("2026-07-29", 20))
+    routes["CONSOLIDATED.XML"] = Route(_ofac_xml("2026-07-29", 20))
+    _baseline(snapshot_dir, fault_server)
+    sdn = load_snapshot(snapshot_dir).source("us_ofac_sdn")
+    assert sdn is not None
+    assert sdn.published == "2026-07-29"
+    assert sdn.published_basis.startswith("Publish_Date of OFAC's SDN.XML (Record_Count 20")
+    assert fault_server.hits["SDN.XML"] == 1
+    # a newer publication: installed with no flag at all
+    routes["SDN.XML"] = Route(_ofac_xml("2026-08-05", 20))
+    newer = update_snapshot(snapshot_dir, [], options=fast_options(fault_server.base))
+    assert newer.installed
+    assert newer.refused == newer.failed == ()
+    installed = load_snapshot(snapshot_dir).source("us_ofac_sdn")
+    assert installed is not None
+    assert installed.published == "2026-08-05"
+    before = _state(snapshot_dir)
+    # an older one: refused, one line, nothing replaced
+    routes["SDN.XML"] = Route(_ofac_xml("2026-07-01", 20))
+    older = update_snapshot(snapshot_dir, [], options=fast_options(fault_server.base))
+    assert not older.installed
+    (line,) = older.refused
+    assert line.startswith(
+        "us_ofac_sdn: the new data (2026-07-01, 20 entities) is older than the installed data "
+        "(2026-08-05, 20 entities)"
+    )
+    assert _state(snapshot_dir) == before
+    # a header of another publication (other count): its date is not used → unknown → refused
+    routes["SDN.XML"] = Route(_ofac_xml("2026-08-09", 19_181))
+    messages: list[str] = []
+    other = update_snapshot(
+        snapshot_dir, [], messages.append, options=fast_options(fault_server.base)
+    )
+    (line,) = other.refused
+    assert "states no publication date" in line
+    assert any("not the same publication" in m for m in messages)
+    assert _state(snapshot_dir) == before

@@ -283,6 +283,45 @@ def _gunzip_in_place(path: Path) -> None:
         raw.unlink(missing_ok=True)
 
 
+def fetch_head(fetch: Fetch, size: int, limits: DownloadLimits | None = None) -> bytes:
+    """The first ``size`` bytes of ``fetch.url`` (one attempt, within the deadline).
+
+    Used to read a publication's header — e.g. OFAC's ``SDN.XML`` states its ``Publish_Date``
+    in its first few hundred bytes — without downloading the whole file.
+
+    Raises:
+        InputError: the URL cannot be fetched.
+    """
+    limits = limits or DownloadLimits()
+    attempt = _Attempt(fetch, Path("."), limits, time.monotonic() + limits.deadline, _quiet)
+    url = fetch.url
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            conn, target = attempt._connect(url)
+            try:
+                conn.request("GET", target, headers={"User-Agent": f"prosper/{__version__}"})
+                response = conn.getresponse()
+                if response.status in (301, 302, 303, 307, 308):
+                    url = urllib.parse.urljoin(url, response.getheader("Location") or "")
+                    continue
+                if response.status != 200:
+                    raise _FinalError(f"HTTP {response.status} {response.reason}")
+                head = b""
+                while len(head) < size and attempt.left() > 0:
+                    if conn.sock is not None:
+                        conn.sock.settimeout(max(0.01, min(limits.read_timeout, attempt.left())))
+                    block = response.read1(size - len(head))
+                    if not block:
+                        break
+                    head += block
+                return head
+            finally:
+                conn.close()
+        raise _FinalError(f"more than {MAX_REDIRECTS} redirects")
+    except (_TransientError, _FinalError, http.client.HTTPException, OSError) as exc:
+        raise InputError(f"{fetch.url}: download failed ({exc})") from None
+
+
 def download(
     fetch: Fetch,
     folder: Path,

@@ -18,8 +18,10 @@ consolidated xlsx and Global Affairs Canada's SEMA XML.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from prosper.errors import InputError
@@ -83,12 +85,44 @@ OFFICIAL_FILES: tuple[OfficialFile, ...] = (
 )
 
 
+# OFAC's CSV exports state no date; the XML rendering of the same publication does, in its
+# first lines: <publshInformation><Publish_Date>07/29/2026</Publish_Date><Record_Count>19181
+# (sic: OFAC's element name). An update reads that header and uses the date only if the record
+# count equals the entities read from the CSVs — the same publication.
+DATED_BY: dict[str, tuple[str, str]] = {
+    "us_ofac_sdn": ("SDN.XML", f"{_OFAC}/SDN.XML"),
+    "us_ofac_cons": ("CONSOLIDATED.XML", f"{_OFAC}/CONSOLIDATED.XML"),
+}
+_PUBLISH_DATE = re.compile(rb"<Publish_Date>\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*</Publish_Date>")
+_RECORD_COUNT = re.compile(rb"<Record_Count>\s*(\d+)\s*</Record_Count>")
+# bytes of the XML header read (the header is in the first few hundred)
+HEADER_BYTES = 4096
+
+
 @dataclass(frozen=True)
 class Plan:
     """What a no-argument update fetches, and which known sources it cannot read yet."""
 
     fetches: tuple[tuple[str, Fetch], ...]  # (source, file)
     skipped: tuple[str, ...]
+    dated_by: tuple[tuple[str, Fetch], ...] = ()  # (source, the header that dates it)
+
+
+def publication_header(head: bytes) -> tuple[str, int] | None:
+    """``(YYYY-MM-DD, record count)`` from the start of an OFAC XML export, or None.
+
+    >>> publication_header(b"<sdnList><publshInformation><Publish_Date>07/29/2026"
+    ...     b"</Publish_Date><Record_Count>19181</Record_Count></publshInformation>")
+    ('2026-07-29', 19181)
+    """
+    when, count = _PUBLISH_DATE.search(head), _RECORD_COUNT.search(head)
+    if when is None or count is None:
+        return None
+    month, day, year = (int(x) for x in when.groups())
+    try:
+        return date(year, month, day).isoformat(), int(count.group(1))
+    except ValueError:
+        return None
 
 
 def read_url_overrides(path: Path | None) -> dict[str, Fetch]:
@@ -153,4 +187,15 @@ def plan_official(mirror: str | None = None, overrides: Mapping[str, Fetch] | No
             fetch = Fetch(item.url, name=item.name)
         fetches.append((source, fetch))
     skipped = tuple(s for s in known if s not in chosen)
-    return Plan(tuple(fetches), skipped)
+    dated: list[tuple[str, Fetch]] = []
+    for source, (name, url) in DATED_BY.items():
+        if source not in chosen:
+            continue
+        override = (overrides or {}).get(name.lower())
+        if override is not None:
+            dated.append((source, Fetch(override.url, name=name)))
+        elif mirror:
+            dated.append((source, Fetch(f"{mirror.rstrip('/')}/{name}", name=name)))
+        else:
+            dated.append((source, Fetch(url, name=name)))
+    return Plan(tuple(fetches), skipped, tuple(dated))

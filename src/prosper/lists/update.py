@@ -23,14 +23,21 @@ import gzip
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prosper.errors import InputError, ListDataError, NotFoundError, ProsperError
 from prosper.lists.common import Problem
 from prosper.lists.delta import SourceDelta, diff_snapshots
-from prosper.lists.download import DownloadLimits, Fetch, Progress, download, split_checksum
+from prosper.lists.download import (
+    DownloadLimits,
+    Fetch,
+    Progress,
+    download,
+    fetch_head,
+    split_checksum,
+)
 from prosper.lists.guard import (
     UpdatePolicy,
     UpdateRefusedError,
@@ -39,9 +46,15 @@ from prosper.lists.guard import (
     drop_refusal,
     duplicate_refusals,
     partial_refusals,
+    published_day,
 )
 from prosper.lists.lock import update_lock
-from prosper.lists.official import plan_official, read_url_overrides
+from prosper.lists.official import (
+    HEADER_BYTES,
+    plan_official,
+    publication_header,
+    read_url_overrides,
+)
 from prosper.lists.snapshot import (
     CURRENT,
     SNAPSHOTS,
@@ -318,6 +331,8 @@ class _Fetched:
     sources: dict[Path, str] = field(default_factory=dict)
     skipped: tuple[str, ...] = ()
     failed: dict[str, str] = field(default_factory=dict)
+    # source → (publication date, record count, file) from a dated companion (OFAC's XML)
+    dates: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
 
 def _fetch_files(
@@ -346,7 +361,39 @@ def _fetch_files(
             continue
         sources[path] = source
     kept = [p for p, s in sources.items() if s not in failed]
-    return _Fetched(kept, sources, plan.skipped, failed)
+    dates: dict[str, tuple[str, int, str]] = {}
+    for source, fetch in plan.dated_by:
+        if source in failed:
+            continue
+        try:
+            header = publication_header(fetch_head(fetch, HEADER_BYTES, options.limits))
+        except ProsperError as exc:
+            progress(f"{source}: no publication date from {fetch.name} ({exc})")
+            continue
+        if header is None:
+            progress(f"{source}: {fetch.name} states no Publish_Date in its header")
+            continue
+        dates[source] = (header[0], header[1], fetch.name or "")
+    return _Fetched(kept, sources, plan.skipped, failed, dates)
+
+
+def _dated(
+    item: ReadSource, dates: Mapping[str, tuple[str, int, str]], progress: Progress
+) -> ReadSource:
+    """``item`` with the date of its dated companion, if that describes the same publication."""
+    found = dates.get(item.info.source)
+    if found is None or published_day(item.info.published) is not None:
+        return item
+    when, count, name = found
+    if count != item.info.entity_count:
+        progress(
+            f"{item.info.source}: {name} of {when} counts {count:,} records, the files "
+            f"{item.info.entity_count:,}: not the same publication, its date is not used"
+        )
+        return item
+    basis = f"Publish_Date of OFAC's {name} (Record_Count {count:,} = the entities read)"
+    info = replace(item.info, published=when, published_basis=basis)
+    return ReadSource(info, item.entities, item.problems, item.files)
 
 
 def _read_each(fetched: _Fetched, progress: Progress) -> tuple[list[ReadSource], dict[str, str]]:
@@ -358,7 +405,8 @@ def _read_each(fetched: _Fetched, progress: Progress) -> tuple[list[ReadSource],
     read: list[ReadSource] = []
     for source, files in groups.items():
         try:
-            read.extend(read_sources(files, origin="installed", progress=progress))
+            got = read_sources(files, origin="installed", progress=progress)
+            read.extend(_dated(item, fetched.dates, progress) for item in got)
         except ProsperError as exc:
             failed[source] = str(exc)
             progress(f"{source}: {exc}")
