@@ -34,6 +34,7 @@ from prosper.api.routers import (
     reference,
     screen,
     web,
+    yente,
 )
 from prosper.api.routers.health import list_health
 from prosper.keys import KeyStore
@@ -127,6 +128,7 @@ def create_app(
     install_error_handlers(app)
     for module in (screen, documents, reference, audit, admin, health, parties, alerts, web):
         app.include_router(module.router)
+    app.include_router(yente.router)  # yente-compatible /match, /search, /entities, /catalog
     app.include_router(cases_web.router)
     web.mount_static(app)
     # Outermost first: metrics see every request, including those rejected as too large.
