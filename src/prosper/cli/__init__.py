@@ -3,53 +3,87 @@
 Each command group lives in its own module with a ``register(app)`` function; this module
 builds the Typer app and maps :class:`~prosper.errors.ProsperError` to the contract's exit
 codes (0 evaluated, 2 bad input, 3 ``--fail-on`` reached, 1 internal error).
+
+Start-up is lazy: :func:`main` imports only the module of the command being run (``prosper
+screen`` never imports the server, the database layer or the list downloaders), and the
+complete app (``prosper.cli.app``, for ``--help`` and tests) is built on first use.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-
-import typer
+from typing import TYPE_CHECKING
 
 from prosper.errors import ProsperError
 
-app = typer.Typer(
-    name="prosper",
-    help="Compliance engine for AI technology trade: screening, export controls, data transfers.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    import typer
+
+HELP = "Compliance engine for AI technology trade: screening, export controls, data transfers."
+# command → the cli module registering it, in the order of the help page
+COMMANDS = {
+    "screen": "screen",
+    "match": "screen",
+    "classify": "classify",
+    "check": "check",
+    "lists": "lists",
+    "rules": "rules",
+    "audit": "audit",
+    "serve": "serve",
+    "keys": "keys",
+    "parties": "parties",
+    "alerts": "alerts",
+    "webhooks": "webhooks",
+}
+_INSTALLS_LISTS = {"lists", "serve"}  # commands that may install a list update
 
 
-def _register_all() -> None:
-    from prosper import casework
-    from prosper.cli import (
-        alerts,
-        audit,
-        check,
-        classify,
-        keys,
-        lists,
-        parties,
-        rules,
-        screen,
-        serve,
-        webhooks,
+def build_app(command: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or only with ``command``'s module when it is known.
+
+    The list install hook (re-screening the register's delta) is enabled for the commands
+    that can install a list update and for the complete app.
+    """
+    import typer
+
+    app = typer.Typer(
+        name="prosper",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
     )
 
-    for module in (screen, classify, check, lists, rules, audit, serve, keys):
-        module.register(app)
-    for module in (parties, alerts, webhooks):
-        module.register(app)
-    casework.enable_rescreen_on_update()  # `lists update` re-screens the register's delta
+    @app.callback()
+    def _root() -> None:  # keeps a one-module app a group: `prosper screen NAME` stays so
+        pass
+
+    only = COMMANDS.get(command or "")
+    modules = [only] if only else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        importlib.import_module(f"prosper.cli.{module}").register(app)
+    if only is None or only in _INSTALLS_LISTS:
+        from prosper import casework
+
+        casework.enable_rescreen_on_update()  # `lists update` re-screens the register's delta
+    return app
 
 
-_register_all()
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # the complete app, built once on first use
+        app = build_app()
+        globals()["app"] = app
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Console-script entry point: run the app, turning Prosper errors into exit codes."""
+    import typer
+
+    command = sys.argv[1] if len(sys.argv) > 1 else None
+    app = build_app(command)
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:  # typer.Exit(n) is returned, not raised, here
