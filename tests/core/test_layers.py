@@ -16,7 +16,17 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "prosper"
 
 FACES = {"cli", "api", "web", "__main__"}
 SERVICE = {"service", "engine", "keys", "casework"}
-CORE = {"model", "schema", "errors", "settings", "decide", "render", "reader", "__version__"}
+CORE = {
+    "model",
+    "schema",
+    "errors",
+    "settings",
+    "decide",
+    "render",
+    "reader",
+    "charsets",
+    "__version__",
+}
 # what each domain package may import besides the core (and itself)
 DOMAINS: dict[str, set[str]] = {
     "names": set(),
@@ -38,12 +48,23 @@ CORE_ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "settings": {"errors", "reader"},
     "schema": {"errors", "model", "reader"},
-    "reader": {"errors"},
+    "reader": {"errors", "charsets"},
+    "charsets": {"errors"},
     "decide": {"model", "errors"},
     "render": {"model", "errors"},
 }
 # modules that must stay pure: no database, network, process or file-system library
-PURE = ("model", "decide", "render", "reader", "names", "matching", "controls", "transfers")
+PURE = (
+    "model",
+    "decide",
+    "render",
+    "reader",
+    "charsets",
+    "names",
+    "matching",
+    "controls",
+    "transfers",
+)
 PURE_MODULES = (
     "screening/index.py",
     "screening/query.py",

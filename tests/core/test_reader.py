@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from prosper.charsets import detect_encoding
 from prosper.errors import InputError
-from prosper.reader import MAX_INT_DIGITS, InputLimits, detect_encoding, parse_document
+from prosper.reader import MAX_INT_DIGITS, InputLimits, parse_document
 
 
 def _yaml(text: str | bytes, **kw: Any) -> Any:

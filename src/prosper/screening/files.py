@@ -19,8 +19,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from prosper.charsets import bom_encoding, detect_encoding
 from prosper.errors import InputError, NotFoundError
-from prosper.reader import bom_encoding, detect_encoding
 
 FORMATS = (".csv", ".jsonl", ".parquet")
 ROW_ERROR = "_row_error"
