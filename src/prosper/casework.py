@@ -238,3 +238,59 @@ def enable_rescreen_on_update(settings: Settings | None = None) -> None:
 
 def _hook(result: UpdateResult) -> None:
     on_lists_installed(result, _HOOK_SETTINGS[0] if _HOOK_SETTINGS else None)
+
+
+# --------------------------------------------------------------------------- screens on record
+
+DRY_RUN_NOTE = "dry run: a what-if, not part of the official record (nothing was written)"
+
+
+def record_screening(
+    doc: dict[str, Any], *, settings: Settings, actor: str, channel: str
+) -> dict[str, Any]:
+    """Append a stand-alone screen to the audit log like a check: the query, the digest of the
+    result, the hits (entity and score), the list versions and the actor. Returns
+    ``{"record_id", "hash"}``."""
+    from prosper.cases.model import digest
+    from prosper.service import audit_log
+
+    hits = [
+        {"entity_id": h.get("entity_id"), "score": h.get("score"), "match": h.get("match")}
+        for h in doc.get("hits", [])
+    ]
+    record = audit_log(settings).append(
+        kind="screen",
+        input={"channel": channel, "query": doc.get("query"), "threshold": doc.get("threshold")},
+        output={"result_digest": digest(doc), "hits": hits, "warnings": doc.get("warnings", [])},
+        versions={"lists": {s["source"]: s["version"] for s in doc.get("lists", [])}},
+        actor=actor,
+    )
+    return {"record_id": record.id, "hash": record.hash}
+
+
+def record_batch(
+    summary: dict[str, Any], *, settings: Settings, actor: str, channel: str
+) -> dict[str, Any]:
+    """Append a batch screen (a file) to the audit log: the input and output files' digests and
+    the counts, with the list versions and the actor."""
+    from prosper.service import audit_log
+
+    record = audit_log(settings).append(
+        kind="screen_batch",
+        input={"channel": channel, **{k: v for k, v in summary.items() if k != "versions"}},
+        output={"rows": summary.get("rows"), "matched": summary.get("matched")},
+        versions={"lists": summary.get("versions", {})},
+        actor=actor,
+    )
+    return {"record_id": record.id, "hash": record.hash}
+
+
+def file_digest(path: Path) -> str:
+    """``sha256:<hex>`` of a file's bytes."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return "sha256:" + h.hexdigest()

@@ -186,3 +186,18 @@ def test_case_page_in_both_languages(client: TestClient) -> None:
     r = client.get("/cases?lang=en")
     assert "Alert queue" in r.text
     assert client.get("/static/cases.js").status_code == 200
+
+
+def test_api_screens_are_on_the_record(client: TestClient, keys: Keys) -> None:
+    r = client.post(
+        "/v1/screen", json={"name": "Korea Kwangson Banking Corp"}, headers=keys.header("screener")
+    )
+    assert r.status_code == 200
+    record_id = r.headers["X-Prosper-Audit-Record"]
+    rec = client.get(f"/v1/audit/{record_id}", headers=keys.header("reviewer")).json()
+    assert rec["kind"] == "screen"
+    assert rec["actor"].startswith("key:")
+    assert rec["output"]["hits"][0]["entity_id"] == "us_ofac_sdn:8876"
+    r = client.post("/v1/screen?dry_run=true", json={"name": "x"}, headers=keys.header("screener"))
+    assert r.headers["X-Prosper-Dry-Run"] == "true"
+    assert "X-Prosper-Audit-Record" not in r.headers

@@ -147,3 +147,43 @@ def test_full_rescreen_and_report(tmp_path: Path, capsys: Any, monkeypatch: Any)
     assert "by_state,open,2" in out
     code, out, _ = run(["alerts", "report"], capsys, monkeypatch)
     assert json.loads(out)["by_list"] == {"us_csl": 1, "us_ofac_sdn": 1}
+
+
+def test_screens_are_on_the_record_unless_dry_run(capsys: Any, monkeypatch: Any) -> None:
+    import prosper.cli.screen as screen_cli
+
+    small = engine(BASE)
+    monkeypatch.setattr(screen_cli, "_load", lambda settings: (small.snapshot, small.index))
+    code, out, err = run(["screen", "Rosoboronexport", "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["hits"][0]["entity_id"] == "us_ofac_sdn:3"
+    record_id = doc["audit"]["record_id"]
+    code, out, _ = run(["audit", "show", str(record_id), "--json"], capsys, monkeypatch)
+    record = json.loads(out)
+    assert record["kind"] == "screen"
+    assert record["input"]["query"]["name"] == "Rosoboronexport"
+    assert record["output"]["result_digest"].startswith("sha256:")
+    assert record["versions"]["lists"]["us_ofac_sdn"] == "sha256:us_ofac_sdn-v1"
+    code, out, err = run(["screen", "Rosoboronexport", "--json", "--dry-run"], capsys, monkeypatch)
+    assert code == 0
+    assert json.loads(out)["dry_run"] is True
+    assert "audit" not in json.loads(out)
+    assert "not part of the official record" in err
+    code, out, _ = run(["audit", "list", "--json"], capsys, monkeypatch)
+    assert len(json.loads(out)["records"]) == 1  # the dry run wrote nothing
+
+
+def test_check_dry_run(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    tx = tmp_path / "tx.yaml"
+    tx.write_text(
+        "id: PO-9\norigin_country: KR\ndestination_country: DE\n"
+        "parties:\n  - {role: end_user, name: Acme Widgets GmbH, country: DE}\n",
+        "utf-8",
+    )
+    code, out, err = run(["check", str(tx), "--dry-run"], capsys, monkeypatch)
+    assert code == 0, err
+    assert "DRY RUN" in out
+    assert "not part of the official record" in err
+    code, out, _ = run(["audit", "list", "--json"], capsys, monkeypatch)
+    assert json.loads(out)["records"] == []

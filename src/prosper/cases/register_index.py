@@ -6,8 +6,7 @@ prepared once, at import, into the same index keys the list index uses
 tokens, metaphones, prefixes …) and stored with the party. On an update the keys of every
 party are loaded into an inverted index (key → parties); each added or changed list entity's
 names retrieve the parties sharing the most key evidence (IDF-weighted, as the list index
-does), and only those parties whose best name pair scores within reach of the threshold
-(:func:`prosper.matching.names.score_name`) are re-screened in full against the new lists.
+does); only those are screened (:func:`prosper.cases.rescreen.rescreen_delta`).
 """
 
 from __future__ import annotations
@@ -18,19 +17,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from prosper.cases.model import RegisteredParty
-from prosper.matching import config as cfg
-from prosper.matching.names import score_name
-from prosper.model import Entity, EntityType
-from prosper.names.normalize import NameForm, prepare_name
-from prosper.names.weights import TokenWeights, default_weights
+from prosper.model import Entity
+from prosper.names.normalize import prepare_name
 from prosper.screening.index import KEY_WEIGHTS, name_keys
 
 CANDIDATES_PER_NAME = 64
 """At most this many parties are scored for each name of a changed entity (by key evidence)."""
 COMMON_KEY = 0.05
 """A key shared by more than this share of the register (e.g. "t:kim") does not retrieve alone."""
-REACH = cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH
-"""The most qualifiers can add to a name score: a pair below ``threshold - REACH`` cannot hit."""
 
 
 def party_names(party: RegisteredParty) -> tuple[str, ...]:
@@ -86,25 +80,3 @@ class RegisterIndex:
             out.update(heapq.nlargest(CANDIDATES_PER_NAME, acc, key=acc.__getitem__))
         return [self.ids[i] for i in sorted(out)]
 
-
-def could_match(
-    party: RegisteredParty,
-    entity: Entity,
-    threshold: float,
-    weights: TokenWeights | None = None,
-) -> bool:
-    """True when some name pair of ``party`` and ``entity`` scores within reach of ``threshold``
-    (the cheap pairwise check before a full re-screen of the party)."""
-    weights = weights or default_weights()
-    forms: list[NameForm] = [
-        f for f in (prepare_name(n, party.type) for n in party_names(party)) if f.tokens
-    ]
-    type_: EntityType = party.type
-    for name, _strong in entity.all_names():
-        cand = prepare_name(name, entity.type)
-        if not cand.tokens:
-            continue
-        for form in forms:
-            if score_name(form, cand, weights, type_).score + REACH >= threshold:
-                return True
-    return False

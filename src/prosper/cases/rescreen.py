@@ -1,10 +1,11 @@
 """Re-screening the register: on a list delta (only the parties it could affect) or in full.
 
 On a delta (:func:`rescreen_delta`): the added and changed list entities retrieve candidate
-parties from the register index (:mod:`prosper.cases.register_index`), a cheap pairwise name
-score keeps those within reach of the threshold, and parties with an alert on a changed
-entity are added (a suppressed false positive reopens when its entry changed). Only those
-are screened in full against the new lists; alerts on removed entities close with the reason.
+parties from the register index (:mod:`prosper.cases.register_index`), and parties with an
+alert on a changed entity are added (a suppressed false positive reopens when its entry
+changed). Only those parties are screened, and only against a small index of the added and
+changed entities (the same pairwise scoring and qualifiers as the full index: a party's hits
+on the other entities cannot have changed); alerts on removed entities close with the reason.
 
 In full (:func:`rescreen_full`): every party, in batches committed with the run's cursor, so
 an interrupted run resumes after the last committed batch.
@@ -21,10 +22,12 @@ from prosper.audit import AuditLog
 from prosper.audit.migrations import write_transaction
 from prosper.cases.alerts import Notify, Screener, SyncRequest, _quiet, close_delisted, sync_hits
 from prosper.cases.model import RegisteredParty, SyncCounts
-from prosper.cases.register_index import RegisterIndex, could_match
+from prosper.cases.register_index import RegisterIndex
 from prosper.cases.store import CaseStore
 from prosper.lists.delta import SourceDelta
-from prosper.model import Entity
+from prosper.model import Entity, Hit
+from prosper.screening.index import ScreeningIndex
+from prosper.screening.query import Query
 
 BATCH = 200
 """Parties screened and committed together in a full run (the resume granularity)."""
@@ -81,6 +84,27 @@ def screen_parties(
     return sync_hits(ctx.store, request, ctx.audit, ctx.notify)
 
 
+def screen_against(
+    index: ScreeningIndex, party: RegisteredParty, threshold: float
+) -> tuple[Hit, ...]:
+    """A registered party's hits in ``index`` — each name and alias screened with the party's
+    qualifiers, best hit per entity, listings merged: what :meth:`prosper.engine.Engine.
+    screen_party` does on the full index (the engine is a service-layer object this domain
+    may not import)."""
+    p = party.to_party()
+    countries = tuple(c for c in (p.country, p.headquarters_country) if c)
+    best: dict[str, Hit] = {}
+    for name in (p.name, *p.aliases):
+        query = Query(
+            name=name, type=p.type, countries=countries, dob=p.dob, identifiers=p.identifiers
+        )
+        for hit in index.screen(query, threshold=threshold, limit=10):
+            known = best.get(hit.entity.id)
+            if known is None or hit.score > known.score:
+                best[hit.entity.id] = hit
+    return index.merge_listings(best.values())
+
+
 def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> DeltaOutcome:
     """Re-screen only the register parties the ``deltas`` could affect (module docstring)."""
     clock = time.perf_counter()
@@ -93,28 +117,22 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
             changed[change.new.id] = change.fields
     removed = [e for d in deltas for e in d.removed]
     index = RegisterIndex(ctx.store.name_keys()) if touched else RegisterIndex(())
+    delta_index = ScreeningIndex.build(touched)
     seconds["index"] = time.perf_counter() - clock
     wanted: set[str] = set()
     candidates = 0
-    lookup: dict[str, RegisteredParty] = {}
-    pairs: list[tuple[str, Entity]] = []
     for entity in touched:
         found = index.candidates(entity)
         candidates += len(found)
-        pairs.extend((pid, entity) for pid in found)
-    for pid, _ in pairs:
-        lookup.setdefault(pid, RegisteredParty(id=pid, name=""))
-    for party in ctx.store.iter_parties(ids=list(lookup)):
-        lookup[party.id] = party
-    threshold = ctx.screener.threshold
-    for pid, entity in pairs:
-        if pid not in wanted and could_match(lookup[pid], entity, threshold):
-            wanted.add(pid)
+        wanted.update(found)
     # parties with an alert on a changed entity: their suppression may end
     wanted.update(a.party_id for a in ctx.store.alerts_on_entities(changed))
     seconds["candidates"] = time.perf_counter() - clock - seconds["index"]
     parties = list(ctx.store.iter_parties(ids=wanted))
-    counts = screen_parties(ctx, parties, changed) if parties else SyncCounts()
+    threshold = ctx.screener.threshold
+    results = [(p, screen_against(delta_index, p, threshold)) for p in parties]
+    request = SyncRequest(results, ctx.versions, ctx.actor, changed)
+    counts = sync_hits(ctx.store, request, ctx.audit, ctx.notify) if parties else SyncCounts()
     seconds["screen"] = time.perf_counter() - clock - seconds["index"] - seconds["candidates"]
     closed = close_delisted(ctx.store, removed, ctx.actor, ctx.audit) if removed else 0
     seconds["total"] = time.perf_counter() - clock

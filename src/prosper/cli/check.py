@@ -83,6 +83,9 @@ def render_decision(doc: dict[str, Any], console: Console) -> None:
                 f"[{_STYLE[block['verdict']]}]{block['verdict']}[/] "
                 f"({len(block['findings'])} findings; see --mode {reading})"
             )
+    if doc.get("dry_run"):
+        note = "a what-if, not part of the official record"
+        console.print(f"\n[bold yellow]DRY RUN[/bold yellow] — {note}")
     audit = doc.get("audit")
     if audit:
         console.print(f"\n[dim]audit record {audit['record_id']} {audit['hash']}[/dim]")
@@ -101,10 +104,14 @@ def check(
     encoding: str | None = typer.Option(
         None, "--encoding", help="The file's encoding when it is not UTF-8 (e.g. cp949)."
     ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="A what-if: decide without recording it in the audit log."
+    ),
 ) -> None:
-    """Screen the parties, classify the items, assess the data transfers; record the decision."""
+    """Screen the parties, classify the items, assess the data transfers; record the decision
+    (``--dry-run``: a what-if, not part of the official record, and the output says so)."""
     from prosper.schema import parse_date
-    from prosper.service import read_document, run_check
+    from prosper.service import evaluate, read_document, run_check
     from prosper.settings import load_settings
 
     when = parse_date(as_of, "--as-of")
@@ -113,7 +120,13 @@ def check(
         raise InputError("must be 'enforced' or 'literal'", field="--mode")
     settings = load_settings()
     raw = read_document(transaction, encoding=encoding, limits=settings.input_limits)
-    doc = run_check(raw, settings=settings, mode=mode, as_of=when)
+    if dry_run:
+        from prosper.casework import DRY_RUN_NOTE
+
+        doc = {**evaluate(raw, mode=mode, as_of=when, settings=settings), "dry_run": True}
+        typer.echo(DRY_RUN_NOTE, err=True)
+    else:
+        doc = run_check(raw, settings=settings, mode=mode, as_of=when)
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:

@@ -57,7 +57,7 @@ class FileJob:
     encoding: str | None = None
 
 
-def _run_file(settings: Settings, job: FileJob) -> None:
+def _run_file(settings: Settings, job: FileJob, dry_run: bool = False) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from prosper.screening.batch import check_format, count_rows, read_rows, run_batch
@@ -72,7 +72,7 @@ def _run_file(settings: Settings, job: FileJob) -> None:
     read_rows(file, encoding=job.encoding)
     check_output(output, resume=job.resume, force=job.force, input_path=file)
     total = count_rows(file, job.encoding)
-    _, index = _load(settings)
+    snapshot, index = _load(settings)
     columns = (
         "[progress.description]{task.description}",
         BarColumn(),
@@ -96,6 +96,28 @@ def _run_file(settings: Settings, job: FileJob) -> None:
         f"{summary.matched} matched, {summary.errors} with errors → {output}",
         err=True,
     )
+    from prosper import casework
+
+    if dry_run:
+        typer.echo(casework.DRY_RUN_NOTE, err=True)
+        return
+    record = casework.record_batch(
+        {
+            "file": file.name,
+            "file_digest": casework.file_digest(file),
+            "output": output.name,
+            "output_digest": casework.file_digest(output),
+            "rows": summary.rows,
+            "matched": summary.matched,
+            "errors": summary.errors,
+            "threshold": job.threshold,
+            "versions": snapshot.versions(),
+        },
+        settings=settings,
+        actor=settings.actor,
+        channel="cli",
+    )
+    typer.echo(f"audit record {record['record_id']} {record['hash']}", err=True)
 
 
 def _render_hits(doc: dict[str, Any], console: Console) -> None:
@@ -174,8 +196,13 @@ def screen(
     encoding: str | None = typer.Option(
         None, "--encoding", help="Encoding of --file (default: detected, e.g. cp949)."
     ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="A what-if: screen without recording it in the audit log."
+    ),
 ) -> None:
-    """Screen a name (or a file of names) against the sanctions and export-control lists."""
+    """Screen a name (or a file of names) against the sanctions and export-control lists; each
+    screen is recorded in the audit log (query, result digest, list versions, actor) unless
+    ``--dry-run``."""
     from prosper.screening.rows import parse_countries, parse_dob, parse_gender, parse_type
     from prosper.settings import load_settings
 
@@ -184,7 +211,7 @@ def screen(
     if file is not None:
         if name is not None:
             raise InputError("give a NAME or --file, not both", field="NAME")
-        _run_file(settings, FileJob(file, output, used, resume, force, encoding))
+        _run_file(settings, FileJob(file, output, used, resume, force, encoding), dry_run)
         return
     if name is None or not name.strip():
         raise InputError("a name to screen is required (or --file)", field="NAME")
@@ -214,6 +241,15 @@ def screen(
     doc = result_document(query, used, snapshot.sources, hits, warnings)
     for line in warnings:
         typer.echo(f"warning: {line}", err=True)
+    from prosper import casework
+
+    if dry_run:
+        doc["dry_run"] = True
+        typer.echo(casework.DRY_RUN_NOTE, err=True)
+    else:
+        doc["audit"] = casework.record_screening(
+            doc, settings=settings, actor=settings.actor, channel="cli"
+        )
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
     else:

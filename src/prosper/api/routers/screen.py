@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from prosper.api.auth import require_screener
 from prosper.api.backend import Backend
@@ -36,15 +36,37 @@ def _record(state: AppState, result: dict[str, Any]) -> None:
 @router.post("/screen", response_model=ScreenResult, responses=_ERRORS)
 def screen(
     body: ScreenRequest,
-    _key: ApiKey = Depends(require_screener),
+    response: Response,
+    dry_run: bool = Query(False, description="a what-if: not recorded in the audit log"),
+    key: ApiKey = Depends(require_screener),
     backend: Backend = Depends(get_backend),
     state: AppState = Depends(get_state),
 ) -> dict[str, Any]:
-    """Screen one name against the loaded lists (role: screener)."""
+    """Screen one name against the loaded lists (role: screener). Recorded in the audit log
+    (query, result digest, list versions, the key's holder; record id in the
+    ``X-Prosper-Audit-Record`` header) unless ``?dry_run=true`` (``X-Prosper-Dry-Run: true``)."""
     query = body.model_dump(exclude={"threshold", "limit"})
     result = backend.screen(query, threshold=body.threshold, limit=body.limit)
     _record(state, result)
+    _on_record(state, result, key, response, dry_run)
     return result
+
+
+def _on_record(
+    state: AppState, result: dict[str, Any], key: ApiKey, response: Response | None, dry_run: bool
+) -> None:
+    """Every screening on the record (:func:`prosper.casework.record_screening`)."""
+    from prosper import casework
+
+    if dry_run:
+        if response is not None:
+            response.headers["X-Prosper-Dry-Run"] = "true"
+        return
+    record = casework.record_screening(
+        result, settings=state.settings, actor=key.actor, channel="api"
+    )
+    if response is not None:
+        response.headers["X-Prosper-Audit-Record"] = str(record["record_id"])
 
 
 @router.post(
@@ -73,6 +95,7 @@ def screen_batch(
     def screen_one(query: dict[str, Any]) -> dict[str, Any]:
         result = backend.screen(query, threshold=threshold, limit=limit)
         _record(state, result)
+        _on_record(state, result, key, None, False)
         return result
 
     queries = [q.model_dump() for q in body.queries]
