@@ -255,3 +255,14 @@ def test_sdn_listing_beats_an_entity_list_listing_of_the_same_party() -> None:
     f = party_finding(replace(el, listings=(sdn,)), "parties[0]", ON, load_screening_policy())
     assert f.verdict is Verdict.PROHIBITED
     assert f.rule_id == "us-ofac.sdn.blocked"
+
+
+def test_equally_restrictive_listings_are_led_by_the_policy_tables_order() -> None:
+    # UN and SDN both prohibit; the table names SDN first, whichever scored first
+    un = _hit(replace(_entity("UN", "un_sc"), id="un_sc:KPe.001"))
+    sdn = _hit(_entity("SDN", "us_ofac_sdn"))
+    f = party_finding(replace(un, listings=(sdn,)), "parties[0]", ON, load_screening_policy())
+    assert f.verdict is Verdict.PROHIBITED
+    assert f.rule_id == "us-ofac.sdn.blocked"
+    assert "UN (un_sc, un_sc:KPe.001): prohibited" in f.summary
+    assert "UN Security Council" in f.citation  # every listing's citation is kept

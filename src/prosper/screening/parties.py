@@ -188,17 +188,21 @@ def party_finding(
     """One finding for a listed party and all its listings (``hit`` and ``hit.listings``).
 
     Each listing is decided by its own list's rule (:func:`hit_finding`); the most restrictive
-    verdict wins (and, among listings with that verdict, the strictest review policy), and the
-    summary names every list the party is on.
+    verdict wins — among listings with that verdict, the strictest review policy, then the
+    list named first in ``screening_policy.yaml`` (SDN before UN …) — and the summary names
+    every list the party is on.
     """
     parts = [(h, hit_finding(h, subject, on, policy, ties)) for h in hit.all_listings()]
     if len(parts) == 1:
         return parts[0][1]
-    worst = max(f.verdict.severity for _, f in parts)
-    top = [(h, f) for h, f in parts if f.verdict.severity == worst]
-    win_hit, winner = max(
-        top, key=lambda p: _REVIEW_RANK.get(p[1].review_policy, 0) if p[1].review_policy else 0
-    )
+    order = {code: i for i, code in enumerate(policy.lists)}
+
+    def rank(part: tuple[Hit, Finding]) -> tuple[int, int, int]:
+        h, f = part
+        review = _REVIEW_RANK.get(f.review_policy, 0) if f.review_policy else 0
+        return (f.verdict.severity, review, -order.get(h.entity.list_code, len(order)))
+
+    win_hit, winner = max(parts, key=rank)
     listed = "; ".join(
         f"{h.entity.list_code} ({h.entity.source}, {h.entity.id}): {f.verdict.value}"
         + (f", {f.review_policy.value}" if f.review_policy else "")
