@@ -283,6 +283,14 @@ def test_api_as_of_query_is_a_real_date(api: tuple[TestClient, dict[str, str]], 
     assert response.status_code == 422
 
 
+def test_api_rules_as_of_is_a_real_date(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, headers = api
+    assert client.get("/v1/rules", params={"as_of": "2026-11-27"}, headers=headers).is_success
+    response = client.get("/v1/rules", params={"as_of": "0"}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["field"] == "as_of"
+
+
 def test_api_yaml_no_is_norway(api: tuple[TestClient, dict[str, str]]) -> None:
     body = "as_of: 2026-11-27\ndestination_country: NO\n"
     response = _post(api, "/v1/check", body, "application/yaml")

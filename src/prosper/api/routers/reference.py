@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -15,6 +14,7 @@ from prosper.api.models import ErrorBody, ListsOut, ListsUpdate, ListsUpdated, R
 from prosper.api.refresh import RefreshLog
 from prosper.errors import ProsperError
 from prosper.keys import ApiKey
+from prosper.schema import parse_date
 
 router = APIRouter(prefix="/v1", tags=["reference"])
 
@@ -88,10 +88,13 @@ def with_refresh(rows: list[dict[str, Any]], refresh_log: RefreshLog) -> list[di
 
 @router.get("/rules", response_model=RulesOut, responses=_ERRORS)
 async def rules(
-    as_of: date | None = Query(None, description="rules in force on this date (default today)"),
+    as_of: str | None = Query(
+        None, description="rules in force on this date, YYYY-MM-DD (default today)", max_length=10
+    ),
     regime: str | None = Query(None, max_length=40, description="e.g. US-EAR, KR-PIPA"),
     _key: ApiKey = Depends(require_screener),
     backend: Backend = Depends(get_backend),
 ) -> dict[str, Any]:
     """The rulebook's id, version and digest, and its rules in force."""
-    return await run_in_threadpool(backend.rules, as_of=as_of, regime=regime)
+    when = parse_date(as_of, "as_of")  # the one date check of every edge: ?as_of=0 is refused
+    return await run_in_threadpool(backend.rules, as_of=when, regime=regime)
