@@ -31,6 +31,7 @@ from prosper.api.routers import (
     documents,
     health,
     parties,
+    reconcile,
     reference,
     screen,
     web,
@@ -129,6 +130,7 @@ def create_app(
     for module in (screen, documents, reference, audit, admin, health, parties, alerts, web):
         app.include_router(module.router)
     app.include_router(yente.router)  # yente-compatible /match, /search, /entities, /catalog
+    app.include_router(reconcile.router)  # OpenRefine reconciliation, /reconcile/{dataset}
     app.include_router(cases_web.router)
     web.mount_static(app)
     # Outermost first: metrics see every request, including those rejected as too large.

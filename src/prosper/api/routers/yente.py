@@ -37,7 +37,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 422, 429)
 }
 _screener = require(Role.SCREENER)
-_authorization = APIKeyHeader(
+authorization_header = APIKeyHeader(
     name="Authorization",
     auto_error=False,
     description="yente clients: `Authorization: ApiKey psk_…` (the same key as X-API-Key).",
@@ -49,7 +49,7 @@ def require_key(
     state: AppState = Depends(get_state),
     header_key: str | None = Security(api_key_header),
     bearer_key: HTTPAuthorizationCredentials | None = Security(bearer),
-    authorization: str | None = Security(_authorization),
+    authorization: str | None = Security(authorization_header),
 ) -> ApiKey:
     """The /v1 screener check, also reading yente's ``Authorization: ApiKey <key>``."""
     if header_key is None and authorization is not None:
@@ -98,7 +98,7 @@ class MatchRequest(BaseModel):
     algorithm: str | None = None
 
 
-def _screen(engine: Engine, names: tuple[str, ...], query: Any, threshold: float) -> list[Hit]:
+def screen_names(engine: Engine, names: tuple[str, ...], query: Any, threshold: float) -> list[Hit]:
     hit_lists = [
         engine.screen_hits(replace(query, name=name), threshold=threshold, limit=MAX_LIMIT)
         for name in names
@@ -146,7 +146,7 @@ def match(
         query = replace(example.query, sources=sources)
         hits = [
             h
-            for h in _screen(engine, example.names, query, min(used, lowest))
+            for h in screen_names(engine, example.names, query, min(used, lowest))
             if _schema_of(h.entity) not in exclude_schema
         ]
         results = [scored_response(h, infos.get(h.entity.source), used) for h in hits[:count]]
@@ -206,7 +206,7 @@ def search(
     infos = {s.source: s for s in engine.snapshot.sources}
     hits: list[Hit] = []
     if q.strip():
-        found = _screen(engine, (q.strip(),), Screen(name=q.strip(), sources=sources), 0.5)
+        found = screen_names(engine, (q.strip(),), Screen(name=q.strip(), sources=sources), 0.5)
         codes = {c.upper() for c in countries}
         hits = [
             h
