@@ -77,7 +77,7 @@ class FakeBackend(CoreBackend):
 
         tx = parse_transaction(raw)
         verdict = "prohibited" if any(p.name.upper() == LISTED for p in tx.parties) else "review"
-        output = {
+        output: dict[str, Any] = {
             "id": tx.id,
             "verdict": verdict,
             "as_of": (as_of or tx.as_of).isoformat(),
