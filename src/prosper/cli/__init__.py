@@ -43,7 +43,8 @@ def build_app(command: str | None = None) -> typer.Typer:
     """The Typer app with every command, or only with ``command``'s module when it is known.
 
     The list install hook (re-screening the register's delta) is enabled for the commands
-    that can install a list update and for the complete app.
+    that can install a list update (``lists``, ``serve``); not for the complete app, so that
+    importing it (``prosper --help``) loads no list module.
     """
     import typer
 
@@ -63,7 +64,7 @@ def build_app(command: str | None = None) -> typer.Typer:
     modules = [only] if only else list(dict.fromkeys(COMMANDS.values()))
     for module in modules:
         importlib.import_module(f"prosper.cli.{module}").register(app)
-    if only is None or only in _INSTALLS_LISTS:
+    if only in _INSTALLS_LISTS:  # not for the complete app: `--help` loads no list module
         from prosper import casework
 
         casework.enable_rescreen_on_update()  # `lists update` re-screens the register's delta
