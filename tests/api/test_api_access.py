@@ -2,7 +2,7 @@
 
 * the last active admin key cannot be revoked (409, one line);
 * ``/metrics`` needs a reviewer key, or with ``PROSPER_METRICS_PUBLIC=1`` shows no business
-  series without one; there is no ``/docs`` or ``/redoc`` to leave open;
+  series without one; ``/docs`` needs a key and there is no ``/redoc``;
 * wrong keys are throttled per client: 429 with ``Retry-After`` after N failures in a window;
 * ``GET /v1/audit/{id}`` answers 409 for a tampered record, ``GET /v1/audit`` flags it.
 """
@@ -89,7 +89,9 @@ def test_public_metrics_show_no_business_data(
 
 
 def test_no_docs_page_is_left_open(client: TestClient) -> None:
-    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+    # /docs exists behind the API key (tests/api/test_api_ops.py); nothing else is served
+    assert client.get("/docs").status_code == 401
+    for path in ("/redoc", "/docs/oauth2-redirect"):
         assert client.get(path).status_code == 404, path
 
 

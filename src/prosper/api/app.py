@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from prosper import __version__
+from prosper.api.access_log import AccessLogMiddleware
 from prosper.api.backend import Backend, CoreBackend
 from prosper.api.deps import AppState
 from prosper.api.errors import install_error_handlers
@@ -28,6 +29,7 @@ from prosper.api.routers import (
     alerts,
     audit,
     cases_web,
+    docs,
     documents,
     health,
     parties,
@@ -121,7 +123,7 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         # FastAPI's /docs page loads Swagger UI from a CDN; the machines here are offline.
-        # No /docs or /redoc at all, so none is left open without a key (tested).
+        # Ours (routers/docs.py) serves the files from this server and needs a key; no /redoc.
         docs_url=None,
         redoc_url=None,
     )
@@ -131,11 +133,13 @@ def create_app(
         app.include_router(module.router)
     app.include_router(yente.router)  # yente-compatible /match, /search, /entities, /catalog
     app.include_router(reconcile.router)  # OpenRefine reconciliation, /reconcile/{dataset}
+    app.include_router(docs.router)  # /docs: Swagger UI from the swagger-ui-bundle package, keyed
     app.include_router(cases_web.router)
     web.mount_static(app)
     # Outermost first: metrics see every request, including those rejected as too large.
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
+    app.add_middleware(AccessLogMiddleware)  # one JSON line per request (prosper.access)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -60,6 +60,7 @@ def require(role: Role) -> Callable[..., ApiKey]:
         if key is None:
             state.auth_throttle.fail(client)
             raise ApiError(401, "unauthorized", "unknown or revoked API key", headers=_CHALLENGE)
+        request.state.api_key = key  # the access log names the holder (never the secret)
         if not key.role.allows(role):
             raise ApiError(
                 403,

@@ -39,6 +39,9 @@ def serve(
         max_body_bytes=max_body, max_batch=max_batch, rate_per_minute=rate_limit, burst=burst
     )
     app = create_app(settings, limits=limits, refresh=True)
+    from prosper.api.access_log import enable_access_log
+
+    enable_access_log()  # one JSON line per request on stderr (never a key or a query string)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"warning: listening on {host}, not only on loopback", err=True)
     typer.echo(f"Prosper on http://{host}:{port}/  (API key: prosper keys create --role …)")
