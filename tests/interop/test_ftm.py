@@ -181,7 +181,7 @@ def test_cli_export_then_update_from_the_file(data_dir: Path, tmp_path: Path) ->
     from tests.cli.cli_helpers import invoke
 
     out = tmp_path / "un.ftm.jsonl"
-    done = invoke("lists", "export", "--format", "ftm", "--source", "un_sc", "--out", str(out))
+    done = invoke("lists", "export", "--format", "ftm", "--source", "un_sc", "--output", str(out))
     assert done.code == 0, done.error
     lines = out.read_text(encoding="utf-8").splitlines()
     un = load_snapshot(None).source("un_sc")

@@ -369,7 +369,9 @@ def add_custom(
 @lists_app.command("export")
 def export(
     fmt: str = typer.Option("ftm", "--format", help="Output format: ftm (FtM JSON lines)."),
-    out: str | None = typer.Option(None, "--out", help="File to write (default: stdout)."),
+    out: str | None = typer.Option(
+        None, "--output", "-o", "--out", help="File to write (default: stdout)."
+    ),
     only: list[str] | None = typer.Option(
         None, "--source", help="Only this source (repeat for more; default: every source)."
     ),
