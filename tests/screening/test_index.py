@@ -246,7 +246,7 @@ class _Snap:
 def test_index_cache_round_trip(tmp_path: Path) -> None:
     snap = _Snap(ENTITIES)
     first = get_index(snap, tmp_path)
-    assert list(tmp_path.glob("screening-*.pickle"))
+    assert list(tmp_path.glob("screening-*.idx"))
 
     def no_build(*args: object, **kwargs: object) -> ScreeningIndex:
         raise AssertionError("the cached index should have been loaded")
@@ -265,6 +265,6 @@ def test_index_cache_round_trip(tmp_path: Path) -> None:
 def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
     snap = _Snap(ENTITIES)
     get_index(snap, tmp_path)
-    for f in tmp_path.glob("screening-*.pickle"):
+    for f in tmp_path.glob("screening-*.idx"):
         f.write_bytes(b"garbage")
     assert get_index(snap, tmp_path).screen(Query("Kim Jong Un"))

@@ -82,7 +82,7 @@ def test_query_never_scores_the_whole_list(index: ScreeningIndex) -> None:
 def test_cached_index_is_used(tmp_path: Path) -> None:
     snap = load_snapshot()
     get_index(snap, tmp_path)
-    (cached,) = tmp_path.glob("screening-*.pickle")
+    (cached,) = tmp_path.glob("screening-*.idx")
     assert cached.stat().st_size > 1_000_000
 
 

@@ -1,30 +1,73 @@
-"""An on-disk cache of built screening indexes (the I/O edge of :mod:`prosper.screening.index`).
+"""The on-disk screening index: one memory-mapped file per list snapshot (the I/O edge of
+:mod:`prosper.screening.index`).
 
-Building the index of the embedded lists takes a few seconds; loading a cached one well under
-one. The cache file is keyed by the snapshot's list versions and
-:data:`prosper.screening.index.INDEX_FORMAT` and checked against the snapshot's entity ids, so a new
-snapshot or key scheme never reuses a stale index.
+The index of a snapshot is built once and written to ``<cache_dir>/screening-<key>.idx``; every
+later process (CLI, server, batch workers) *maps* the file instead of rebuilding or unpickling
+it. Loading costs a header read and one ``mmap`` call, whatever the list size; the operating
+system shares the mapped pages between processes. Names are decoded only when retrieval makes
+them candidates, postings are slices of one int32 array found by binary search over the sorted
+keys.
+
+File layout (native byte order, recorded in the header; every section 8-byte aligned)::
+
+    b"PRSPIDX1"  uint64 header length  header (JSON: format, entity ids digest, sections)
+    name_entity  int32 × names        entity index of each name (ascending)
+    name_strong  uint8 × names        1 for a strong name
+    name_off     int64 × (names + 1)  offsets into name_blob
+    name_blob    one JSON record per name (the prepared NameForm)
+    key_off      int64 × (keys + 1)   offsets into key_blob (keys sorted by UTF-8 bytes)
+    key_blob     the retrieval keys
+    post_off     int64 × (keys + 1)   offsets (in items) into post
+    post         int32                the names of each key
+    id_*         the same four sections for normalised identifiers → entity indexes
+    party        JSON: strong-name key and UN reference → entities (merging listings)
+
+The file is keyed by the snapshot's list versions, :data:`~prosper.screening.index.INDEX_FORMAT`
+and :data:`FILE_FORMAT`, and checked against the snapshot's entity ids, so a new snapshot or key
+scheme never reuses a stale index. It holds no code (no pickle): a foreign or damaged file is
+rejected and rebuilt.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import pickle
-from collections.abc import Mapping
+import mmap
+import os
+import sys
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from prosper.model import Entity
 from prosper.names.normalize import NameForm
 from prosper.names.weights import default_weights
-from prosper.screening.index import INDEX_FORMAT, ScreeningIndex, gc_paused
+from prosper.screening.index import INDEX_FORMAT, ScreeningIndex
+
+FILE_FORMAT = 1  # bump when the file layout changes
+MAGIC = b"PRSPIDX1"
+_NameRow = tuple[int, bool, NameForm]
+_PartyMaps = tuple[dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]]]
 
 
 def index_cache_key(versions: Mapping[str, str]) -> str:
     """A file-name-safe key for an index built from lists at ``versions``."""
-    blob = json.dumps({"format": INDEX_FORMAT, "lists": dict(sorted(versions.items()))})
+    blob = json.dumps(
+        {"format": INDEX_FORMAT, "file": FILE_FORMAT, "lists": dict(sorted(versions.items()))}
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def index_path(cache_dir: Path, versions: Mapping[str, str]) -> Path:
+    """Where the index file of lists at ``versions`` lives in ``cache_dir``."""
+    return cache_dir / f"screening-{index_cache_key(versions)}.idx"
+
+
+def entity_digest(entities: Sequence[Entity]) -> str:
+    """The digest of the entity ids, in order (an index file belongs to exactly these)."""
+    return hashlib.sha256("\n".join(e.id for e in entities).encode()).hexdigest()
 
 
 class _SnapshotLike(Protocol):
@@ -34,57 +77,272 @@ class _SnapshotLike(Protocol):
     def versions(self) -> dict[str, str]: ...
 
 
-def _state(index: ScreeningIndex) -> dict[str, Any]:
-    """The index as plain tuples and dicts (pickles ~6× faster than the objects)."""
-    return {
-        "format": INDEX_FORMAT,
-        "entity_ids": hashlib.sha256("\n".join(e.id for e in index.entities).encode()).hexdigest(),
-        "names": [
-            (
-                e,
-                s,
-                f.original,
-                f.tokens,
-                f.full,
-                f.legal_forms,
-                tuple(f.scripts),
-                f.phonetic,
-                f.korean,
-                f.variant,
-            )
-            for e, s, f in index._names
-        ],
-        "postings": index._postings,
-        "identifiers": index._identifiers,
-    }
+# ----------------------------------------------------------------------------- writing
 
 
-def _from_state(entities: tuple[Entity, ...], state: Mapping[str, Any]) -> ScreeningIndex | None:
-    ids = hashlib.sha256("\n".join(e.id for e in entities).encode()).hexdigest()
-    if state.get("format") != INDEX_FORMAT or state.get("entity_ids") != ids:
-        return None
-    names = [
-        (e, s, NameForm(orig, toks, full, forms, frozenset(scripts), phon, kor, var))
-        for e, s, orig, toks, full, forms, scripts, phon, kor, var in state["names"]
+def _form_record(form: NameForm) -> bytes:
+    rec = [
+        form.original,
+        form.tokens,
+        form.full,
+        form.legal_forms,
+        sorted(form.scripts),
+        form.phonetic,
+        form.korean,
+        form.variant,
     ]
-    return ScreeningIndex(
-        entities, names, state["postings"], state["identifiers"], default_weights()
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _strings(items: Sequence[bytes]) -> tuple[bytes, bytes]:
+    """Offsets (int64) and the concatenated blob of ``items``."""
+    offsets = array("q", [0])
+    total = 0
+    for item in items:
+        total += len(item)
+        offsets.append(total)
+    return offsets.tobytes(), b"".join(items)
+
+
+def _table(table: Mapping[str, Sequence[int]]) -> list[tuple[str, bytes]]:
+    """A key → int list table as four sections: sorted keys and their CSR postings."""
+    keys = sorted((k.encode(), k) for k in table)
+    key_off, key_blob = _strings([b for b, _ in keys])
+    post_off = array("q", [0])
+    post = array("i")
+    for _, key in keys:
+        post.extend(table[key])
+        post_off.append(len(post))
+    return [
+        ("key_off", key_off),
+        ("key_blob", key_blob),
+        ("post_off", post_off.tobytes()),
+        ("post", post.tobytes()),
+    ]
+
+
+def _party_json(maps: _PartyMaps) -> bytes:
+    by_name, by_ref = maps
+    doc = {
+        "names": [[list(k), list(v)] for k, v in by_name.items()],
+        "refs": [[k, list(v)] for k, v in by_ref.items()],
+    }
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def write_index(index: ScreeningIndex, path: Path) -> None:
+    """Write ``index`` to ``path`` in the mapped layout (atomically: a temporary file first)."""
+    names = [index._names[i] for i in range(len(index._names))]
+    name_off, name_blob = _strings([_form_record(f) for _, _, f in names])
+    sections: list[tuple[str, bytes]] = [
+        ("name_entity", array("i", [e for e, _, _ in names]).tobytes()),
+        ("name_strong", bytes(1 if s else 0 for _, s, _ in names)),
+        ("name_off", name_off),
+        ("name_blob", name_blob),
+        *_table(index._postings),
+        *[("id_" + k, v) for k, v in _table(index._identifiers)],
+        ("party", _party_json(index._party_keys())),
+    ]
+    layout: dict[str, list[int]] = {}
+    offset = 0
+    for name, data in sections:
+        layout[name] = [offset, len(data)]
+        offset += len(data) + (-len(data) % 8)
+    header = json.dumps(
+        {
+            "format": INDEX_FORMAT,
+            "file": FILE_FORMAT,
+            "byteorder": sys.byteorder,
+            "entity_ids": entity_digest(index.entities),
+            "names": len(names),
+            "sections": layout,
+        }
+    ).encode()
+    header += b" " * (-(len(MAGIC) + 8 + len(header)) % 8)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{id(index)}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(MAGIC + len(header).to_bytes(8, "little") + header)
+            for _, data in sections:
+                fh.write(data + b"\0" * (-len(data) % 8))
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+class _Keys(Sequence[bytes]):
+    """The sorted keys of a mapped table, decoded one at a time (for :func:`bisect_left`)."""
+
+    def __init__(self, offsets: memoryview, blob: memoryview) -> None:
+        self._off = offsets
+        self._blob = blob
+
+    def __len__(self) -> int:
+        return len(self._off) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[bytes]: ...
+    def __getitem__(self, i: int | slice) -> bytes | Sequence[bytes]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return bytes(self._blob[self._off[i] : self._off[i + 1]])
+
+
+class MappedTable(Mapping[str, Sequence[int]]):
+    """A read-only ``key → ints`` mapping over a mapped file's sorted keys and postings."""
+
+    def __init__(self, sections: Mapping[str, memoryview], prefix: str = "") -> None:
+        self._keys = _Keys(sections[prefix + "key_off"].cast("q"), sections[prefix + "key_blob"])
+        self._post_off = sections[prefix + "post_off"].cast("q")
+        self._post = sections[prefix + "post"].cast("i")
+        self._found: dict[str, int] = {}  # key → row, remembered (a batch asks the same keys)
+
+    def _row(self, key: str) -> int:
+        row = self._found.get(key)
+        if row is None:
+            raw = key.encode()
+            row = bisect_left(self._keys, raw)
+            if row >= len(self._keys) or self._keys[row] != raw:
+                row = -1
+            self._found[key] = row
+        return row
+
+    def get(self, key: str, default: Any = None) -> Any:
+        row = self._row(key) if isinstance(key, str) else -1
+        if row < 0:
+            return default
+        return self._post[self._post_off[row] : self._post_off[row + 1]]
+
+    def __getitem__(self, key: str) -> Sequence[int]:
+        found: Sequence[int] | None = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._row(key) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        for i in range(len(self._keys)):
+            yield self._keys[i].decode()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class MappedNames(Sequence[_NameRow]):
+    """The indexed names of a mapped file; each decoded on first access and kept."""
+
+    def __init__(self, sections: Mapping[str, memoryview]) -> None:
+        self._entity = sections["name_entity"].cast("i")
+        self._strong = sections["name_strong"]
+        self._off = sections["name_off"].cast("q")
+        self._blob = sections["name_blob"]
+        self._decoded: dict[int, _NameRow] = {}
+
+    def __len__(self) -> int:
+        return len(self._entity)
+
+    @overload
+    def __getitem__(self, i: int) -> _NameRow: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[_NameRow]: ...
+    def __getitem__(self, i: int | slice) -> _NameRow | Sequence[_NameRow]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        row = self._decoded.get(i)
+        if row is None:
+            if i < 0:
+                i += len(self)
+            if not 0 <= i < len(self):
+                raise IndexError(i)
+            orig, toks, full, forms, scripts, phon, kor, var = json.loads(
+                bytes(self._blob[self._off[i] : self._off[i + 1]])
+            )
+            form = NameForm(
+                orig,
+                tuple(toks),
+                tuple(full),
+                tuple(forms),
+                frozenset(scripts),
+                tuple(phon),
+                tuple(kor),
+                tuple(var),
+            )
+            row = (self._entity[i], bool(self._strong[i]), form)
+            self._decoded[i] = row
+        return row
+
+
+def _party_maps(raw: memoryview) -> _PartyMaps:
+    doc = json.loads(bytes(raw))
+    return (
+        {tuple(k): tuple(v) for k, v in doc["names"]},
+        {k: tuple(v) for k, v in doc["refs"]},
     )
 
 
-def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> ScreeningIndex:
-    """The screening index of ``snapshot``, from ``cache_dir`` when built before.
+def open_index(path: Path, entities: tuple[Entity, ...]) -> ScreeningIndex | None:
+    """Map the index file at ``path`` for ``entities``; None when it is missing, damaged,
+    of another format or of other entities (the caller rebuilds)."""
+    try:
+        with path.open("rb") as fh:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    try:
+        view = memoryview(mapped)
+        if bytes(view[:8]) != MAGIC:
+            return None
+        size = int.from_bytes(view[8:16], "little")
+        header = json.loads(bytes(view[16 : 16 + size]))
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != INDEX_FORMAT
+            or header.get("file") != FILE_FORMAT
+            or header.get("byteorder") != sys.byteorder
+            or header.get("entity_ids") != entity_digest(entities)
+        ):
+            return None
+        base = 16 + size
+        sections = {
+            name: view[base + start : base + start + length]
+            for name, (start, length) in header["sections"].items()
+        }
+        if base + max(s + n for s, n in header["sections"].values()) > len(view):
+            return None  # truncated
+        names = MappedNames(sections)
+        if len(names) != header["names"]:
+            return None
+        party = sections["party"]
+        return ScreeningIndex(
+            entities,
+            names,
+            MappedTable(sections),
+            MappedTable(sections, "id_"),
+            default_weights(),
+            name_entities=names._entity,
+            party_maps=lambda: _party_maps(party),
+        )
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
 
-    Building indexes ~46k names in ~4 s; loading the cached index takes ~0.4 s. The cache
-    file is keyed by the snapshot's list versions and :data:`INDEX_FORMAT`, and checked
-    against the snapshot's entity ids, so a new snapshot or key scheme never reuses a stale
-    index. The file is written by this process only (pickle: never point ``cache_dir`` at
-    files from elsewhere).
+
+def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> ScreeningIndex:
+    """The screening index of ``snapshot``, mapped from ``cache_dir`` when built before.
+
+    Building indexes the ~99k names of the embedded lists in a few seconds and writes the
+    file; every later call maps it (milliseconds, whatever the list size).
 
     Args:
         snapshot: The loaded list snapshot.
-        cache_dir: Folder for cached indexes (e.g. ``settings.data_dir / "cache"``); no
-            caching when None.
+        cache_dir: Folder for index files (e.g. ``settings.data_dir / "cache"``); no file
+            when None (built in memory).
 
     Returns:
         The index.
@@ -92,22 +350,14 @@ def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> Screeni
     entities = tuple(snapshot.entities)
     if cache_dir is None:
         return ScreeningIndex.build(entities)
-    path = cache_dir / f"screening-{index_cache_key(snapshot.versions())}.pickle"
-    try:
-        with path.open("rb") as fh, gc_paused():
-            state = pickle.load(fh)
-            index = _from_state(entities, state) if isinstance(state, dict) else None
-        if index is not None:
-            return index
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
-        pass
-    index = ScreeningIndex.build(entities)
+    path = index_path(cache_dir, snapshot.versions())
+    index = open_index(path, entities)
+    if index is not None:
+        return index
+    built = ScreeningIndex.build(entities)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{id(index)}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(_state(index), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+        write_index(built, path)
     except OSError:
-        pass  # a read-only data folder only costs the rebuild next time
-    return index
+        return built  # a read-only data folder only costs the rebuild next time
+    return open_index(path, entities) or built

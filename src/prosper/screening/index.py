@@ -18,7 +18,7 @@ import gc
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -84,15 +84,22 @@ def name_keys(form: NameForm) -> set[str]:
 
 
 class ScreeningIndex:
-    """An in-memory candidate index over list entities; build once, screen many times."""
+    """A candidate index over list entities; build once, screen many times.
+
+    The names, postings and identifiers are plain sequences and mappings: built in memory by
+    :meth:`build`, or views over a memory-mapped index file (:mod:`prosper.screening.cache`)
+    that decode a name only when it is a candidate.
+    """
 
     def __init__(
         self,
         entities: tuple[Entity, ...],
-        names: list[tuple[int, bool, NameForm]],
-        postings: dict[str, tuple[int, ...]],
-        identifiers: dict[str, tuple[int, ...]],
+        names: Sequence[tuple[int, bool, NameForm]],
+        postings: Mapping[str, Sequence[int]],
+        identifiers: Mapping[str, Sequence[int]],
         weights: TokenWeights,
+        name_entities: Sequence[int] | None = None,
+        party_maps: Callable[[], _PartyMaps] | None = None,
     ) -> None:
         self.entities = entities
         self._names = names
@@ -100,6 +107,9 @@ class ScreeningIndex:
         self._identifiers = identifiers
         self._weights = weights
         self._total = max(1, len(names))
+        # entity index of each name (ascending), without decoding the names
+        self._name_entity = [e for e, _, _ in names] if name_entities is None else name_entities
+        self._party_loader = party_maps
 
     @classmethod
     def build(
@@ -148,14 +158,15 @@ class ScreeningIndex:
     def _first_name(self, e_idx: int) -> int:
         """Index of the first indexed name of entity ``e_idx``, or -1 when it has none
         (names are stored entity by entity, in entity order)."""
-        lo, hi = 0, len(self._names)
+        owners = self._name_entity
+        lo, hi = 0, len(owners)
         while lo < hi:  # binary search: entity indexes ascend along self._names
             mid = (lo + hi) // 2
-            if self._names[mid][0] < e_idx:
+            if owners[mid] < e_idx:
                 lo = mid + 1
             else:
                 hi = mid
-        return lo if lo < len(self._names) and self._names[lo][0] == e_idx else -1
+        return lo if lo < len(owners) and owners[lo] == e_idx else -1
 
     @property
     def name_count(self) -> int:
@@ -335,6 +346,10 @@ class ScreeningIndex:
         cached: _PartyMaps | None = getattr(self, "_party_maps", None)
         if cached is not None:
             return cached
+        if self._party_loader is not None:  # stored with a mapped index file
+            cached = self._party_loader()
+            self._party_maps = cached
+            return cached
         names: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for e_idx, strong, form in self._names:
             if strong and form.tokens:
@@ -485,7 +500,7 @@ def _with_ofac(query: Query, hit: Hit) -> Hit:
     return replace(hit, explanation=(*hit.explanation, extra))
 
 
-def _effective(known: tuple[NameScore, int], names: list[tuple[int, bool, NameForm]]) -> float:
+def _effective(known: tuple[NameScore, int], names: Sequence[tuple[int, bool, NameForm]]) -> float:
     result, n_idx = known
     return result.score * (1.0 if names[n_idx][1] else cfg.WEAK_ALIAS_FACTOR)
 

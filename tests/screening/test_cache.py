@@ -1,0 +1,137 @@
+"""The memory-mapped index file (:mod:`prosper.screening.cache`): same answers as the index built
+in memory, same tables, stale and damaged files rejected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from tests.screening.test_index import ENTITIES
+
+from prosper.lists import load_snapshot
+from prosper.model import Entity, EntityType
+from prosper.screening.cache import (
+    MappedNames,
+    MappedTable,
+    get_index,
+    index_path,
+    open_index,
+    write_index,
+)
+from prosper.screening.index import ScreeningIndex
+from prosper.screening.query import Query
+
+
+@dataclass
+class _Snap:
+    entities: tuple[Entity, ...]
+
+    def versions(self) -> dict[str, str]:
+        return {"us_ofac_sdn": "sha256:abc"}
+
+
+def _mapped(tmp_path: Path, entities: tuple[Entity, ...]) -> tuple[ScreeningIndex, ScreeningIndex]:
+    built = ScreeningIndex.build(entities)
+    path = tmp_path / "i.idx"
+    write_index(built, path)
+    mapped = open_index(path, entities)
+    assert mapped is not None
+    return built, mapped
+
+
+def test_mapped_tables_equal_the_built_ones(tmp_path: Path) -> None:
+    built, mapped = _mapped(tmp_path, ENTITIES)
+    assert isinstance(mapped._names, MappedNames)
+    assert isinstance(mapped._postings, MappedTable)
+    assert [mapped._names[i] for i in range(len(mapped._names))] == list(built._names)
+    assert mapped._names[-1] == built._names[-1]
+    with pytest.raises(IndexError):
+        mapped._names[len(built._names)]
+    assert {k: tuple(v) for k, v in mapped._postings.items()} == dict(built._postings)
+    assert {k: tuple(v) for k, v in mapped._identifiers.items()} == dict(built._identifiers)
+    assert len(mapped._postings) == len(built._postings)
+    assert "t:kim" in mapped._postings
+    assert "t:nobody" not in mapped._postings
+    assert mapped._postings.get("t:nobody") is None
+    with pytest.raises(KeyError):
+        mapped._postings["t:nobody"]
+    assert mapped._party_keys() == built._party_keys()
+
+
+def test_mapped_answers_equal_the_built_ones(tmp_path: Path) -> None:
+    built, mapped = _mapped(tmp_path, ENTITIES)
+    for name in ("Kim Jong Un", "김정은", "Rosoboronexport", "Hikvision", "Abu Hamza", "Emma"):
+        for q in (
+            Query(name),
+            Query(name, countries=("KP",)),
+            Query(name, type=EntityType.ORGANIZATION),
+        ):
+            assert mapped.screen(q, threshold=0.3) == built.screen(q, threshold=0.3)
+
+
+def test_a_stale_or_damaged_file_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "i.idx"
+    write_index(ScreeningIndex.build(ENTITIES), path)
+    assert open_index(path, ENTITIES[:2]) is None  # other entities
+    assert open_index(tmp_path / "missing.idx", ENTITIES) is None
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # truncated
+    assert open_index(path, ENTITIES) is None
+    path.write_bytes(b"PRSPIDX0" + data[8:])  # another layout
+    assert open_index(path, ENTITIES) is None
+    path.write_bytes(b"")
+    assert open_index(path, ENTITIES) is None
+
+
+def test_get_index_writes_once_then_maps(tmp_path: Path) -> None:
+    snap = _Snap(ENTITIES)
+    first = get_index(snap, tmp_path)
+    path = index_path(tmp_path, snap.versions())
+    assert path.is_file()
+    assert isinstance(first._names, MappedNames)
+    stamp = path.stat().st_mtime_ns
+    second = get_index(snap, tmp_path)
+    assert path.stat().st_mtime_ns == stamp
+    assert second.screen(Query("Kim Jong Un")) == first.screen(Query("Kim Jong Un"))
+    path.write_bytes(b"garbage")
+    assert get_index(snap, tmp_path).screen(Query("Kim Jong Un"))  # rebuilt
+
+
+def _queries(entities: tuple[Entity, ...], count: int) -> list[Query]:
+    """List names as written, rearranged, misspelt and cut, in every script the lists use,
+    with and without qualifiers; and names on no list."""
+    step = max(1, len(entities) // count)
+    out: list[Query] = []
+    for k, entity in enumerate(entities[::step][:count]):
+        names = [n for n, _ in entity.all_names()]
+        name = names[k % len(names)]
+        words = name.split()
+        match k % 5:
+            case 0:
+                out.append(Query(name))
+            case 1:
+                out.append(Query(" ".join(reversed(words)), countries=entity.countries[:1]))
+            case 2:
+                out.append(Query(name[:-2] + name[-1:] if len(name) > 6 else name))
+            case 3:
+                out.append(Query(" ".join(words[:2]), type=entity.type))
+            case _:
+                out.append(Query(name.lower(), sources=(entity.source,)))
+    out += [Query(n) for n in ("Jane Doe", "Acme Trading", "Bank", "Al", "Ltd", "홍길동")]
+    return out
+
+
+@pytest.mark.slow
+def test_mapped_index_of_the_embedded_lists_answers_as_the_built_one(tmp_path: Path) -> None:
+    snapshot = load_snapshot()
+    built = ScreeningIndex.build(snapshot.entities)
+    path = tmp_path / "lists.idx"
+    write_index(built, path)
+    mapped = open_index(path, snapshot.entities)
+    assert mapped is not None
+    queries = _queries(snapshot.entities, 300)
+    assert len(queries) >= 300
+    differ = [q.name for q in queries if mapped.screen(q, 0.5) != built.screen(q, 0.5)]
+    assert differ == []
+    assert sum(1 for q in queries if built.screen(q)) > 200  # the queries do find things
