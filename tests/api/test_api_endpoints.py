@@ -164,11 +164,15 @@ def test_lists_and_rules(client: TestClient, keys: Keys) -> None:
 
 
 def test_health_ready_metrics_openapi(client: TestClient, keys: Keys) -> None:
-    assert client.get("/healthz").json() == {"status": "ok"}
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok"
+    assert isinstance(health["lists"], list)  # empty while the lists load
     deadline = time.monotonic() + 5
     while client.get("/readyz").status_code != 200 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert client.get("/readyz").json() == {"status": "ready"}
+    lists = client.get("/healthz").json()["lists"]
+    assert lists and {"source", "published", "age_days", "refresh"} <= set(lists[0])
     client.post("/v1/check", json=TX, headers=keys.header("screener"))
     metrics = client.get("/metrics", headers=keys.header("reviewer"))
     assert metrics.headers["content-type"].startswith("text/plain")
