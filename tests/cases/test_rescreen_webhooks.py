@@ -63,6 +63,15 @@ def test_register_index_finds_the_matching_party(store: CaseStore) -> None:
     assert len(found) < 10
 
 
+def test_an_identifier_alone_makes_a_candidate(store: CaseStore) -> None:
+    from prosper.model import Identifier
+
+    party = RegisteredParty(id="ID-1", name="Zeta Holdings", identifiers=("passport:PD 998877",))
+    store.upsert_parties([(party, party_keys(party))])
+    listed = replace(entity("90", "OMEGA GROUP"), identifiers=(Identifier("passport", "PD998877"),))
+    assert "ID-1" in RegisterIndex(store.name_keys()).candidates(listed)
+
+
 def test_delta_rescreen_opens_reopens_and_closes(store: CaseStore, audit: AuditLog) -> None:
     old = engine(BASE)
     ctx = RescreenContext(store, old, old.snapshot.versions(), "t", audit)

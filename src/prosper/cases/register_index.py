@@ -20,6 +20,7 @@ from prosper.cases.model import RegisteredParty
 from prosper.model import Entity
 from prosper.names.normalize import prepare_name
 from prosper.screening.index import KEY_WEIGHTS, name_keys
+from prosper.screening.query import Query, normalize_identifier, query_identifiers
 
 CANDIDATES_PER_NAME = 64
 """At most this many parties are scored for each name of a changed entity (by key evidence)."""
@@ -32,13 +33,29 @@ def party_names(party: RegisteredParty) -> tuple[str, ...]:
     return tuple(dict.fromkeys((party.name, *party.aliases)))
 
 
+ID_KEY = "i:"
+"""Prefix of identifier keys: a party whose passport or registration number a changed entity
+carries is a candidate even when no name key is shared."""
+MIN_ID = 4  # shorter numbers ("12") say nothing; the list index skips them too
+
+
+def _id_key(value: str) -> str | None:
+    norm = normalize_identifier(value)
+    return ID_KEY + norm if len(norm) >= MIN_ID else None
+
+
 def party_keys(party: RegisteredParty) -> str:
-    """The space-separated index keys of a party's names (stored with the party)."""
+    """The space-separated index keys of a party's names and identifiers (stored with it)."""
     keys: set[str] = set()
     for name in party_names(party):
         form = prepare_name(name, party.type)
         if form.tokens:
             keys |= name_keys(form)
+    query = Query(name=party.name, identifiers=party.identifiers)
+    for ident in query_identifiers(query):
+        key = _id_key(ident.value)
+        if key is not None:
+            keys.add(key)
     return " ".join(sorted(k for k in keys if " " not in k))
 
 
@@ -78,5 +95,9 @@ class RegisterIndex:
                 for idx in posting:
                     acc[idx] += weight
             out.update(heapq.nlargest(CANDIDATES_PER_NAME, acc, key=acc.__getitem__))
+        for ident in entity.identifiers:
+            id_key = _id_key(ident.value)
+            found = None if id_key is None else self._postings.get(id_key)
+            if found is not None and len(found) <= CANDIDATES_PER_NAME:
+                out.update(found)
         return [self.ids[i] for i in sorted(out)]
-
