@@ -24,8 +24,16 @@ from prosper.screening.query import Query, normalize_identifier, query_identifie
 
 CANDIDATES_PER_NAME = 64
 """At most this many parties are scored for each name of a changed entity (by key evidence)."""
-COMMON_KEY = 0.05
-"""A key shared by more than this share of the register (e.g. "t:kim") does not retrieve alone."""
+COMMON_KEY = 0.01
+"""A key shared by more than this share of the register (e.g. "t:kim") does not retrieve alone…"""
+MAX_POSTINGS = 2000
+"""… nor one shared by more than this many parties, however large the register."""
+CANDIDATE_FLOOR = 0.4
+"""A party needs at least 40 % of the best party's key evidence for that name (as the list
+index's retrieval: a party sharing only "trading" with "KOREA MINING TRADING" is not scored)."""
+KEPT_KINDS = frozenset("tkvjpi")
+"""Key kinds stored for a party: tokens, Korean keys, variants, joined tokens, metaphones,
+identifiers (the prefix/suffix/skeleton typo keys would double the postings for little)."""
 
 
 def party_names(party: RegisteredParty) -> tuple[str, ...]:
@@ -56,7 +64,7 @@ def party_keys(party: RegisteredParty) -> str:
         key = _id_key(ident.value)
         if key is not None:
             keys.add(key)
-    return " ".join(sorted(k for k in keys if " " not in k))
+    return " ".join(sorted(k for k in keys if " " not in k and k[0] in KEPT_KINDS))
 
 
 class RegisterIndex:
@@ -81,7 +89,7 @@ class RegisterIndex:
     def candidates(self, entity: Entity) -> list[str]:
         """Ids of the parties sharing the most key evidence with any name of ``entity``."""
         out: set[int] = set()
-        limit = max(50, int(self._total * COMMON_KEY))
+        limit = min(MAX_POSTINGS, max(50, int(self._total * COMMON_KEY)))
         for name, _strong in entity.all_names():
             form = prepare_name(name, entity.type)
             if not form.tokens:
@@ -94,7 +102,10 @@ class RegisterIndex:
                 weight = KEY_WEIGHTS.get(key[0], 0.4) * math.log((self._total + 1) / len(posting))
                 for idx in posting:
                     acc[idx] += weight
-            out.update(heapq.nlargest(CANDIDATES_PER_NAME, acc, key=acc.__getitem__))
+            top = heapq.nlargest(CANDIDATES_PER_NAME, acc, key=acc.__getitem__)
+            if top:
+                floor = acc[top[0]] * CANDIDATE_FLOOR
+                out.update(i for i in top if acc[i] >= floor)
         for ident in entity.identifiers:
             id_key = _id_key(ident.value)
             found = None if id_key is None else self._postings.get(id_key)
