@@ -154,8 +154,8 @@ def run_batch(
     out_suffix = check_format(output_path, "--output")
     if resume and out_suffix == ".parquet":
         raise InputError("--resume is not supported for Parquet output", field="--resume")
+    rows = read_rows(input_path, encoding=encoding)  # a bad input is named first
     check_output(output_path, resume=resume, force=force, input_path=input_path)
-    rows = read_rows(input_path, encoding=encoding)
     skipped = complete_rows(output_path, out_suffix) if resume else 0
     done = matched = errors = 0
     for _ in range(skipped):
@@ -214,8 +214,8 @@ def run_pairs(
     out_suffix = check_format(output_path, "--output")
     if out_suffix == ".parquet":
         raise InputError("write pairs to .csv or .jsonl", field="--output")
-    check_output(output_path, force=force, input_path=input_path)
     rows = read_rows(input_path, required=("name1", "name2"), field="--pairs", encoding=encoding)
+    check_output(output_path, force=force, input_path=input_path)
     done = matched = errors = 0
     with output_path.open("w", newline="", encoding="utf-8") as fh:
         writer: csv.DictWriter[str] | None = None
