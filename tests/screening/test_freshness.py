@@ -103,3 +103,47 @@ def test_fresh_lists_keep_the_clean_pass() -> None:
     out = evaluate_parties(_tx(), lambda p: (), ["us_csl"], stale=())
     assert {f.verdict for f in out.findings} == {Verdict.ALLOWED}
     assert {f.rule_id for f in out.findings} == {"lists.screening.no-match"}
+
+
+def test_engine_screen_and_check_report_stale_lists() -> None:
+    """The engine (API, web page) warns in the screening document and reviews the check."""
+    from prosper.engine import Engine
+    from prosper.model import Entity, EntityType
+    from prosper.screening.index import ScreeningIndex
+    from prosper.screening.query import Query
+
+    @dataclass(frozen=True)
+    class Info:
+        source: str
+        published: str
+        version: str = "sha256:aa"
+        origin: str = "embedded"
+
+    @dataclass(frozen=True)
+    class Snap:
+        sources: tuple[Info, ...]
+        entities: tuple[Entity, ...]
+
+        def versions(self) -> dict[str, str]:
+            return {s.source: s.version for s in self.sources}
+
+    listed = Entity("us_ofac_sdn:1", "us_ofac_sdn", "SDN", EntityType.PERSON, "KIM, Jong Un")
+    snap = Snap((Info("us_ofac_sdn", "2026-08-20"),), (listed,))
+    engine = Engine(
+        snapshot=snap,  # type: ignore[arg-type]
+        index=ScreeningIndex.build(snap.entities),
+        threshold=0.8,
+        max_age={"*": 30},
+    )
+    doc = engine.screen(Query("Kim Jong Un"), on=ON)
+    assert doc["hits"][0]["entity_id"] == "us_ofac_sdn:1"
+    assert doc["warnings"] == [
+        "us_ofac_sdn was published 2026-08-20: 108 days old on 2026-12-06 (allowed 30); "
+        "refresh it with `prosper lists update`"
+    ]
+    assert engine.screen(Query("Kim Jong Un"), on=date(2026, 9, 1))["warnings"] == []
+    decision = engine.check(_tx())
+    assert decision.verdict is Verdict.REVIEW
+    assert {f.rule_id for f in decision.findings if f.area == "screening"} == {
+        "lists.screening.stale-list"
+    }
