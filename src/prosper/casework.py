@@ -205,8 +205,8 @@ def alert_detail(alert_id: int, settings: Settings) -> dict[str, Any]:
 def on_lists_installed(result: UpdateResult, settings: Settings | None = None) -> dict[str, Any]:
     """After a list update installed: re-screen the parties its delta could affect, close
     alerts on delisted entries, send ``lists.updated``. Nothing to do for an empty register."""
-    from prosper.cases.rescreen import rescreen_delta
-    from prosper.service import swap_engine
+    from prosper.cases.rescreen import RescreenContext, rescreen_delta
+    from prosper.service import audit_log
 
     settings = settings or load_settings()
     store = case_store(settings)
@@ -217,9 +217,17 @@ def on_lists_installed(result: UpdateResult, settings: Settings | None = None) -
         "delta": [d.to_dict(0) for d in result.deltas],
     }
     if store.party_count():
-        engine = swap_engine(settings)
-        outcome = rescreen_delta(context(settings, SYSTEM_ACTOR, engine), result.deltas)
-        summary["rescreen"] = outcome.to_dict()
+        # the delta path indexes the added and changed entities itself: no engine is built
+        ctx = RescreenContext(
+            store=store,
+            screener=None,
+            versions=result.snapshot.versions(),
+            actor=SYSTEM_ACTOR,
+            audit=audit_log(settings),
+            notify=notify,
+            threshold=settings.threshold,
+        )
+        summary["rescreen"] = rescreen_delta(ctx, result.deltas).to_dict()
     notify("lists.updated", summary)
     return summary
 

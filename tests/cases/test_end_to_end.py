@@ -79,7 +79,7 @@ def test_import_screen_decide_update(env: Path, monkeypatch: pytest.MonkeyPatch)
             entity("77", "NOVA QUANTUM OPTICS LTD", countries=("SG",)),  # added
         ]
         new = engine(new_entities, "v2")
-        monkeypatch.setattr(service, "swap_engine", lambda settings: new)
+        monkeypatch.setattr(service, "get_engine", lambda settings=None: new)
         result = UpdateResult(
             path=None,
             snapshot=new.snapshot,

@@ -43,11 +43,24 @@ class RescreenContext:
     """Who re-screens against what, and where the outcomes go."""
 
     store: CaseStore
-    screener: Screener
+    screener: Screener | None
     versions: dict[str, str]
     actor: str
     audit: AuditLog | None = None
     notify: Notify = _quiet
+    threshold: float | None = None  # the delta path needs only this (default: the screener's)
+
+    def engine(self) -> Screener:
+        """The screener of full re-screens (a delta re-screen needs none)."""
+        if self.screener is None:
+            raise ValueError("this re-screening context has no screening engine")
+        return self.screener
+
+    def match_threshold(self) -> float:
+        """The threshold a hit must reach."""
+        if self.threshold is not None:
+            return self.threshold
+        return self.engine().threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +92,7 @@ def screen_parties(
     changed: dict[str, tuple[str, ...]] | None = None,
 ) -> SyncCounts:
     """Screen ``parties`` against the lists and sync their alerts (one transaction)."""
-    results = [(p, ctx.screener.screen_party(p.to_party())) for p in parties]
+    results = [(p, ctx.engine().screen_party(p.to_party())) for p in parties]
     request = SyncRequest(results, ctx.versions, ctx.actor, changed)
     return sync_hits(ctx.store, request, ctx.audit, ctx.notify)
 
@@ -129,7 +142,7 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     wanted.update(a.party_id for a in ctx.store.alerts_on_entities(changed))
     seconds["candidates"] = time.perf_counter() - clock - seconds["index"]
     parties = list(ctx.store.iter_parties(ids=wanted))
-    threshold = ctx.screener.threshold
+    threshold = ctx.match_threshold()
     results = [(p, screen_against(delta_index, p, threshold)) for p in parties]
     request = SyncRequest(results, ctx.versions, ctx.actor, changed)
     counts = sync_hits(ctx.store, request, ctx.audit, ctx.notify) if parties else SyncCounts()
@@ -157,7 +170,7 @@ def rescreen_full(
 
     def flush() -> None:
         nonlocal done, opened
-        results = [(p, ctx.screener.screen_party(p.to_party())) for p in batch]
+        results = [(p, ctx.engine().screen_party(p.to_party())) for p in batch]
         with write_transaction(ctx.store.engine) as conn:
             counts = sync_hits(
                 ctx.store, SyncRequest(results, ctx.versions, ctx.actor), None, _quiet, conn
