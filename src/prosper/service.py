@@ -97,10 +97,17 @@ def list_max_age(settings: Settings) -> dict[str, int]:
     return merge_limits(load_screening_policy().freshness.max_age_days, settings.lists_max_age)
 
 
-def read_document(path: Path) -> Any:
-    """Read a YAML or JSON document (``-`` is not supported here; pass a file)."""
-    if not path.exists():
-        raise NotFoundError(f"no such file: {path}", field="TRANSACTION")
+def read_document(
+    path: Path,
+    *,
+    field: str = "TRANSACTION",
+    encoding: str | None = None,
+    limits: InputLimits | None = None,
+) -> Any:
+    """Read a YAML or JSON file with the one reader of every edge (:mod:`prosper.reader`)."""
+    limits = limits or InputLimits()
+    if not path.is_file():
+        raise NotFoundError(f"no such file: {path}", field=field)
     suffix = path.suffix.lower()
     if suffix not in {".yaml", ".yml", ".json"}:
         raise InputError(f"expected a .yaml, .yml or .json file, got {path.name}", field=field)
