@@ -172,7 +172,8 @@ def test_health_ready_metrics_openapi(client: TestClient, keys: Keys) -> None:
         time.sleep(0.02)
     assert client.get("/readyz").json() == {"status": "ready"}
     lists = client.get("/healthz").json()["lists"]
-    assert lists and {"source", "published", "age_days", "refresh"} <= set(lists[0])
+    assert lists
+    assert {"source", "published", "age_days", "refresh"} <= set(lists[0])
     client.post("/v1/check", json=TX, headers=keys.header("screener"))
     metrics = client.get("/metrics", headers=keys.header("reviewer"))
     assert metrics.headers["content-type"].startswith("text/plain")
