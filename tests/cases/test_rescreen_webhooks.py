@@ -170,3 +170,25 @@ def test_replayed_timestamp_refused() -> None:
     signature = sign("k", "1000", body)
     assert verify("k", "1000", body, signature, at=1100)
     assert not verify("k", "1000", body, signature, at=1000 + 301)
+
+
+def test_a_re_romanised_name_stays_a_candidate_beside_a_namesake() -> None:
+    """이병철 (Lee Byung-chul) must be re-screened on RI PYONG CHUL although the register also
+    holds the exact namesake; a party sharing one common word is not a candidate."""
+    from prosper.model import EntityType
+
+    parties = [
+        RegisteredParty(id="KO", name="이병철", type=EntityType.PERSON),
+        RegisteredParty(id="EXACT", name="Ri Pyong Chul", type=EntityType.PERSON),
+        RegisteredParty(id="WORD", name="Chul Industrial Trading", type=EntityType.ORGANIZATION),
+        *[
+            RegisteredParty(id=f"F{i}", name=f"Kim Filler {i}", type=EntityType.PERSON)
+            for i in range(200)
+        ],
+    ]
+    index = RegisterIndex((p.id, party_keys(p)) for p in parties)
+    listed = entity("2", "RI PYONG CHUL", type_=EntityType.PERSON)
+    found = index.candidates(listed)
+    assert {"KO", "EXACT"} <= set(found)
+    assert "WORD" not in found
+    assert not any(f.startswith("F") for f in found)

@@ -28,9 +28,11 @@ COMMON_KEY = 0.01
 """A key shared by more than this share of the register (e.g. "t:kim") does not retrieve alone…"""
 MAX_POSTINGS = 2000
 """… nor one shared by more than this many parties, however large the register."""
-CANDIDATE_FLOOR = 0.4
-"""A party needs at least 40 % of the best party's key evidence for that name (as the list
-index's retrieval: a party sharing only "trading" with "KOREA MINING TRADING" is not scored)."""
+MIN_SHARE = 0.3
+"""A party needs at least 30 % of the key evidence a party sharing every key of the name would
+have: one common word of a four-word name is not enough ("trading" of "KOREA MINING TRADING");
+a reordered or re-romanised name is (이병철 for "RI PYONG CHUL"). No floor relative to the best
+party: an exact namesake in the register must not push out the re-romanised one."""
 KEPT_KINDS = frozenset("tkvjpi")
 """Key kinds stored for a party: tokens, Korean keys, variants, joined tokens, metaphones,
 identifiers (the prefix/suffix/skeleton typo keys would double the postings for little)."""
@@ -95,16 +97,21 @@ class RegisterIndex:
             if not form.tokens:
                 continue
             acc: dict[int, float] = defaultdict(float)
+            whole = 0.0  # the evidence of a party sharing every key of this name
             for key in name_keys(form):
-                posting = self._postings.get(key)
-                if posting is None or len(posting) > limit:
+                if key[0] not in KEPT_KINDS:
                     continue
-                weight = KEY_WEIGHTS.get(key[0], 0.4) * math.log((self._total + 1) / len(posting))
+                posting = self._postings.get(key)
+                count = 0 if posting is None else len(posting)
+                weight = KEY_WEIGHTS.get(key[0], 0.4) * math.log((self._total + 1) / (count or 1))
+                whole += weight
+                if posting is None or count > limit:
+                    continue
                 for idx in posting:
                     acc[idx] += weight
             top = heapq.nlargest(CANDIDATES_PER_NAME, acc, key=acc.__getitem__)
             if top:
-                floor = acc[top[0]] * CANDIDATE_FLOOR
+                floor = whole * MIN_SHARE
                 out.update(i for i in top if acc[i] >= floor)
         for ident in entity.identifiers:
             id_key = _id_key(ident.value)
