@@ -50,6 +50,9 @@ class _Snapshot:
     sources: tuple[_Source, ...]
     entities: tuple[Entity, ...]
 
+    def versions(self) -> dict[str, str]:
+        return {s.source: s.version for s in self.sources}
+
 
 _SDN = _Source("us_ofac_sdn", "sha256:aa", "2024-07-02")
 _INDEX = ScreeningIndex.build(ENTITIES)
