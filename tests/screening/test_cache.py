@@ -12,11 +12,13 @@ from tests.screening.test_index import ENTITIES
 from prosper.lists import load_snapshot
 from prosper.model import Entity, EntityType
 from prosper.screening.cache import (
+    MappedEntities,
     MappedNames,
     MappedTable,
     get_index,
     index_path,
     open_index,
+    open_snapshot_index,
     write_index,
 )
 from prosper.screening.index import ScreeningIndex
@@ -126,12 +128,18 @@ def _queries(entities: tuple[Entity, ...], count: int) -> list[Query]:
 def test_mapped_index_of_the_embedded_lists_answers_as_the_built_one(tmp_path: Path) -> None:
     snapshot = load_snapshot()
     built = ScreeningIndex.build(snapshot.entities)
-    path = tmp_path / "lists.idx"
-    write_index(built, path)
-    mapped = open_index(path, snapshot.entities)
+    get_index(snapshot, tmp_path)  # writes the file
+    mapped = open_index(index_path(tmp_path, snapshot.versions()), snapshot.entities)
+    # and as `prosper screen` opens it: the manifest only, entities decoded from the file
+    sources, lazy = open_snapshot_index(None, tmp_path)
     assert mapped is not None
+    assert isinstance(lazy.entities, MappedEntities)
+    assert sources == snapshot.sources
     queries = _queries(snapshot.entities, 300)
     assert len(queries) >= 300
-    differ = [q.name for q in queries if mapped.screen(q, 0.5) != built.screen(q, 0.5)]
-    assert differ == []
+    for q in queries:
+        expected = built.screen(q, 0.5)
+        assert mapped.screen(q, 0.5) == expected, q.name
+        assert lazy.screen(q, 0.5) == expected, q.name
     assert sum(1 for q in queries if built.screen(q)) > 200  # the queries do find things
+    assert len(lazy.entities._decoded) < len(snapshot.entities) // 10  # decoded as needed

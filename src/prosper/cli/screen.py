@@ -33,12 +33,23 @@ def _threshold(value: float | None, settings: Settings) -> float:
     return value
 
 
-def _load(settings: Settings) -> tuple[Any, ScreeningIndex]:
-    from prosper.lists import load_snapshot
-    from prosper.screening.cache import get_index
+@dataclass(frozen=True)
+class _Lists:
+    """The loaded snapshot's sources (what the result document and the audit record name)."""
 
-    snapshot = load_snapshot(settings.snapshot_dir)
-    return snapshot, get_index(snapshot, settings.data_dir / "cache")
+    sources: tuple[Any, ...]
+
+    def versions(self) -> dict[str, str]:
+        return {s.source: s.version for s in self.sources}
+
+
+def _load(settings: Settings) -> tuple[Any, ScreeningIndex]:
+    """The snapshot's sources and its index, mapped from the index file when it exists (the
+    lists themselves are not decoded then: an entity is read when a hit needs it)."""
+    from prosper.screening.cache import open_snapshot_index
+
+    sources, index = open_snapshot_index(settings.snapshot_dir, settings.data_dir / "cache")
+    return _Lists(sources), index
 
 
 def _progress_console() -> Console:
@@ -170,12 +181,12 @@ def _warnings(settings: Settings, snapshot: Any) -> list[str]:
     """A line for each list older than its allowed age today (``PROSPER_LISTS_MAX_AGE_DAYS``)."""
     from datetime import date
 
-    from prosper.screening.freshness import stale_sources
-    from prosper.service import list_max_age
+    from prosper.screening.freshness import merge_limits, stale_sources
+    from prosper.screening.parties import load_screening_policy
 
-    return [
-        s.message() for s in stale_sources(snapshot.sources, date.today(), list_max_age(settings))
-    ]
+    # service.list_max_age, without importing the service (and the rulebook) on this path
+    limits = merge_limits(load_screening_policy().freshness.max_age_days, settings.lists_max_age)
+    return [s.message() for s in stale_sources(snapshot.sources, date.today(), limits)]
 
 
 def screen(

@@ -267,6 +267,26 @@ def read_source_blob(snapshot_dir: Path | None, source: str) -> bytes | None:
     return None
 
 
+def load_snapshot_sources(snapshot_dir: Path | None = None) -> tuple[SourceInfo, ...]:
+    """The sources (versions, dates, counts) of the snapshot :func:`load_snapshot` would load,
+    read from its manifest only: no list data is decoded (a mapped screening index holds the
+    entities of these versions)."""
+    path = None if snapshot_dir is None else current_snapshot_path(snapshot_dir)
+    if path is None:
+        folder: Any = resources.files("prosper.data").joinpath("lists")
+        where = "embedded snapshot"
+    else:
+        folder, where = path, str(path)
+    try:
+        manifest = _read_manifest(folder.joinpath(MANIFEST).read_bytes(), where)
+    except FileNotFoundError:
+        raise ListDataError(f"{where}: no snapshot manifest there") from None
+    try:
+        return tuple(source_info_from_dict(entry) for entry in manifest)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ListDataError(f"{where}: manifest is corrupt ({exc})") from None
+
+
 def load_snapshot(snapshot_dir: Path | None = None) -> Snapshot:
     """The installed snapshot in ``snapshot_dir`` if one is current there, else the embedded one.
 

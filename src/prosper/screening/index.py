@@ -93,13 +93,15 @@ class ScreeningIndex:
 
     def __init__(
         self,
-        entities: tuple[Entity, ...],
+        entities: Sequence[Entity],
         names: Sequence[tuple[int, bool, NameForm]],
         postings: Mapping[str, Sequence[int]],
         identifiers: Mapping[str, Sequence[int]],
         weights: TokenWeights,
         name_entities: Sequence[int] | None = None,
         party_maps: Callable[[], _PartyMaps] | None = None,
+        entity_ids: Sequence[str] | None = None,
+        entity_sources: Sequence[str] | None = None,
     ) -> None:
         self.entities = entities
         self._names = names
@@ -110,6 +112,8 @@ class ScreeningIndex:
         # entity index of each name (ascending), without decoding the names
         self._name_entity = [e for e, _, _ in names] if name_entities is None else name_entities
         self._party_loader = party_maps
+        self._entity_ids = entity_ids  # ids without decoding mapped entities
+        self._entity_sources = entity_sources  # ... and their sources
 
     @classmethod
     def build(
@@ -232,8 +236,13 @@ class ScreeningIndex:
             for n_idx, weight in best.items():
                 acc[n_idx] += weight
         if sources:
-            ents, names = self.entities, self._names
-            acc = {n: v for n, v in acc.items() if ents[names[n][0]].source in sources}
+            owner = self._name_entity
+            if self._entity_sources is None:
+                ents = self.entities
+                acc = {n: v for n, v in acc.items() if ents[owner[n]].source in sources}
+            else:
+                src = self._entity_sources
+                acc = {n: v for n, v in acc.items() if src[owner[n]] in sources}
         top = heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
         if len(top) <= MIN_CANDIDATES:
             return top
@@ -375,7 +384,12 @@ class ScreeningIndex:
         """The entity's strong names as indexed, each as its sorted normalised tokens."""
         by_id: dict[str, int] | None = getattr(self, "_by_id", None)
         if by_id is None:
-            by_id = {e.id: i for i, e in enumerate(self.entities)}
+            ids = self._entity_ids
+            by_id = (
+                {e.id: i for i, e in enumerate(self.entities)}
+                if ids is None
+                else {eid: i for i, eid in enumerate(ids)}
+            )
             self._by_id = by_id
         e_idx = by_id.get(entity.id)
         n_idx = -1 if e_idx is None else self._first_name(e_idx)
