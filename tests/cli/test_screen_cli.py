@@ -87,6 +87,7 @@ def test_screen_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
         "version": "sha256:aa",
         "published": "2024-07-02",
         "origin": "embedded",
+        "status": None,  # the fake source does not say official or derived
     }
     hit = doc["hits"][0]
     assert hit["entity_id"] == "us_ofac_sdn:20157"

@@ -73,3 +73,15 @@ def test_stale_lists_make_a_clean_party_review(
     monkeypatch.setenv("PROSPER_LISTS_MAX_AGE_DAYS", "36500")
     doc = evaluate(_example("party_us_ear99_to_sophgo.yaml"), settings=load_settings())
     assert [f["verdict"] for f in doc["findings"] if f["subject"] == "parties[0]"] == ["allowed"]
+
+
+def test_screening_result_says_which_lists_are_derived() -> None:
+    from prosper.lists import load_embedded_snapshot
+    from prosper.screening.document import result_document
+    from prosper.screening.query import Query
+
+    doc = result_document(Query("x"), 0.8, load_embedded_snapshot().sources, ())
+    status = {x["source"]: x["status"] for x in doc["lists"]}
+    assert status["us_ofac_sdn"] == "derived"  # the 2026-08-20 third-party rendering
+    assert status["un_sc"] == "official"
+    assert set(status.values()) <= {"official", "derived"}

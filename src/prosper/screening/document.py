@@ -41,7 +41,15 @@ def result_document(
         },
         "threshold": threshold,
         "lists": [
-            {"source": s.source, "version": s.version, "published": s.published, "origin": s.origin}
+            {
+                "source": s.source,
+                "version": s.version,
+                "published": s.published,
+                "origin": s.origin,
+                # official (the publisher's format) or derived (a third party's rendering);
+                # null when the source does not say — never presented as official by default
+                "status": getattr(s, "status", None),
+            }
             for s in sources
         ],
         "hits": [hit_to_dict(h) for h in hits],
