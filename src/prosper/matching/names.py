@@ -379,9 +379,13 @@ def score_name(
             t
             for t in triples
             if not (
-                t[3] in ("phonetic", "fuzzy", "spelling", "initial")
-                and is_syllable(qt[t[1]])
-                and is_syllable(ct[t[2]])
+                (
+                    t[3] in ("phonetic", "fuzzy", "spelling", "initial")
+                    and is_syllable(qt[t[1]])
+                    and is_syllable(ct[t[2]])
+                )
+                # consonant skeletons say nothing between syllables: "chang" ≠ "cuiying"
+                or t[3] == "spelling"
             )
         ]
     triples.sort(key=lambda t: (-t[0], _HOW_RANK[t[3]], t[1], t[2]))
