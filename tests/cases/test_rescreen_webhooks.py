@@ -11,7 +11,7 @@ import pytest
 from prosper.audit import AuditLog
 from prosper.cases.alerts import decide
 from prosper.cases.model import AlertState, RegisteredParty
-from prosper.cases.register_index import RegisterIndex, party_keys
+from prosper.cases.register_index import RegisterIndex, party_keys, register_row
 from prosper.cases.rescreen import RescreenContext, rescreen_delta, rescreen_full, screen_parties
 from prosper.cases.store import CaseStore
 from prosper.cases.webhooks import (
@@ -186,7 +186,7 @@ def test_a_re_romanised_name_stays_a_candidate_beside_a_namesake() -> None:
             for i in range(200)
         ],
     ]
-    index = RegisterIndex((p.id, party_keys(p)) for p in parties)
+    index = RegisterIndex(register_row(p) for p in parties)
     listed = entity("2", "RI PYONG CHUL", type_=EntityType.PERSON)
     found = index.candidates(listed)
     assert {"KO", "EXACT"} <= set(found)

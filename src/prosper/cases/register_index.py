@@ -16,6 +16,9 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
 from prosper.cases.model import RegisteredParty
 from prosper.model import Entity
 from prosper.names.normalize import prepare_name
@@ -33,9 +36,13 @@ MIN_SHARE = 0.3
 have: one common word of a four-word name is not enough ("trading" of "KOREA MINING TRADING");
 a reordered or re-romanised name is (이병철 for "RI PYONG CHUL"). No floor relative to the best
 party: an exact namesake in the register must not push out the re-romanised one."""
-KEPT_KINDS = frozenset("tkvjpi")
+KEPT_KINDS = frozenset("tkvjpazi")
 """Key kinds stored for a party: tokens, Korean keys, variants, joined tokens, metaphones,
-identifiers (the prefix/suffix/skeleton typo keys would double the postings for little)."""
+prefixes and suffixes of long tokens (typos), identifiers (not the Arabic consonant skeletons)."""
+FUZZY_MIN = 80.0
+"""A retrieved party below :data:`MIN_SHARE` is still a candidate when one of its names and one
+of the entity's are this similar (rapidfuzz token-sort ratio, 0–100): "Yoon Chenlu" for
+"YOON CHENLI", where the surname is too common to count and the given name differs by a letter."""
 
 
 def party_names(party: RegisteredParty) -> tuple[str, ...]:
@@ -52,6 +59,11 @@ MIN_ID = 4  # shorter numbers ("12") say nothing; the list index skips them too
 def _id_key(value: str) -> str | None:
     norm = normalize_identifier(value)
     return ID_KEY + norm if len(norm) >= MIN_ID else None
+
+
+def register_row(party: RegisteredParty) -> tuple[str, str, str]:
+    """``(id, keys, names)``: what :class:`RegisterIndex` is built from."""
+    return party.id, party_keys(party), "\n".join(party_names(party))
 
 
 def party_keys(party: RegisteredParty) -> str:
@@ -72,21 +84,31 @@ def party_keys(party: RegisteredParty) -> str:
 class RegisterIndex:
     """An in-memory inverted index over the register's stored keys."""
 
-    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
-        """Build from ``(party id, keys)`` rows (``CaseStore.name_keys``)."""
+    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Build from ``(party id, keys, names)`` rows (``CaseStore.name_keys``; names joined
+        by newlines, see :func:`register_row`)."""
         postings: dict[str, list[int]] = defaultdict(list)
         ids: list[str] = []
-        for party_id, keys in rows:
+        names: list[str] = []
+        for party_id, keys, party_names_text in rows:
             idx = len(ids)
             ids.append(party_id)
+            names.append(party_names_text)
             for key in keys.split():
                 postings[key].append(idx)
         self.ids = ids
+        self._names = names
         self._postings = postings
         self._total = max(1, len(ids))
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def _similar(self, name: str, idx: int) -> bool:
+        return any(
+            fuzz.token_sort_ratio(name, other, processor=default_process) >= FUZZY_MIN
+            for other in self._names[idx].split("\n")
+        )
 
     def candidates(self, entity: Entity) -> list[str]:
         """Ids of the parties sharing the most key evidence with any name of ``entity``."""
@@ -97,22 +119,22 @@ class RegisterIndex:
             if not form.tokens:
                 continue
             acc: dict[int, float] = defaultdict(float)
-            whole = 0.0  # the evidence of a party sharing every key of this name
+            whole = 0.0  # the evidence of a party sharing every retrievable key of this name
             for key in name_keys(form):
                 if key[0] not in KEPT_KINDS:
                     continue
                 posting = self._postings.get(key)
                 count = 0 if posting is None else len(posting)
+                if count > limit:
+                    continue  # too common to retrieve on, and not held against anyone
                 weight = KEY_WEIGHTS.get(key[0], 0.4) * math.log((self._total + 1) / (count or 1))
                 whole += weight
-                if posting is None or count > limit:
-                    continue
-                for idx in posting:
+                for idx in posting or ():
                     acc[idx] += weight
-            top = heapq.nlargest(CANDIDATES_PER_NAME, acc, key=acc.__getitem__)
-            if top:
-                floor = whole * MIN_SHARE
-                out.update(i for i in top if acc[i] >= floor)
+            floor = whole * MIN_SHARE
+            for i in heapq.nlargest(CANDIDATES_PER_NAME, acc, key=acc.__getitem__):
+                if acc[i] >= floor or self._similar(name, i):
+                    out.add(i)
         for ident in entity.identifiers:
             id_key = _id_key(ident.value)
             found = None if id_key is None else self._postings.get(id_key)

@@ -265,14 +265,20 @@ class CaseStore:
                 conn.execute(sa.select(sa.func.count()).select_from(party_table)).scalar_one()
             )
 
-    def name_keys(self) -> Iterator[tuple[str, str]]:
-        """``(party id, space-separated index keys)`` of every party."""
+    def name_keys(self) -> Iterator[tuple[str, str, str]]:
+        """``(party id, space-separated index keys, names joined by newlines)`` of every party."""
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True).execute(
-                sa.select(party_table.c.id, party_table.c.name_keys)
+                sa.select(
+                    party_table.c.id,
+                    party_table.c.name_keys,
+                    party_table.c.name,
+                    party_table.c.aliases,
+                )
             )
             for row in result:
-                yield row.id, row.name_keys
+                aliases = json.loads(row.aliases) if row.aliases != "[]" else []
+                yield row.id, row.name_keys, "\n".join(dict.fromkeys((row.name, *aliases)))
 
     def mark_screened(self, party_ids: Sequence[str], conn: sa.Connection) -> None:
         """Stamp ``screened_at`` on parties (inside the caller's transaction)."""
