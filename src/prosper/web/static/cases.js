@@ -135,7 +135,7 @@ async function loadReport() {
 function facts(pairs) {
   return el("dl", {}, pairs.filter(([, v]) => v !== null && v !== undefined && v !== "" &&
     !(Array.isArray(v) && !v.length)).map(([k, v]) =>
-    [el("dt", {}, T(k)), el("dd", {}, Array.isArray(v) ? v.join("; ") : String(v))]));
+    [el("dt", {}, T(k)), el("dd", {}, Array.isArray(v) ? v.join("; ") : String(v))]).flat());
 }
 
 async function openAlert(id) {
@@ -224,8 +224,7 @@ async function importFile(event) {
   out.replaceChildren(el("p", { class: "ok", id: "import-ok" },
     `${T("imported")}: ${d.rows} — +${d.inserted} / ~${d.updated} / =${d.unchanged}; ` +
     `${T("queue")}: +${s.opened || 0}`));
-  await loadRegister();
-  await loadQueue();
+  await Promise.all([loadRegister(), loadQueue(), loadReport()]);
 }
 
 // ------------------------------------------------------------------ routing
