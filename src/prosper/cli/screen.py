@@ -66,6 +66,7 @@ class FileJob:
     resume: bool = False
     force: bool = False
     encoding: str | None = None
+    workers: int = 1
 
 
 def _run_file(settings: Settings, job: FileJob, dry_run: bool = False) -> None:
@@ -101,6 +102,7 @@ def _run_file(settings: Settings, job: FileJob, dry_run: bool = False) -> None:
             force=job.force,
             encoding=job.encoding,
             progress=lambda done: bar.update(task, completed=done),
+            workers=job.workers,
         )
     typer.echo(
         f"screened {summary.rows} rows ({summary.skipped} already done): "
@@ -210,6 +212,9 @@ def screen(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="A what-if: screen without recording it in the audit log."
     ),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Processes for --file (default: the number of cores)."
+    ),
 ) -> None:
     """Screen a name (or a file of names) against the sanctions and export-control lists; each
     screen is recorded in the audit log (query, result digest, list versions, actor) unless
@@ -222,7 +227,12 @@ def screen(
     if file is not None:
         if name is not None:
             raise InputError("give a NAME or --file, not both", field="NAME")
-        _run_file(settings, FileJob(file, output, used, resume, force, encoding), dry_run)
+        if workers is not None and workers < 1:
+            raise InputError(f"must be at least 1, got {workers}", field="--workers")
+        from prosper.screening.batch import default_workers
+
+        n = default_workers() if workers is None else workers
+        _run_file(settings, FileJob(file, output, used, resume, force, encoding, n), dry_run)
         return
     if name is None or not name.strip():
         raise InputError("a name to screen is required (or --file)", field="NAME")

@@ -19,14 +19,23 @@
 
 Parquet needs the optional ``parquet`` extra (pyarrow). Parquet output is written in row
 groups at the end of the run and cannot be resumed.
+
+``workers=N`` screens chunks of rows in N forked processes sharing the parent's index (the
+mapped index file's pages are shared, not copied) while the parent reads and writes in input
+order: the output is the one-worker output, byte for byte, and at most ``2 × N`` chunks are in
+flight, so memory stays flat in the input size.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -110,6 +119,52 @@ def screen_many(
         yield screen_row(index, row, threshold, limit)
 
 
+CHUNK = 256  # rows per task of a worker process
+
+_WORKER_INDEX: list[Screener] = []  # the index a forked worker inherits
+
+
+def _screen_chunk(rows: list[dict[str, Any]], threshold: float, limit: int) -> list[dict[str, Any]]:
+    index = _WORKER_INDEX[0]
+    return [screen_row(index, row, threshold, limit) for row in rows]
+
+
+def default_workers() -> int:
+    """The cores this process may use (``--workers`` default)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def screen_parallel(
+    index: Screener,
+    rows: Iterator[dict[str, Any]],
+    threshold: float,
+    limit: int = 10,
+    workers: int = 1,
+    chunk: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """:func:`screen_many` on ``workers`` processes, in input order (one worker, or a
+    platform without ``fork``: in this process)."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from screen_many(index, rows, threshold, limit)
+        return
+    _WORKER_INDEX[:] = [index]  # inherited by the forked workers
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending: deque[Any] = deque()
+            size = CHUNK if chunk is None else chunk
+            while batch := list(islice(rows, size)):
+                pending.append(pool.apply_async(_screen_chunk, (batch, threshold, limit)))
+                while len(pending) >= 2 * workers:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
+    finally:
+        _WORKER_INDEX.clear()
+
+
 __all__ = [
     "ADDED_COLUMNS",
     "FORMATS",
@@ -117,10 +172,12 @@ __all__ = [
     "Screener",
     "check_format",
     "count_rows",
+    "default_workers",
     "read_rows",
     "run_batch",
     "run_pairs",
     "screen_many",
+    "screen_parallel",
     "screen_row",
 ]
 
@@ -135,6 +192,7 @@ def run_batch(
     force: bool = False,
     encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> BatchSummary:
     """Screen every row of ``input_path`` into ``output_path`` (see the module docstring).
 
@@ -147,6 +205,7 @@ def run_batch(
         force: Overwrite an existing output.
         encoding: The input's encoding (default: detected).
         progress: Called with the number of rows done so far (skipped rows included).
+        workers: Processes screening in parallel (the output is the same).
 
     Returns:
         Counts of rows screened, skipped (resume), matched and in error.
@@ -164,7 +223,7 @@ def run_batch(
         done += 1
     if progress is not None:
         progress(done)
-    results = screen_many(index, rows, threshold)
+    results = screen_parallel(index, rows, threshold, workers=workers)
     if out_suffix == ".parquet":
         table_rows = []
         for out in results:
