@@ -42,7 +42,6 @@ from prosper.screening.query import (
     query_identifiers,
 )
 
-_KOREAN_COUNTRIES = frozenset({"KP", "KR"})
 _Row = list[tuple[float, str]]  # token agreements of one list token with each query token
 INDEX_FORMAT = 9  # bump when the index layout or the key scheme changes (invalidates caches)
 MAX_PARTY_KEY = 12  # a name on more listings than this is no one party's (merging listings)
@@ -273,17 +272,11 @@ class ScreeningIndex:
             return ()
         sources = frozenset(query.sources)
         best: dict[int, tuple[NameScore, int, NameForm]] = {}
-        han_query = "han" in forms[0].scripts
         for form in forms:
             cache_by_type: dict[EntityType | None, dict[tuple[str, bool], _Row]] = {}
-            # a Korean reading of Hanja (金正恩 → 김정은) is only read against Korean listings:
-            # a Chinese name read the Korean way is nobody's name
-            korean_only = han_query and form.scripts == frozenset({"hangul"})
             for n_idx in self._candidates(form, sources):
                 e_idx, strong, cand = self._names[n_idx]
                 entity = self.entities[e_idx]
-                if korean_only and not _KOREAN_COUNTRIES & set(entity.countries):
-                    continue
                 type_ = query.type if query.type is not None else entity.type
                 cache = cache_by_type.setdefault(type_, {})
                 result = score_name(form, cand, self._weights, type_, cache)
