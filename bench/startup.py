@@ -1,0 +1,110 @@
+"""CLI start-up, old tree vs new, side by side: ``prosper screen NAME`` and ``prosper --help``.
+
+Usage::
+
+    git worktree add --detach /tmp/old <commit>
+    .venv/bin/python bench/startup.py --old /tmp/old/src [--new /tmp/new/src] [--rounds 5]
+
+Each round runs every command once per tree, alternating old and new, each in a fresh
+interpreter (``python -c 'from prosper.cli import main; main()'`` with the tree's ``src`` first on
+``PYTHONPATH``), on a warm data folder per tree (the first, untimed run builds the tree's index
+cache). Reported per command and tree: median wall time, median CPU time (user + sys of the
+child) and peak RSS, and the new/old ratios. On a loaded shared machine the wall clock also
+counts waiting for a core; the CPU time is what the command costs. Prints a table and writes
+JSON to ``bench/results/startup.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+NEW_SRC = HERE.parent / "src"
+COMMANDS = {
+    "screen": ["screen", "Kim Jong Un", "--dry-run", "--json"],
+    "screen (audited)": ["screen", "Kim Jong Un", "--json"],
+    "--help": ["--help"],
+}
+
+
+def _run(src: Path, data_dir: Path, args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + sys) and peak RSS (MB) of one CLI run."""
+    env = {**os.environ, "PYTHONPATH": str(src), "PROSPER_DATA_DIR": str(data_dir)}
+    code = f"import sys; sys.argv = ['prosper', *{args!r}]; from prosper.cli import main; main()"
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"{src}: prosper {' '.join(args)} failed ({proc.returncode}): {err}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--old", type=Path, required=True, help="src/ of the old tree")
+    parser.add_argument("--new", type=Path, default=NEW_SRC, help="src/ of the new tree")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "startup.json")
+    args = parser.parse_args()
+    trees = {"old": args.old.resolve(), "new": args.new.resolve()}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = {name: Path(tmp) / name for name in trees}
+        for name, src in trees.items():  # warm: builds the tree's index cache, untimed
+            _run(src, data[name], COMMANDS["screen"])
+        samples: dict[str, dict[str, list[tuple[float, float, float]]]] = {
+            c: {t: [] for t in trees} for c in COMMANDS
+        }
+        for _ in range(args.rounds):
+            for command, argv in COMMANDS.items():
+                for name, src in trees.items():
+                    samples[command][name].append(_run(src, data[name], argv))
+    rows: list[dict[str, Any]] = []
+    for command, by_tree in samples.items():
+        row: dict[str, Any] = {"command": "prosper " + " ".join(COMMANDS[command])}
+        for name, runs in by_tree.items():
+            row[name] = {
+                "wall_s": round(statistics.median(r[0] for r in runs), 3),
+                "cpu_s": round(statistics.median(r[1] for r in runs), 3),
+                "rss_mb": round(max(r[2] for r in runs), 1),
+            }
+        row["cpu_ratio"] = round(row["new"]["cpu_s"] / row["old"]["cpu_s"], 3)
+        row["wall_ratio"] = round(row["new"]["wall_s"] / row["old"]["wall_s"], 3)
+        rows.append(row)
+    print(f"{'command':<46} {'tree':<4} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7}")
+    for row in rows:
+        for name in trees:
+            r = row[name]
+            print(
+                f"{row['command']:<46} {name:<4} {r['wall_s']:>7.3f} {r['cpu_s']:>6.3f}"
+                f" {r['rss_mb']:>7.1f}"
+            )
+        print(f"{'':<46} new/old CPU ×{row['cpu_ratio']}, wall ×{row['wall_ratio']}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "rounds": args.rounds,
+        "old": str(args.old),
+        "new": str(args.new),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "rows": rows,
+    }
+    args.output.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    print(f"→ {args.output}")
+
+
+if __name__ == "__main__":
+    main()
