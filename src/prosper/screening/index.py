@@ -43,7 +43,7 @@ from prosper.screening.query import (
 )
 
 _Row = list[tuple[float, str]]  # token agreements of one list token with each query token
-INDEX_FORMAT = 9  # bump when the index layout or the key scheme changes (invalidates caches)
+INDEX_FORMAT = 10  # bump when the index layout or the key scheme changes (invalidates caches)
 MAX_PARTY_KEY = 12  # a name on more listings than this is no one party's (merging listings)
 _PartyMaps = tuple[dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]]]
 CANDIDATES = 48  # at most this many list names are scored per query after retrieval
