@@ -94,7 +94,10 @@ def test_fail_on_exits_3_when_reached(data_dir: Path) -> None:
     path = _write(data_dir, {"parties": [GOLDEN[0]["party"]]})
     assert invoke("check", str(path), "--fail-on", "prohibited").code == 3
     assert invoke("check", str(path), "--fail-on", "review").code == 3
-    clean = _write(data_dir, {"parties": [GOLDEN[-1]["party"]]}, "clean.yaml")
+    # a party alone is thin input (no items, no end user): review, so --fail-on review is reached
+    thin = _write(data_dir, {"parties": [GOLDEN[-1]["party"]]}, "thin.yaml")
+    assert invoke("check", str(thin), "--fail-on", "review").code == 3
+    clean = EXAMPLE.parent / "export_us_open_weights_to_india.yaml"  # verdict: allowed
     assert invoke("check", str(clean), "--fail-on", "review").code == 0
 
 
