@@ -91,6 +91,7 @@ AI_FIRMS = [
     "Shanghai Biren Information Technology",
     "iFlytek",
     "Huawei Technologies Co., Ltd.",
+    "Inspur",  # a short brand: the brand rule's rarity lifts the thin-name cap
 ]
 
 
@@ -110,13 +111,21 @@ def test_chinese_ai_firms_hit_the_entity_list_with_its_licence_requirement(
 
 
 def test_inspur_hits_the_entity_list_when_its_country_is_given(index: ScreeningIndex) -> None:
-    # "Inspur" alone is a one-word (thin) name: capped under the threshold unless a qualifier
-    # agrees (matching's thin-name rule); with its country it is a match on the Entity List
+    # with its country too it is a match on the Entity List
     hits = index.screen(Query("Inspur", countries=("CN",)))
     assert hits
     assert hits[0].match
     assert hits[0].entity.list_code == "EL"
     assert hits[0].entity.name.startswith("Inspur")
+
+
+def test_a_short_person_name_in_another_spelling_stays_capped(index: ScreeningIndex) -> None:
+    # the brand exception is for rare organisation words only: "Kim Cheol" (KIM, Chol in
+    # another romanization) is still thin without a qualifier
+    assert not index.screen(Query("Kim Cheol"))
+    top = index.screen(Query("Kim Cheol"), threshold=0.5)[0]
+    assert top.score == pytest.approx(0.79)
+    assert any(e.feature == "thin_name" for e in top.explanation)
 
 
 def test_huawei_is_one_party_on_the_entity_list_and_the_cmic_list(index: ScreeningIndex) -> None:

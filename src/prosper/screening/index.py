@@ -493,8 +493,11 @@ class ScreeningIndex:
 
 def _thin_match(form: NameForm, result: NameScore, cand: NameForm) -> bool:
     """The query is a thin name (:func:`prosper.matching.names.is_thin`) and not the list
-    name itself as written on the list (same script, every token exact)."""
-    if not is_thin(form):
+    name itself as written on the list (same script, every token exact). A query the brand
+    rule matched (a word rare on the lists that is the distinctive word of an organisation's
+    legal name: ``Inspur``, ``Sophgo``) is not thin: its rarity is the evidence a short
+    person's name lacks."""
+    if not is_thin(form) or result.rule == "brand":
         return False
     exact = (
         not result.extra_query
