@@ -27,6 +27,17 @@ if [ ! -x /usr/bin/chromium ] || [ -z "$(fc-list :lang=ko 2>/dev/null || true)" 
   fi
 fi
 
+# Debian's Java runtime for the Spark engine's test on local[2] (tests/spark).
+if ! command -v java >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "==> installing default-jre-headless from Debian (Spark engine tests)" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+  else
+    echo "note: no java: Spark tests will skip (apt-get install default-jre-headless)" >&2
+  fi
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv" >&2
@@ -46,5 +57,5 @@ pip_quiet() {
   rm -f "$log"
 }
 pip_quiet install -q -U pip
-pip_quiet install -q -e ".[api,postgres,parquet,dev]"
+pip_quiet install -q -e ".[api,postgres,parquet,spark,dev]"
 .venv/bin/prosper --help >/dev/null

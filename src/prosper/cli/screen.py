@@ -67,12 +67,12 @@ class FileJob:
     force: bool = False
     encoding: str | None = None
     workers: int = 1
+    engine: str = "local"
+    master: str | None = None
 
 
 def _run_file(settings: Settings, job: FileJob, dry_run: bool = False) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from prosper.screening.batch import check_format, count_rows, read_rows, run_batch
+    from prosper.screening.batch import check_format, count_rows, read_rows
     from prosper.screening.files import check_output
 
     file, output = job.file, job.output
@@ -85,6 +85,49 @@ def _run_file(settings: Settings, job: FileJob, dry_run: bool = False) -> None:
     check_output(output, resume=job.resume, force=job.force, input_path=file)
     total = count_rows(file, job.encoding)
     snapshot, index = _load(settings)
+    if job.engine == "spark":
+        summary = _run_spark(settings, job, output)
+    else:
+        summary = _run_local(index, job, output, total)
+    typer.echo(
+        f"screened {summary.rows} rows ({summary.skipped} already done): "
+        f"{summary.matched} matched, {summary.errors} with errors → {output}",
+        err=True,
+    )
+    _record_file(settings, job, output, summary, snapshot, dry_run)
+
+
+def _run_spark(settings: Settings, job: FileJob, output: Path) -> Any:
+    from prosper.screening.batch import BatchSummary
+
+    if job.resume:
+        raise InputError("--resume is not supported with --engine spark", field="--resume")
+    from prosper.spark import screen_file
+
+    try:
+        rows, matched, errors = screen_file(
+            job.file,
+            output,
+            threshold=job.threshold,
+            master=job.master,
+            snapshot_dir=settings.snapshot_dir,
+            cache_dir=settings.data_dir / "cache",
+        )
+    except ModuleNotFoundError as exc:  # the spark extra is not installed
+        if (exc.name or "").split(".")[0] not in ("pyspark", "pandas"):
+            raise
+        raise InputError(
+            f"--engine spark needs the spark extra ({exc})", field="--engine"
+        ) from None
+    return BatchSummary(rows, 0, matched, errors)
+
+
+def _run_local(index: ScreeningIndex, job: FileJob, output: Path, total: int | None) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from prosper.screening.batch import run_batch
+
+    file = job.file
     columns = (
         "[progress.description]{task.description}",
         BarColumn(),
@@ -104,12 +147,15 @@ def _run_file(settings: Settings, job: FileJob, dry_run: bool = False) -> None:
             progress=lambda done: bar.update(task, completed=done),
             workers=job.workers,
         )
-    typer.echo(
-        f"screened {summary.rows} rows ({summary.skipped} already done): "
-        f"{summary.matched} matched, {summary.errors} with errors → {output}",
-        err=True,
-    )
+    return summary
+
+
+def _record_file(
+    settings: Settings, job: FileJob, output: Path, summary: Any, snapshot: Any, dry_run: bool
+) -> None:
     from prosper import casework
+
+    file = job.file
 
     if dry_run:
         typer.echo(casework.DRY_RUN_NOTE, err=True)
@@ -215,6 +261,8 @@ def screen(
     workers: int | None = typer.Option(
         None, "--workers", help="Processes for --file (default: the number of cores)."
     ),
+    engine: str = typer.Option("local", "--engine", help="local or spark (--file only)."),
+    master: str | None = typer.Option(None, "--master", help="Spark master URL (--engine spark)."),
 ) -> None:
     """Screen a name (or a file of names) against the sanctions and export-control lists; each
     screen is recorded in the audit log (query, result digest, list versions, actor) unless
@@ -231,8 +279,11 @@ def screen(
             raise InputError(f"must be at least 1, got {workers}", field="--workers")
         from prosper.screening.batch import default_workers
 
+        if engine not in ("local", "spark"):
+            raise InputError(f"must be local or spark, got {engine!r}", field="--engine")
         n = default_workers() if workers is None else workers
-        _run_file(settings, FileJob(file, output, used, resume, force, encoding, n), dry_run)
+        job = FileJob(file, output, used, resume, force, encoding, n, engine, master)
+        _run_file(settings, job, dry_run)
         return
     if name is None or not name.strip():
         raise InputError("a name to screen is required (or --file)", field="NAME")
