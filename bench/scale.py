@@ -1,0 +1,173 @@
+"""Scale curve: index build time, index file size, RSS, query CPU p50/p99 and candidate recall
+as the lists grow, on synthetic lists made from the real ones.
+
+Usage::
+
+    .venv/bin/python bench/scale.py [--sizes 25000,100000] [--queries 300]
+
+A list of N entities is the embedded snapshot's entities, then copies of them with mutated
+names until N: each copy's names get one of a set of mutations (a letter doubled or dropped,
+two letters swapped, a vowel replaced, a token appended from another entity's name, tokens
+reordered) in whatever script they are written, with a fresh id. The known positives are
+listed names with one typo; a positive is *retrieved* when its entity is among the candidates
+that the index scores (``ScreeningIndex._candidates``). Candidate recall at N is the share of
+positives retrieved. Each size is built in its own process (``--one SIZE``) so that its peak
+RSS is its own. Prints a table and writes JSON to ``bench/results/scale.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def _mutate(name: str, rng: random.Random, donor: str) -> str:
+    words = name.split()
+    kind = rng.randrange(5)
+    if kind == 0 and words:  # another word from another listed name
+        extra = donor.split()
+        return " ".join([*words, extra[0]]) if extra else name
+    if kind == 1 and len(words) > 1:
+        rng.shuffle(words)
+        return " ".join(words)
+    chars = list(name)
+    if len(chars) < 4:
+        return name + name[-1:]
+    i = rng.randrange(1, len(chars) - 1)
+    if kind == 2:
+        chars.insert(i, chars[i])
+    elif kind == 3:
+        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    else:
+        del chars[i]
+    return "".join(chars)
+
+
+def synthetic(entities: tuple[Any, ...], size: int, seed: int = 16) -> tuple[Any, ...]:
+    """``size`` entities: the real ones, then mutated copies (see the module docstring)."""
+    from prosper.model import Alias
+
+    rng = random.Random(seed)
+    out = list(entities[:size])
+    k = 0
+    while len(out) < size:
+        base = entities[k % len(entities)]
+        donor = entities[rng.randrange(len(entities))].name
+        k += 1
+        out.append(
+            replace(
+                base,
+                id=f"{base.id}~{k}",
+                name=_mutate(base.name, rng, donor),
+                aliases=tuple(
+                    Alias(_mutate(a.name, rng, donor), a.strong) for a in base.aliases[:3]
+                ),
+            )
+        )
+    return tuple(out)
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    chars = list(name)
+    if len(chars) < 6:
+        return name
+    i = rng.randrange(1, len(chars) - 1)
+    chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    return "".join(chars)
+
+
+def one(size: int, queries: int) -> dict[str, Any]:
+    """Build and measure one size (in this process)."""
+    from prosper.lists import load_snapshot
+    from prosper.names.normalize import prepare_name
+    from prosper.screening.cache import open_index, write_index
+    from prosper.screening.index import ScreeningIndex
+    from prosper.screening.query import Query
+
+    ents = synthetic(load_snapshot().entities, size)
+    c0 = time.process_time()
+    built = ScreeningIndex.build(ents)
+    build_cpu = time.process_time() - c0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scale.idx"
+        c0 = time.process_time()
+        write_index(built, path)
+        write_cpu = time.process_time() - c0
+        file_mb = path.stat().st_size / 2**20
+        del built
+        index = open_index(path, ents)
+        assert index is not None
+        rng = random.Random(7)
+        picks = [rng.randrange(min(size, 41_549)) for _ in range(queries)]  # real entities
+        cpu: list[float] = []
+        retrieved = 0
+        for e_idx in picks:
+            entity = ents[e_idx]
+            query = Query(_typo(entity.name, rng), entity.type)
+            form = prepare_name(query.name, query.type)
+            cands = index._candidates(form, frozenset()) if form.tokens else []
+            retrieved += any(index._name_entity[n] == e_idx for n in cands)
+            c0 = time.thread_time()
+            index.screen(query)
+            cpu.append((time.thread_time() - c0) * 1000)
+    cpu.sort()
+    return {
+        "entities": size,
+        "names": index.name_count,
+        "build_cpu_s": round(build_cpu, 1),
+        "write_cpu_s": round(write_cpu, 1),
+        "index_file_mb": round(file_mb, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "queries": queries,
+        "cpu_ms_p50": round(cpu[len(cpu) // 2], 2),
+        "cpu_ms_p99": round(cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))], 2),
+        "candidate_recall": round(retrieved / queries, 4),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="25000,100000")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "scale.json")
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one, args.queries)))
+        return
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        r = rows[-1]
+        print(
+            f"{r['entities']:>9,} entities {r['names']:>9,} names  build {r['build_cpu_s']:>6} s"
+            f"  file {r['index_file_mb']:>7} MB  RSS {r['peak_rss_mb']:>7} MB"
+            f"  p50/p99 {r['cpu_ms_p50']}/{r['cpu_ms_p99']} ms"
+            f"  candidate recall {r['candidate_recall']}",
+            flush=True,
+        )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    doc = {"load_average": os.getloadavg(), "queries": args.queries, "rows": rows}
+    args.output.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
