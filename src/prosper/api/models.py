@@ -280,6 +280,9 @@ class AuditPage(_Response):
     records: list[AuditRecordOut]
     limit: int
     offset: int
+    integrity: dict[str, Any] | None = Field(
+        None, description="{ok, problems}: the page and the log's tail check out (else a banner)"
+    )
 
 
 class VerifyProblem(_Response):
@@ -287,9 +290,6 @@ class VerifyProblem(_Response):
 
     record_id: int | None = None
     reason: str
-    integrity: dict[str, Any] | None = Field(
-        None, description="{ok, problems}: the page and the log's tail check out (else a banner)"
-    )
 
 
 class VerifyOut(_Response):
@@ -297,6 +297,8 @@ class VerifyOut(_Response):
 
     ok: bool
     checked: int
+    signed: int = 0
+    unsigned: int = Field(0, description="records written before signing existed (legacy)")
     problems: list[VerifyProblem] = Field(default_factory=list)
     head: dict[str, Any] | None = Field(
         None, description="the head checkpoint {id, hash}: copy it elsewhere to prove no rewrite"
@@ -304,8 +306,6 @@ class VerifyOut(_Response):
 
 
 # --------------------------------------------------------------------------- keys
-    signed: int = 0
-    unsigned: int = Field(0, description="records written before signing existed (legacy)")
 
 
 class KeyCreate(_Request):

@@ -386,9 +386,25 @@ async function loadAudit() {
         onclick: () => openRecord(r.id) }, `${T("open")} ${r.id}`)))))));
 }
 
+// Every problem the server found on this page of the audit log: the log's own (a deleted
+// tail) and each record's (edited, forged, cut from its chain).
+function auditProblems(page) {
+  const own = (page.integrity && page.integrity.problems) || [];
+  const each = (page.records || []).flatMap((r) => (r.integrity && r.integrity.problems) || []);
+  return own.concat(each);
+}
+
+function tamperBanner(problems) {
+  if (!problems || !problems.length) return null;
+  return el("div", { class: "tamper-banner", role: "alert" },
+    el("p", {}, el("strong", {}, `✘ ${T("tampered_banner")}`)),
+    el("ul", {}, problems.map((p) => el("li", {}, p))));
+}
+
 async function openRecord(id) {
   const out = $("audit-record");
   const result = await api("GET", `/v1/audit/${encodeURIComponent(id)}`);
+  if (result.status === 409) { show(out, tamperBanner([(result.data && result.data.message) || "409"])); out.focus(); return; }
   if (!result.ok) { show(out, errorBox(result)); return; }
   const r = result.data;
   show(out, el("article", { class: "record", "aria-label": `${T("record")} ${r.id}` },
@@ -408,25 +424,9 @@ function openRecordFromCheck(id) {
   selectTab("audit", true);
   openRecord(id);
 }
-// Every problem the server found on this page of the audit log: the log's own (a deleted
-// tail) and each record's (edited, forged, cut from its chain).
-function auditProblems(page) {
-  const own = (page.integrity && page.integrity.problems) || [];
-  const each = (page.records || []).flatMap((r) => (r.integrity && r.integrity.problems) || []);
-  return own.concat(each);
-}
-
-function tamperBanner(problems) {
-  if (!problems || !problems.length) return null;
-  return el("div", { class: "tamper-banner", role: "alert" },
-    el("p", {}, el("strong", {}, `✘ ${T("tampered_banner")}`)),
-    el("ul", {}, problems.map((p) => el("li", {}, p))));
-}
-
 
 async function verifyChain() {
   const out = $("verify-result");
-  if (result.status === 409) { show(out, tamperBanner([(result.data && result.data.message) || "409"])); out.focus(); return; }
   show(out, el("p", { class: "muted" }, T("verifying")));
   const result = await api("POST", "/v1/audit/verify");
   if (!result.ok) { show(out, errorBox(result)); return; }
