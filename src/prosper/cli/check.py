@@ -108,8 +108,10 @@ def check(
         False, "--dry-run", help="A what-if: decide without recording it in the audit log."
     ),
 ) -> None:
-    """Screen the parties, classify the items, assess the data transfers; record the decision
-    (``--dry-run``: a what-if, not part of the official record, and the output says so)."""
+    """Screen the parties, classify the items, assess the data transfers; record the decision.
+
+    With --dry-run it is a what-if, not part of the official record, and the output says so.
+    """
     from prosper.schema import parse_date
     from prosper.service import evaluate, read_document, run_check
     from prosper.settings import load_settings

@@ -264,9 +264,11 @@ def screen(
     engine: str = typer.Option("local", "--engine", help="local or spark (--file only)."),
     master: str | None = typer.Option(None, "--master", help="Spark master URL (--engine spark)."),
 ) -> None:
-    """Screen a name (or a file of names) against the sanctions and export-control lists; each
-    screen is recorded in the audit log (query, result digest, list versions, actor) unless
-    ``--dry-run``."""
+    """Screen a name (or a file of names) against the sanctions and export-control lists.
+
+    Each screen is recorded in the audit log (query, result digest, list versions, actor)
+    unless --dry-run.
+    """
     from prosper.screening.rows import parse_countries, parse_dob, parse_gender, parse_type
     from prosper.settings import load_settings
 
