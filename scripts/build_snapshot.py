@@ -1,8 +1,8 @@
 """Rebuild the embedded default list snapshot (src/prosper/data/lists) from the list files.
 
-Usage: .venv/bin/python scripts/build_snapshot.py [--data DIR]
-(DIR defaults to ../shared/data/lists next to the repository; see its SOURCES.md and the
-PROVENANCE.md of each folder, whose facts are copied into the provenance texts below.)
+Usage: .venv/bin/python scripts/build_snapshot.py --data DIR
+(DIR: the folder of list files named below, one sub-folder per list snapshot, each with its
+PROVENANCE.md, whose facts are copied into the provenance texts below; docs/lists.md lists them.)
 
 Each list comes from the newest file that carries it (decided per list, 2026-12):
 
@@ -274,7 +274,9 @@ def build(data: Path, target: Path) -> list[tuple[SourceInfo, tuple[Entity, ...]
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "lists")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="folder of the list files (see docs/lists.md)"
+    )
     parser.add_argument("--target", type=Path, default=TARGET)
     args = parser.parse_args()
     build(args.data, args.target)
