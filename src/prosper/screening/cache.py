@@ -48,7 +48,7 @@ from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Protocol, overload
+from typing import Any, Protocol, TypeVar, overload
 
 from prosper.lists.codec import decode_entity, encode_entity
 from prosper.lists.snapshot import SourceInfo, load_snapshot, load_snapshot_sources
@@ -269,7 +269,36 @@ class MappedTable(Mapping[str, Sequence[int]]):
         return len(self._keys)
 
 
-class MappedNames(Sequence[_NameRow]):
+_T = TypeVar("_T")
+
+
+class _Decoded(Sequence[_T]):
+    """Rows of a mapped file decoded on first access and kept (subclasses give ``_decode``)."""
+
+    _decoded: dict[int, _T]
+
+    def _decode(self, i: int) -> _T:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> _T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[_T]: ...
+    def __getitem__(self, i: int | slice) -> _T | Sequence[_T]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        row = self._decoded.get(i)
+        if row is None:
+            if i < 0:
+                i += len(self)
+            if not 0 <= i < len(self):
+                raise IndexError(i)
+            row = self._decode(i)
+            self._decoded[i] = row
+        return row
+
+
+class MappedNames(_Decoded[_NameRow]):
     """The indexed names of a mapped file; each decoded on first access and kept."""
 
     def __init__(self, sections: Mapping[str, memoryview]) -> None:
@@ -282,35 +311,21 @@ class MappedNames(Sequence[_NameRow]):
     def __len__(self) -> int:
         return len(self._entity)
 
-    @overload
-    def __getitem__(self, i: int) -> _NameRow: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[_NameRow]: ...
-    def __getitem__(self, i: int | slice) -> _NameRow | Sequence[_NameRow]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        row = self._decoded.get(i)
-        if row is None:
-            if i < 0:
-                i += len(self)
-            if not 0 <= i < len(self):
-                raise IndexError(i)
-            orig, toks, full, forms, scripts, phon, kor, var = json.loads(
-                bytes(self._blob[self._off[i] : self._off[i + 1]])
-            )
-            form = NameForm(
-                orig,
-                tuple(toks),
-                tuple(full),
-                tuple(forms),
-                frozenset(scripts),
-                tuple(phon),
-                tuple(kor),
-                tuple(var),
-            )
-            row = (self._entity[i], bool(self._strong[i]), form)
-            self._decoded[i] = row
-        return row
+    def _decode(self, i: int) -> _NameRow:
+        orig, toks, full, forms, scripts, phon, kor, var = json.loads(
+            bytes(self._blob[self._off[i] : self._off[i + 1]])
+        )
+        form = NameForm(
+            orig,
+            tuple(toks),
+            tuple(full),
+            tuple(forms),
+            frozenset(scripts),
+            tuple(phon),
+            tuple(kor),
+            tuple(var),
+        )
+        return (self._entity[i], bool(self._strong[i]), form)
 
 
 class _Strings(Sequence[str]):
@@ -357,7 +372,7 @@ class _Sources(Sequence[str]):
         return self._names[self._codes[i]]
 
 
-class MappedEntities(Sequence[Entity]):
+class MappedEntities(_Decoded[Entity]):
     """The list entities of a mapped file; each decoded on first access and kept."""
 
     def __init__(self, sections: Mapping[str, memoryview], sources: Sequence[str]) -> None:
@@ -371,24 +386,10 @@ class MappedEntities(Sequence[Entity]):
     def __len__(self) -> int:
         return len(self._records)
 
-    @overload
-    def __getitem__(self, i: int) -> Entity: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Entity]: ...
-    def __getitem__(self, i: int | slice) -> Entity | Sequence[Entity]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        entity = self._decoded.get(i)
-        if entity is None:
-            if i < 0:
-                i += len(self)
-            if not 0 <= i < len(self):
-                raise IndexError(i)
-            record = json.loads(self._records[i])
-            source = str(record.pop("_source"))
-            entity = decode_entity(record, self._sources.get(source, source), self._pool)
-            self._decoded[i] = entity
-        return entity
+    def _decode(self, i: int) -> Entity:
+        record = json.loads(self._records[i])
+        source = str(record.pop("_source"))
+        return decode_entity(record, self._sources.get(source, source), self._pool)
 
 
 def _party_maps(raw: memoryview) -> _PartyMaps:
