@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from prosper.errors import ListDataError
-from prosper.lists.common import guess_entity_type
 from prosper.lists.dpl import latest_update, parse_date, read_dpl
+from prosper.lists.entity_type import guess_entity_type
 from prosper.model import EntityType
 
 

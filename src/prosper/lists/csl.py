@@ -23,11 +23,11 @@ from prosper.lists.common import (
     Problem,
     ReadResult,
     country_code,
-    guess_entity_type,
     read_text,
     unique,
 )
 from prosper.lists.entity_list import footnotes, has_several_names, split_name
+from prosper.lists.entity_type import guess_entity_type
 from prosper.model import Address, Alias, Entity, EntityType, Identifier, ListPolicy
 
 SOURCE = "us_csl"

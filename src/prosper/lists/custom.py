@@ -39,11 +39,11 @@ from prosper.lists.common import (
     ReadResult,
     country_code,
     file_sha256,
-    guess_entity_type,
     read_bytes,
     read_text,
 )
 from prosper.lists.delta import SourceDelta, diff_snapshots
+from prosper.lists.entity_type import guess_entity_type
 from prosper.lists.lock import update_lock
 from prosper.lists.snapshot import (
     FileInfo,

@@ -22,10 +22,10 @@ from prosper.lists.common import (
     Problem,
     ReadResult,
     country_code,
-    guess_entity_type,
     read_text,
     unique,
 )
+from prosper.lists.entity_type import guess_entity_type
 from prosper.model import Address, Alias, Entity, ListPolicy
 
 SOURCE = "us_bis_dpl"
