@@ -21,7 +21,7 @@ from prosper.lists.csl_json import read_csl_json
 from prosper.lists.dfat import read_dfat
 from prosper.lists.eu import read_eu_json, read_eu_xml
 from prosper.lists.meti import read_meti
-from prosper.lists.ofac import NO_AUX_REMARK, DerivedSdnFiles, read_ofac_derived
+from prosper.lists.ofac_derived import NO_AUX_REMARK, DerivedSdnFiles, read_ofac_derived
 from prosper.lists.sema import read_sema
 from prosper.lists.sources import build_source, classify_file, classify_path, group_files
 from prosper.model import Entity, EntityType

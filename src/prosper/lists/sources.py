@@ -51,7 +51,8 @@ from prosper.lists.dfat import read_dfat
 from prosper.lists.eu import read_eu_json, read_eu_xml
 from prosper.lists.ftm import FTM_PREFIX, read_ftm, source_of_file
 from prosper.lists.meti import read_meti
-from prosper.lists.ofac import DerivedSdnFiles, OfacFiles, read_ofac, read_ofac_derived
+from prosper.lists.ofac import OfacFiles, read_ofac
+from prosper.lists.ofac_derived import DerivedSdnFiles, read_ofac_derived
 from prosper.lists.sema import read_sema
 from prosper.lists.snapshot import UNKNOWN_DATE, FileInfo, SourceInfo
 from prosper.model import Entity
