@@ -178,6 +178,41 @@ def audit_log(settings: Settings) -> AuditLog:
         return log
 
 
+def decide_document(
+    raw: Any,
+    *,
+    settings: Settings | None = None,
+    mode: str = "enforced",
+    as_of: date | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate and decide a transaction without recording it.
+
+    Returns the document to record (with its effective ``as_of``, as JSON values) and the
+    decision JSON: what :func:`record_check` appends. The server's check workers run this part.
+    """
+    settings = settings or load_settings()
+    _check_mode(mode)
+    doc, tx = _prepare(raw, as_of, settings.input_limits)
+    output = _decide(tx, mode, settings)
+    recorded: dict[str, Any] = jsonable(doc)
+    return recorded, output
+
+
+def record_check(
+    doc: dict[str, Any], output: dict[str, Any], *, settings: Settings, actor: str | None = None
+) -> dict[str, Any]:
+    """Append a decided check (from :func:`decide_document`) to the audit log; the decision
+    with its ``audit`` block."""
+    record = audit_log(settings).append(
+        kind="check",
+        input=doc,
+        output=output,
+        versions=output["versions"],
+        actor=actor or settings.actor,
+    )
+    return {**output, "audit": {"record_id": record.id, "hash": record.hash}}
+
+
 def run_check(
     raw: Any,
     *,
@@ -188,14 +223,38 @@ def run_check(
 ) -> dict[str, Any]:
     """Decide a transaction and append the input and decision to the audit log."""
     settings = settings or load_settings()
-    _check_mode(mode)
-    doc, tx = _prepare(raw, as_of, settings.input_limits)
-    output = _decide(tx, mode, settings)
-    record = audit_log(settings).append(
-        kind="check",
-        input=jsonable(doc),
-        output=output,
-        versions=output["versions"],
-        actor=actor or settings.actor,
-    )
-    return {**output, "audit": {"record_id": record.id, "hash": record.hash}}
+    doc, output = decide_document(raw, settings=settings, mode=mode, as_of=as_of)
+    return record_check(doc, output, settings=settings, actor=actor)
+
+
+def screened_names(raw: Any) -> int:
+    """How many names a transaction document asks to screen: each party's and each owner's
+    (at any depth, data-transfer recipients' owners too) name and aliases.
+
+    Counted on the raw document before validation (what is not a mapping or list is not
+    counted), so that a server can refuse an oversized check before deciding anything.
+    """
+    if not isinstance(raw, dict):
+        return 0
+    stack: list[Any] = []
+    parties = raw.get("parties")
+    if isinstance(parties, list):
+        stack.extend(parties)
+    transfers = raw.get("data_transfers")
+    if isinstance(transfers, list):
+        for transfer in transfers:
+            recipient = transfer.get("recipient") if isinstance(transfer, dict) else None
+            owners = recipient.get("owners") if isinstance(recipient, dict) else None
+            if isinstance(owners, list):
+                stack.extend(owners)
+    count = 0
+    while stack:  # iterative: the reader bounds the depth, this bounds nothing else
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        aliases = node.get("aliases")
+        count += 1 + (len(aliases) if isinstance(aliases, list) else 0)
+        owners = node.get("owners")
+        if isinstance(owners, list):
+            stack.extend(owners)
+    return count
