@@ -39,6 +39,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -155,9 +156,7 @@ def check_docs() -> list[dict[str, Any]]:
 
 def large_doc(parties: int, tag: str) -> dict[str, Any]:
     """A check with ``parties`` distinct parties (the first an exporter)."""
-    rows = [
-        {"role": "end_user", "name": f"Trading {tag} {i}", "country": "VN"} for i in range(parties)
-    ]
+    rows = [{"role": "end_user", "name": f"T{tag}{i}", "country": "VN"} for i in range(parties)]
     rows[0]["role"] = "exporter"
     return {"origin_country": "KR", "destination_country": "VN", "parties": rows}
 
@@ -280,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unique-parties", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "api.json")
     args = parser.parse_args(argv)
+    # a terminated bench still stops the servers it started (the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sources = [s.partition("=") for s in args.src] or [("this", "=", str(REPO / "src"))]
     servers = [start(label, Path(path).resolve(), args.index_cache) for label, _, path in sources]
     try:
