@@ -6,7 +6,9 @@ the API call these functions and only render what they return.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,8 +59,12 @@ def swap_engine(settings: Settings) -> Engine:
     """Build a new engine on the current list snapshot beside the one in use, then swap it in.
 
     Called after a list update. Loading the lists and the index takes seconds; requests keep
-    being served by the old engine meanwhile (the engine lock is held only for the swap).
+    being served by the old engine meanwhile (the engine lock is held only for the swap). The
+    screening index of new lists is built first in a separate process
+    (:func:`build_index_aside`), so this process only maps the file and its requests are not
+    slowed by a minute of index building holding the GIL.
     """
+    build_index_aside(settings)
     fresh = build_engine(settings)
     old = get_engine(settings)
     with _LOCK:
@@ -68,6 +74,48 @@ def swap_engine(settings: Settings) -> Engine:
             elif key[0] == str(settings.snapshot_dir):
                 del _ENGINES[key]  # other thresholds on the old lists: rebuilt on next use
     return fresh
+
+
+INDEX_BUILD_TIMEOUT_S = 1800.0
+"""Longest the separate index-building process may take before it is killed."""
+
+
+def _write_index_file(settings: Settings) -> None:
+    """In a separate process: load the current snapshot and write its screening-index file."""
+    from prosper.lists import load_snapshot
+    from prosper.screening.cache import get_index
+
+    get_index(load_snapshot(settings.snapshot_dir), settings.data_dir / "cache")
+
+
+def run_aside(
+    target: Callable[..., object],
+    args: tuple[object, ...],
+    *,
+    timeout: float,
+    started: Callable[[int], None] | None = None,
+) -> bool:
+    """Run ``target(*args)`` in a spawned process; True when it ended well within ``timeout``
+    seconds (else it is killed: False). ``started`` gets the process id."""
+    process = multiprocessing.get_context("spawn").Process(target=target, args=args, daemon=True)
+    process.start()
+    if started is not None and process.pid is not None:
+        started(process.pid)
+    process.join(timeout)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        return False
+    return process.exitcode == 0
+
+
+def build_index_aside(settings: Settings, *, timeout: float = INDEX_BUILD_TIMEOUT_S) -> bool:
+    """Write the screening-index file of the current snapshot from a separate process.
+
+    True when it did (or the file was there already); False when that process failed, was
+    killed or timed out — :func:`build_engine` then builds the index here, as before.
+    """
+    return run_aside(_write_index_file, (settings,), timeout=timeout)
 
 
 def build_engine(settings: Settings) -> Engine:
