@@ -275,6 +275,29 @@ def run_check(
     return record_check(doc, output, settings=settings, actor=actor)
 
 
+class TooManyParties(InputError):  # noqa: N818 (its error code is too_many_parties)
+    """A check asks to screen more names than the server allows (HTTP 413)."""
+
+    http_status = 413
+
+
+def check_size(doc: Any, cap: int) -> None:
+    """Refuse ``doc`` when it asks to screen more than ``cap`` names
+    (``PROSPER_API_MAX_PARTIES``: one such check would hold a worker for minutes).
+
+    Raises:
+        TooManyParties: naming the count, the cap and the setting.
+    """
+    names = screened_names(doc)
+    if names > cap:
+        raise TooManyParties(
+            f"the transaction asks to screen {names:,} names (parties and owners, with their "
+            f"aliases); at most {cap:,} per request on this server (PROSPER_API_MAX_PARTIES): "
+            "split it, or decide it with `prosper check`",
+            field="parties",
+        )
+
+
 def screened_names(raw: Any) -> int:
     """How many names a transaction document asks to screen: each party's and each owner's
     (at any depth, data-transfer recipients' owners too) name and aliases.

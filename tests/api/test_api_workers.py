@@ -17,6 +17,7 @@ from tests.cases.helpers import BASE, engine
 
 from prosper import service
 from prosper.api import ApiLimits, CoreBackend, create_app
+from prosper.api import backend as backend_module
 from prosper.audit import AuditLog
 from prosper.keys import KeyStore, Role
 from prosper.settings import Settings, load_settings
@@ -50,6 +51,7 @@ def in_parent(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         raise AssertionError("a check was decided in the server process")
 
     monkeypatch.setattr(service, "decide_document", refuse)
+    monkeypatch.setattr(backend_module, "parse_body", refuse)  # bodies are read in the workers
     yield
     service.reset_engines()
 
@@ -200,6 +202,26 @@ def test_a_check_that_kills_two_pools_is_503_and_the_next_one_is_decided(
         r = client.post("/v1/check", json=_tx("PO-1"), headers=keys.header("screener"))
         assert r.status_code == 200, r.text
         assert r.json()["audit"]["record_id"] == 1
+    finally:
+        client.__exit__(None, None, None)
+
+
+@pytest.mark.usefixtures("in_parent")
+def test_an_oversized_check_is_read_and_refused_in_a_worker(settings: Settings, keys: Keys) -> None:
+    client, _backend = _serve(settings, keys, 1, workers_setup.small_engine)
+    try:
+        tx = {**SMALL, "parties": [_party(i) for i in range(20_001)]}
+        body = json.dumps(tx, separators=(",", ":")).encode()
+        head = {**keys.header("screener"), "Content-Type": "application/json"}
+        r = client.post("/v1/check", content=body, headers=head)
+        assert r.status_code == 413, r.text
+        assert r.json()["error"] == "too_many_parties"
+        assert "20,001 names" in r.json()["message"]
+        r = client.post(
+            "/v1/check", content=b"parties: [", headers={**head, "Content-Type": "application/yaml"}
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["field"] == "body"
     finally:
         client.__exit__(None, None, None)
 

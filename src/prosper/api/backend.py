@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
+from prosper.api.bodies import parse_body
 from prosper.api.workers import CheckPool
 from prosper.errors import NotFoundError, ProsperError
 from prosper.settings import Settings
@@ -177,6 +178,24 @@ class CoreBackend:
                 )
         result: dict[str, Any] = service.record_check(
             doc, output, settings=self.settings, actor=actor
+        )
+        return result
+
+    def check_body(
+        self, body: bytes, content_type: str, *, mode: str, as_of: date | None, actor: str
+    ) -> dict[str, Any]:
+        """``POST /v1/check`` from its raw body: read, sized (``PROSPER_API_MAX_PARTIES``) and
+        decided in a check worker when there are workers (the server process only records
+        it), else here through :meth:`check`."""
+        service = _core("prosper.service")
+        pool = self.pool
+        if pool is None:
+            doc = parse_body(body, content_type, "transaction", self.settings.input_limits)
+            service.check_size(doc, self.settings.api_max_parties)
+            return self.check(doc, mode=mode, as_of=as_of, actor=actor)
+        recorded, output = pool.decide_body(body, content_type, mode=mode, as_of=as_of)
+        result: dict[str, Any] = service.record_check(
+            recorded, output, settings=self.settings, actor=actor
         )
         return result
 

@@ -72,8 +72,24 @@ def _decide(raw: Any, mode: str, as_of: date | None) -> tuple[bool, Any]:
         return False, (type(exc).__name__, exc.message, exc.field)
 
 
+def _decide_body(body: bytes, content_type: str, mode: str, as_of: date | None) -> tuple[bool, Any]:
+    """In a worker: read the request body, refuse an oversized check, decide."""
+    from prosper import service
+    from prosper.api.bodies import parse_body
+
+    settings = _SETTINGS[0]
+    try:
+        doc = parse_body(body, content_type, "transaction", settings.input_limits)
+        service.check_size(doc, settings.api_max_parties)
+    except ProsperError as exc:
+        return False, (type(exc).__name__, exc.message, exc.field)
+    return _decide(doc, mode, as_of)
+
+
 def _error(name: str, message: str, field: str | None) -> ProsperError:
-    kind = getattr(errors, name, None)
+    from prosper import service
+
+    kind = getattr(errors, name, None) or getattr(service, name, None)
     if not (isinstance(kind, type) and issubclass(kind, ProsperError)):
         kind = ProsperError
     return kind(message, field=field)
@@ -172,10 +188,22 @@ class CheckPool:
             ProsperError: what deciding raised (bad input is InputError, 422).
             WorkerError: a worker died deciding this check on two pools in a row.
         """
+        document, decision = self._run(_decide, raw, mode, as_of)
+        return document, decision
+
+    def decide_body(
+        self, body: bytes, content_type: str, *, mode: str, as_of: date | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Like :meth:`decide`, from a request body read in the worker (:mod:`.bodies`), which
+        also refuses a check over ``PROSPER_API_MAX_PARTIES`` names (TooManyParties, 413)."""
+        document, decision = self._run(_decide_body, body, content_type, mode, as_of)
+        return document, decision
+
+    def _run(self, task: Callable[..., tuple[bool, Any]], *args: Any) -> Any:
         for _ in range(ATTEMPTS):
             executor = self._current()
             try:
-                future = executor.submit(_decide, raw, mode, as_of)
+                future = executor.submit(task, *args)
             except BrokenProcessPool:
                 self._replace(executor)
                 continue
