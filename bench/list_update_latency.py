@@ -5,10 +5,14 @@ waits until it is ready, times sequential screening requests, then asks for a li
 (``POST /v1/lists/update`` with one small UN file) and keeps timing requests until the update —
 download, checks, install and the new engine built beside the old one — has returned::
 
-    .venv/bin/python bench/list_update_latency.py [--requests 100]
+    .venv/bin/python bench/list_update_latency.py [--requests 100] [--index-cache DIR]
+        [--src LABEL=PATH ...]
 
 Prints one table: p50, p99 and max latency before and during the update, and the update's
-duration. Nothing leaves the machine.
+duration. Nothing leaves the machine. ``--src LABEL=PATH`` (repeatable) runs it once per source
+tree (``PYTHONPATH=PATH``), one after the other in one invocation; ``--index-cache`` copies a
+built screening-index folder into each fresh data folder (the server then starts in seconds;
+the index of the updated lists is built during the update in every case).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,12 +60,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100, help="requests before the update")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--index-cache", type=Path, default=None)
+    parser.add_argument("--src", action="append", default=[], metavar="LABEL=PATH")
     args = parser.parse_args()
-    prosper = str(Path(sys.executable).with_name("prosper"))
+    sources = [s.partition("=") for s in args.src] or [("this", "=", "")]
+    print("| server | POST /v1/screen | requests | p50 ms | p99 ms | max ms |")
+    print("|---|---|---|---|---|---|")
+    status = 0
+    for label, _, path in sources:
+        status |= _one(label, path, args)
+    return status
+
+
+def _one(label: str, path: str, args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="prosper-bench-") as tmp:
+        if args.index_cache is not None:
+            shutil.copytree(args.index_cache, Path(tmp) / "cache")
         env = {**os.environ, "PROSPER_DATA_DIR": tmp, "PROSPER_LISTS_REFRESH": "off"}
+        if path:
+            env["PYTHONPATH"] = str(Path(path).resolve())
+        prosper = [sys.executable, "-m", "prosper"]
         created = subprocess.run(
-            [prosper, "keys", "create", "--role", "admin", "--json"],
+            [*prosper, "keys", "create", "--role", "admin", "--json"],
             env=env,
             capture_output=True,
             text=True,
@@ -70,7 +91,7 @@ def main() -> int:
         server = subprocess.Popen(
             # no rate limit: the bench measures latency, not the limiter
             [
-                prosper,
+                *prosper,
                 "serve",
                 "--port",
                 str(args.port),
@@ -86,13 +107,13 @@ def main() -> int:
             stderr=subprocess.DEVNULL,
         )
         try:
-            return _measure(f"http://127.0.0.1:{args.port}", key, args.requests)
+            return _measure(label, f"http://127.0.0.1:{args.port}", key, args.requests)
         finally:
             server.terminate()
             server.wait(timeout=30)
 
 
-def _measure(base: str, key: str, count: int) -> int:
+def _measure(label: str, base: str, key: str, count: int) -> int:
     headers = {"X-API-Key": key}
     with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
         deadline = time.monotonic() + 900
@@ -134,11 +155,10 @@ def _measure(base: str, key: str, count: int) -> int:
             during.append(screen(i))
             i += 1
         worker.join()
-    print("| POST /v1/screen | requests | p50 ms | p99 ms | max ms |")
-    print("|---|---|---|---|---|")
-    print(_row("before the update", before))
-    print(_row("during the update", during))
-    print(f"\nupdate: HTTP {result['status']} in {float(str(result['seconds'])):.1f} s")
+    print(f"| {label} " + _row("before the update", before))
+    print(f"| {label} " + _row("during the update", during))
+    seconds = float(str(result["seconds"]))
+    print(f"| {label} | update: HTTP {result['status']} in {seconds:.1f} s | | | | |", flush=True)
     return 0 if result["status"] == 200 else 1
 
 

@@ -6,7 +6,9 @@ the API call these functions and only render what they return.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,8 +59,12 @@ def swap_engine(settings: Settings) -> Engine:
     """Build a new engine on the current list snapshot beside the one in use, then swap it in.
 
     Called after a list update. Loading the lists and the index takes seconds; requests keep
-    being served by the old engine meanwhile (the engine lock is held only for the swap).
+    being served by the old engine meanwhile (the engine lock is held only for the swap). The
+    screening index of new lists is built first in a separate process
+    (:func:`build_index_aside`), so this process only maps the file and its requests are not
+    slowed by a minute of index building holding the GIL.
     """
+    build_index_aside(settings)
     fresh = build_engine(settings)
     old = get_engine(settings)
     with _LOCK:
@@ -68,6 +74,48 @@ def swap_engine(settings: Settings) -> Engine:
             elif key[0] == str(settings.snapshot_dir):
                 del _ENGINES[key]  # other thresholds on the old lists: rebuilt on next use
     return fresh
+
+
+INDEX_BUILD_TIMEOUT_S = 1800.0
+"""Longest the separate index-building process may take before it is killed."""
+
+
+def _write_index_file(settings: Settings) -> None:
+    """In a separate process: load the current snapshot and write its screening-index file."""
+    from prosper.lists import load_snapshot
+    from prosper.screening.cache import get_index
+
+    get_index(load_snapshot(settings.snapshot_dir), settings.data_dir / "cache")
+
+
+def run_aside(
+    target: Callable[..., object],
+    args: tuple[object, ...],
+    *,
+    timeout: float,
+    started: Callable[[int], None] | None = None,
+) -> bool:
+    """Run ``target(*args)`` in a spawned process; True when it ended well within ``timeout``
+    seconds (else it is killed: False). ``started`` gets the process id."""
+    process = multiprocessing.get_context("spawn").Process(target=target, args=args, daemon=True)
+    process.start()
+    if started is not None and process.pid is not None:
+        started(process.pid)
+    process.join(timeout)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        return False
+    return process.exitcode == 0
+
+
+def build_index_aside(settings: Settings, *, timeout: float = INDEX_BUILD_TIMEOUT_S) -> bool:
+    """Write the screening-index file of the current snapshot from a separate process.
+
+    True when it did (or the file was there already); False when that process failed, was
+    killed or timed out — :func:`build_engine` then builds the index here, as before.
+    """
+    return run_aside(_write_index_file, (settings,), timeout=timeout)
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -178,6 +226,41 @@ def audit_log(settings: Settings) -> AuditLog:
         return log
 
 
+def decide_document(
+    raw: Any,
+    *,
+    settings: Settings | None = None,
+    mode: str = "enforced",
+    as_of: date | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate and decide a transaction without recording it.
+
+    Returns the document to record (with its effective ``as_of``, as JSON values) and the
+    decision JSON: what :func:`record_check` appends. The server's check workers run this part.
+    """
+    settings = settings or load_settings()
+    _check_mode(mode)
+    doc, tx = _prepare(raw, as_of, settings.input_limits)
+    output = _decide(tx, mode, settings)
+    recorded: dict[str, Any] = jsonable(doc)
+    return recorded, output
+
+
+def record_check(
+    doc: dict[str, Any], output: dict[str, Any], *, settings: Settings, actor: str | None = None
+) -> dict[str, Any]:
+    """Append a decided check (from :func:`decide_document`) to the audit log; the decision
+    with its ``audit`` block."""
+    record = audit_log(settings).append(
+        kind="check",
+        input=doc,
+        output=output,
+        versions=output["versions"],
+        actor=actor or settings.actor,
+    )
+    return {**output, "audit": {"record_id": record.id, "hash": record.hash}}
+
+
 def run_check(
     raw: Any,
     *,
@@ -188,14 +271,61 @@ def run_check(
 ) -> dict[str, Any]:
     """Decide a transaction and append the input and decision to the audit log."""
     settings = settings or load_settings()
-    _check_mode(mode)
-    doc, tx = _prepare(raw, as_of, settings.input_limits)
-    output = _decide(tx, mode, settings)
-    record = audit_log(settings).append(
-        kind="check",
-        input=jsonable(doc),
-        output=output,
-        versions=output["versions"],
-        actor=actor or settings.actor,
-    )
-    return {**output, "audit": {"record_id": record.id, "hash": record.hash}}
+    doc, output = decide_document(raw, settings=settings, mode=mode, as_of=as_of)
+    return record_check(doc, output, settings=settings, actor=actor)
+
+
+class TooManyParties(InputError):  # noqa: N818 (its error code is too_many_parties)
+    """A check asks to screen more names than the server allows (HTTP 413)."""
+
+    http_status = 413
+
+
+def check_size(doc: Any, cap: int) -> None:
+    """Refuse ``doc`` when it asks to screen more than ``cap`` names
+    (``PROSPER_API_MAX_PARTIES``: one such check would hold a worker for minutes).
+
+    Raises:
+        TooManyParties: naming the count, the cap and the setting.
+    """
+    names = screened_names(doc)
+    if names > cap:
+        raise TooManyParties(
+            f"the transaction asks to screen {names:,} names (parties and owners, with their "
+            f"aliases); at most {cap:,} per request on this server (PROSPER_API_MAX_PARTIES): "
+            "split it, or decide it with `prosper check`",
+            field="parties",
+        )
+
+
+def screened_names(raw: Any) -> int:
+    """How many names a transaction document asks to screen: each party's and each owner's
+    (at any depth, data-transfer recipients' owners too) name and aliases.
+
+    Counted on the raw document before validation (what is not a mapping or list is not
+    counted), so that a server can refuse an oversized check before deciding anything.
+    """
+    if not isinstance(raw, dict):
+        return 0
+    stack: list[Any] = []
+    parties = raw.get("parties")
+    if isinstance(parties, list):
+        stack.extend(parties)
+    transfers = raw.get("data_transfers")
+    if isinstance(transfers, list):
+        for transfer in transfers:
+            recipient = transfer.get("recipient") if isinstance(transfer, dict) else None
+            owners = recipient.get("owners") if isinstance(recipient, dict) else None
+            if isinstance(owners, list):
+                stack.extend(owners)
+    count = 0
+    while stack:  # iterative: the reader bounds the depth, this bounds nothing else
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        aliases = node.get("aliases")
+        count += 1 + (len(aliases) if isinstance(aliases, list) else 0)
+        owners = node.get("owners")
+        if isinstance(owners, list):
+            stack.extend(owners)
+    return count

@@ -41,6 +41,11 @@ result down. The pure core never reads the environment.
   ``PROSPER_AUTH_WINDOW`` seconds before it gets 429 (default 10 in 60 s).
 - ``PROSPER_FOUR_EYES``: ``1`` (default) — a true match and the clearing of a sanctions-list
   alert need a second reviewer; ``0`` turns it off.
+- ``PROSPER_CHECK_WORKERS``: processes ``prosper serve`` decides ``POST /v1/check`` in, beside
+  the one serving requests (default ``auto``: the cores this process may use, at most 4;
+  ``0`` decides in the server process).
+- ``PROSPER_API_MAX_PARTIES``: most names one ``POST /v1/check`` may ask to screen — parties
+  and owners at any depth, each name and alias counted (default 500; more is 413).
 - ``PROSPER_CASES_ACTOR_FROM_ENV``: ``1`` lets ``PROSPER_ACTOR`` name the reviewer of alert
   decisions on the CLI (default ``0``: the OS user; on the server always the API key's holder).
 """
@@ -103,6 +108,10 @@ class Settings:
     security: SecuritySettings = SecuritySettings()
     affiliates_rule: str | None = None
     cases: CaseSettings = CaseSettings()
+    check_workers: int = 0
+    """Check worker processes of the server (0: decide in the server process)."""
+    api_max_parties: int = 500
+    """Most names (parties, owners, aliases) one ``POST /v1/check`` may screen."""
 
     @property
     def snapshot_dir(self) -> Path:
@@ -250,7 +259,28 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             actor_from_env=_flag(env, "PROSPER_CASES_ACTOR_FROM_ENV", False),
             os_user=_default_actor(),
         ),
+        check_workers=_workers(env.get("PROSPER_CHECK_WORKERS")),
+        api_max_parties=_count(env, "PROSPER_API_MAX_PARTIES", 500),
     )
+
+
+MAX_AUTO_WORKERS = 4
+
+
+def _workers(raw: str | None) -> int:
+    """``PROSPER_CHECK_WORKERS``: ``auto`` (default) → the usable cores, at most 4; else 0–64."""
+    text = (raw or "auto").strip().lower()
+    if text == "auto":
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+        return max(1, min(MAX_AUTO_WORKERS, cores))
+    if not text.isdigit() or int(text) > 64:
+        raise InputError(
+            "must be auto or a whole number from 0 to 64", field="PROSPER_CHECK_WORKERS"
+        )
+    return int(text)
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -116,6 +116,9 @@ def create_app(
             if state.refresher is not None:
                 state.refresher.stop()
             state.jobs.shutdown()
+            close = getattr(state.backend, "close", None)
+            if callable(close):
+                close()  # the check workers
 
     app = FastAPI(
         title="Prosper",

@@ -14,9 +14,12 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
+from prosper.api.bodies import parse_body
+from prosper.api.workers import CheckPool
 from prosper.errors import NotFoundError, ProsperError
 from prosper.settings import Settings
 
@@ -84,17 +87,41 @@ def _plain(value: Any) -> Any:
 class CoreBackend:
     """The real operations, over ``settings`` (data folder, database URL, threshold)."""
 
-    def __init__(self, settings: Settings) -> None:
-        """Bind to ``settings``; nothing is loaded until first use (or :meth:`warm`)."""
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        check_workers: int | None = None,
+        worker_setup: Callable[[], None] | None = None,
+    ) -> None:
+        """Bind to ``settings``; nothing is loaded until first use (or :meth:`warm`).
+
+        ``check_workers`` processes decide checks (default ``settings.check_workers``; 0: in
+        this process); ``worker_setup`` runs in each of them first (:class:`CheckPool`).
+        """
         self.settings = settings
         self._check_lock = threading.Lock()
+        self._workers = settings.check_workers if check_workers is None else check_workers
+        self._worker_setup = worker_setup
+        self.pool: CheckPool | None = None
 
     def _engine(self) -> Any:
         return _core("prosper.service").get_engine(self.settings)
 
     def warm(self) -> None:
-        """Build the process-wide engine now."""
+        """Build the process-wide engine now, then start the check workers (if any) and wait
+        until each has loaded it too."""
         self._engine()
+        if self._workers > 0 and self.pool is None:
+            pool = CheckPool(self.settings, self._workers, setup=self._worker_setup)
+            pool.start()
+            self.pool = pool
+
+    def close(self) -> None:
+        """Stop the check workers (at shutdown)."""
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close()
 
     def screen(
         self, query: dict[str, Any], *, threshold: float | None, limit: int
@@ -139,14 +166,37 @@ class CoreBackend:
     ) -> dict[str, Any]:
         """Decide and record, exactly as ``prosper check`` does."""
         service = _core("prosper.service")
-        # One check at a time per process: deciding is CPU-bound (the GIL serialises it anyway)
-        # and the append takes the database's write lock, where SQLite's busy-wait back-off
-        # (sleeps of up to 100 ms) would otherwise decide who goes next: queueing here keeps
-        # tail latency down. Other processes still serialise on the database lock.
-        with self._check_lock:
-            result: dict[str, Any] = service.run_check(
-                raw, settings=self.settings, mode=mode, as_of=as_of, actor=actor
-            )
+        pool = self.pool
+        if pool is not None:  # decided in a worker process, recorded here (one writer)
+            doc, output = pool.decide(raw, mode=mode, as_of=as_of)
+        else:
+            # In this process one check decides at a time: deciding is CPU-bound (the GIL
+            # serialises it anyway) and queueing here keeps the tail latency down.
+            with self._check_lock:
+                doc, output = service.decide_document(
+                    raw, settings=self.settings, mode=mode, as_of=as_of
+                )
+        result: dict[str, Any] = service.record_check(
+            doc, output, settings=self.settings, actor=actor
+        )
+        return result
+
+    def check_body(
+        self, body: bytes, content_type: str, *, mode: str, as_of: date | None, actor: str
+    ) -> dict[str, Any]:
+        """``POST /v1/check`` from its raw body: read, sized (``PROSPER_API_MAX_PARTIES``) and
+        decided in a check worker when there are workers (the server process only records
+        it), else here through :meth:`check`."""
+        service = _core("prosper.service")
+        pool = self.pool
+        if pool is None:
+            doc = parse_body(body, content_type, "transaction", self.settings.input_limits)
+            service.check_size(doc, self.settings.api_max_parties)
+            return self.check(doc, mode=mode, as_of=as_of, actor=actor)
+        recorded, output = pool.decide_body(body, content_type, mode=mode, as_of=as_of)
+        result: dict[str, Any] = service.record_check(
+            recorded, output, settings=self.settings, actor=actor
+        )
         return result
 
     def lists(self) -> list[dict[str, Any]]:
@@ -198,6 +248,8 @@ class CoreBackend:
             raise
         if result.installed:
             _core("prosper.service").swap_engine(self.settings)
+            if self.pool is not None:
+                self.pool.restart()  # workers on the new lists, swapped in once loaded
         return {
             "snapshot": None if result.path is None else str(result.path),
             "installed": result.installed,

@@ -111,16 +111,23 @@ class AnchorFile:
     @staticmethod
     def write(handle: IO[bytes], record_id: int, record_hash: str) -> None:
         """Append one witness line (one ``write``: lines of concurrent writers never mix)."""
-        line = json.dumps(
-            {
-                "at": datetime.now(UTC).isoformat(timespec="microseconds"),
-                "hash": record_hash,
-                "id": record_id,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
-        handle.write(line.encode("ascii") + b"\n")
+        AnchorFile.write_many(handle, [(record_id, record_hash)])
+
+    @staticmethod
+    def write_many(handle: IO[bytes], records: list[tuple[int, str]]) -> None:
+        """Append one witness line per ``(id, hash)``, in one ``write`` and one ``fsync``
+        (a batch of records committed in one transaction)."""
+        at = datetime.now(UTC).isoformat(timespec="microseconds")
+        lines = [
+            json.dumps(
+                {"at": at, "hash": record_hash, "id": record_id},
+                sort_keys=True,
+                separators=(",", ":"),
+            ).encode("ascii")
+            + b"\n"
+            for record_id, record_hash in records
+        ]
+        handle.write(b"".join(lines))
         handle.flush()
         os.fsync(handle.fileno())
 

@@ -15,14 +15,14 @@ After each commit the new head is also written to the anchor file outside the da
 Appends are serialised by a write lock: SQLite ``BEGIN IMMEDIATE``; elsewhere
 ``SELECT … FOR UPDATE`` on the head row. The next id and ``prev_hash`` are read from the head
 under that lock, so concurrent writers (threads or processes) always extend one chain.
+Threads of one process share transactions (:mod:`prosper.audit.writer`: one leader writes
+every append queued meanwhile, one commit and one anchor ``fsync`` for all of them).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,16 +37,13 @@ from prosper.audit.chain import (
     Problem,
     VerifyReport,
     Witness,
-    canonical_json,
     check_record,
-    normalise_json_object,
-    record_hash,
 )
 from prosper.audit.db import make_engine, reason, safe_url
 from prosper.audit.keyfile import KeySource
-from prosper.audit.migrations import write_transaction
 from prosper.audit.signing import SigningKey
 from prosper.audit.tables import COLUMNS, decode_row, head_table, migrations, record_table
+from prosper.audit.writer import GroupCommit, Prepared, insert_batch
 from prosper.errors import AuditError, AuditIntegrityError, InputError, NotFoundError
 from prosper.settings import Settings
 
@@ -89,8 +86,9 @@ class AuditLog:
         self._key_source = key
         self._key: SigningKey | None = None
         self._anchor = anchor
-        # Threads of one process queue here rather than spinning on the database lock.
-        self._append_lock = threading.Lock()
+        # Threads of one process share transactions (group commit) rather than each
+        # spinning on the database lock; other processes serialise on the database lock.
+        self._writer = GroupCommit(self._write_batch)
 
     @classmethod
     def open(
@@ -203,85 +201,38 @@ class AuditLog:
             raise InputError("must be a non-empty string", field="kind")
         if not isinstance(actor, str) or not actor.strip():
             raise InputError("must be a non-empty string", field="actor")
-        values = {
-            "input": normalise_json_object(input, field_name="input"),
-            "output": normalise_json_object(output, field_name="output"),
-            "versions": normalise_json_object(versions, field_name="versions"),
-        }
-        with self._append_lock:
-            key = self._signing_key()
-            handle = None if self._anchor is None else self._anchor.open_for_append()
-            try:
-                record = self._insert(kind, actor, values, key)
-                if handle is not None and self._anchor is not None:
-                    try:
-                        self._anchor.write(handle, record.id, record.hash)
-                    except OSError as exc:
-                        raise AuditError(
-                            f"record {record.id} was recorded, but the anchor file "
-                            f"{self._anchor.path} could not be written: {exc}"
-                        ) from None
-            finally:
-                if handle is not None:
-                    handle.close()
-        return record
+        return self._writer.append(Prepared.of(kind, actor, input, output, versions))
 
-    def _insert(
-        self, kind: str, actor: str, values: dict[str, Any], key: SigningKey | None
-    ) -> AuditRecord:
+    def _write_batch(self, batch: Sequence[Prepared]) -> list[AuditRecord]:
+        """Write ``batch`` in one transaction, then witness it in the anchor file (one fsync).
+
+        The anchor file is opened before the transaction, so that a file that cannot be
+        written stops the append before anything is committed.
+        """
+        key = self._signing_key()
+        handle = None if self._anchor is None else self._anchor.open_for_append()
         try:
-            with write_transaction(self._engine) as conn:
-                head = conn.execute(
-                    sa.select(head_table.c.last_id, head_table.c.last_hash)
-                    .where(head_table.c.singleton == 1)
-                    .with_for_update()
-                ).first()
-                if head is None:
-                    raise AuditIntegrityError("head checkpoint missing: run `prosper audit verify`")
-                record_id = int(head.last_id) + 1
-                created_at = datetime.now(UTC).isoformat(timespec="microseconds")
-                digest = record_hash(
-                    record_id=record_id,
-                    created_at=created_at,
-                    kind=kind,
-                    actor=actor,
-                    prev_hash=head.last_hash,
-                    **values,
-                )
-                signature = None if key is None else key.sign(digest)
-                conn.execute(
-                    sa.insert(record_table).values(
-                        id=record_id,
-                        created_at=created_at,
-                        kind=kind,
-                        actor=actor,
-                        input=canonical_json(values["input"]),
-                        output=canonical_json(values["output"]),
-                        versions=canonical_json(values["versions"]),
-                        prev_hash=head.last_hash,
-                        hash=digest,
-                        signature=signature,
+            try:
+                records = insert_batch(self._engine, batch, key)
+            except SQLAlchemyError as exc:
+                raise AuditError(f"cannot append to the audit log: {reason(exc)}") from None
+            if handle is not None and self._anchor is not None:
+                try:
+                    self._anchor.write_many(handle, [(r.id, r.hash) for r in records])
+                except OSError as exc:
+                    ids = (
+                        f"{records[0].id}"
+                        if len(records) == 1
+                        else (f"s {records[0].id}-{records[-1].id}")
                     )
-                )
-                conn.execute(
-                    sa.update(head_table)
-                    .where(head_table.c.singleton == 1)
-                    .values(last_id=record_id, last_hash=digest)
-                )
-        except SQLAlchemyError as exc:
-            raise AuditError(f"cannot append to the audit log: {reason(exc)}") from None
-        return AuditRecord(
-            id=record_id,
-            created_at=created_at,
-            kind=kind,
-            actor=actor,
-            input=values["input"],
-            output=values["output"],
-            versions=values["versions"],
-            prev_hash=head.last_hash,
-            hash=digest,
-            signature=signature,
-        )
+                    raise AuditError(
+                        f"record{ids} {'was' if len(records) == 1 else 'were'} recorded, but "
+                        f"the anchor file {self._anchor.path} could not be written: {exc}"
+                    ) from None
+        finally:
+            if handle is not None:
+                handle.close()
+        return records
 
     # ------------------------------------------------------------------ reading
 

@@ -1,0 +1,150 @@
+"""The audit write path: prepared hashing and group commit (one chain, batches all or nothing)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from prosper.audit import AuditLog, AuditRecord, record_hash
+from prosper.audit.keyfile import KeySource
+from prosper.audit.writer import GroupCommit, Prepared
+from prosper.errors import AuditError, InputError
+
+WAIT_S = 30.0
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ({}, {}, {}),
+        ({"id": "PO-1", "n": 3, "x": 2.5}, {"verdict": "allowed", "hits": []}, {"engine": "0.1"}),
+        ({"name": '김정은 ü \\ " \n', "t": (1, 2)}, {"b": {"z": None, "a": True}}, {"1": [1e-7]}),
+    ],
+)
+def test_prepared_hash_is_the_chain_hash(
+    values: tuple[dict[str, object], dict[str, object], dict[str, object]],
+) -> None:
+    item = Prepared.of("check", "alice ü", *values)
+    expected = record_hash(
+        record_id=7,
+        created_at="2026-12-07T01:00:00.000000+00:00",
+        kind="check",
+        actor="alice ü",
+        input=item.input,
+        output=item.output,
+        versions=item.versions,
+        prev_hash="sha256:" + "a" * 64,
+    )
+    assert item.hash(7, "2026-12-07T01:00:00.000000+00:00", "sha256:" + "a" * 64) == expected
+
+
+def test_prepared_refuses_what_json_cannot_hold() -> None:
+    with pytest.raises(InputError, match="output"):
+        Prepared.of("check", "a", {}, {"x": float("nan")}, {})
+    with pytest.raises(InputError, match="input"):
+        Prepared.of("check", "a", ["not", "an", "object"], {}, {})
+
+
+def _record(item: Prepared, record_id: int) -> AuditRecord:
+    return AuditRecord(record_id, "t", item.kind, item.actor, {}, {}, {}, "p", f"h{record_id}")
+
+
+def _wait_until(predicate: object, what: str) -> None:
+    done = threading.Event()
+    for _ in range(3000):  # bounded: 3000 × 10 ms
+        if callable(predicate) and predicate():
+            return
+        done.wait(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_appends_queued_during_a_commit_share_the_next_transaction() -> None:
+    release = threading.Event()
+    batches: list[int] = []
+    next_id = [0]
+
+    def write(batch: Sequence[Prepared]) -> list[AuditRecord]:
+        if not batches:
+            assert release.wait(WAIT_S)
+        batches.append(len(batch))
+        out = []
+        for item in batch:
+            next_id[0] += 1
+            out.append(_record(item, next_id[0]))
+        return out
+
+    group = GroupCommit(write)
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        record = group.append(Prepared.of("screen", f"a{i}", {}, {}, {}))
+        with lock:
+            results.append(record.id)
+
+    first = threading.Thread(target=one, args=(0,))
+    first.start()
+    _wait_until(lambda: group._leading, "the first leader")
+    others = [threading.Thread(target=one, args=(i,)) for i in range(1, 10)]
+    for t in others:
+        t.start()
+    _wait_until(lambda: len(group._queue) == 9, "nine queued appends")
+    release.set()
+    for t in [first, *others]:
+        t.join(WAIT_S)
+    assert batches == [1, 9]
+    assert sorted(results) == list(range(1, 11))
+
+
+def test_a_failed_batch_fails_every_append_in_it_and_the_next_batch_goes_on() -> None:
+    calls = [0]
+
+    def write(batch: Sequence[Prepared]) -> list[AuditRecord]:
+        calls[0] += 1
+        if calls[0] == 1:
+            raise AuditError("disk full")
+        return [_record(item, i + 1) for i, item in enumerate(batch)]
+
+    group = GroupCommit(write)
+    with pytest.raises(AuditError, match="disk full"):
+        group.append(Prepared.of("check", "a", {}, {}, {}))
+    assert group.append(Prepared.of("check", "a", {}, {}, {})).id == 1
+    assert not group._leading
+    assert not group._queue
+
+
+def test_concurrent_appends_extend_one_verified_chain(tmp_path: Path) -> None:
+    anchor = tmp_path / "anchor.jsonl"
+    log = AuditLog.open(
+        f"sqlite:///{tmp_path / 'audit.sqlite3'}",
+        key=KeySource(secret=b"k" * 40),
+        anchor=anchor,
+    )
+    threads, per_thread = 8, 25
+    ids: list[int] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        for i in range(per_thread):
+            rec = log.append(
+                kind="check", input={"n": n, "i": i}, output={"ok": True}, versions={}, actor="t"
+            )
+            with lock:
+                ids.append(rec.id)
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(WAIT_S)
+    total = threads * per_thread
+    assert sorted(ids) == list(range(1, total + 1))
+    report = log.verify()
+    assert report.ok, report.problems
+    assert report.checked == total
+    assert len(anchor.read_bytes().splitlines()) == total
+    assert log._writer.batches <= total
+    log.close()
