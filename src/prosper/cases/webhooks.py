@@ -37,7 +37,8 @@ from tenacity import (
     wait_exponential,
 )
 
-from prosper.cases.store import CaseStore, now
+from prosper.cases.store import CaseStore
+from prosper.cases.store_hooks import now
 from prosper.errors import InputError
 
 EVENTS = ("alert.opened", "alert.decided", "lists.updated")

@@ -94,7 +94,11 @@ def escalate_cmd(
     """Escalate an open alert (reviewer: the OS user)."""
     settings = load_settings()
     out = casework.escalate_alert(
-        alert_id, reason=reason, actor=casework.cli_actor(settings), settings=settings
+        alert_id,
+        reason=reason,
+        actor=casework.cli_actor(settings),
+        settings=settings,
+        claim=casework.cli_claim(settings),
     )
     typer.echo(f"alert {alert_id}: {out['state']}")
 
@@ -114,6 +118,7 @@ def decide_cmd(
         reason=reason,
         actor=casework.cli_actor(settings),
         settings=settings,
+        claim=casework.cli_claim(settings),
     )
     if out["state"] == "pending":
         typer.echo(
