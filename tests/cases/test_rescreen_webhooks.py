@@ -9,10 +9,10 @@ from dataclasses import replace
 import pytest
 
 from prosper.audit import AuditLog
-from prosper.cases.alerts import decide
 from prosper.cases.model import AlertState, RegisteredParty
 from prosper.cases.register_index import RegisterIndex, party_keys, register_row
 from prosper.cases.rescreen import RescreenContext, rescreen_delta, rescreen_full, screen_parties
+from prosper.cases.review import decide
 from prosper.cases.store import CaseStore
 from prosper.cases.webhooks import (
     HEADER_DELIVERY,

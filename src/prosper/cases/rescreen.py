@@ -25,6 +25,7 @@ from prosper.cases.model import RegisteredParty, SyncCounts
 from prosper.cases.register_index import RegisterIndex
 from prosper.cases.store import CaseStore
 from prosper.lists.delta import SourceDelta
+from prosper.matching import config as cfg
 from prosper.model import Entity, Hit
 from prosper.screening.index import ScreeningIndex
 from prosper.screening.query import Query
@@ -118,6 +119,12 @@ def screen_against(
     return index.merge_listings(best.values())
 
 
+def name_floor(threshold: float) -> float:
+    """The least name score that can still become a hit: the threshold less the most the
+    qualifiers can add (a country and a full date of birth), as the screening index reckons."""
+    return threshold - (cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH)
+
+
 def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> DeltaOutcome:
     """Re-screen only the register parties the ``deltas`` could affect (module docstring)."""
     clock = time.perf_counter()
@@ -132,17 +139,14 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     index = RegisterIndex(ctx.store.name_keys()) if touched else RegisterIndex(())
     delta_index = ScreeningIndex.build(touched)
     seconds["index"] = time.perf_counter() - clock
-    wanted: set[str] = set()
-    candidates = 0
-    for entity in touched:
-        found = index.candidates(entity)
-        candidates += len(found)
-        wanted.update(found)
+    threshold = ctx.match_threshold()
+    found = index.candidates_for(touched, name_floor(threshold)) if touched else {}
+    candidates = sum(len(v) for v in found.values())
+    wanted: set[str] = set(found)
     # parties with an alert on a changed entity: their suppression may end
     wanted.update(a.party_id for a in ctx.store.alerts_on_entities(changed))
     seconds["candidates"] = time.perf_counter() - clock - seconds["index"]
     parties = list(ctx.store.iter_parties(ids=wanted))
-    threshold = ctx.match_threshold()
     results = [(p, screen_against(delta_index, p, threshold)) for p in parties]
     request = SyncRequest(results, ctx.versions, ctx.actor, changed)
     counts = sync_hits(ctx.store, request, ctx.audit, ctx.notify) if parties else SyncCounts()
