@@ -14,7 +14,7 @@ an interrupted run resumes after the last committed batch.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from prosper.cases.alerts import Notify, Screener, SyncRequest, _quiet, close_de
 from prosper.cases.model import RegisteredParty, SyncCounts
 from prosper.cases.register_index import RegisterIndex
 from prosper.cases.store import CaseStore
+from prosper.cases.workers import screen_batch, screen_batches
 from prosper.lists.delta import SourceDelta
 from prosper.matching import config as cfg
 from prosper.model import Entity, Hit
@@ -93,8 +94,7 @@ def screen_parties(
     changed: dict[str, tuple[str, ...]] | None = None,
 ) -> SyncCounts:
     """Screen ``parties`` against the lists and sync their alerts (one transaction)."""
-    results = [(p, ctx.engine().screen_party(p.to_party())) for p in parties]
-    request = SyncRequest(results, ctx.versions, ctx.actor, changed)
+    request = SyncRequest(screen_batch(ctx.engine(), parties), ctx.versions, ctx.actor, changed)
     return sync_hits(ctx.store, request, ctx.audit, ctx.notify)
 
 
@@ -157,9 +157,15 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
 
 
 def rescreen_full(
-    ctx: RescreenContext, *, resume: bool = True, progress: Progress = _no_progress
+    ctx: RescreenContext,
+    *,
+    resume: bool = True,
+    progress: Progress = _no_progress,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """Screen every party; with ``resume``, an unfinished run on the same lists continues."""
+    """Screen every party; with ``resume``, an unfinished run on the same lists continues.
+    ``workers`` processes screen the batches (:mod:`prosper.cases.workers`); this process
+    syncs and commits them in order, so a resumed run never repeats or skips a batch."""
     total = ctx.store.party_count()
     run = ctx.store.unfinished_run("full", ctx.versions) if resume else None
     if run is None:
@@ -169,31 +175,30 @@ def rescreen_full(
         run_id, cursor = int(run["id"]), run["cursor"]
         done, opened, resumed = int(run["done"]), int(run["opened"]), True
     progress(done, total)
-    batch: list[RegisteredParty] = []
     totals = {"opened": 0, "reopened": 0, "suppressed": 0, "unchanged": 0}
 
-    def flush() -> None:
-        nonlocal done, opened
-        results = [(p, ctx.engine().screen_party(p.to_party())) for p in batch]
+    def batches() -> Iterator[list[RegisteredParty]]:
+        batch: list[RegisteredParty] = []
+        for party in ctx.store.iter_parties(after=cursor):
+            batch.append(party)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    for results in screen_batches(ctx.engine(), batches(), workers):
         with write_transaction(ctx.store.engine) as conn:
             counts = sync_hits(
                 ctx.store, SyncRequest(results, ctx.versions, ctx.actor), None, _quiet, conn
             )
-            done += len(batch)
+            done += len(results)
             opened += counts.opened + counts.reopened
-            ctx.store.advance_run(conn, run_id, batch[-1].id, done, opened)
+            ctx.store.advance_run(conn, run_id, results[-1][0].id, done, opened)
         _after_commit(ctx, counts)
         for key in totals:
             totals[key] += getattr(counts, key)
         progress(done, total)
-        batch.clear()
-
-    for party in ctx.store.iter_parties(after=cursor):
-        batch.append(party)
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
     ctx.store.finish_run(run_id)
     return {"run": run_id, "resumed": resumed, "total": total, "screened": done, **totals}
 
