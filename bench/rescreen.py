@@ -227,45 +227,60 @@ def main() -> None:
         versions = engine.snapshot.versions()
         screen_parties(RescreenContext(store, engine, versions, "bench"), listed)
         ctx = RescreenContext(store, engine, new_snapshot.versions(), "bench")
+        cpu = time.process_time()
         outcome = rescreen_delta(ctx, deltas)
         results["delta_rescreen"] = outcome.to_dict()
+        results["delta_rescreen"]["cpu_s"] = round(time.process_time() - cpu, 2)
         if args.check_recall:
             results["delta_recall"] = delta_recall(store, deltas, new_snapshot, engine.threshold)
         store.close()
-    with tempfile.TemporaryDirectory(prefix="prosper-bench-") as folder:
-        store = CaseStore.open(f"sqlite:///{folder}/cases.sqlite3")
-        sample = register[: args.full_sample]
-        store.upsert_parties([(p, party_keys(p)) for p in sample])
-        ctx = RescreenContext(store, engine, engine.snapshot.versions(), "bench")
-        t = time.perf_counter()
-        full = rescreen_full(ctx)
-        seconds = time.perf_counter() - t
-        rate = full["screened"] / seconds
-        results["full_rescreen"] = {
-            **full,
-            "seconds": round(seconds, 2),
-            "parties_per_s": round(rate, 1),
-            "extrapolated_s_for_register": round(args.parties / rate, 1),
-        }
-        store.close()
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory(prefix="prosper-bench-") as folder:
+            store = CaseStore.open(f"sqlite:///{folder}/cases.sqlite3")
+            sample = register[: args.full_sample]
+            store.upsert_parties([(p, party_keys(p)) for p in sample])
+            ctx = RescreenContext(store, engine, engine.snapshot.versions(), "bench")
+            before = os.times()
+            t = time.perf_counter()
+            full = rescreen_full(ctx, workers=workers)
+            seconds = time.perf_counter() - t
+            after = os.times()
+            cpu = sum(after[k] - before[k] for k in range(4))  # self and children
+            rate = full["screened"] / seconds
+            results[f"full_rescreen_{workers}"] = {
+                **full,
+                "workers": workers,
+                "seconds": round(seconds, 2),
+                "cpu_s": round(cpu, 2),
+                "parties_per_s": round(rate, 1),
+                "extrapolated_s_for_register": round(args.parties / rate, 1),
+            }
+            store.close()
     results["load_average_end"] = os.getloadavg()[0]
-    d = outcome.to_dict()
-    f = results["full_rescreen"]
+    d = results["delta_rescreen"]
+    assert isinstance(d, dict)
+    f = results["full_rescreen_1"]
+    f2 = results["full_rescreen_2"]
     assert isinstance(f, dict)
+    assert isinstance(f2, dict)
     sec = d["seconds"]
     half = args.delta // 2
     load = f"{results['load_average_start']:.1f} → {results['load_average_end']:.1f}"
     table = [
         ("register", f"{args.parties:,} parties (keys {keys_s:.1f} s, write {write_s:.1f} s)"),
         ("delta", f"{d['entities']} entities ({half} added, {args.delta - half} changed)"),
-        ("delta re-screen, total", f"{sec['total']} s"),
+        ("delta re-screen, total", f"{sec['total']} s ({d['cpu_s']} s CPU)"),
         ("… register index from the database + delta index", f"{sec['index']} s"),
         ("… candidates from the register index", f"{sec['candidates']} s"),
         ("… candidates retrieved / parties screened", f"{d['candidates']} / {d['screened']}"),
         ("… screening them on the delta + alert sync", f"{sec['screen']} s"),
         ("alerts opened / reopened", f"{d['opened']} / {d['reopened']}"),
         ("full re-screen, sample", f"{f['screened']:,} parties in {f['seconds']} s"),
-        ("full re-screen rate", f"{f['parties_per_s']} parties/s"),
+        ("full re-screen rate, 1 process", f"{f['parties_per_s']} parties/s ({f['cpu_s']} s CPU)"),
+        (
+            "full re-screen rate, 2 workers",
+            f"{f2['parties_per_s']} parties/s ({f2['cpu_s']} s CPU incl. workers)",
+        ),
         (
             f"full re-screen of {args.parties:,} (extrapolated)",
             f"{f['extrapolated_s_for_register']} s",

@@ -112,26 +112,32 @@ def could_reach(
     weights: TokenWeights,
     floor: float,
 ) -> bool:
-    """Whether a party name and a list name could score ``floor``: every token that could agree
-    with a token of the other name counted as agreeing fully (weight into the score), every
-    other one as unaligned at the least it costs — the score's upper bound."""
-    k = floor / (1.0 - floor)
-    gain = cost = 0.0
+    """Whether a party name and a list name could score ``floor``: the upper bound of the
+    token score. Each token ``t`` either aligns, adding ``s·w`` to the numerator and ``w`` to
+    the denominator (``s`` its best agreement with any token of the other name), or not,
+    adding its cost ``c`` (:func:`_factor` × ``w``) to the denominator; the best choice of
+    aligned tokens reaches ``floor`` exactly when ``Σ max(0, (s − floor)·w + floor·c) ≥
+    floor·Σ c``. The brand rule's fixed score (every party token agreeing at ``PHONETIC``
+    or better) is allowed for as well."""
+    best: dict[str, float] = {}
     listed_set = set(listed)
-    agreeing: set[str] = set()
+    party_scores = []
     for token in set(party):
-        linked = links.delta_side(token) & listed_set
-        if linked:
-            gain += weights.weight(token)
-            agreeing |= linked
-        else:
-            cost += weights.weight(token) * _factor(token)
-    for token in listed_set:
-        if token in agreeing:
-            gain += weights.weight(token)
-        else:
-            cost += weights.weight(token) * _factor(token)
-    return gain >= k * cost
+        linked = links.delta_side(token)
+        s = 0.0
+        for other in listed_set.intersection(linked):
+            s = max(s, linked[other])
+            best[other] = max(best.get(other, 0.0), linked[other])
+        party_scores.append((token, s))
+    if floor <= cfg.BRAND_SCORE and all(s >= cfg.PHONETIC for _, s in party_scores):
+        return True
+    gain = cost = 0.0
+    for token, s in [*party_scores, *((t, best.get(t, 0.0)) for t in listed_set)]:
+        w = weights.weight(token)
+        c = w * _factor(token)
+        cost += c
+        gain += max(0.0, (s - floor) * w + floor * c)
+    return gain >= floor * cost
 
 
 def _factor(token: str) -> float:
