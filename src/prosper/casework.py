@@ -43,7 +43,10 @@ def case_store(settings: Settings) -> CaseStore:
 
 
 def reset_stores() -> None:
-    """Forget open stores (tests)."""
+    """Forget open stores and their drainers (tests)."""
+    for found in list(_DRAINERS.values()):
+        found.close()
+    _DRAINERS.clear()
     with _LOCK:
         for store in _STORES.values():
             store.close()
@@ -73,11 +76,35 @@ def cli_claim(settings: Settings) -> str | None:
     return claimed if claimed and claimed != cli_actor(settings) else None
 
 
-def notifier(settings: Settings) -> Any:
-    """The webhook ``notify`` callback over the configured subscriptions."""
-    from prosper.cases.webhooks import Dispatcher
+_DRAINERS: dict[str, Any] = {}
 
-    return Dispatcher(case_store(settings)).hook
+
+def drainer(settings: Settings) -> Any:
+    """The process's outbox drainer for ``settings.db_url`` (a background thread, and a last
+    drain at exit: :class:`prosper.cases.outbox.Drainer`)."""
+    from prosper.cases.outbox import Drainer, Outbox
+
+    store = case_store(settings)
+    with _LOCK:
+        found = _DRAINERS.get(settings.db_url)
+        if found is None:
+            found = _DRAINERS[settings.db_url] = Drainer(Outbox(store))
+        return found
+
+
+def notifier(settings: Settings) -> Any:
+    """The webhook ``notify`` callback: the event goes to the outbox in the database, and the
+    drainer delivers it off the caller's path (a failing receiver cannot slow a decision)."""
+    from prosper.cases.outbox import Outbox
+
+    outbox = Outbox(case_store(settings))
+    wake = drainer(settings).wake
+
+    def notify(event: str, data: dict[str, Any]) -> None:
+        if outbox.enqueue(event, data):
+            wake()
+
+    return notify
 
 
 def context(settings: Settings, actor: str, screener: Screener | None = None) -> RescreenContext:
