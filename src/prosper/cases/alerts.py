@@ -116,6 +116,7 @@ class SyncRequest:
     versions: dict[str, str]
     actor: str
     changed_entities: dict[str, tuple[str, ...]] | None = None  # entity id → changed fields
+    via: dict[tuple[str, str], str] | None = None  # (party, entity) → the owner that hit
 
 
 def sync_hits(
@@ -175,6 +176,7 @@ def sync_hits(
                     "list_code": found.entity.list_code,
                     "entity_name": found.entity.name,
                     "matched_name": found.hit.matched_name,
+                    "via": (request.via or {}).get((party.id, entity_id)),
                     "list_version": request.versions.get(found.entity.source, "unknown"),
                     "score": round(found.hit.score, 4),
                     "explanation": _explanation(found.hit),
@@ -236,6 +238,7 @@ def _event_body(values: dict[str, Any]) -> dict[str, Any]:
         "list_code",
         "entity_name",
         "matched_name",
+        "via",
         "list_version",
         "score",
         "state",

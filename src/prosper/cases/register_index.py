@@ -47,8 +47,9 @@ _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 def party_names(party: RegisteredParty) -> tuple[str, ...]:
-    """The party's name and aliases, de-duplicated."""
-    return tuple(dict.fromkeys((party.name, *party.aliases)))
+    """The party's name, aliases and owners' names (each owner is screened too), de-duplicated."""
+    owners = (str(o["name"]) for o in party.owners)
+    return tuple(dict.fromkeys((party.name, *party.aliases, *owners)))
 
 
 def _id_key(value: str) -> str | None:

@@ -22,6 +22,7 @@ from prosper.audit import AuditLog
 from prosper.audit.migrations import write_transaction
 from prosper.cases.alerts import Notify, Screener, SyncRequest, _quiet, close_delisted, sync_hits
 from prosper.cases.model import RegisteredParty, SyncCounts
+from prosper.cases.owners import screen_with_owners
 from prosper.cases.register_index import RegisterIndex
 from prosper.cases.store import CaseStore
 from prosper.cases.workers import screen_batch, screen_batches
@@ -94,7 +95,8 @@ def screen_parties(
     changed: dict[str, tuple[str, ...]] | None = None,
 ) -> SyncCounts:
     """Screen ``parties`` against the lists and sync their alerts (one transaction)."""
-    request = SyncRequest(screen_batch(ctx.engine(), parties), ctx.versions, ctx.actor, changed)
+    results, via = screen_batch(ctx.engine(), parties)
+    request = SyncRequest(results, ctx.versions, ctx.actor, changed, via)
     return sync_hits(ctx.store, request, ctx.audit, ctx.notify)
 
 
@@ -147,8 +149,8 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     wanted.update(a.party_id for a in ctx.store.alerts_on_entities(changed))
     seconds["candidates"] = time.perf_counter() - clock - seconds["index"]
     parties = list(ctx.store.iter_parties(ids=wanted))
-    results = [(p, screen_against(delta_index, p, threshold)) for p in parties]
-    request = SyncRequest(results, ctx.versions, ctx.actor, changed)
+    results, via = screen_with_owners(lambda p: screen_against(delta_index, p, threshold), parties)
+    request = SyncRequest(results, ctx.versions, ctx.actor, changed, via)
     counts = sync_hits(ctx.store, request, ctx.audit, ctx.notify) if parties else SyncCounts()
     seconds["screen"] = time.perf_counter() - clock - seconds["index"] - seconds["candidates"]
     closed = close_delisted(ctx.store, removed, ctx.actor, ctx.audit) if removed else 0
@@ -187,11 +189,10 @@ def rescreen_full(
         if batch:
             yield batch
 
-    for results in screen_batches(ctx.engine(), batches(), workers):
+    for results, via in screen_batches(ctx.engine(), batches(), workers):
+        request = SyncRequest(results, ctx.versions, ctx.actor, via=via)
         with write_transaction(ctx.store.engine) as conn:
-            counts = sync_hits(
-                ctx.store, SyncRequest(results, ctx.versions, ctx.actor), None, _quiet, conn
-            )
+            counts = sync_hits(ctx.store, request, None, _quiet, conn)
             done += len(results)
             opened += counts.opened + counts.reopened
             ctx.store.advance_run(conn, run_id, results[-1][0].id, done, opened)

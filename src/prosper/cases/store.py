@@ -108,6 +108,7 @@ def decode_alert(row: Any) -> Alert:
         previous_id=row.previous_id,
         decided_at=row.decided_at,
         decided_by=row.decided_by,
+        via=row._mapping.get("via"),
     )
 
 

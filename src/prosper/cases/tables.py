@@ -68,6 +68,7 @@ alert_table = sa.Table(
     sa.Column("updated_at", sa.String(40), nullable=False),
     sa.Column("decided_at", sa.String(40)),
     sa.Column("decided_by", sa.String(200)),
+    sa.Column("via", sa.Text),  # the owner whose name hit (None: the party itself)
     sa.Index("ix_case_alert_pair", "party_id", "entity_id", "id"),
     sa.Index("ix_case_alert_entity", "entity_id"),
     sa.Index("ix_case_alert_state", "state", "id"),
@@ -152,3 +153,10 @@ def _create(conn: sa.Connection) -> None:
 @migrations(2, "the webhook outbox")
 def _outbox(conn: sa.Connection) -> None:
     outbox_table.create(conn, checkfirst=True)
+
+
+@migrations(3, "alerts name the owner whose name hit")
+def _via(conn: sa.Connection) -> None:
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("case_alert")}
+    if "via" not in columns:
+        conn.execute(sa.text("ALTER TABLE case_alert ADD COLUMN via TEXT"))

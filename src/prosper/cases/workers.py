@@ -18,15 +18,16 @@ from typing import Any
 
 from prosper.cases.alerts import Screener
 from prosper.cases.model import RegisteredParty
-from prosper.model import Hit
+from prosper.cases.owners import Results, Via, screen_with_owners
 
-Screened = list[tuple[RegisteredParty, tuple[Hit, ...]]]
+Screened = tuple[Results, Via]
 _WORKER: list[Screener] = []  # the engine a forked worker inherits
 
 
 def screen_batch(screener: Screener, parties: Sequence[RegisteredParty]) -> Screened:
-    """Each party's hits on the whole lists (:meth:`prosper.engine.Engine.screen_party`)."""
-    return [(p, screener.screen_party(p.to_party())) for p in parties]
+    """Each party's hits on the whole lists (:meth:`prosper.engine.Engine.screen_party`), its
+    owners' included (:func:`prosper.cases.owners.screen_with_owners`)."""
+    return screen_with_owners(lambda p: screener.screen_party(p.to_party()), parties)
 
 
 def _work(parties: list[RegisteredParty]) -> Screened:

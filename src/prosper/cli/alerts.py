@@ -80,6 +80,8 @@ def show_cmd(
         f"{entry.get('countries', '')} [{out['list_code']}]"
     )
     typer.echo(f"  score  {out['score']:.2f} on {out['matched_name']!r}; {out['opened_because']}")
+    if out.get("via"):
+        typer.echo(f"  via    {out['via']} (an owner of the party)")
     for e in out["explanation"]:
         typer.echo(f"    {e['feature']}: {e['score']:.2f} {e['detail']}")
     for ev in out["events"]:
