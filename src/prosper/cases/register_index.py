@@ -3,17 +3,13 @@
 Re-screening after a list update must not screen the whole register, yet it must find every
 hit a full re-screen would find on the added and changed entities. A pair (party name, list
 name) is a hit only when its name score plus the most the qualifiers can add reaches the
-threshold; the name score (:func:`prosper.matching.names.score_name`) is a weighted share of
-aligned tokens, an unaligned token costing at least half its weight
-(:data:`~prosper.matching.config.EXTRA_TOKEN_PERSON`, a particle 0.3 of that). So one of the two
-names must have a set of tokens that agree with the other name heavy enough against the cost
-of its other tokens: a pair is a candidate when one name's **required tokens** (the smallest set
-of its costliest tokens without which the rest cannot outweigh it, :func:`required`) contains
-a token that **could agree** with a token of the other name (:mod:`prosper.cases.token_links`:
-every way :func:`~prosper.matching.names.token_agreement` can be non-zero — equal, Korean or
-variant key, stem, spelling skeleton, nickname, particle, initial, and an edit distance within
-the phonetic and fuzzy limits). Names sharing a merged-token key ("Jongun" / "JONG UN") and
-parties sharing an identifier (4+ characters) are candidates too.
+threshold. A pair is a candidate when the upper bound of its name score reaches that floor
+(:mod:`prosper.cases.name_bound`), over the tokens that **could agree**
+(:mod:`prosper.cases.token_links`: every way :func:`~prosper.matching.names.token_agreement`
+can be non-zero — equal, Korean or variant key, stem, spelling skeleton, nickname, particle,
+initial, same metaphone and first letter, edits within the fuzzy budget). Names sharing a
+merged-token key ("Jongun" / "JONG UN") and parties sharing an identifier (4+ characters) are
+candidates too; a party with an Arabic-script name always is.
 
 Each party's name tokens are stored at import with its keys (``n:`` keys); a party imported
 before they were stored has its names prepared when the index loads.
@@ -26,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from prosper.cases.model import RegisteredParty
+from prosper.cases.name_bound import PairBound
 from prosper.cases.token_links import TokenLinks
 from prosper.matching import config as cfg
 from prosper.model import Entity
@@ -80,71 +77,6 @@ def party_keys(party: RegisteredParty) -> str:
             keys.add(key)
     kept = {k for k in keys if " " not in k and k[0] in KEPT_KINDS}
     return " ".join(sorted(kept | {k for k in extra if " " not in k}))
-
-
-def required(tokens: Sequence[str], weights: TokenWeights, floor: float) -> set[str]:
-    """The tokens of a name one of which must agree with the other name for the pair to reach
-    ``floor`` by this side's share: with ``k = floor / (1 - floor)``, a side whose agreeing
-    tokens weigh less than ``k`` times the cost of its others cannot be the side that carries
-    the score (if neither side can, the sum cannot either). Costliest first; the rest, all
-    agreeing, must fall short of ``k`` × the cost of those taken."""
-    k = floor / (1.0 - floor)
-    costs = sorted(((weights.weight(t) * _factor(t), t) for t in set(tokens)), reverse=True)
-    rest = sum(weights.weight(t) for t in set(tokens))
-    taken_cost = 0.0
-    out: set[str] = set()
-    for cost, token in costs:
-        if rest < k * taken_cost:
-            break
-        out.add(token)
-        taken_cost += cost
-        rest -= weights.weight(token)
-    return out
-
-
-_PARTICLES = frozenset(cfg.PARTICLES.split())
-_PATRONYMIC = re.compile(cfg.PATRONYMIC_ENDINGS)
-
-
-def could_reach(
-    party: Sequence[str],
-    listed: Sequence[str],
-    links: TokenLinks,
-    weights: TokenWeights,
-    floor: float,
-) -> bool:
-    """Whether a party name and a list name could score ``floor``: the upper bound of the
-    token score. Each token ``t`` either aligns, adding ``s·w`` to the numerator and ``w`` to
-    the denominator (``s`` its best agreement with any token of the other name), or not,
-    adding its cost ``c`` (:func:`_factor` × ``w``) to the denominator; the best choice of
-    aligned tokens reaches ``floor`` exactly when ``Σ max(0, (s − floor)·w + floor·c) ≥
-    floor·Σ c``. The brand rule's fixed score (every party token agreeing at ``PHONETIC``
-    or better) is allowed for as well."""
-    best: dict[str, float] = {}
-    listed_set = set(listed)
-    party_scores = []
-    for token in set(party):
-        linked = links.delta_side(token)
-        s = 0.0
-        for other in listed_set.intersection(linked):
-            s = max(s, linked[other])
-            best[other] = max(best.get(other, 0.0), linked[other])
-        party_scores.append((token, s))
-    if floor <= cfg.BRAND_SCORE and all(s >= cfg.PHONETIC for _, s in party_scores):
-        return True
-    gain = cost = 0.0
-    for token, s in [*party_scores, *((t, best.get(t, 0.0)) for t in listed_set)]:
-        w = weights.weight(token)
-        c = w * _factor(token)
-        cost += c
-        gain += max(0.0, (s - floor) * w + floor * c)
-    return gain >= floor * cost
-
-
-def _factor(token: str) -> float:
-    # a particle or patronymic missing from the other name costs MINOR_TOKEN of its weight
-    minor = token in _PARTICLES or (len(token) >= 7 and _PATRONYMIC.search(token) is not None)
-    return UNALIGNED * (cfg.MINOR_TOKEN if minor else 1.0)
 
 
 def _joins(form: NameForm) -> set[str]:
@@ -226,32 +158,14 @@ class RegisterIndex:
             for joined in _joins(form):
                 by_join[joined].add(e_idx)
                 by_joined_only[joined].add(e_idx)
-            # the list name's side carries the score: a party token agreeing with a required one
-            for token in required(form.tokens, self.weights, floor):
-                for party_token in links.register_side(token):
-                    for p_idx in self._token_parties.get(party_token, ()):
-                        found[p_idx].add(e_idx)
+        bound = PairBound(
+            [f for _, f in forms], links, list(self._token_parties), self.weights, floor
+        )
+        form_entity = [e for e, _ in forms]
         for p_idx, names in enumerate(self._names):
-            for tokens in names:  # the party's side carries the score
-                for token in required(tokens, self.weights, floor):
-                    for delta_token in links.delta_side(token):
-                        found[p_idx].update(by_token[delta_token])
-        ent_forms: dict[int, list[NameForm]] = defaultdict(list)
-        for e_idx, form in forms:
-            ent_forms[e_idx].append(form)
-        for p_idx, e_set in found.items():  # both sides together (:func:`could_reach`)
-            names = self._names[p_idx]
-            e_set.intersection_update(
-                [
-                    e
-                    for e in e_set
-                    if any(
-                        could_reach(tokens, form.tokens, links, self.weights, floor)
-                        for tokens in names
-                        for form in ent_forms[e]
-                    )
-                ]
-            )
+            for tokens in names:
+                for f_idx in bound.reachable(tokens):
+                    found[p_idx].add(form_entity[f_idx])
         # merged tokens ("Jongun" / "JONG UN"): the party's two tokens joined equal a list
         # token or joined pair, or a party token equals a list name's joined pair
         for joined, parties in self._join_parties.items():

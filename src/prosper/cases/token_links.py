@@ -10,7 +10,9 @@ register token, the delta tokens in one of those relations by dictionary look-up
 edit-distance search over the delta tokens of similar length, then scores each such pair with
 ``token_agreement`` itself (as a person's name: nicknames and initials count; across Arabic
 script too when the delta token comes from an Arabic-script name): the best agreement a
-register token can have with each delta token.
+register token can have with each delta token — and the agreement that survives between two
+names made of single syllables, where ``score_name`` drops near-but-different syllables
+(phonetic, fuzzy, spelling, initial agreements of two syllables; spelling ones always).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rigour.text import metaphone
 from prosper.matching import config as cfg
 from prosper.matching.names import token_agreement
 from prosper.matching.skeleton import consonant_skeleton
+from prosper.matching.syllables import is_syllable
 from prosper.names.korean import korean_key
 from prosper.names.nicknames import _family
 from prosper.names.variants import spelling_skeletons, variant_key
@@ -33,6 +36,8 @@ _PARTICLE_CANON = {
     spelling: group.split()[0] for group in cfg.PARTICLE_SPELLINGS for spelling in group.split()
 }
 Features = tuple[str, str | None, str]  # metaphone, Korean key, variant key
+Link = tuple[float, float]  # best agreement; the same between two one-syllable names
+_NEAR = frozenset(("phonetic", "fuzzy", "spelling", "initial"))
 
 
 def features(token: str) -> Features:
@@ -83,7 +88,7 @@ class TokenLinks:
             by_length[len(token)].append(token)
             initials[token[:1]].add(token)
         singles = {t for t in delta if len(t) == 1}
-        self._forward: dict[str, dict[str, float]] = {}
+        self._forward: dict[str, dict[str, Link]] = {}
         self._backward: dict[str, set[str]] = defaultdict(set)
         for token in register_tokens:
             mine = features(token)
@@ -96,16 +101,16 @@ class TokenLinks:
             found |= _edited(token, by_length)
             if token.isalpha() and len(token) >= 2:  # "bob" / "robert"
                 found |= _family(token) & delta_set
-            scored: dict[str, float] = {}
+            scored: dict[str, Link] = {}
             for other in found:
-                score = _agreement(token, mine, other, feats[other], other in abjad)
-                if score > 0.0:
-                    scored[other] = score
+                link = _agreement(token, mine, other, feats[other], other in abjad)
+                if link[0] > 0.0:
+                    scored[other] = link
                     self._backward[other].add(token)
             if scored:
                 self._forward[token] = scored
 
-    def delta_side(self, register_token: str) -> dict[str, float]:
+    def delta_side(self, register_token: str) -> dict[str, Link]:
         """The delta tokens ``register_token`` could agree with, and how well at best."""
         return self._forward.get(register_token, {})
 
@@ -114,12 +119,15 @@ class TokenLinks:
         return self._backward.get(delta_token, set())
 
 
-def _agreement(q: str, qf: Features, c: str, cf: Features, abjad: bool) -> float:
-    best = 0.0
+def _agreement(q: str, qf: Features, c: str, cf: Features, abjad: bool) -> Link:
+    best = syllabic = 0.0
+    both = is_syllable(q) and is_syllable(c)
     for across in (False, True) if abjad else (False,):
-        score, _how = token_agreement(q, qf[0], qf[1], c, cf[0], cf[1], True, across, qf[2], cf[2])
+        score, how = token_agreement(q, qf[0], qf[1], c, cf[0], cf[1], True, across, qf[2], cf[2])
         best = max(best, score)
-    return best
+        if how != "spelling" and not (both and how in _NEAR):
+            syllabic = max(syllabic, score)
+    return best, syllabic
 
 
 def _edited(token: str, by_length: dict[int, list[str]]) -> set[str]:
