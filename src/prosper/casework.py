@@ -12,6 +12,7 @@ the request; on the CLI, the OS user — ``PROSPER_ACTOR`` only when
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,25 +43,68 @@ def case_store(settings: Settings) -> CaseStore:
 
 
 def reset_stores() -> None:
-    """Forget open stores (tests)."""
+    """Forget open stores and their drainers (tests)."""
+    for found in list(_DRAINERS.values()):
+        found.close()
+    _DRAINERS.clear()
     with _LOCK:
         for store in _STORES.values():
             store.close()
         _STORES.clear()
 
 
+def os_login() -> str | None:
+    """The login of the process's real user id from the password database (``pwd``: not the
+    ``LOGNAME``/``USER`` variables ``getpass`` reads first), or None without an entry."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError):
+        return None
+
+
 def cli_actor(settings: Settings) -> str:
-    """The reviewer the CLI records: the OS user, or ``PROSPER_ACTOR`` when allowed."""
-    if settings.cases.actor_from_env:
-        return settings.actor
-    return settings.cases.os_user
+    """The reviewer the CLI records: the OS login, whatever the environment claims."""
+    return os_login() or settings.cases.os_user
+
+
+def cli_claim(settings: Settings) -> str | None:
+    """``PROSPER_ACTOR`` when it names someone other than the OS login: recorded only as the
+    ``claimed_actor`` of the audit record (anyone who can set a variable can name anyone)."""
+    claimed = settings.actor.strip()
+    return claimed if claimed and claimed != cli_actor(settings) else None
+
+
+_DRAINERS: dict[str, Any] = {}
+
+
+def drainer(settings: Settings) -> Any:
+    """The process's outbox drainer for ``settings.db_url`` (a background thread, and a last
+    drain at exit: :class:`prosper.cases.outbox.Drainer`)."""
+    from prosper.cases.outbox import Drainer, Outbox
+
+    store = case_store(settings)
+    with _LOCK:
+        found = _DRAINERS.get(settings.db_url)
+        if found is None:
+            found = _DRAINERS[settings.db_url] = Drainer(Outbox(store))
+        return found
 
 
 def notifier(settings: Settings) -> Any:
-    """The webhook ``notify`` callback over the configured subscriptions."""
-    from prosper.cases.webhooks import Dispatcher
+    """The webhook ``notify`` callback: the event goes to the outbox in the database, and the
+    drainer delivers it off the caller's path (a failing receiver cannot slow a decision)."""
+    from prosper.cases.outbox import Outbox
 
-    return Dispatcher(case_store(settings)).hook
+    outbox = Outbox(case_store(settings))
+    wake = drainer(settings).wake
+
+    def notify(event: str, data: dict[str, Any]) -> None:
+        if outbox.enqueue(event, data):
+            wake()
+
+    return notify
 
 
 def context(settings: Settings, actor: str, screener: Screener | None = None) -> RescreenContext:
@@ -138,9 +182,11 @@ def decide_alert(
     reason: str,
     actor: str,
     settings: Settings,
+    claim: str | None = None,
 ) -> dict[str, Any]:
-    """Record a reviewer's decision (four-eyes per ``settings.cases.four_eyes``)."""
-    from prosper.cases.alerts import decide
+    """Record a reviewer's decision (four-eyes per ``settings.cases.four_eyes``); ``claim``
+    is who the caller says acts (:func:`cli_claim`), recorded beside the actor."""
+    from prosper.cases.review import decide
     from prosper.service import audit_log
 
     alert = decide(
@@ -152,17 +198,25 @@ def decide_alert(
         four_eyes=settings.cases.four_eyes,
         audit=audit_log(settings),
         notify=notifier(settings),
+        claim=claim,
     )
     return alert.to_dict()
 
 
-def escalate_alert(alert_id: int, *, reason: str, actor: str, settings: Settings) -> dict[str, Any]:
+def escalate_alert(
+    alert_id: int, *, reason: str, actor: str, settings: Settings, claim: str | None = None
+) -> dict[str, Any]:
     """Escalate an open alert."""
-    from prosper.cases.alerts import escalate
+    from prosper.cases.review import escalate
     from prosper.service import audit_log
 
     alert = escalate(
-        case_store(settings), alert_id, actor=actor, reason=reason, audit=audit_log(settings)
+        case_store(settings),
+        alert_id,
+        actor=actor,
+        reason=reason,
+        audit=audit_log(settings),
+        claim=claim,
     )
     return alert.to_dict()
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from prosper.audit import AuditLog
-from prosper.cases.alerts import decide, escalate
 from prosper.cases.model import AlertState, RegisteredParty
 from prosper.cases.register_index import party_keys
 from prosper.cases.rescreen import RescreenContext, screen_parties
+from prosper.cases.review import decide, escalate
 from prosper.cases.store import AlertFilter, CaseStore
 from prosper.errors import ConflictError, InputError
 from prosper.model import Entity, EntityType

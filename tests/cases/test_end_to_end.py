@@ -99,6 +99,7 @@ def test_import_screen_decide_update(env: Path, monkeypatch: pytest.MonkeyPatch)
             ("N-1", "screened: new hit"),
         ]
         assert store.alert(alerts["K-1"].id).state is AlertState.TRUE_MATCH
+        casework.drainer(settings).drain_now()  # the outbox: delivered off the decision's path
         events = [json.loads(body)["event"] for _, body in receiver.received]
         for headers, body in receiver.received:
             from prosper.cases.webhooks import verify

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from prosper.audit import AuditLog
-from prosper.cases.alerts import decide
 from prosper.cases.model import AlertState, RegisteredParty
 from prosper.cases.register_index import RegisterIndex, party_keys, register_row
 from prosper.cases.rescreen import RescreenContext, rescreen_delta, rescreen_full, screen_parties
+from prosper.cases.review import decide
 from prosper.cases.store import CaseStore
 from prosper.cases.webhooks import (
     HEADER_DELIVERY,
@@ -192,3 +193,38 @@ def test_a_re_romanised_name_stays_a_candidate_beside_a_namesake() -> None:
     assert {"KO", "EXACT"} <= set(found)
     assert "WORD" not in found
     assert not any(f.startswith("F") for f in found)
+
+
+def test_full_rescreen_on_two_workers_resumes_and_matches_one(
+    store: CaseStore, tmp_path: Path
+) -> None:
+    """Two worker processes: interrupted after the first committed batch, resumed, the same
+    alerts as a one-process run (each opened once)."""
+    eng = engine(BASE)
+    ctx = RescreenContext(store, eng, eng.snapshot.versions(), "t")
+
+    class StopError(Exception):
+        pass
+
+    def stop(done: int, _total: int) -> None:
+        if done >= 20:
+            raise StopError
+
+    import prosper.cases.rescreen as rs
+
+    old_batch = rs.BATCH
+    rs.BATCH = 20
+    try:
+        with pytest.raises(StopError):
+            rescreen_full(ctx, progress=stop, workers=2)
+        out = rescreen_full(ctx, workers=2)
+    finally:
+        rs.BATCH = old_batch
+    assert (out["resumed"], out["screened"]) == (True, len(PARTIES))
+    two = sorted((a.party_id, a.entity_id, a.score) for a in store.alerts())
+    with CaseStore.open(f"sqlite:///{tmp_path / 'one.sqlite3'}") as other:
+        other.upsert_parties([(p, party_keys(p)) for p in PARTIES])
+        rescreen_full(RescreenContext(other, eng, eng.snapshot.versions(), "t"), workers=1)
+        one = sorted((a.party_id, a.entity_id, a.score) for a in other.alerts())
+    assert two == one
+    assert len(two) == 3

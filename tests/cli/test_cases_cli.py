@@ -57,7 +57,8 @@ def test_import_screen_decide(tmp_path: Path, capsys: Any, monkeypatch: Any) -> 
     alerts = json.loads(out)
     assert sorted(a["party_id"] for a in alerts) == ["C-1", "C-3"]
     komid = next(a for a in alerts if a["party_id"] == "C-1")
-    # PROSPER_ACTOR is ignored unless a setting allows it: the OS user decides
+    # PROSPER_ACTOR is only a claim: the OS login decides
+    monkeypatch.setattr(casework, "os_login", lambda: "alice")
     monkeypatch.setenv("PROSPER_ACTOR", "mallory")
     code, out, err = run(
         ["alerts", "decide", str(komid["id"]), "--as", "true_match", "--reason", "same"],
@@ -75,8 +76,17 @@ def test_import_screen_decide(tmp_path: Path, capsys: Any, monkeypatch: Any) -> 
     )
     assert code == 2
     assert "second reviewer" in err
+    # claiming to be someone else does not make a second reviewer
     monkeypatch.setenv("PROSPER_CASES_ACTOR_FROM_ENV", "1")
     monkeypatch.setenv("PROSPER_ACTOR", "bob")
+    code, _, err = run(
+        ["alerts", "decide", str(komid["id"]), "--as", "true_match", "--reason", "again"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2
+    assert "second reviewer" in err
+    monkeypatch.setattr(casework, "os_login", lambda: "carol")
     code, out, err = run(
         ["alerts", "decide", str(komid["id"]), "--as", "true_match", "--reason", "agree"],
         capsys,
@@ -87,7 +97,13 @@ def test_import_screen_decide(tmp_path: Path, capsys: Any, monkeypatch: Any) -> 
     code, out, _ = run(["alerts", "show", str(komid["id"]), "--json"], capsys, monkeypatch)
     shown = json.loads(out)
     assert [e["action"] for e in shown["events"]] == ["opened", "proposed", "confirmed"]
-    assert shown["events"][-1]["actor"] == "bob"
+    assert [e["actor"] for e in shown["events"][1:]] == ["alice", "carol"]
+    claims = {}
+    for event in shown["events"][1:]:  # the claims are kept, labelled, beside the actor
+        code, out, _ = run(["audit", "show", str(event["audit_id"]), "--json"], capsys, monkeypatch)
+        record = json.loads(out)
+        claims[record["actor"]] = record["input"]["claimed_actor"]
+    assert claims == {"alice": "mallory", "carol": "bob"}
     assert shown["entry"]["name"] == "KOREA MINING DEVELOPMENT TRADING CORPORATION"
     code, out, _ = run(["audit", "verify"], capsys, monkeypatch)
     assert code == 0

@@ -10,10 +10,7 @@ newest alert:
   ``list entry changed: aliases, remarks``);
 * a ``true_match`` → kept; nothing new opens.
 
-Transitions (:func:`escalate`, :func:`decide`) are made by a named reviewer with a reason and
-written to the audit log (kind ``alert``) before the state changes. With four-eyes on, a
-``true_match`` and the clearing (``false_positive``) of an alert on a sanctions list need a
-second, different reviewer: the first decision leaves the alert ``pending`` with the proposal.
+Reviewer transitions (escalate, decide, four-eyes) are in :mod:`prosper.cases.review`.
 """
 
 from __future__ import annotations
@@ -28,15 +25,14 @@ import sqlalchemy as sa
 from prosper.audit import AuditLog
 from prosper.audit.migrations import write_transaction
 from prosper.cases.model import (
-    DECISIONS,
     Alert,
     AlertState,
     RegisteredParty,
     SyncCounts,
     entity_fingerprint,
 )
-from prosper.cases.store import CaseStore, now
-from prosper.errors import ConflictError, InputError
+from prosper.cases.store import CaseStore
+from prosper.cases.store_hooks import now
 from prosper.model import Entity, Hit
 
 Notify = Callable[[str, dict[str, Any]], None]
@@ -120,6 +116,7 @@ class SyncRequest:
     versions: dict[str, str]
     actor: str
     changed_entities: dict[str, tuple[str, ...]] | None = None  # entity id → changed fields
+    via: dict[tuple[str, str], str] | None = None  # (party, entity) → the owner that hit
 
 
 def sync_hits(
@@ -179,6 +176,7 @@ def sync_hits(
                     "list_code": found.entity.list_code,
                     "entity_name": found.entity.name,
                     "matched_name": found.hit.matched_name,
+                    "via": (request.via or {}).get((party.id, entity_id)),
                     "list_version": request.versions.get(found.entity.source, "unknown"),
                     "score": round(found.hit.score, 4),
                     "explanation": _explanation(found.hit),
@@ -240,6 +238,7 @@ def _event_body(values: dict[str, Any]) -> dict[str, Any]:
         "list_code",
         "entity_name",
         "matched_name",
+        "via",
         "list_version",
         "score",
         "state",
@@ -293,125 +292,3 @@ def close_delisted(
 
 def _alert_values(alert: Alert) -> dict[str, Any]:
     return alert.to_dict()
-
-
-def _reason(reason: str) -> str:
-    text = reason.strip()
-    if not text:
-        raise InputError("a reason is required", field="reason")
-    if len(text) > MAX_REASON:
-        raise InputError(f"longer than {MAX_REASON} characters", field="reason")
-    return text
-
-
-def _actor(actor: str) -> str:
-    if not actor.strip():
-        raise InputError("a named reviewer is required", field="actor")
-    return actor.strip()
-
-
-def escalate(
-    store: CaseStore, alert_id: int, *, actor: str, reason: str, audit: AuditLog | None = None
-) -> Alert:
-    """``open`` → ``escalated``."""
-    actor, reason = _actor(actor), _reason(reason)
-    alert = store.alert(alert_id)
-    if alert.state is not AlertState.OPEN:
-        raise ConflictError(
-            f"alert {alert_id} is {alert.state.value}; only an open alert can be escalated"
-        )
-    return _move(store, alert, AlertState.ESCALATED, actor, reason, "escalated", audit)
-
-
-def needs_second(alert: Alert, decision: AlertState, four_eyes: bool) -> bool:
-    """True when ``decision`` on ``alert`` needs a second reviewer."""
-    if not four_eyes:
-        return False
-    return decision is AlertState.TRUE_MATCH or (
-        decision is AlertState.FALSE_POSITIVE and alert.sanctions
-    )
-
-
-def decide(
-    store: CaseStore,
-    alert_id: int,
-    *,
-    decision: str,
-    actor: str,
-    reason: str,
-    four_eyes: bool = True,
-    audit: AuditLog | None = None,
-    notify: Notify = _quiet,
-) -> Alert:
-    """Decide an alert ``true_match`` or ``false_positive`` (see the module docstring)."""
-    actor, reason = _actor(actor), _reason(reason)
-    try:
-        chosen = AlertState(decision)
-    except ValueError:
-        chosen = None
-    if chosen not in DECISIONS:
-        raise InputError("must be true_match or false_positive", field="as")
-    assert chosen is not None
-    alert = store.alert(alert_id)
-    if alert.state.final:
-        raise ConflictError(f"alert {alert_id} is already {alert.state.value}")
-    if needs_second(alert, chosen, four_eyes):
-        if alert.state is AlertState.PENDING and alert.proposed is chosen:
-            if alert.proposed_by == actor:
-                raise ConflictError(
-                    f"four-eyes: {actor} proposed {chosen.value}; a second reviewer must confirm it"
-                )
-            done = _move(store, alert, chosen, actor, reason, "confirmed", audit)
-            notify("alert.decided", {**done.to_dict(), "reason": reason})
-            return done
-        return _move(
-            store, alert, AlertState.PENDING, actor, reason, "proposed", audit, proposal=chosen
-        )
-    done = _move(store, alert, chosen, actor, reason, "decided", audit)
-    notify("alert.decided", {**done.to_dict(), "reason": reason})
-    return done
-
-
-def _move(
-    store: CaseStore,
-    alert: Alert,
-    to: AlertState,
-    actor: str,
-    reason: str,
-    action: str,
-    audit: AuditLog | None,
-    proposal: AlertState | None = None,
-) -> Alert:
-    at = now()
-    extra: dict[str, Any] = {"reason": reason, "from": alert.state.value, "to": to.value}
-    if proposal is not None:
-        extra["proposed"] = proposal.value
-    if action == "confirmed":
-        extra["proposed_by"] = alert.proposed_by
-    audit_id = _audit(audit, actor, action, _alert_values(alert), extra)
-    values: dict[str, Any] = {"state": to.value, "updated_at": at}
-    if proposal is not None:
-        values |= {"proposed": proposal.value, "proposed_by": actor}
-    elif to.final:
-        values |= {"decided_at": at, "decided_by": actor}
-    with write_transaction(store.engine) as conn:
-        current = conn.execute(
-            sa.text("SELECT state FROM case_alert WHERE id = :id"), {"id": alert.id}
-        ).scalar_one()
-        if current != alert.state.value:
-            raise ConflictError(f"alert {alert.id} changed meanwhile (now {current}); try again")
-        store.update_alert(conn, alert.id, values)
-        store.add_event(
-            conn,
-            {
-                "alert_id": alert.id,
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "from_state": alert.state.value,
-                "to_state": to.value if proposal is None else f"pending:{proposal.value}",
-                "reason": reason,
-                "audit_id": audit_id,
-            },
-        )
-    return store.alert(alert.id)

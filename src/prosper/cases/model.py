@@ -55,9 +55,10 @@ class RegisteredParty:
     tags: tuple[str, ...] = ()
 
     def screened_data(self) -> dict[str, Any]:
-        """The fields screening reads (what the fingerprint covers; tags and owners do not
-        change a screening result)."""
-        return {
+        """The fields screening reads (what the fingerprint covers): the owners' names and
+        countries too, since each owner is screened (tags and shares change no result). A
+        party without owners has the digest it had before owners were screened."""
+        out: dict[str, Any] = {
             "name": self.name,
             "type": self.type.value,
             "aliases": list(self.aliases),
@@ -65,6 +66,9 @@ class RegisteredParty:
             "dob": self.dob,
             "identifiers": list(self.identifiers),
         }
+        if self.owners:
+            out["owners"] = [[o["name"], o.get("country")] for o in self.owners]
+        return out
 
     @property
     def fingerprint(self) -> str:
@@ -133,6 +137,7 @@ class Alert:
     previous_id: int | None = None
     decided_at: str | None = None
     decided_by: str | None = None
+    via: str | None = None  # the owner whose name hit ("owners[0] Foo Holdings"); None: the party
 
     @property
     def sanctions(self) -> bool:
@@ -149,6 +154,7 @@ class Alert:
             "list_code": self.list_code,
             "entity_name": self.entity_name,
             "matched_name": self.matched_name,
+            "via": self.via,
             "list_version": self.list_version,
             "score": self.score,
             "explanation": list(self.explanation),

@@ -1,59 +1,52 @@
 """The register index: which registered parties could match a changed list entity.
 
-Re-screening after a list update must not screen the whole register. Each party's names are
-prepared once, at import, into the same index keys the list index uses
-(:func:`prosper.screening.index.name_keys`: tokens, romanization keys, variants, merged
-tokens, metaphones, prefixes …) and stored with the party. On an update the keys of every
-party are loaded into an inverted index (key → parties); each added or changed list entity's
-names retrieve the parties sharing the most key evidence (IDF-weighted, as the list index
-does); only those are screened (:func:`prosper.cases.rescreen.rescreen_delta`).
+Re-screening after a list update must not screen the whole register, yet it must find every
+hit a full re-screen would find on the added and changed entities. A pair (party name, list
+name) is a hit only when its name score plus the most the qualifiers can add reaches the
+threshold. A pair is a candidate when the upper bound of its name score reaches that floor
+(:mod:`prosper.cases.name_bound`), over the tokens that **could agree**
+(:mod:`prosper.cases.token_links`: every way :func:`~prosper.matching.names.token_agreement`
+can be non-zero — equal, Korean or variant key, stem, spelling skeleton, nickname, particle,
+initial, same metaphone and first letter, edits within the fuzzy budget). Names sharing a
+merged-token key ("Jongun" / "JONG UN") and parties sharing an identifier (4+ characters) are
+candidates too; a party with an Arabic-script name always is.
+
+Each party's name tokens are stored at import with its keys (``n:`` keys); a party imported
+before they were stored has its names prepared when the index loads.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
+import re
 from collections import defaultdict
-from collections.abc import Iterable
-
-from rapidfuzz import fuzz
-from rapidfuzz.utils import default_process
+from collections.abc import Iterable, Sequence
 
 from prosper.cases.model import RegisteredParty
+from prosper.cases.name_bound import PairBound
+from prosper.cases.token_links import TokenLinks
+from prosper.matching import config as cfg
 from prosper.model import Entity
-from prosper.names.normalize import prepare_name
-from prosper.screening.index import KEY_WEIGHTS, name_keys
+from prosper.names.normalize import NameForm, prepare_name
+from prosper.names.weights import TokenWeights, default_weights
+from prosper.screening.index import name_keys
 from prosper.screening.query import Query, normalize_identifier, query_identifiers
 
-CANDIDATES_PER_NAME = 64
-"""At most this many parties are scored for each name of a changed entity (by key evidence)."""
-COMMON_KEY = 0.01
-"""A key shared by more than this share of the register (e.g. "t:kim") does not retrieve alone…"""
-MAX_POSTINGS = 2000
-"""… nor one shared by more than this many parties, however large the register."""
-MIN_SHARE = 0.3
-"""A party needs at least 30 % of the key evidence a party sharing every key of the name would
-have: one common word of a four-word name is not enough ("trading" of "KOREA MINING TRADING");
-a reordered or re-romanised name is (이병철 for "RI PYONG CHUL"). No floor relative to the best
-party: an exact namesake in the register must not push out the re-romanised one."""
 KEPT_KINDS = frozenset("tkvjpazi")
-"""Key kinds stored for a party: tokens, Korean keys, variants, joined tokens, metaphones,
-prefixes and suffixes of long tokens (typos), identifiers (not the Arabic consonant skeletons)."""
-FUZZY_MIN = 80.0
-"""A retrieved party below :data:`MIN_SHARE` is still a candidate when one of its names and one
-of the entity's are this similar (rapidfuzz token-sort ratio, 0–100): "Yoon Chenlu" for
-"YOON CHENLI", where the surname is too common to count and the given name differs by a letter."""
+"""Key kinds stored for a party (tokens, Korean keys, variants, joined tokens, metaphones,
+prefixes and suffixes, identifiers); ``n:`` (a name's tokens) and ``x:`` (flags) come with them."""
+ID_KEY = "i:"
+NAME_KEY = "n:"
+ABJAD_FLAG = "x:abjad"
+"""An Arabic-script name: compared by consonant skeletons, so always a candidate."""
+MIN_ID = 4  # shorter numbers ("12") say nothing; the list index skips them too
+UNALIGNED = cfg.EXTRA_TOKEN_PERSON  # the least an unaligned token costs, × its weight
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 def party_names(party: RegisteredParty) -> tuple[str, ...]:
-    """The party's name and aliases, de-duplicated."""
-    return tuple(dict.fromkeys((party.name, *party.aliases)))
-
-
-ID_KEY = "i:"
-"""Prefix of identifier keys: a party whose passport or registration number a changed entity
-carries is a candidate even when no name key is shared."""
-MIN_ID = 4  # shorter numbers ("12") say nothing; the list index skips them too
+    """The party's name, aliases and owners' names (each owner is screened too), de-duplicated."""
+    owners = (str(o["name"]) for o in party.owners)
+    return tuple(dict.fromkeys((party.name, *party.aliases, *owners)))
 
 
 def _id_key(value: str) -> str | None:
@@ -67,77 +60,132 @@ def register_row(party: RegisteredParty) -> tuple[str, str, str]:
 
 
 def party_keys(party: RegisteredParty) -> str:
-    """The space-separated index keys of a party's names and identifiers (stored with it)."""
+    """The space-separated keys of a party's names and identifiers (stored with it)."""
     keys: set[str] = set()
+    extra: set[str] = set()
     for name in party_names(party):
         form = prepare_name(name, party.type)
         if form.tokens:
             keys |= name_keys(form)
+            extra.add(NAME_KEY + "|".join(form.tokens))
+            if "arabic" in form.scripts:
+                extra.add(ABJAD_FLAG)
     query = Query(name=party.name, identifiers=party.identifiers)
     for ident in query_identifiers(query):
         key = _id_key(ident.value)
         if key is not None:
             keys.add(key)
-    return " ".join(sorted(k for k in keys if " " not in k and k[0] in KEPT_KINDS))
+    kept = {k for k in keys if " " not in k and k[0] in KEPT_KINDS}
+    return " ".join(sorted(kept | {k for k in extra if " " not in k}))
+
+
+def _joins(form: NameForm) -> set[str]:
+    """Merged-token forms of a list name (its ``j:`` keys without the prefix)."""
+    return {k[2:] for k in name_keys(form) if k.startswith("j:")}
 
 
 class RegisterIndex:
-    """An in-memory inverted index over the register's stored keys."""
+    """The register's names and keys, in memory, for one delta."""
 
-    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
+    def __init__(
+        self, rows: Iterable[tuple[str, str, str]], weights: TokenWeights | None = None
+    ) -> None:
         """Build from ``(party id, keys, names)`` rows (``CaseStore.name_keys``; names joined
         by newlines, see :func:`register_row`)."""
-        postings: dict[str, list[int]] = defaultdict(list)
-        ids: list[str] = []
-        names: list[str] = []
-        for party_id, keys, party_names_text in rows:
-            idx = len(ids)
-            ids.append(party_id)
-            names.append(party_names_text)
-            for key in keys.split():
-                postings[key].append(idx)
-        self.ids = ids
-        self._names = names
-        self._postings = postings
-        self._total = max(1, len(ids))
+        self.weights = default_weights() if weights is None else weights
+        self.ids: list[str] = []
+        self._names: list[list[tuple[str, ...]]] = []
+        self._token_parties: dict[str, list[int]] = defaultdict(list)
+        self._join_parties: dict[str, list[int]] = defaultdict(list)
+        self._id_parties: dict[str, list[int]] = defaultdict(list)
+        self._always: list[int] = []
+        for party_id, keys, names_text in rows:
+            self._add(party_id, keys, names_text)
+
+    def _add(self, party_id: str, keys: str, names_text: str) -> None:
+        idx = len(self.ids)
+        self.ids.append(party_id)
+        names: list[tuple[str, ...]] = []
+        abjad = False
+        for key in keys.split():
+            kind = key[:2]
+            if kind == NAME_KEY:
+                names.append(tuple(key[2:].split("|")))
+            elif kind == "j:":
+                self._join_parties[key[2:]].append(idx)
+            elif kind == ID_KEY:
+                self._id_parties[key].append(idx)
+            elif key == ABJAD_FLAG:
+                abjad = True
+        if not names:  # stored before the name tokens were: prepare them now
+            for name in names_text.split("\n"):
+                form = prepare_name(name)
+                if form.tokens:
+                    names.append(form.tokens)
+                    abjad = abjad or "arabic" in form.scripts
+            abjad = abjad or _ARABIC.search(names_text) is not None
+        if abjad:
+            self._always.append(idx)
+        for token in {t for name in names for t in name}:
+            self._token_parties[token].append(idx)
+        self._names.append(names)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def _similar(self, name: str, idx: int) -> bool:
-        return any(
-            fuzz.token_sort_ratio(name, other, processor=default_process) >= FUZZY_MIN
-            for other in self._names[idx].split("\n")
+    def candidates_for(self, entities: Sequence[Entity], floor: float) -> dict[str, set[str]]:
+        """Party id → the ids of the ``entities`` it could hit at a name score of ``floor``
+        (the threshold less what qualifiers can add) or through a shared identifier."""
+        forms: list[tuple[int, NameForm]] = []
+        for e_idx, entity in enumerate(entities):
+            for name, _strong in entity.all_names():
+                form = prepare_name(name, entity.type)
+                if form.tokens:
+                    forms.append((e_idx, form))
+        links = TokenLinks(
+            [t for _, f in forms for t in f.tokens],
+            self._token_parties,
+            [t for _, f in forms if "arabic" in f.scripts for t in f.tokens],
         )
+        by_token: dict[str, set[int]] = defaultdict(set)  # delta token → entities naming it
+        by_join: dict[str, set[int]] = defaultdict(set)  # merged form / token → entities
+        by_joined_only: dict[str, set[int]] = defaultdict(set)  # merged form → entities
+        found: dict[int, set[int]] = defaultdict(set)
+        for e_idx, form in forms:
+            for token in form.tokens:
+                by_token[token].add(e_idx)
+                by_join[token].add(e_idx)
+            for joined in _joins(form):
+                by_join[joined].add(e_idx)
+                by_joined_only[joined].add(e_idx)
+        bound = PairBound(
+            [f for _, f in forms], links, list(self._token_parties), self.weights, floor
+        )
+        form_entity = [e for e, _ in forms]
+        for p_idx, names in enumerate(self._names):
+            for tokens in names:
+                for f_idx in bound.reachable(tokens):
+                    found[p_idx].add(form_entity[f_idx])
+        # merged tokens ("Jongun" / "JONG UN"): the party's two tokens joined equal a list
+        # token or joined pair, or a party token equals a list name's joined pair
+        for joined, parties in self._join_parties.items():
+            hit = by_join.get(joined)
+            if hit:
+                for p_idx in parties:
+                    found[p_idx].update(hit)
+        for joined, e_set in by_joined_only.items():
+            for p_idx in self._token_parties.get(joined, ()):
+                found[p_idx].update(e_set)
+        for e_idx, entity in enumerate(entities):
+            for ident in entity.identifiers:
+                id_key = _id_key(ident.value)
+                for p_idx in () if id_key is None else self._id_parties.get(id_key, ()):
+                    found[p_idx].add(e_idx)
+        for p_idx in self._always:
+            found[p_idx].update(range(len(entities)))
+        ids = [e.id for e in entities]
+        return {self.ids[p]: {ids[e] for e in es} for p, es in found.items() if es}
 
-    def candidates(self, entity: Entity) -> list[str]:
-        """Ids of the parties sharing the most key evidence with any name of ``entity``."""
-        out: set[int] = set()
-        limit = min(MAX_POSTINGS, max(50, int(self._total * COMMON_KEY)))
-        for name, _strong in entity.all_names():
-            form = prepare_name(name, entity.type)
-            if not form.tokens:
-                continue
-            acc: dict[int, float] = defaultdict(float)
-            whole = 0.0  # the evidence of a party sharing every retrievable key of this name
-            for key in name_keys(form):
-                if key[0] not in KEPT_KINDS:
-                    continue
-                posting = self._postings.get(key)
-                count = 0 if posting is None else len(posting)
-                if count > limit:
-                    continue  # too common to retrieve on, and not held against anyone
-                weight = KEY_WEIGHTS.get(key[0], 0.4) * math.log((self._total + 1) / (count or 1))
-                whole += weight
-                for idx in posting or ():
-                    acc[idx] += weight
-            floor = whole * MIN_SHARE
-            for i in heapq.nlargest(CANDIDATES_PER_NAME, acc, key=acc.__getitem__):
-                if acc[i] >= floor or self._similar(name, i):
-                    out.add(i)
-        for ident in entity.identifiers:
-            id_key = _id_key(ident.value)
-            found = None if id_key is None else self._postings.get(id_key)
-            if found is not None and len(found) <= CANDIDATES_PER_NAME:
-                out.update(found)
-        return [self.ids[i] for i in sorted(out)]
+    def candidates(self, entity: Entity, floor: float = 0.68) -> list[str]:
+        """Ids of the parties that could hit ``entity`` (see :meth:`candidates_for`)."""
+        return sorted(self.candidates_for([entity], floor))

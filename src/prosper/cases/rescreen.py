@@ -14,7 +14,7 @@ an interrupted run resumes after the last committed batch.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,12 @@ from prosper.audit import AuditLog
 from prosper.audit.migrations import write_transaction
 from prosper.cases.alerts import Notify, Screener, SyncRequest, _quiet, close_delisted, sync_hits
 from prosper.cases.model import RegisteredParty, SyncCounts
+from prosper.cases.owners import screen_with_owners
 from prosper.cases.register_index import RegisterIndex
 from prosper.cases.store import CaseStore
+from prosper.cases.workers import screen_batch, screen_batches
 from prosper.lists.delta import SourceDelta
+from prosper.matching import config as cfg
 from prosper.model import Entity, Hit
 from prosper.screening.index import ScreeningIndex
 from prosper.screening.query import Query
@@ -92,8 +95,8 @@ def screen_parties(
     changed: dict[str, tuple[str, ...]] | None = None,
 ) -> SyncCounts:
     """Screen ``parties`` against the lists and sync their alerts (one transaction)."""
-    results = [(p, ctx.engine().screen_party(p.to_party())) for p in parties]
-    request = SyncRequest(results, ctx.versions, ctx.actor, changed)
+    results, via = screen_batch(ctx.engine(), parties)
+    request = SyncRequest(results, ctx.versions, ctx.actor, changed, via)
     return sync_hits(ctx.store, request, ctx.audit, ctx.notify)
 
 
@@ -118,6 +121,12 @@ def screen_against(
     return index.merge_listings(best.values())
 
 
+def name_floor(threshold: float) -> float:
+    """The least name score that can still become a hit: the threshold less the most the
+    qualifiers can add (a country and a full date of birth), as the screening index reckons."""
+    return threshold - (cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH)
+
+
 def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> DeltaOutcome:
     """Re-screen only the register parties the ``deltas`` could affect (module docstring)."""
     clock = time.perf_counter()
@@ -132,19 +141,16 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     index = RegisterIndex(ctx.store.name_keys()) if touched else RegisterIndex(())
     delta_index = ScreeningIndex.build(touched)
     seconds["index"] = time.perf_counter() - clock
-    wanted: set[str] = set()
-    candidates = 0
-    for entity in touched:
-        found = index.candidates(entity)
-        candidates += len(found)
-        wanted.update(found)
+    threshold = ctx.match_threshold()
+    found = index.candidates_for(touched, name_floor(threshold)) if touched else {}
+    candidates = sum(len(v) for v in found.values())
+    wanted: set[str] = set(found)
     # parties with an alert on a changed entity: their suppression may end
     wanted.update(a.party_id for a in ctx.store.alerts_on_entities(changed))
     seconds["candidates"] = time.perf_counter() - clock - seconds["index"]
     parties = list(ctx.store.iter_parties(ids=wanted))
-    threshold = ctx.match_threshold()
-    results = [(p, screen_against(delta_index, p, threshold)) for p in parties]
-    request = SyncRequest(results, ctx.versions, ctx.actor, changed)
+    results, via = screen_with_owners(lambda p: screen_against(delta_index, p, threshold), parties)
+    request = SyncRequest(results, ctx.versions, ctx.actor, changed, via)
     counts = sync_hits(ctx.store, request, ctx.audit, ctx.notify) if parties else SyncCounts()
     seconds["screen"] = time.perf_counter() - clock - seconds["index"] - seconds["candidates"]
     closed = close_delisted(ctx.store, removed, ctx.actor, ctx.audit) if removed else 0
@@ -153,9 +159,15 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
 
 
 def rescreen_full(
-    ctx: RescreenContext, *, resume: bool = True, progress: Progress = _no_progress
+    ctx: RescreenContext,
+    *,
+    resume: bool = True,
+    progress: Progress = _no_progress,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """Screen every party; with ``resume``, an unfinished run on the same lists continues."""
+    """Screen every party; with ``resume``, an unfinished run on the same lists continues.
+    ``workers`` processes screen the batches (:mod:`prosper.cases.workers`); this process
+    syncs and commits them in order, so a resumed run never repeats or skips a batch."""
     total = ctx.store.party_count()
     run = ctx.store.unfinished_run("full", ctx.versions) if resume else None
     if run is None:
@@ -165,31 +177,29 @@ def rescreen_full(
         run_id, cursor = int(run["id"]), run["cursor"]
         done, opened, resumed = int(run["done"]), int(run["opened"]), True
     progress(done, total)
-    batch: list[RegisteredParty] = []
     totals = {"opened": 0, "reopened": 0, "suppressed": 0, "unchanged": 0}
 
-    def flush() -> None:
-        nonlocal done, opened
-        results = [(p, ctx.engine().screen_party(p.to_party())) for p in batch]
+    def batches() -> Iterator[list[RegisteredParty]]:
+        batch: list[RegisteredParty] = []
+        for party in ctx.store.iter_parties(after=cursor):
+            batch.append(party)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    for results, via in screen_batches(ctx.engine(), batches(), workers):
+        request = SyncRequest(results, ctx.versions, ctx.actor, via=via)
         with write_transaction(ctx.store.engine) as conn:
-            counts = sync_hits(
-                ctx.store, SyncRequest(results, ctx.versions, ctx.actor), None, _quiet, conn
-            )
-            done += len(batch)
+            counts = sync_hits(ctx.store, request, None, _quiet, conn)
+            done += len(results)
             opened += counts.opened + counts.reopened
-            ctx.store.advance_run(conn, run_id, batch[-1].id, done, opened)
+            ctx.store.advance_run(conn, run_id, results[-1][0].id, done, opened)
         _after_commit(ctx, counts)
         for key in totals:
             totals[key] += getattr(counts, key)
         progress(done, total)
-        batch.clear()
-
-    for party in ctx.store.iter_parties(after=cursor):
-        batch.append(party)
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
     ctx.store.finish_run(run_id)
     return {"run": run_id, "resumed": resumed, "total": total, "screened": done, **totals}
 

@@ -1,4 +1,5 @@
-"""The case store: register, alerts, events, webhooks and runs on SQLAlchemy Core.
+"""The case store: register, alerts and events on SQLAlchemy Core (webhooks and runs:
+:mod:`prosper.cases.store_hooks`).
 
 Same database as the audit log (``settings.db_url``: SQLite by default, PostgreSQL by URL);
 tables from :mod:`prosper.cases.tables`. Writes that must be all-or-nothing (an import, a
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,28 +19,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from prosper.audit.db import make_engine, reason, safe_url
 from prosper.audit.migrations import write_transaction
 from prosper.cases.model import Alert, AlertEvent, AlertState, RegisteredParty
-from prosper.cases.tables import (
-    alert_table,
-    delivery_table,
-    event_table,
-    migrations,
-    party_table,
-    run_table,
-    webhook_table,
-)
+from prosper.cases.store_hooks import HookRunStore, dumps, now
+from prosper.cases.tables import alert_table, event_table, migrations, party_table
 from prosper.errors import AuditError, NotFoundError
 from prosper.model import EntityType
 
 PAGE = 1000
-
-
-def now() -> str:
-    """The current UTC time as ISO text (seconds)."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +56,12 @@ def party_row(party: RegisteredParty, keys: str, at: str) -> dict[str, Any]:
         "id": party.id,
         "name": party.name,
         "type": party.type.value,
-        "aliases": _dumps(list(party.aliases)),
-        "countries": _dumps(list(party.countries)),
+        "aliases": dumps(list(party.aliases)),
+        "countries": dumps(list(party.countries)),
         "dob": party.dob,
-        "identifiers": _dumps(list(party.identifiers)),
-        "owners": _dumps(list(party.owners)),
-        "tags": _dumps(list(party.tags)),
+        "identifiers": dumps(list(party.identifiers)),
+        "owners": dumps(list(party.owners)),
+        "tags": dumps(list(party.tags)),
         "fingerprint": party.fingerprint,
         "name_keys": keys,
         "created_at": at,
@@ -124,10 +108,11 @@ def decode_alert(row: Any) -> Alert:
         previous_id=row.previous_id,
         decided_at=row.decided_at,
         decided_by=row.decided_by,
+        via=row._mapping.get("via"),
     )
 
 
-class CaseStore:
+class CaseStore(HookRunStore):
     """An open case store; safe to share between threads (one engine, pooled connections)."""
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -396,118 +381,3 @@ class CaseStore:
             )
             for r in rows
         ]
-
-    # ------------------------------------------------------------------ webhooks
-
-    def add_webhook(self, url: str, events: Sequence[str], secret: str) -> int:
-        """Subscribe ``url`` to ``events``; its id."""
-        with write_transaction(self.engine) as conn:
-            result = conn.execute(
-                sa.insert(webhook_table)
-                .values(
-                    url=url,
-                    events=_dumps(list(events)),
-                    secret=secret,
-                    created_at=now(),
-                    active=True,
-                )
-                .returning(webhook_table.c.id)
-            )
-            return int(result.scalar_one())
-
-    def webhooks(self, event: str | None = None) -> list[dict[str, Any]]:
-        """Active subscriptions (to ``event`` when given), with their secrets."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(webhook_table)
-                .where(webhook_table.c.active.is_(True))
-                .order_by(webhook_table.c.id)
-            ).all()
-        out = []
-        for r in rows:
-            events = json.loads(r.events)
-            if event is None or event in events:
-                out.append(
-                    {
-                        "id": int(r.id),
-                        "url": r.url,
-                        "events": events,
-                        "secret": r.secret,
-                        "created_at": r.created_at,
-                    }
-                )
-        return out
-
-    def remove_webhook(self, webhook_id: int) -> None:
-        """Deactivate a subscription (NotFoundError naming ``id``)."""
-        with write_transaction(self.engine) as conn:
-            done = conn.execute(
-                sa.update(webhook_table)
-                .where(webhook_table.c.id == webhook_id)
-                .values(active=False)
-            )
-            if done.rowcount == 0:
-                raise NotFoundError(f"no webhook {webhook_id}", field="id")
-
-    def log_delivery(self, values: dict[str, Any]) -> None:
-        """Append one delivery outcome."""
-        with write_transaction(self.engine) as conn:
-            conn.execute(sa.insert(delivery_table).values(**values))
-
-    def deliveries(self, limit: int = 50) -> list[dict[str, Any]]:
-        """The newest delivery outcomes."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(delivery_table).order_by(delivery_table.c.id.desc()).limit(limit)
-            ).all()
-        return [dict(r._mapping) for r in rows]
-
-    # ------------------------------------------------------------------ runs
-
-    def start_run(self, kind: str, total: int, versions: dict[str, str]) -> int:
-        """Record a new re-screening run; its id."""
-        with write_transaction(self.engine) as conn:
-            result = conn.execute(
-                sa.insert(run_table)
-                .values(
-                    kind=kind,
-                    started_at=now(),
-                    total=total,
-                    done=0,
-                    opened=0,
-                    list_versions=_dumps(versions),
-                )
-                .returning(run_table.c.id)
-            )
-            return int(result.scalar_one())
-
-    def unfinished_run(self, kind: str, versions: dict[str, str]) -> dict[str, Any] | None:
-        """The newest unfinished run of ``kind`` on the same list versions (to resume)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(run_table)
-                .where(
-                    run_table.c.kind == kind,
-                    run_table.c.finished_at.is_(None),
-                    run_table.c.list_versions == _dumps(versions),
-                )
-                .order_by(run_table.c.id.desc())
-            ).first()
-        return None if row is None else dict(row._mapping)
-
-    def advance_run(
-        self, conn: sa.Connection, run_id: int, cursor: str, done: int, opened: int
-    ) -> None:
-        """Move a run's cursor (inside the batch's transaction: resume never repeats a batch)."""
-        conn.execute(
-            sa.update(run_table)
-            .where(run_table.c.id == run_id)
-            .values(cursor=cursor, done=done, opened=opened)
-        )
-
-    def finish_run(self, run_id: int) -> None:
-        """Mark a run finished."""
-        with write_transaction(self.engine) as conn:
-            conn.execute(
-                sa.update(run_table).where(run_table.c.id == run_id).values(finished_at=now())
-            )

@@ -12,6 +12,8 @@ PostgreSQL by URL) and are created through the same migration registry
 * ``case_event`` — every state change of an alert, by whom, why, and its audit record id.
 * ``case_webhook`` / ``case_delivery`` — webhook subscriptions and the delivery log.
 * ``case_run`` — re-screening runs (full runs resume from ``cursor``).
+* ``case_outbox`` — webhook events waiting for delivery (one row per subscription and event,
+  the signed body fixed when the event happened): the decision commits without the network.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ alert_table = sa.Table(
     sa.Column("updated_at", sa.String(40), nullable=False),
     sa.Column("decided_at", sa.String(40)),
     sa.Column("decided_by", sa.String(200)),
+    sa.Column("via", sa.Text),  # the owner whose name hit (None: the party itself)
     sa.Index("ix_case_alert_pair", "party_id", "entity_id", "id"),
     sa.Index("ix_case_alert_entity", "entity_id"),
     sa.Index("ix_case_alert_state", "state", "id"),
@@ -126,6 +129,34 @@ run_table = sa.Table(
 )
 
 
+outbox_table = sa.Table(
+    "case_outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("webhook_id", sa.Integer, nullable=False),
+    sa.Column("event", sa.String(40), nullable=False),
+    sa.Column("event_id", sa.String(80), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending | sending | delivered | failed
+    sa.Column("claimed_at", sa.Float),  # Unix seconds a drain took it (stale after a crash)
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Index("ix_case_outbox_status", "status", "id"),
+)
+
+
 @migrations(1, "create the register, alerts, events, webhooks, deliveries and runs")
 def _create(conn: sa.Connection) -> None:
     metadata.create_all(conn)
+
+
+@migrations(2, "the webhook outbox")
+def _outbox(conn: sa.Connection) -> None:
+    outbox_table.create(conn, checkfirst=True)
+
+
+@migrations(3, "alerts name the owner whose name hit")
+def _via(conn: sa.Connection) -> None:
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("case_alert")}
+    if "via" not in columns:
+        conn.execute(sa.text("ALTER TABLE case_alert ADD COLUMN via TEXT"))

@@ -37,7 +37,8 @@ from tenacity import (
     wait_exponential,
 )
 
-from prosper.cases.store import CaseStore, now
+from prosper.cases.store import CaseStore
+from prosper.cases.store_hooks import now
 from prosper.errors import InputError
 
 EVENTS = ("alert.opened", "alert.decided", "lists.updated")
@@ -159,7 +160,7 @@ class Dispatcher:
         return [self.deliver(h, event, data) for h in hooks]
 
     def deliver(self, hook: dict[str, Any], event: str, data: dict[str, Any]) -> Delivery:
-        """One event to one subscription, retried; the outcome is logged."""
+        """One event to one subscription now, retried; the outcome is logged."""
         event_id = "evt_" + uuid.uuid4().hex
         body = json.dumps(
             {"id": event_id, "event": event, "created_at": now(), "data": data},
@@ -167,6 +168,10 @@ class Dispatcher:
             sort_keys=True,
             separators=(",", ":"),
         ).encode("utf-8")
+        return self.send(hook, event, event_id, body)
+
+    def send(self, hook: dict[str, Any], event: str, event_id: str, body: bytes) -> Delivery:
+        """Send a prepared body (signed afresh on each attempt), retried; logged."""
         tries = 0
         status: int | None = None
         error: str | None = None

@@ -80,6 +80,8 @@ def show_cmd(
         f"{entry.get('countries', '')} [{out['list_code']}]"
     )
     typer.echo(f"  score  {out['score']:.2f} on {out['matched_name']!r}; {out['opened_because']}")
+    if out.get("via"):
+        typer.echo(f"  via    {out['via']} (an owner of the party)")
     for e in out["explanation"]:
         typer.echo(f"    {e['feature']}: {e['score']:.2f} {e['detail']}")
     for ev in out["events"]:
@@ -94,7 +96,11 @@ def escalate_cmd(
     """Escalate an open alert (reviewer: the OS user)."""
     settings = load_settings()
     out = casework.escalate_alert(
-        alert_id, reason=reason, actor=casework.cli_actor(settings), settings=settings
+        alert_id,
+        reason=reason,
+        actor=casework.cli_actor(settings),
+        settings=settings,
+        claim=casework.cli_claim(settings),
     )
     typer.echo(f"alert {alert_id}: {out['state']}")
 
@@ -114,6 +120,7 @@ def decide_cmd(
         reason=reason,
         actor=casework.cli_actor(settings),
         settings=settings,
+        claim=casework.cli_claim(settings),
     )
     if out["state"] == "pending":
         typer.echo(

@@ -189,11 +189,15 @@ def screen_cmd(
 @parties_app.command("rescreen")
 def rescreen_cmd(
     fresh: bool = typer.Option(False, "--fresh", help="start over instead of resuming"),
+    workers: int = typer.Option(
+        0, "--workers", min=0, help="screening processes (default: the cores this process may use)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
     """Re-screen the whole register against the current lists, with a progress bar. An
     interrupted run resumes after its last committed batch (on the same lists)."""
     from prosper.cases.rescreen import rescreen_full
+    from prosper.screening.batch import default_workers
 
     settings = load_settings()
     err = Console(stderr=True)
@@ -211,7 +215,9 @@ def rescreen_cmd(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        out = rescreen_full(ctx, resume=not fresh, progress=progress)
+        out = rescreen_full(
+            ctx, resume=not fresh, progress=progress, workers=workers or default_workers()
+        )
     if as_json:
         _echo_json(out)
         return

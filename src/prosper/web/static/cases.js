@@ -157,7 +157,8 @@ async function openAlert(id) {
       ["list", `${a.source} (${a.list_code})`], ["countries", e.countries], ["aliases", e.aliases],
       ["dob", e.dates_of_birth], ["programs", e.programs], ["remarks", e.remarks]])));
   const why = el("div", {}, el("h3", {}, T("explanation")),
-    el("p", {}, `${T("score")} ${fmt(a.score)} — ${a.matched_name} · ${T("why_opened")}: ${a.opened_because}`),
+    el("p", {}, `${T("score")} ${fmt(a.score)} — ${a.matched_name} · ${T("why_opened")}: ${a.opened_because}`
+      + (a.via ? ` · ${T("via_owner")}: ${a.via}` : "")),
     el("table", { id: "explanation" }, el("tbody", {}, a.explanation.map((x) =>
       el("tr", {}, el("td", {}, x.feature), el("td", {}, fmt(x.score)), el("td", {}, x.detail))))));
   const history = el("div", {}, el("h3", {}, T("history")),

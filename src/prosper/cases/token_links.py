@@ -1,0 +1,149 @@
+"""Which tokens of the register could agree with which tokens of a list delta, and how well.
+
+:func:`prosper.matching.names.token_agreement` gives two tokens a non-zero agreement only when
+they are equal, share a Korean romanization key or a transliteration-variant key, share their
+first four letters (a stem), share a spelling skeleton, are nicknames of one name, are spellings
+of one particle, one is an initial of the other, sound alike (same metaphone and first letter),
+are within the edit distance of its fuzzy rule (``max(1, shorter // 4)``; a swap is one edit),
+or — across Arabic script — share a consonant skeleton. :class:`TokenLinks` finds, for every
+register token, the delta tokens in one of those relations by dictionary look-ups and a bounded
+edit-distance search over the delta tokens of similar length, then scores each such pair with
+``token_agreement`` itself (as a person's name: nicknames and initials count; across Arabic
+script too when the delta token comes from an Arabic-script name): the best agreement a
+register token can have with each delta token — and the agreement that survives between two
+names made of single syllables, where ``score_name`` drops near-but-different syllables
+(phonetic, fuzzy, spelling, initial agreements of two syllables; spelling ones always).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from rigour.text import metaphone
+
+from prosper.matching import config as cfg
+from prosper.matching.names import token_agreement
+from prosper.matching.skeleton import consonant_skeleton
+from prosper.matching.syllables import is_syllable
+from prosper.names.korean import korean_key
+from prosper.names.nicknames import _family
+from prosper.names.variants import spelling_skeletons, variant_key
+
+_PARTICLE_CANON = {
+    spelling: group.split()[0] for group in cfg.PARTICLE_SPELLINGS for spelling in group.split()
+}
+Features = tuple[str, str | None, str]  # metaphone, Korean key, variant key
+Link = tuple[float, float]  # best agreement; the same between two one-syllable names
+_NEAR = frozenset(("phonetic", "fuzzy", "spelling", "initial"))
+
+
+def features(token: str) -> Features:
+    """What ``prepare_name`` computes per token (:func:`prosper.names.normalize._token_keys`)."""
+    phon = "" if len(token) < 2 or token.isdigit() else str(metaphone(token))
+    return phon, korean_key(token), variant_key(token)
+
+
+def _keys(token: str, feats: Features, abjad: bool) -> list[str]:
+    """Dictionary keys under which two tokens that could agree meet (fuzzy edits aside)."""
+    phon, kor, var = feats
+    out = ["=" + token, "c:" + _PARTICLE_CANON.get(token, token)]
+    if kor is not None:
+        out.append("k:" + kor)
+    if len(token) >= 3:
+        out.append("v:" + var)
+        if phon:
+            out.append("p:" + token[0] + phon)
+    if len(token) >= 4:
+        out.append("4:" + token[:4])
+        out.extend("s:" + skel for skel in spelling_skeletons(token))
+    if abjad and len(token) >= 3 and not token.isdigit():
+        out.append("a:" + consonant_skeleton(token))
+    return out
+
+
+class TokenLinks:
+    """Register token → delta token → the best agreement they can have (module docstring)."""
+
+    def __init__(
+        self,
+        delta_tokens: Iterable[str],
+        register_tokens: Iterable[str],
+        abjad_tokens: Iterable[str] = (),
+    ) -> None:
+        """Link every register token to the delta tokens; ``abjad_tokens`` are the delta tokens
+        of Arabic-script names."""
+        delta = sorted(set(delta_tokens))
+        abjad = set(abjad_tokens)
+        delta_set = set(delta)
+        feats = {t: features(t) for t in delta}
+        by_key: dict[str, set[str]] = defaultdict(set)
+        by_length: dict[int, list[str]] = defaultdict(list)
+        initials: dict[str, set[str]] = defaultdict(set)
+        for token in delta:
+            for key in _keys(token, feats[token], token in abjad):
+                by_key[key].add(token)
+            by_length[len(token)].append(token)
+            initials[token[:1]].add(token)
+        singles = {t for t in delta if len(t) == 1}
+        self._forward: dict[str, dict[str, Link]] = {}
+        self._backward: dict[str, set[str]] = defaultdict(set)
+        for token in register_tokens:
+            mine = features(token)
+            found: set[str] = set()
+            for key in _keys(token, mine, bool(abjad)):
+                found |= by_key.get(key, set())
+            if len(token) == 1:
+                found |= initials.get(token, set())  # "J" / "John"
+            found |= {s for s in singles if token.startswith(s)}
+            found |= _edited(token, by_length)
+            if token.isalpha() and len(token) >= 2:  # "bob" / "robert"
+                found |= _family(token) & delta_set
+            scored: dict[str, Link] = {}
+            for other in found:
+                link = _agreement(token, mine, other, feats[other], other in abjad)
+                if link[0] > 0.0:
+                    scored[other] = link
+                    self._backward[other].add(token)
+            if scored:
+                self._forward[token] = scored
+
+    def delta_side(self, register_token: str) -> dict[str, Link]:
+        """The delta tokens ``register_token`` could agree with, and how well at best."""
+        return self._forward.get(register_token, {})
+
+    def register_side(self, delta_token: str) -> set[str]:
+        """The register tokens that could agree with ``delta_token``."""
+        return self._backward.get(delta_token, set())
+
+
+def _agreement(q: str, qf: Features, c: str, cf: Features, abjad: bool) -> Link:
+    best = syllabic = 0.0
+    both = is_syllable(q) and is_syllable(c)
+    for across in (False, True) if abjad else (False,):
+        score, how = token_agreement(q, qf[0], qf[1], c, cf[0], cf[1], True, across, qf[2], cf[2])
+        best = max(best, score)
+        if how != "spelling" and not (both and how in _NEAR):
+            syllabic = max(syllabic, score)
+    return best, syllabic
+
+
+def _edited(token: str, by_length: dict[int, list[str]]) -> set[str]:
+    """Delta tokens within the fuzzy rule's edit budget (and the first-letter swap)."""
+    n = len(token)
+    if n < 3:
+        return set()
+    out: set[str] = set()
+    reach = max(1, n // cfg.FUZZY_CHARS_PER_EDIT)
+    for length in range(max(1, n - reach), n + reach + 1):
+        choices = by_length.get(length)
+        budget = max(1, min(n, length) // cfg.FUZZY_CHARS_PER_EDIT)
+        if not choices or abs(length - n) > budget:
+            continue
+        for other, _dist, _i in process.extract(
+            token, choices, scorer=OSA.distance, score_cutoff=budget, limit=None
+        ):
+            out.add(other)
+    return out

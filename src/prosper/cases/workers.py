@@ -1,0 +1,56 @@
+"""Screening registered parties on worker processes, in order (the full re-screen).
+
+The design of :func:`prosper.screening.batch.screen_parallel` (``screen --file --workers``):
+forked workers inherit the parent's engine (the mapped index file's pages are shared, not
+copied), chunks go out in order and come back in order, at most ``2 × workers`` in flight, so
+memory stays flat in the register size. ``screen_parallel`` returns the top-hit columns of a
+file row, while an alert needs every hit, so the chunks here return ``(party, hits)``; the
+worker count defaults to :func:`prosper.screening.batch.default_workers`. One worker, or a
+platform without ``fork``: in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from prosper.cases.alerts import Screener
+from prosper.cases.model import RegisteredParty
+from prosper.cases.owners import Results, Via, screen_with_owners
+
+Screened = tuple[Results, Via]
+_WORKER: list[Screener] = []  # the engine a forked worker inherits
+
+
+def screen_batch(screener: Screener, parties: Sequence[RegisteredParty]) -> Screened:
+    """Each party's hits on the whole lists (:meth:`prosper.engine.Engine.screen_party`), its
+    owners' included (:func:`prosper.cases.owners.screen_with_owners`)."""
+    return screen_with_owners(lambda p: screener.screen_party(p.to_party()), parties)
+
+
+def _work(parties: list[RegisteredParty]) -> Screened:
+    return screen_batch(_WORKER[0], parties)
+
+
+def screen_batches(
+    screener: Screener, batches: Iterable[list[RegisteredParty]], workers: int = 1
+) -> Iterator[Screened]:
+    """The screened ``batches``, in order, on ``workers`` processes."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for batch in batches:
+            yield screen_batch(screener, batch)
+        return
+    _WORKER[:] = [screener]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending: deque[Any] = deque()
+            for batch in batches:
+                pending.append(pool.apply_async(_work, (batch,)))
+                while len(pending) >= 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:
+        _WORKER.clear()

@@ -1,0 +1,176 @@
+"""The register index finds every party a full re-screen would find hitting a changed entity."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from prosper.cases.alerts import found_entities
+from prosper.cases.model import RegisteredParty
+from prosper.cases.register_index import RegisterIndex, register_row
+from prosper.cases.rescreen import name_floor, screen_against
+from prosper.cases.token_links import TokenLinks
+from prosper.matching.names import token_agreement
+from prosper.model import Entity, EntityType, Identifier
+from prosper.names.normalize import prepare_name
+from prosper.screening.index import ScreeningIndex
+
+from .helpers import BASE, entity
+
+SYLLABLES = [
+    "ka",
+    "min",
+    "so",
+    "ra",
+    "ji",
+    "hun",
+    "tae",
+    "yo",
+    "ne",
+    "li",
+    "chen",
+    "ma",
+    "ro",
+    "vi",
+    "sha",
+    "ken",
+]
+WORDS = [
+    "Global",
+    "Trading",
+    "Systems",
+    "Shipping",
+    "Holdings",
+    "Energy",
+    "Marine",
+    "Digital",
+    "Capital",
+    "Materials",
+]
+SURNAMES = ["Kim", "Lee", "Park", "Chen", "Wang", "Ivanov", "Hassan", "Smith"]
+THRESHOLD = 0.8
+
+
+def _word(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+
+
+def _typo(rng: random.Random, word: str) -> str:
+    """One or two edits: the near-threshold names a full re-screen finds."""
+    chars = list(word)
+    for _ in range(rng.choice((1, 2))):
+        i = rng.randrange(1, len(chars))
+        chars[i] = rng.choice("aeiounkrs")
+    return "".join(chars)
+
+
+def _world(seed: int) -> tuple[list[RegisteredParty], list[Entity], list[Entity]]:
+    rng = random.Random(seed)
+    old = [*BASE]
+    for k in range(40):
+        old.append(entity(f"o{k}", f"{_word(rng, 3)} {rng.choice(WORDS)} COMPANY".upper()))
+    added = [
+        entity(f"a{k}", f"{_word(rng, 3)} {' '.join(rng.sample(WORDS, 2))} COMPANY".upper())
+        for k in range(30)
+    ]
+    added.append(entity("p1", "YOON CHENLI", type_=EntityType.PERSON))
+    added.append(entity("p2", "ROBERT KENMIN", type_=EntityType.PERSON))
+    added.append(entity("j1", "SHAKA MINSO"))
+    ident = entity("id1", "TOTALLY UNRELATED NAME")
+    added.append(replace(ident, identifiers=(Identifier("registration", "REG-55501"),)))
+    changed = [replace(e, remarks="changed") for e in old[4:14]]
+    parties: list[RegisteredParty] = []
+    for i in range(500):
+        pid = f"R{i:04}"
+        if i % 2:
+            name = f"{rng.choice(SURNAMES)} {_word(rng, 2)}"
+            parties.append(RegisteredParty(id=pid, name=name, type=EntityType.PERSON))
+        else:
+            parties.append(
+                RegisteredParty(id=pid, name=f"{_word(rng, 3)} {rng.choice(WORDS)} Co., Ltd.")
+            )
+    # near misses and true variants of the added names
+    for k, e in enumerate(added[:30]):
+        brand, *rest = e.name.split()
+        parties.append(
+            RegisteredParty(id=f"T{k:03}", name=f"{_typo(rng, brand.title())} {rest[0].title()}")
+        )
+    parties += [
+        RegisteredParty(id="N1", name="Yoon Chenlu", type=EntityType.PERSON),
+        RegisteredParty(id="N2", name="Bob Kenmin", type=EntityType.PERSON),
+        RegisteredParty(id="N3", name="Shakaminso Ltd"),
+        RegisteredParty(
+            id="N4", name="Someone Else", identifiers=(Identifier("registration", "REG 55501"),)
+        ),
+    ]
+    return parties, old + added, added + changed
+
+
+def test_delta_path_finds_every_hit_a_full_rescreen_finds() -> None:
+    for seed in (1, 2, 3):
+        parties, new_entities, touched = _world(seed)
+        touched_ids = {e.id for e in touched}
+        full_index = ScreeningIndex.build(new_entities)
+        full: set[tuple[str, str]] = set()
+        for party in parties:
+            for entity_id in found_entities(screen_against(full_index, party, THRESHOLD)):
+                if entity_id in touched_ids:
+                    full.add((party.id, entity_id))
+        register = RegisterIndex(register_row(p) for p in parties)
+        found = register.candidates_for(touched, name_floor(THRESHOLD))
+        delta_index = ScreeningIndex.build(touched)
+        delta: set[tuple[str, str]] = set()
+        for party in parties:
+            if party.id in found:
+                for entity_id in found_entities(screen_against(delta_index, party, THRESHOLD)):
+                    delta.add((party.id, entity_id))
+        assert full, "the world must have hits to compare"
+        assert full <= delta, sorted(full - delta)
+        assert {"N1", "N2", "N3", "N4"} <= set(found)
+        assert len(found) < len(parties) // 2  # it still prunes: not a full re-screen
+
+
+def test_rows_stored_without_name_tokens_still_work() -> None:
+    """A party imported before the ``n:`` keys were stored has its names prepared on load."""
+    party = RegisteredParty(id="OLD", name="Yoon Chenlu", type=EntityType.PERSON)
+    pid, keys, names = register_row(party)
+    legacy = " ".join(k for k in keys.split() if not k.startswith("n:"))
+    index = RegisterIndex([(pid, legacy, names)])
+    listed = entity("9", "YOON CHENLI", type_=EntityType.PERSON)
+    assert index.candidates(listed) == ["OLD"]
+
+
+def test_token_links_cover_every_agreeing_pair() -> None:
+    """Every token pair ``token_agreement`` scores above zero is linked (random, seeded)."""
+    rng = random.Random(7)
+    pool = [_word(rng, rng.choice((1, 2, 3))).lower() for _ in range(400)]
+    pool += [_typo(rng, t) for t in pool[:200] if len(t) > 2]
+    pool += ["bob", "robert", "j", "john", "al", "el", "bin", "ibn", "banking", "bank"]
+    delta, register = pool[::2], pool[1::2]
+    links = TokenLinks(delta, register)
+    agreed = 0
+    for r in register:
+        rf = prepare_name(r, EntityType.PERSON)
+        if len(rf.tokens) != 1:
+            continue
+        for d in delta:
+            df = prepare_name(d, EntityType.PERSON)
+            if len(df.tokens) != 1:
+                continue
+            score, _how = token_agreement(
+                rf.tokens[0],
+                rf.phonetic[0],
+                rf.korean[0],
+                df.tokens[0],
+                df.phonetic[0],
+                df.korean[0],
+                True,
+                False,
+                rf.variant[0],
+                df.variant[0],
+            )
+            if score > 0:
+                agreed += 1
+                assert df.tokens[0] in links.delta_side(rf.tokens[0]), (r, d, score, _how)
+                assert rf.tokens[0] in links.register_side(df.tokens[0])
+    assert agreed > 50
