@@ -17,7 +17,7 @@ from prosper.matching.skeleton import ARTICLES, consonant_skeleton
 from prosper.matching.syllables import is_syllable, one_syllable_name
 from prosper.matching.tokens import minor, token_agreement
 from prosper.model import EntityType
-from prosper.names.normalize import NameForm
+from prosper.names.normalize import NameForm, with_compounds_joined
 from prosper.names.orgs import acronym_of, is_generic_word
 from prosper.names.weights import TokenWeights
 
@@ -241,6 +241,26 @@ def score_name(
     Returns:
         The score in [0, 1] and the token alignment behind it.
     """
+    result = _score_tokens(query, candidate, weights, type, cache)
+    if ("arabic" in query.scripts) != ("arabic" in candidate.scripts):
+        # Arabic script vs Latin: also compare with compound names joined on both sides
+        # ("bd allh" / "Abdullah", "Zia-ur-Rahman" / "dya alrhman"); the better score counts
+        jq, jc = with_compounds_joined(query), with_compounds_joined(candidate)
+        if jq is not None or jc is not None:
+            joined = _score_tokens(jq or query, jc or candidate, weights, type, None)
+            if joined.score > result.score:
+                return joined
+    return result
+
+
+def _score_tokens(
+    query: NameForm,
+    candidate: NameForm,
+    weights: TokenWeights,
+    type: EntityType | None,
+    cache: dict[tuple[str, bool], list[tuple[float, str]]] | None,
+) -> NameScore:
+    """:func:`score_name` on the tokens as they are."""
     person = type is EntityType.PERSON or type is None
     abjad = ("arabic" in query.scripts) != ("arabic" in candidate.scripts)
     qt, ct = query.tokens, candidate.tokens
