@@ -130,17 +130,19 @@ def token_agreement(
             short_skeleton = len(qs) <= cfg.ABJAD_SHORT_SKELETON
             best = cfg.TRANSLITERATED_SHORT if short_skeleton else cfg.TRANSLITERATED
             how = "transliterated"
-        elif (
-            min(len(qs), len(cs)) >= 4
-            and qs[0] == cs[0]
-            and Levenshtein.distance(qs, cs, score_cutoff=1) <= 1
-        ):
-            best, how = cfg.TRANSLITERATED_NEAR, "transliterated"
-        elif len(qs) >= 2 and len(cs) >= 2 and sound_classes(qs) == sound_classes(cs):
+        else:
             # "fdl" (فضل as ICU writes ض) = "fzl" (Fazl, as Persian and Urdu say it)
-            short_skeleton = len(qs) <= cfg.ABJAD_SHORT_SKELETON
-            best = cfg.TRANSLITERATED_SHORT if short_skeleton else cfg.TRANSLITERATED_CLASS
-            how = "transliterated"
+            fq, fc = sound_classes(qs), sound_classes(cs)
+            if len(qs) >= 2 and len(cs) >= 2 and fq == fc:
+                short_skeleton = len(qs) <= cfg.ABJAD_SHORT_SKELETON
+                best = cfg.TRANSLITERATED_SHORT if short_skeleton else cfg.TRANSLITERATED_CLASS
+                how = "transliterated"
+            elif (
+                min(len(qs), len(cs)) >= 4
+                and fq[:1] == fc[:1]
+                and Levenshtein.distance(fq, fc, score_cutoff=1) <= 1
+            ):
+                best, how = cfg.TRANSLITERATED_NEAR, "transliterated"
     lq, lc = len(q), len(c)
     short = min(lq, lc)
     if short >= 4 and best < cfg.STEM and q[:4] == c[:4] and _same_stem(q, c, person):
