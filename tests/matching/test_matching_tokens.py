@@ -41,3 +41,9 @@ def test_token_agreement_is_memoised() -> None:
     info = token_agreement.cache_info()
     assert info.hits == 1
     assert info.misses == 1
+
+
+def test_a_three_letter_syllable_typed_with_two_letters_swapped() -> None:
+    assert _agree("osp", "sop") == (cfg.FUZZY_START_SWAP, "fuzzy")
+    assert _agree("ski", "sik") == (cfg.FUZZY_START_SWAP, "fuzzy")
+    assert _agree("amr", "mar")[0] < cfg.FUZZY_START_SWAP  # two names, neither a syllable

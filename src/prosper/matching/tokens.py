@@ -16,6 +16,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from prosper.matching import config as cfg
 from prosper.matching.skeleton import consonant_skeleton, sound_classes
+from prosper.matching.syllables import is_syllable
 from prosper.names.given_names import same_given_name
 from prosper.names.nicknames import are_nicknames
 from prosper.names.variants import spelling_skeletons
@@ -94,6 +95,17 @@ def _inflection(a: str, b: str) -> bool:
     if len(b) == len(a) + 1:
         return b.startswith(a) and b[-1] in "aeiou"
     return len(a) == len(b) and a[:-1] == b[:-1] and a[-1] in "aeiou" and b[-1] in "aeiou"
+
+
+def _swapped(q: str, c: str) -> bool:
+    """Two neighbouring letters swapped: the first two (four letters or more), or any two in
+    a three-letter word when exactly one of the two is a romanized syllable (a syllable typed
+    with two letters swapped: "osp" for "sop", "ski" for "sik"; "Amr" / "Mar" are two names)."""
+    first = q[0] == c[1] and q[1] == c[0] and q[2:] == c[2:] and q[0] != q[1]
+    if len(q) >= 4:
+        return first
+    last = q[0] == c[0] and q[1] == c[2] and q[2] == c[1] and q[1] != q[2]
+    return (first or last) and is_syllable(q) != is_syllable(c)
 
 
 @lru_cache(maxsize=262_144)
@@ -191,15 +203,10 @@ def token_agreement(
                 sim -= cfg.FUZZY_FIRST_LETTER_PENALTY  # "Serkan" vs "Erkan"
             if sim >= cfg.MIN_FUZZY and sim > best:
                 best, how = sim, "fuzzy"
-    if (
-        best < cfg.FUZZY_START_SWAP
-        and short >= 4
-        and lq == lc
-        and q[0] == c[1]
-        and q[1] == c[0]
-        and q[2:] == c[2:]
-    ):
-        best, how = cfg.FUZZY_START_SWAP, "fuzzy"  # "Akina" / "Kaina", "Hcol" / "Chol"
+    if best < cfg.FUZZY_START_SWAP and short >= 3 and lq == lc and _swapped(q, c):
+        # "Akina" / "Kaina", "Hcol" / "Chol"; in a three-letter word any two neighbours
+        # ("Osp" / "Sop", "Ski" / "Sik": a syllable typed with two letters swapped)
+        best, how = cfg.FUZZY_START_SWAP, "fuzzy"
     near = how in ("phonetic", "fuzzy", "spelling")
     if near and best > cfg.FUZZY_INFLECTION and _inflection(q, c):
         best = cfg.FUZZY_INFLECTION  # "Ivanov" vs "Ivanova", "Mario" vs "Maria"
