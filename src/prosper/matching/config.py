@@ -94,6 +94,12 @@ PARTICLES = (
     "al el ul ad ar as ash at az an bin ibn bint ben ould abu abou van der den de la le du da "
     "dos das del della von zu ter"
 )
+# Titles and honorifics some lists write before a name and others leave out, counted like
+# particles: "Haji Ahmad Jan" / "Ahmad Jan", "Mullah Naeem" / "Naeem", "General Nkunda".
+TITLES = (
+    "haji hajji alhaj mullah mulla mawlawi maulvi maulana qari sheikh shaikh shaykh sheik "
+    "general generaal gen col colonel dr doctor mr mrs ms daw nai"
+)
 # Spellings of one particle, which agree as transliterations ("Ahmad bin Ali" / "Ahmad ibn Ali").
 # "bn", "bw", "bd" are بن, ابو, عبد as ICU writes them from Arabic script.
 PARTICLE_SPELLINGS = ("bin ibn ben bn", "al el ul", "abu abou abw bw", "abd abdul abdel bd")

@@ -144,8 +144,8 @@ def _minor_words(
     (``Company``, ``Group``, ``Lab``) that one name adds — not one the other name replaces with
     a word of its own ("X Technologies" / "X Communications" are two organisations)."""
     qt, ct = query.tokens, candidate.tokens
-    mq = [minor(t) for t in qt]
-    mc = [minor(t) for t in ct]
+    mq = [minor(t, not org) for t in qt]  # titles are a person's ("General Nkunda")
+    mc = [minor(t, not org) for t in ct]
     if not org:
         return mq, mc
     for tokens, used, marks in ((qt, used_q, mq), (ct, used_c, mc)):
@@ -153,8 +153,8 @@ def _minor_words(
             if i not in used and not marks[i] and len(t) <= 6:
                 marks[i] = acronym_of(t, query.full) or acronym_of(t, candidate.full)
     # what each name keeps unmatched, acronyms aside (particles count: "Terra-AZ")
-    kept_q = any(i not in used_q and (not mq[i] or minor(t)) for i, t in enumerate(qt))
-    kept_c = any(j not in used_c and (not mc[j] or minor(t)) for j, t in enumerate(ct))
+    kept_q = any(i not in used_q and (not mq[i] or minor(t, False)) for i, t in enumerate(qt))
+    kept_c = any(j not in used_c and (not mc[j] or minor(t, False)) for j, t in enumerate(ct))
     if kept_q != kept_c:  # one name adds words, the other keeps none of its own
         if kept_q:
             mq = [m or (i not in used_q and is_generic_word(qt[i])) for i, m in enumerate(mq)]

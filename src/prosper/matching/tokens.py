@@ -22,6 +22,7 @@ from prosper.names.nicknames import are_nicknames
 from prosper.names.variants import spelling_skeletons
 
 _PARTICLES = frozenset(cfg.PARTICLES.split())
+_TITLES = frozenset(cfg.TITLES.split())
 _PARTICLE_CANON = {
     spelling: group.split()[0] for group in cfg.PARTICLE_SPELLINGS for spelling in group.split()
 }
@@ -36,11 +37,14 @@ def _vowel_groups(token: str) -> int:
     return len(_VOWEL_RUN.findall(token))
 
 
-def minor(token: str) -> bool:
-    """A particle (``al``, ``bin``, ``van``, ``de``) or a patronymic (``Igorevich``,
+def minor(token: str, titles: bool = True) -> bool:
+    """A particle (``al``, ``bin``, ``van``, ``de``), a title of a person (``haji``,
+    ``mullah``, ``general``; only with ``titles``) or a patronymic (``Igorevich``,
     ``Sergeyevna``, ``Petrovych``): when missing from the other name, it counts at
     :data:`~prosper.matching.config.MINOR_TOKEN` of its weight."""
-    return token in _PARTICLES or (len(token) >= 7 and _PATRONYMIC.search(token) is not None)
+    if token in _PARTICLES or (titles and token in _TITLES):
+        return True
+    return len(token) >= 7 and _PATRONYMIC.search(token) is not None
 
 
 _SUFFIXES = ("ing", "ers", "er", "es", "s", "al", "e")
@@ -95,6 +99,14 @@ def _inflection(a: str, b: str) -> bool:
     if len(b) == len(a) + 1:
         return b.startswith(a) and b[-1] in "aeiou"
     return len(a) == len(b) and a[:-1] == b[:-1] and a[-1] in "aeiou" and b[-1] in "aeiou"
+
+
+def _russian_ending(token: str) -> str:
+    """A Belarusian surname ending ``-au`` / ``-ou`` as the Russian ``-ov`` (``volkau`` →
+    ``volkov``), so that ``Volkau`` / ``Volkova`` is a gendered form like ``Volkov``."""
+    if len(token) >= 5 and token[-2:] in ("au", "ou") and token[-3] not in "aeiouy":
+        return token[:-2] + "ov"
+    return token
 
 
 def _swapped(q: str, c: str) -> bool:
@@ -208,6 +220,6 @@ def token_agreement(
         # ("Osp" / "Sop", "Ski" / "Sik": a syllable typed with two letters swapped)
         best, how = cfg.FUZZY_START_SWAP, "fuzzy"
     near = how in ("phonetic", "fuzzy", "spelling")
-    if near and best > cfg.FUZZY_INFLECTION and _inflection(q, c):
+    if near and best > cfg.FUZZY_INFLECTION and _inflection(_russian_ending(q), _russian_ending(c)):
         best = cfg.FUZZY_INFLECTION  # "Ivanov" vs "Ivanova", "Mario" vs "Maria"
     return best, how
