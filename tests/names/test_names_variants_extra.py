@@ -111,3 +111,12 @@ def test_generic_words_and_acronyms() -> None:
     assert acronym_of("ttp", ("tehrik", "e", "taliban", "pakistan"))
     assert not acronym_of("xyz", ("scientific", "studies"))
     assert not acronym_of("s", ("scientific",))  # one letter is no acronym
+
+
+def test_generic_words_of_other_languages_are_written_in_english() -> None:
+    org = EntityType.ORGANIZATION
+    assert prepare_name("Grupo Wagner", org).tokens == ("group", "wagner")
+    assert prepare_name("Grupul Wagner", org).tokens == ("group", "wagner")
+    assert prepare_name("Fundación Russkiy Mir", org).tokens == ("fundacion", "russkiy", "mir")
+    assert prepare_name("bataljun Vostok", org).tokens == ("battalion", "vostok")
+    assert prepare_name("Grupo Wagner", EntityType.PERSON).tokens == ("grupo", "wagner")

@@ -119,7 +119,8 @@ _GENERIC = """company companies group groups plant factory works holding holding
     technology tech lab labs laboratory laboratories trading trade intl center centre
     services service systems system solutions development manufacturing mfg engineering
     engineers products product organisation organization network complex association
-    foundation bureau firm concern agency office commercial incorporated inc limited of the
+    foundation fundacion bureau firm concern agency office commercial incorporated inc limited
+    of the
     and for in de des du la el"""
 GENERIC_WORDS = frozenset(_GENERIC.split())
 
@@ -181,12 +182,38 @@ _ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     (r"manufacturing|manufacture", "mfg"),
     (r"research (?:and )?development|r (?:and )?d", "rnd"),
 )
+# Generic organisation words as the lists' other languages write them (EU lists translate
+# them into every official language; transliterated Russian keeps its own), rewritten as the
+# English word so "Grupo Wagner" meets "Wagner Group" and "Fundación Russkiy Mir"
+# "Fond Russkiy Mir" (folded text; the name's own words are never rewritten).
+_GENERIC_TRANSLATIONS: tuple[tuple[str, str], ...] = (
+    (r"grupo|grupul|grupp|groep|grupa|gruppa|gruppo|groupe|gruppe|csoport", "group"),
+    (
+        r"fondation|fundacija|fundacion|fundacao|fondazione|fundatia|stiftung|fondu|fonds"
+        r"|nadace|nadacia|alapitvany|foundation|fond",
+        "fundacion",  # a typo of the Spanish word ("fundaciin") still agrees
+    ),
+    (r"bataljun|battaglione|batalion|bataillon|bataljon|batalyon|pataljoona", "battalion"),
+    (r"brigada|brigata|brigazile|brigaderna|brigaad|brigad|prikaatit|prikaati|brigady", "brigade"),
+    (r"kompaniya|kompania|compania|compagnie|compagnia|companhia|societatea", "company"),
+    (r"zavod|uzina|fabrica|fabrika|zaklad|usine", "plant"),
+    (r"institut|instituto|istituto|institutul", "institute"),
+    (r"banca|banka|banco|banque|bankasi", "bank"),
+    (r"centre|centro|centrul|centrum|tsentr|zentrum|kozpont", "center"),
+    (r"televizijski|televiziya|televisione|televisao|televizija|televizni|television", "tv"),
+    (r"laboratoriya|laboratorio|laboratoire|laborator", "lab"),
+    (r"akademiya|academia|academie|akademie|akademia", "academy"),
+    (r"inzhiniring|ingenieria", "engineering"),
+    (r"lodzhistiks|logistika|logistica|logistique", "logistics"),
+)
+_ABBREVIATIONS += _GENERIC_TRANSLATIONS
 _ABBREVIATION_RES = tuple((re.compile(rf"\b(?:{p})\b"), short) for p, short in _ABBREVIATIONS)
 
 
 def canonical_abbreviations(folded: str) -> str:
     """Rewrite long forms as the lists' abbreviations (``international`` → ``intl``,
-    ``democratic peoples republic of korea`` → ``dprk``).
+    ``democratic peoples republic of korea`` → ``dprk``) and generic organisation words of
+    other languages as the English word (``grupo`` → ``group``).
 
     >>> canonical_abbreviations("foreign trade bank of the democratic peoples republic of korea")
     'foreign trade bank of the dprk'
