@@ -4,7 +4,7 @@ Usage::
 
     bench/.venv/bin/python bench/accuracy.py bench/datasets/pairs.csv [--threshold 0.8]
         [--limit N] [--matchers prosper,prosper-ofac,logic-v2,ofac]
-        [--out bench/results/accuracy.json]
+        [--kinds bench/datasets/heldout_name_kinds.csv] [--out bench/results/accuracy.json]
 
 ``PAIRS.csv`` (or ``.csv.gz``) has the columns ``name1,name2,is_match`` and optionally
 ``schema`` (``Person``, ``Organization``, ``LegalEntity``) and ``category``. ``name1`` is the
@@ -18,6 +18,12 @@ Matchers: ``prosper`` (``prosper.matching.match_names``), ``prosper-ofac`` (its
 ``ofac_score``), and, when nomenklatura is installed (bench environment only, never a runtime
 dependency), ``logic-v2`` and ``ofac``. A matcher that cannot be imported is skipped with a
 note.
+
+``--kinds KINDS.csv`` (``name1,name2,kind``, ``#`` comment lines allowed) names the kind of
+some positive pairs — ``spelling`` (the same name written otherwise), ``translation`` or
+``other_name`` (another name of the same party). The report then adds, per matcher, F1 on each
+kind's positives with all the negatives, and on the ``spelling`` subset: every pair except the
+positives of another kind (unlabelled positives, e.g. the Korean query forms, stay in).
 """
 
 from __future__ import annotations
@@ -68,6 +74,32 @@ def require_columns(path: Path, rows: Sequence[dict[str, str]], columns: Iterabl
     missing = [c for c in columns if rows and c not in rows[0]]
     if missing:
         raise SystemExit(f"{path}: missing column(s) {', '.join(missing)}")
+
+
+def read_kinds(path: Path) -> dict[tuple[str, str], str]:
+    """``(name1, name2) → kind`` from a kinds file (``#`` lines are comments)."""
+    text = path.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    rows = list(csv.DictReader(lines))
+    return {(r["name1"], r["name2"]): r["kind"].strip() for r in rows}
+
+
+def kind_subsets(
+    pairs: Sequence[dict[str, str]], labels: Sequence[bool], kinds: dict[tuple[str, str], str]
+) -> dict[str, list[int]]:
+    """Pair indexes per subset: ``kind:<k>`` = the positives of kind k + every negative;
+    ``spelling subset`` = every pair but the positives labelled with another kind than
+    ``spelling``; ``unlabelled positives`` are counted apart."""
+    negatives = [i for i, y in enumerate(labels) if not y]
+    per_kind: dict[str, list[int]] = {}
+    for i, row in enumerate(pairs):
+        if labels[i]:
+            kind = kinds.get((row["name1"], row["name2"]), "unlabelled")
+            per_kind.setdefault(kind, []).append(i)
+    out = {f"kind:{k}": sorted(idx + negatives) for k, idx in sorted(per_kind.items())}
+    other = {i for k, idx in per_kind.items() if k not in ("spelling", "unlabelled") for i in idx}
+    out["spelling subset"] = [i for i in range(len(pairs)) if i not in other]
+    return out
 
 
 def parse_label(value: str) -> bool:
@@ -250,6 +282,34 @@ def nomenklatura_scorers() -> dict[str, Scorer]:
     return out
 
 
+def score_name_cost(pairs: Sequence[dict[str, str]], rounds: int = 3) -> dict[str, float] | None:
+    """CPU time of Prosper's pairwise scorer alone (``score_name`` on names prepared beforehand,
+    as the screening index calls it per candidate), µs per pair: the first pass over the pairs
+    (memo caches empty, every token pair new) and the best of ``rounds`` repeated passes."""
+    try:
+        from prosper.matching.names import score_name
+        from prosper.model import EntityType
+        from prosper.names.normalize import prepare_name
+        from prosper.names.weights import default_weights
+    except ImportError:
+        return None
+    types = {"person": EntityType.PERSON, "organization": EntityType.ORGANIZATION}
+    weights = default_weights()
+    prepared = []
+    for row in pairs:
+        kind = types.get((row.get("schema") or "").lower())
+        a, b = prepare_name(row["name1"], kind), prepare_name(row["name2"], kind)
+        prepared.append((a, b, kind))
+    weights.weight("warm")  # load the weights outside the timing
+    passes: list[float] = []
+    for _ in range(1 + rounds):
+        start = time.process_time()
+        for a, b, kind in prepared:
+            score_name(a, b, weights, kind)
+        passes.append((time.process_time() - start) / len(prepared) * 1e6)
+    return {"first_pass_cpu_us": round(passes[0], 1), "repeat_cpu_us": round(min(passes[1:]), 1)}
+
+
 # --------------------------------------------------------------------------- run
 
 
@@ -281,9 +341,14 @@ def run_matcher(name: str, scorer: Scorer, pairs: Sequence[dict[str, str]]) -> M
 
 
 def summarize(
-    run: MatcherRun, pairs: Sequence[dict[str, str]], labels: Sequence[bool], threshold: float
+    run: MatcherRun,
+    pairs: Sequence[dict[str, str]],
+    labels: Sequence[bool],
+    threshold: float,
+    subsets: dict[str, list[int]] | None = None,
 ) -> dict[str, Any]:
-    """Metrics of one matcher: overall, best threshold, timing, per category, worst errors."""
+    """Metrics of one matcher: overall, best threshold, timing, per category, per kind subset,
+    worst errors."""
     at = confusion(run.scores, labels, threshold)
     best_t, best = best_threshold(run.scores, labels)
     out: dict[str, Any] = {
@@ -300,6 +365,13 @@ def summarize(
                 [run.scores[i] for i in idx], [labels[i] for i in idx], threshold
             ).as_dict()
             for cat, idx in sorted(groups.items())
+        }
+    if subsets:
+        out["subsets"] = {
+            name: confusion(
+                [run.scores[i] for i in idx], [labels[i] for i in idx], threshold
+            ).as_dict()
+            for name, idx in subsets.items()
         }
     errors = [
         (run.scores[i], labels[i], pairs[i])
@@ -359,6 +431,21 @@ def render(report: dict[str, Any]) -> str:
                 f"{_fmt(report['matchers'][m]['categories'][cat]['accuracy']):>14}" for m in names
             )
             lines.append(f"{cat:<24}{n:>6}{pos:>7}{cells}")
+    if "subsets" in first:
+        lines += [
+            "",
+            "per name kind at the threshold: F1 (recall) on the kind's positives + all negatives;"
+            " 'spelling subset' = all pairs but the translation / other_name positives",
+            f"{'subset':<24}{'n':>6}{'match':>7}" + "".join(f"{n:>16}" for n in names),
+        ]
+        for sub, c in first["subsets"].items():
+            n = c["tp"] + c["fp"] + c["fn"] + c["tn"]
+            pos = c["tp"] + c["fn"]
+            cells = ""
+            for m in names:
+                x = report["matchers"][m]["subsets"][sub]
+                cells += f"{_fmt(x['f1']):>8} ({_fmt(x['recall'])})"
+            lines.append(f"{sub:<24}{n:>6}{pos:>7}{cells}")
     return "\n".join(lines)
 
 
@@ -369,6 +456,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--threshold", type=float, default=None, help="default: DEFAULT_THRESHOLD")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pairs")
     parser.add_argument("--matchers", default="prosper,prosper-ofac,logic-v2,ofac")
+    parser.add_argument(
+        "--kinds", type=Path, default=None, help="name1,name2,kind file: F1 per kind of positive"
+    )
+    parser.add_argument(
+        "--cost", action="store_true", help="also time Prosper's score_name alone (CPU µs/pair)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "accuracy.json")
     args = parser.parse_args(argv)
 
@@ -385,6 +478,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         raise SystemExit(f"{args.pairs}: no pairs")
     require_columns(args.pairs, pairs, ("name1", "name2", "is_match"))
     labels = [parse_label(row["is_match"]) for row in pairs]
+    subsets = kind_subsets(pairs, labels, read_kinds(args.kinds)) if args.kinds else None
 
     wanted = [m.strip() for m in args.matchers.split(",") if m.strip()]
     available: dict[str, Scorer] = {}
@@ -410,9 +504,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if result is None:
             report["skipped"].append(name)
             continue
-        report["matchers"][name] = summarize(result, pairs, labels, threshold)
+        report["matchers"][name] = summarize(result, pairs, labels, threshold, subsets)
 
+    if args.cost:
+        report["score_name_cost"] = score_name_cost(pairs)
     print(render(report))
+    if report.get("score_name_cost"):
+        cost = report["score_name_cost"]
+        print(
+            f"\nscore_name CPU per pair (prepared names): first pass "
+            f"{cost['first_pass_cpu_us']:.0f} µs, repeated {cost['repeat_cpu_us']:.0f} µs"
+        )
     if report["skipped"]:
         print(f"\nskipped: {', '.join(report['skipped'])}")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -131,3 +131,49 @@ def test_nomenklatura_scorers_use_fresh_entity_ids() -> None:
     assert same == pytest.approx(1.0)
     assert other is not None
     assert other < 0.8
+
+
+def test_kind_subsets_keep_negatives_and_drop_other_kinds_from_the_spelling_subset(
+    tmp_path: Path,
+) -> None:
+    from accuracy import kind_subsets, read_kinds
+
+    kinds_file = tmp_path / "kinds.csv"
+    kinds_file.write_text(
+        "# how it was made\nname1,name2,kind\nA,A2,spelling\nB,B2,translation\nC,C2,other_name\n",
+        encoding="utf-8",
+    )
+    kinds = read_kinds(kinds_file)
+    assert kinds[("B", "B2")] == "translation"
+    pairs = [
+        {"name1": "A", "name2": "A2"},
+        {"name1": "B", "name2": "B2"},
+        {"name1": "C", "name2": "C2"},
+        {"name1": "K", "name2": "K2"},  # a positive nobody labelled
+        {"name1": "N", "name2": "M"},  # a negative
+    ]
+    labels = [True, True, True, True, False]
+    subsets = kind_subsets(pairs, labels, kinds)
+    assert subsets["kind:spelling"] == [0, 4]
+    assert subsets["kind:translation"] == [1, 4]
+    assert subsets["kind:unlabelled"] == [3, 4]
+    assert subsets["spelling subset"] == [0, 3, 4]
+
+
+def test_main_reports_kinds(tmp_path: Path) -> None:
+    pytest.importorskip("prosper.matching")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "name1,name2,is_match,schema\nKim Jong Un,KIM Jong Un,1,Person\n"
+        "Grupo Orion,Burma Steel,1,Organization\nJohn Smith,Ali Hassan,0,Person\n",
+        encoding="utf-8",
+    )
+    kinds = tmp_path / "kinds.csv"
+    kinds.write_text("name1,name2,kind\nGrupo Orion,Burma Steel,other_name\n", encoding="utf-8")
+    out = str(tmp_path / "out.json")
+    args = [str(pairs), "--matchers", "prosper", "--kinds", str(kinds), "--cost", "--out", out]
+    report = main(args)
+    subsets = report["matchers"]["prosper"]["subsets"]
+    assert subsets["spelling subset"]["tp"] + subsets["spelling subset"]["fn"] == 1
+    assert subsets["kind:other_name"]["fn"] == 1
+    assert report["score_name_cost"]["first_pass_cpu_us"] > 0

@@ -171,3 +171,30 @@ def test_a_listing_under_the_threshold_comes_along_with_its_party() -> None:
     (un,) = hit.listings
     assert un.entity.id == "un_sc:KPi.033"
     assert un.match is False
+
+
+def test_equal_scores_are_ordered_by_evidence_not_by_entity_id() -> None:
+    from prosper.model import Explanation
+
+    a = _e("au_dfat:1", "AU", "Ali Hassan", countries=("IQ",))
+    b = _e("zz_list:9", "ZZ", "Ali Hassani", countries=("SY",))
+    weak = Hit(entity=a, matched_name="Ali Hassan", score=0.9, match=True, strong_alias=False)
+    strong = Hit(entity=b, matched_name="Ali Hassani", score=0.9, match=True)
+    assert [h.entity.id for h in merge_hits([weak, strong], _keys)] == ["zz_list:9", "au_dfat:1"]
+    agrees = Hit(entity=a, matched_name="Ali Hassan", score=0.9, match=True, qualifier_agrees=True)
+    assert merge_hits([strong, agrees], _keys)[0].entity.id == "au_dfat:1"
+    higher_name = Hit(
+        entity=a,
+        matched_name="Ali Hassan",
+        score=0.9,
+        match=True,
+        explanation=(Explanation("name_match", 0.95, ""),),
+    )
+    lower_name = Hit(
+        entity=b,
+        matched_name="Ali Hassani",
+        score=0.9,
+        match=True,
+        explanation=(Explanation("name_match", 0.85, ""),),
+    )
+    assert merge_hits([lower_name, higher_name], _keys)[0].entity.id == "au_dfat:1"

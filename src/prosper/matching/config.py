@@ -14,6 +14,9 @@ ROMANIZATION = 0.93  # "pyong" (McCune–Reischauer) = "byeong" (Revised) = "byu
 TRANSLITERATED = 0.88  # "mhmd" (from محمد, no vowels written) ~ "mohamed" by consonants
 # consonant skeletons of 4+ letters, same first letter, one edit apart: "hmzyt" ~ "hamzawi"
 TRANSLITERATED_NEAR = 0.82
+# ... or equal once the letters that one Arabic-script consonant takes in different languages'
+# Latin are folded (z/d/dh, th/s, q/g/gh, w/v: "fdl" from فضل ~ "Fazl", "thaqb" ~ "Saqib")
+TRANSLITERATED_CLASS = 0.82
 # ... but a consonant skeleton of at most 2 letters fits too many names to count as much:
 # "ميرا" (Mira, "mr") = "Omar" = "Amir" = "Amr"; "عايض" ("yd" → "d") = "Wadi".
 ABJAD_SHORT_SKELETON = 2
@@ -33,6 +36,11 @@ STEM = 0.9
 # A given name and its nickname (persons): "Bob" ~ "Robert", "Bill" ~ "William" (the
 # nicknames package's table, prosper.names.nicknames).
 NICKNAME = 0.85
+# One given name in another language of the region and its transliteration (persons):
+# "Sergey" ~ "Serhii" ~ "Siarhei", "Nikita" ~ "Mykyta" (prosper.names.given_names).
+GIVEN_NAME_VARIANT = 0.88
+# Organisation words stem to at least this many letters ("technologies" ~ "technology").
+ORG_STEM_MIN = 5
 SPELLING_MIN_CONSONANTS = 4
 # ... and the spellings must still be close: "ramos" and "ramzi" share a metaphone (RMS)
 PHONETIC_MIN_SIMILARITY = 0.65
@@ -86,6 +94,12 @@ PARTICLES = (
     "al el ul ad ar as ash at az an bin ibn bint ben ould abu abou van der den de la le du da "
     "dos das del della von zu ter"
 )
+# Titles and honorifics some lists write before a name and others leave out, counted like
+# particles: "Haji Ahmad Jan" / "Ahmad Jan", "Mullah Naeem" / "Naeem", "General Nkunda".
+TITLES = (
+    "haji hajji alhaj mullah mulla mawlawi maulvi maulana qari sheikh shaikh shaykh sheik "
+    "general generaal gen col colonel dr doctor mr mrs ms daw nai"
+)
 # Spellings of one particle, which agree as transliterations ("Ahmad bin Ali" / "Ahmad ibn Ali").
 # "bn", "bw", "bd" are بن, ابو, عبد as ICU writes them from Arabic script.
 PARTICLE_SPELLINGS = ("bin ibn ben bn", "al el ul", "abu abou abw bw", "abd abdul abdel bd")
@@ -110,6 +124,14 @@ BRAND_MIN_WEIGHT = 6.0  # the brand must be rare on the lists (IDF ≥ 6 ≈ on 
 # ... and clearly rarer than every other word of the legal name ("Hangzhou", "Digital"):
 # "CAPRIKAT" does not stand for "CAPRIKAT AND FOXWHELP SARL" (FOXWHELP is as rare).
 BRAND_MARGIN = 1.0
+# ... and the legal name keeps at most this many other distinctive words (places and generic
+# words aside): "Avangard" is not "Moscow Machine Building Plant Avangard".
+BRAND_MAX_OTHER_WORDS = 1
+# An organisation name that is one word of at least ACRONYM_MIN_LETTERS letters, the initials
+# of every word of the other name: "SMIC" ~ "Semiconductor Manufacturing International
+# Corporation". Just over the default threshold: initials say less than the words.
+ACRONYM_MIN_LETTERS = 4
+ACRONYM_SCORE = 0.82
 # Organisations: when each name keeps an unaligned distinctive word (a place, or a word with
 # at least this weight, i.e. on fewer than ~1 % of list names), they are two organisations
 # whatever else they share, and the score is capped just under the default threshold:

@@ -8,19 +8,20 @@ reduced weight (:data:`~prosper.matching.config.EXTRA_TOKEN_PERSON`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from prosper.matching import config as cfg
 from prosper.matching.skeleton import ARTICLES, consonant_skeleton
 from prosper.matching.syllables import is_syllable, one_syllable_name
+from prosper.matching.tokens import minor, token_agreement
 from prosper.model import EntityType
-from prosper.names.nicknames import are_nicknames
-from prosper.names.normalize import NameForm
-from prosper.names.variants import spelling_skeletons
+from prosper.names.normalize import NameForm, with_compounds_joined
+from prosper.names.orgs import acronym_of, is_generic_word
 from prosper.names.weights import TokenWeights
+
+__all__ = ["NameScore", "TokenPair", "score_name", "token_agreement"]
 
 # Sorting order of agreement kinds when scores tie (more specific first).
 _HOW_RANK = {
@@ -31,8 +32,9 @@ _HOW_RANK = {
     "stem": 4,
     "spelling": 5,
     "nickname": 6,
-    "fuzzy": 7,
-    "initial": 8,
+    "given_name": 7,
+    "fuzzy": 8,
+    "initial": 9,
 }
 
 
@@ -54,7 +56,7 @@ class NameScore:
     aligned: tuple[tuple[str, str, float, str], ...]  # (query, candidate, score, how)
     extra_query: tuple[str, ...]
     extra_candidate: tuple[str, ...]
-    rule: str  # "tokens", "compact", "brand", "number_only", "differing_word"
+    rule: str  # "tokens", "compact", "brand", "acronym", "number_only", "differing_word"
 
     @property
     def pairs(self) -> tuple[TokenPair, ...]:
@@ -75,6 +77,8 @@ class NameScore:
             parts.append("query is the distinctive word of the legal name")
         elif self.rule == "number_only":
             parts.append("only numbers agree")
+        elif self.rule == "acronym":
+            parts.append("one name is the initials of the other")
         elif self.rule == "differing_word":
             parts.append("each name keeps a distinctive word the other lacks")
         return "; ".join(parts)
@@ -112,167 +116,65 @@ def _syllabic(form: NameForm) -> bool:
     return len(form.tokens) >= 2 and all(k is not None for k in form.korean)
 
 
-_PARTICLES = frozenset(cfg.PARTICLES.split())
-_PARTICLE_CANON = {
-    spelling: group.split()[0] for group in cfg.PARTICLE_SPELLINGS for spelling in group.split()
-}
-_PATRONYMIC = re.compile(cfg.PATRONYMIC_ENDINGS)
-
-
-_VOWEL_RUN = re.compile(r"[aeiouy]+")
-
-
-def _vowel_groups(token: str) -> int:
-    """Runs of vowels (``y`` counted as one): ``husayn`` 2, ``hussein`` 2, ``karim`` 2."""
-    return len(_VOWEL_RUN.findall(token))
-
-
-def _minor(token: str) -> bool:
-    """A particle (``al``, ``bin``, ``van``, ``de``) or a patronymic (``Igorevich``,
-    ``Sergeyevna``, ``Petrovych``): when missing from the other name, it counts at
-    :data:`~prosper.matching.config.MINOR_TOKEN` of its weight."""
-    return token in _PARTICLES or (len(token) >= 7 and _PATRONYMIC.search(token) is not None)
-
-
-_SUFFIXES = ("ing", "ers", "er", "es", "s", "al", "e")
-
-
-def _stem(token: str) -> str:
-    for suffix in _SUFFIXES:
-        if len(token) - len(suffix) >= 4 and token.endswith(suffix):
-            return token[: -len(suffix)]
-    return token
-
-
-def _same_stem(a: str, b: str) -> bool:
-    """English word forms of one organisation word: ``bank``/``banking``, ``trade``/``trading``."""
-    return _stem(a) == _stem(b)
-
-
-def _inflection(a: str, b: str) -> bool:
-    """Tokens that differ only in a final vowel: gendered forms, not typos."""
-    if len(a) > len(b):
-        a, b = b, a
-    if len(b) == len(a) + 1:
-        return b.startswith(a) and b[-1] in "aeiou"
-    return len(a) == len(b) and a[:-1] == b[:-1] and a[-1] in "aeiou" and b[-1] in "aeiou"
-
-
 def _abjad_compact(tokens: tuple[str, ...]) -> str:
     return "".join(consonant_skeleton(t) for t in tokens if t not in ARTICLES)
 
 
-def token_agreement(
-    q: str,
-    q_phon: str,
-    q_kor: str | None,
-    c: str,
-    c_phon: str,
-    c_kor: str | None,
-    person: bool,
-    abjad: bool = False,
-    q_var: str = "",
-    c_var: str = "",
-) -> tuple[float, str]:
-    """How well two normalised tokens agree: ``(score, how)``, score 0 for no agreement.
-
-    >>> token_agreement("pyong", "PYNK", "pyong", "byeong", "BYNK", "pyong", True)
-    (0.93, 'romanization')
-    """
-    if q == c:
-        return cfg.EXACT, "exact"
-    if q.isdigit() or c.isdigit():
-        return 0.0, ""  # numbers agree exactly or not at all
-    best, how = 0.0, ""
-    if q_kor is not None and q_kor == c_kor:
-        best, how = cfg.ROMANIZATION, "romanization"
-    if q_var and q_var == c_var and len(q_var) >= 3 and best < cfg.VARIANT:
-        best, how = cfg.VARIANT, "transliterated"
-    if abjad and best < cfg.TRANSLITERATED:
-        qs, cs = consonant_skeleton(q), consonant_skeleton(c)
-        if qs and qs == cs:
-            # "mr" is Omar, Amir, Amr, Mira …: two consonants say little
-            short_skeleton = len(qs) <= cfg.ABJAD_SHORT_SKELETON
-            best = cfg.TRANSLITERATED_SHORT if short_skeleton else cfg.TRANSLITERATED
-            how = "transliterated"
-        elif (
-            min(len(qs), len(cs)) >= 4
-            and qs[0] == cs[0]
-            and Levenshtein.distance(qs, cs, score_cutoff=1) <= 1
-        ):
-            best, how = cfg.TRANSLITERATED_NEAR, "transliterated"
-    lq, lc = len(q), len(c)
-    short = min(lq, lc)
-    if short >= 4 and best < cfg.STEM and q[:4] == c[:4] and _same_stem(q, c):
-        best, how = cfg.STEM, "stem"  # "bank" / "banking", "trade" / "trading"
-    if short >= 4 and best < cfg.SPELLING_VARIANT:
-        shared = spelling_skeletons(q) & spelling_skeletons(c)
-        if any(
-            len(skel) >= cfg.SPELLING_MIN_CONSONANTS
-            # three consonants and as many vowel sounds: "Husayn" / "Hussein"
-            or (len(skel) == 3 and _vowel_groups(q) == _vowel_groups(c))
-            for skel in shared
-        ):
-            best, how = cfg.SPELLING_VARIANT, "spelling"
-    if person and best < cfg.NICKNAME and q.isalpha() and c.isalpha() and are_nicknames(q, c):
-        best, how = cfg.NICKNAME, "nickname"  # "Bob" / "Robert"
-    if best < cfg.VARIANT and _PARTICLE_CANON.get(q, q) == _PARTICLE_CANON.get(c, c):
-        best, how = cfg.VARIANT, "transliterated"  # "bin" / "ibn", "el" / "al"
-    if short == 1:
-        if person and q[0] == c[0] and best < cfg.INITIAL:
-            return cfg.INITIAL, "initial"
-        return best, how
-    if (
-        q_phon
-        and q_phon == c_phon
-        and q[0] == c[0]
-        and short >= 3
-        and max(lq, lc) >= 4  # "min" and "man" share MN: too short to tell
-        and best < cfg.PHONETIC
-    ):
-        sim = Levenshtein.normalized_similarity(q, c)
-        # sounds alike, but the spelling still counts: "marc"/"mark" 0.85, "sang"/"song"
-        # 0.85, "rosoboroneksport"/"rosoboronexport" 0.90
-        phonetic = min(cfg.PHONETIC, sim + cfg.PHONETIC_SPELLING_BONUS)
-        if sim >= cfg.PHONETIC_MIN_SIMILARITY and phonetic > best:
-            best, how = phonetic, "phonetic"
-    if (short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and max(lq, lc) >= 4)) and (
-        q[0] == c[0] or short > cfg.FUZZY_SHORT_SAME_FIRST  # "Gang"/"Sang", "Long"/"Dong"
-    ):
-        budget = max(1, short // cfg.FUZZY_CHARS_PER_EDIT)
-        dist = OSA.distance(q, c, score_cutoff=budget)  # a swap of two letters is one edit
-        if dist <= budget:
-            sim = 1.0 - dist / max(lq, lc)
-            if q[0] != c[0]:
-                sim -= cfg.FUZZY_FIRST_LETTER_PENALTY  # "Serkan" vs "Erkan"
-            if sim >= cfg.MIN_FUZZY and sim > best:
-                best, how = sim, "fuzzy"
-    if (
-        best < cfg.FUZZY_START_SWAP
-        and short >= 4
-        and lq == lc
-        and q[0] == c[1]
-        and q[1] == c[0]
-        and q[2:] == c[2:]
-    ):
-        best, how = cfg.FUZZY_START_SWAP, "fuzzy"  # "Akina" / "Kaina", "Hcol" / "Chol"
-    near = how in ("phonetic", "fuzzy", "spelling")
-    if near and best > cfg.FUZZY_INFLECTION and _inflection(q, c):
-        best = cfg.FUZZY_INFLECTION  # "Ivanov" vs "Ivanova", "Mario" vs "Maria"
-    return best, how
-
-
-def _distinct_unaligned(tokens: tuple[str, ...], used: set[int], weights: list[float]) -> bool:
+def _distinct_unaligned(
+    tokens: tuple[str, ...], used: set[int], weights: list[float], minors: list[bool]
+) -> bool:
     """An unaligned word that names something: a place, or a word rare on the lists (weight
-    at least :data:`~prosper.matching.config.DIFFERING_WORD_MIN_WEIGHT`), not a particle."""
+    at least :data:`~prosper.matching.config.DIFFERING_WORD_MIN_WEIGHT`), not a particle,
+    generic word or acronym."""
     return any(
         i not in used
-        and not _minor(t)
+        and not minors[i]
         and not t.isdigit()
         and len(t) >= 3
         and (_is_place(t) or weights[i] >= cfg.DIFFERING_WORD_MIN_WEIGHT)
         for i, t in enumerate(tokens)
     )
+
+
+def _minor_words(
+    query: NameForm, candidate: NameForm, used_q: set[int], used_c: set[int], org: bool
+) -> tuple[list[bool], list[bool]]:
+    """Which tokens of each name count as minor when unmatched: particles and patronymics;
+    for organisations also an acronym of either name ("(SSRC)", "TTP-") and a generic word
+    (``Company``, ``Group``, ``Lab``) that one name adds — not one the other name replaces with
+    a word of its own ("X Technologies" / "X Communications" are two organisations)."""
+    qt, ct = query.tokens, candidate.tokens
+    mq = [minor(t, not org) for t in qt]  # titles are a person's ("General Nkunda")
+    mc = [minor(t, not org) for t in ct]
+    if not org:
+        return mq, mc
+    for tokens, used, marks in ((qt, used_q, mq), (ct, used_c, mc)):
+        for i, t in enumerate(tokens):
+            if i not in used and not marks[i] and len(t) <= 6:
+                marks[i] = acronym_of(t, query.full) or acronym_of(t, candidate.full)
+    # what each name keeps unmatched, acronyms aside (particles count: "Terra-AZ")
+    kept_q = any(i not in used_q and (not mq[i] or minor(t, False)) for i, t in enumerate(qt))
+    kept_c = any(j not in used_c and (not mc[j] or minor(t, False)) for j, t in enumerate(ct))
+    if kept_q != kept_c:  # one name adds words, the other keeps none of its own
+        if kept_q:
+            mq = [m or (i not in used_q and is_generic_word(qt[i])) for i, m in enumerate(mq)]
+        else:
+            mc = [m or (j not in used_c and is_generic_word(ct[j])) for j, m in enumerate(mc)]
+    return mq, mc
+
+
+def _whole_acronym(query: NameForm, candidate: NameForm) -> bool:
+    """One name is a single word of at least
+    :data:`~prosper.matching.config.ACRONYM_MIN_LETTERS` letters that is the initials of all
+    the other's words: "SMIC" / "Semiconductor Manufacturing International Corporation"."""
+    for one, other in ((query, candidate), (candidate, query)):
+        if len(one.tokens) == 1 and len(other.full) >= cfg.ACRONYM_MIN_LETTERS:
+            word = one.tokens[0]
+            if len(word) >= cfg.ACRONYM_MIN_LETTERS and word == "".join(
+                t[0] for t in other.full if t not in ("of", "and", "the", "for")
+            ):
+                return True
+    return False
 
 
 def _merge_split_tokens(
@@ -339,6 +241,26 @@ def score_name(
     Returns:
         The score in [0, 1] and the token alignment behind it.
     """
+    result = _score_tokens(query, candidate, weights, type, cache)
+    if ("arabic" in query.scripts) != ("arabic" in candidate.scripts):
+        # Arabic script vs Latin: also compare with compound names joined on both sides
+        # ("bd allh" / "Abdullah", "Zia-ur-Rahman" / "dya alrhman"); the better score counts
+        jq, jc = with_compounds_joined(query), with_compounds_joined(candidate)
+        if jq is not None or jc is not None:
+            joined = _score_tokens(jq or query, jc or candidate, weights, type, None)
+            if joined.score > result.score:
+                return joined
+    return result
+
+
+def _score_tokens(
+    query: NameForm,
+    candidate: NameForm,
+    weights: TokenWeights,
+    type: EntityType | None,
+    cache: dict[tuple[str, bool], list[tuple[float, str]]] | None,
+) -> NameScore:
+    """:func:`score_name` on the tokens as they are."""
     person = type is EntityType.PERSON or type is None
     abjad = ("arabic" in query.scripts) != ("arabic" in candidate.scripts)
     qt, ct = query.tokens, candidate.tokens
@@ -399,13 +321,15 @@ def score_name(
         used_c.add(j)
         pairs.append((i, j, s, how))
     merged = _merge_split_tokens(qt, ct, used_q, used_c, abjad)
+    org = type is not EntityType.PERSON  # an unknown type may be an organisation
+    mq, mc = _minor_words(query, candidate, used_q, used_c, org)
     wq = [weights.weight(t) for t in qt]
     wc = [weights.weight(t) for t in ct]
     extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
     if min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1:
         extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"
-    elif any(i not in used_q and not _minor(t) for i, t in enumerate(qt)) and any(
-        j not in used_c and not _minor(t) for j, t in enumerate(ct)
+    elif any(i not in used_q and not mq[i] for i in range(len(qt))) and any(
+        j not in used_c and not mc[j] for j in range(len(ct))
     ):
         extra = cfg.EXTRA_TOKEN_CONFLICT  # "Kim Jong Un" vs "Kim Yo Jong": "un" ≠ "yo"
     elif _syllabic(query) or _syllabic(candidate):
@@ -415,9 +339,10 @@ def score_name(
         # an initial: it is missing with its full weight ("Ryu Jin-u" ≠ "RYU JIN")
         wq = [wq[i] if i in used_q else max(wq[i], weights.idf(t)) for i, t in enumerate(qt)]
         wc = [wc[j] if j in used_c else max(wc[j], weights.idf(t)) for j, t in enumerate(ct)]
-    # a missing particle or patronymic says little ("Ahmed DIBE" / "Ahmed AL-DIB")
-    wq = [w if i in used_q or not _minor(qt[i]) else w * cfg.MINOR_TOKEN for i, w in enumerate(wq)]
-    wc = [w if j in used_c or not _minor(ct[j]) else w * cfg.MINOR_TOKEN for j, w in enumerate(wc)]
+    # a missing particle, patronymic or generic word says little ("Ahmed DIBE" / "Ahmed
+    # AL-DIB", "Kaspersky" / "Kaspersky Lab")
+    wq = [w if i in used_q or not mq[i] else w * cfg.MINOR_TOKEN for i, w in enumerate(wq)]
+    wc = [w if j in used_c or not mc[j] else w * cfg.MINOR_TOKEN for j, w in enumerate(wc)]
     num = sum(s * (wq[i] + wc[j]) for i, j, s, _ in pairs)
     den = sum(wq[i] + wc[j] for i, j, _, _ in pairs)
     for q_idx, c_idx, s in merged:  # one word on one side, two on the other
@@ -440,11 +365,14 @@ def score_name(
         and all(s >= cfg.PHONETIC for _, _, s, _ in pairs)
         and score < cfg.BRAND_SCORE
     ):
-        best_c = max(range(len(ct)), key=lambda j: wc[j])
+        named = [j for j in range(len(ct)) if not _is_place(ct[j])] or list(range(len(ct)))
+        best_c = max(named, key=lambda j: wc[j])  # "Sberbank of Russia": not "Russia"
         brand = wc[best_c]
         others = [wc[j] for j in range(len(ct)) if j not in used_c and not _is_place(ct[j])]
+        distinct = [j for j in range(len(ct)) if j not in used_c and j in named and not mc[j]]
         if (
             best_c in used_c
+            and len(distinct) <= cfg.BRAND_MAX_OTHER_WORDS
             and brand >= cfg.BRAND_MIN_WEIGHT
             and all(w <= brand - cfg.BRAND_MARGIN for w in others)
         ):
@@ -452,12 +380,14 @@ def score_name(
     compact = _compact_score(query, candidate, abjad)
     if compact > score:
         score, rule = compact, "compact"
+    if org and score < cfg.ACRONYM_SCORE and _whole_acronym(query, candidate):
+        score, rule = cfg.ACRONYM_SCORE, "acronym"
     if (
         type is not EntityType.PERSON
         and rule != "compact"  # "JSCARGUMENT" / "JSC ARGUMENT": merged, not different
         and score > cfg.DIFFERING_WORD_CAP
-        and _distinct_unaligned(qt, used_q, wq)
-        and _distinct_unaligned(ct, used_c, wc)
+        and _distinct_unaligned(qt, used_q, wq, mq)
+        and _distinct_unaligned(ct, used_c, wc, mc)
     ):
         # "Bank Melli Iran" / "Bank Mellat Iran", "… (Chengdu) Co." / "… (Beijing) Co.":
         # each name keeps a distinctive word the other lacks: another organisation

@@ -52,3 +52,24 @@ def consonant_skeleton(token: str) -> str:
     if skel.startswith("bdl") and len(token) > 3:
         skel = "bd" + skel[3:]  # Abdul / Abdel / عبد ال…
     return skel
+
+
+# Letters that write one Arabic-script consonant in the Latin of one language and another in
+# the Latin of another (ICU writes the Arabic values): ض ظ ذ ز are "d", "z", "dh" in Arabic
+# and all "z" in Persian and Urdu (فضل "fdl" / Fazl, ذاکر Dhakir / Zakir); ث is "th" or "s"
+# (ثاقب Thaqib / Saqib); ق is "q" or "g(h)" (عراقی Iraqi / Araghi); Persian و is "w" or "v".
+_CLASS_FOLD = str.maketrans({"z": "d", "s": "t", "g": "k", "v": None})
+
+
+@lru_cache(maxsize=65536)
+def sound_classes(skeleton: str) -> str:
+    """A consonant skeleton with those letters folded to one class each (doubles collapse).
+
+    >>> sound_classes("fdl") == sound_classes("fzl"), sound_classes("tkb") == sound_classes("skb")
+    (True, True)
+    """
+    out: list[str] = []
+    for ch in skeleton.translate(_CLASS_FOLD):
+        if not (out and out[-1] == ch):
+            out.append(ch)
+    return "".join(out)

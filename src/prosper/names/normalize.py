@@ -27,6 +27,7 @@ from functools import lru_cache
 from rigour.text import ascii_text, metaphone
 
 from prosper.model import EntityType
+from prosper.names.compounds import join_compounds
 from prosper.names.korean import korean_key, looks_korean_person, split_joined_given_name
 from prosper.names.orgs import (
     canonical_abbreviations,
@@ -191,6 +192,25 @@ def prepare_name(name: str, type: EntityType | None = None) -> NameForm:
         full=full,
         legal_forms=native_forms + forms,
         scripts=scripts,
+        phonetic=tuple(k[0] for k in keys),
+        korean=tuple(k[1] for k in keys),
+        variant=tuple(k[2] for k in keys),
+    )
+
+
+def with_compounds_joined(form: NameForm) -> NameForm | None:
+    """``form`` with its Arabic compound names joined into one token each
+    (:func:`prosper.names.compounds.join_compounds`), or ``None`` when it has none."""
+    tokens = join_compounds(form.tokens)
+    if tokens == form.tokens:
+        return None
+    keys = [_token_keys(t) for t in tokens]
+    return NameForm(
+        original=form.original,
+        tokens=tokens,
+        full=form.full,
+        legal_forms=form.legal_forms,
+        scripts=form.scripts,
         phonetic=tuple(k[0] for k in keys),
         korean=tuple(k[1] for k in keys),
         variant=tuple(k[2] for k in keys),

@@ -71,6 +71,80 @@ def strip_native_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
     return stripped, tuple(found)
 
 
+# Legal forms rigour's data lacks (checked with rigour 2.6), written out or abbreviated in the
+# languages of the EU, Turkish, Gulf free-zone and Russian registers; folded text, canonical
+# form after the arrow. Removed wherever they stand as whole words.
+_EXTRA_FORMS: tuple[tuple[str, str], ...] = (
+    ("gesellschaft mit beschrankter haftung", "gmbh"),
+    ("zartkoruen mukodo reszvenytarsasag", "zrt"),
+    ("nyilvanosan mukodo reszvenytarsasag", "nyrt"),
+    ("korlatolt felelossegu tarsasag", "kft"),
+    ("reszvenytarsasag", "rt"),
+    ("spolka z ograniczona odpowiedzialnoscia", "spzoo"),
+    ("spolka akcyjna", "sa"),
+    ("verejna akciova spolocnost|akciova spolocnost|akciova spolecnost", "as"),
+    ("javna delniska druzba|delniska druzba", "dd"),
+    ("societe par actions(?: cotee)?", "sa"),
+    ("limited sirketi|ltd sirketi|ltd sti", "ltd"),
+    ("anonim sirketi", "as"),
+    ("sarlu|surl", "sarl"),
+    ("federal state unitary enterprise|federal sue|fsue|fgup", "fsue"),
+    ("njsc", "jsc"),
+    ("fzco|fzc|fze|fz llc", "fz"),
+    ("osoo", "ooo"),
+    ("zrt|nyrt|rt", "rt"),
+)
+_EXTRA_FORMS_RE = tuple((re.compile(rf"(?:^| )(?:{p})(?= |$)"), c) for p, c in _EXTRA_FORMS)
+# The short forms above ("rt", "fz") only count in a name of at least two words.
+_SHORT_FORMS = frozenset({"rt", "sarl", "fz", "jsc", "ooo", "fsue"})
+
+
+def _remove_extra_forms(folded: str) -> tuple[str, list[str]]:
+    found: list[str] = []
+    for pattern, canonical in _EXTRA_FORMS_RE:
+        if canonical in _SHORT_FORMS and len(folded.split()) < 2:
+            continue
+        text, n = pattern.subn(" ", folded)
+        if n and text.strip():
+            folded = " ".join(text.split())
+            found.append(canonical)
+    return folded, found
+
+
+# Words that say what kind of organisation a name is, not which one: a list drops or adds
+# them freely ("Kaspersky" / "AO Kaspersky Lab", "Otto Manufacturing" / "OTTO"), and
+# "of"-words that join the others. The matcher counts an unmatched one as a minor word.
+_GENERIC = """company companies group groups plant factory works holding holdings industries
+    industry industrial enterprise enterprises institute corporation corp technologies
+    technology tech lab labs laboratory laboratories trading trade intl center centre
+    services service systems system solutions development manufacturing mfg engineering
+    engineers products product organisation organization network complex association
+    foundation fundacion bureau firm concern agency office commercial incorporated inc limited
+    of the
+    and for in de des du la el"""
+GENERIC_WORDS = frozenset(_GENERIC.split())
+
+
+def is_generic_word(token: str) -> bool:
+    """A word of :data:`GENERIC_WORDS`."""
+    return token in GENERIC_WORDS
+
+
+def acronym_of(token: str, tokens: tuple[str, ...]) -> bool:
+    """``token`` (2–6 letters) is the initials of consecutive words of ``tokens``, with or
+    without their one-letter and "of"-words: ``ssrc`` in ``scientific studies and research
+    center``, ``ttp`` in ``tehrik e taliban pakistan``, ``jua`` in ``jamaat ul ahrar``.
+
+    >>> acronym_of("htl", ("high", "technologies", "ltd"))
+    True
+    """
+    if not 2 <= len(token) <= 6 or not token.isalpha() or len(tokens) < len(token):
+        return False
+    every = "".join(t[0] for t in tokens)
+    content = "".join(t[0] for t in tokens if len(t) > 1 and t not in ("of", "and", "the", "for"))
+    return token in every or token in content
+
+
 def remove_legal_forms(folded: str) -> tuple[str, tuple[str, ...]]:
     """Remove legal forms from folded (lower-case Latin) text.
 
@@ -82,8 +156,10 @@ def remove_legal_forms(folded: str) -> tuple[str, tuple[str, ...]]:
     >>> remove_legal_forms("belletech corp")
     ('belletech', ('corp',))
     """
-    forms = [canonical for _, canonical in extract_org_types(folded)]
-    text = remove_org_types(folded) if forms else folded
+    folded, forms = _remove_extra_forms(folded)
+    found = [canonical for _, canonical in extract_org_types(folded)]
+    forms += found
+    text = remove_org_types(folded) if found else folded
     tokens = text.split()
     kept = [t for t in tokens if t not in _GENERIC_FORMS]
     if len(kept) != len(tokens):
@@ -102,13 +178,42 @@ _ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     (r"united states of america", "usa"),
     (r"international|internat", "intl"),
     (r"hong kong", "hk"),
+    (r"laboratory|laboratories|labs", "lab"),
+    (r"manufacturing|manufacture", "mfg"),
+    (r"research (?:and )?development|r (?:and )?d", "rnd"),
 )
+# Generic organisation words as the lists' other languages write them (EU lists translate
+# them into every official language; transliterated Russian keeps its own), rewritten as the
+# English word so "Grupo Wagner" meets "Wagner Group" and "Fundación Russkiy Mir"
+# "Fond Russkiy Mir" (folded text; the name's own words are never rewritten).
+_GENERIC_TRANSLATIONS: tuple[tuple[str, str], ...] = (
+    (r"grupo|grupul|grupp|groep|grupa|gruppa|gruppo|groupe|gruppe|csoport", "group"),
+    (
+        r"fondation|fundacija|fundacion|fundacao|fondazione|fundatia|stiftung|fondu|fonds"
+        r"|nadace|nadacia|alapitvany|foundation|fond",
+        "fundacion",  # a typo of the Spanish word ("fundaciin") still agrees
+    ),
+    (r"bataljun|battaglione|batalion|bataillon|bataljon|batalyon|pataljoona", "battalion"),
+    (r"brigada|brigata|brigazile|brigaderna|brigaad|brigad|prikaatit|prikaati|brigady", "brigade"),
+    (r"kompaniya|kompania|compania|compagnie|compagnia|companhia|societatea", "company"),
+    (r"zavod|uzina|fabrica|fabrika|zaklad|usine", "plant"),
+    (r"institut|instituto|istituto|institutul", "institute"),
+    (r"banca|banka|banco|banque|bankasi", "bank"),
+    (r"centre|centro|centrul|centrum|tsentr|zentrum|kozpont", "center"),
+    (r"televizijski|televiziya|televisione|televisao|televizija|televizni|television", "tv"),
+    (r"laboratoriya|laboratorio|laboratoire|laborator", "lab"),
+    (r"akademiya|academia|academie|akademie|akademia", "academy"),
+    (r"inzhiniring|ingenieria", "engineering"),
+    (r"lodzhistiks|logistika|logistica|logistique", "logistics"),
+)
+_ABBREVIATIONS += _GENERIC_TRANSLATIONS
 _ABBREVIATION_RES = tuple((re.compile(rf"\b(?:{p})\b"), short) for p, short in _ABBREVIATIONS)
 
 
 def canonical_abbreviations(folded: str) -> str:
     """Rewrite long forms as the lists' abbreviations (``international`` → ``intl``,
-    ``democratic peoples republic of korea`` → ``dprk``).
+    ``democratic peoples republic of korea`` → ``dprk``) and generic organisation words of
+    other languages as the English word (``grupo`` → ``group``).
 
     >>> canonical_abbreviations("foreign trade bank of the democratic peoples republic of korea")
     'foreign trade bank of the dprk'

@@ -95,10 +95,13 @@ _VOWELS = frozenset("aeiouy")
 def spelling_skeletons(token: str) -> frozenset[str]:
     """:func:`spelling_skeleton`, and where the token writes ``ch`` also its reading as
     German / Czech / Polish / Swedish write Х (``ch`` = ``kh``): ``Chochlun`` ~ ``Khokhlun``,
-    ``Chamtjijev`` ~ ``Khamchiev``."""
+    ``Chamtjijev`` ~ ``Khamchiev``; a Belarusian surname ending ``-au`` / ``-ou`` also as
+    the Russian ``-ov``: ``Volkau`` ~ ``Volkov``, ``Shatrou`` ~ ``Shatrov``."""
     keys = {spelling_skeleton(token)}
     if "ch" in token and "sch" not in token and "tch" not in token:
         keys.add(spelling_skeleton(token.replace("ch", "kh")))
+    if len(token) >= 5 and token[-2:] in ("au", "ou") and token[-3] not in _VOWELS:
+        keys.add(spelling_skeleton(token[:-2] + "ov"))  # Belarusian Volkau / Russian Volkov
     return frozenset(keys)
 
 

@@ -9,9 +9,12 @@ Two hits are the same party when
   and the type, and nothing they both state disagrees: no disjoint countries, no disjoint birth
   years, no identifier of the same kind with different numbers.
 
-Two rows of the same list are never merged (the list itself keeps them apart). The best-scoring
-hit of a group stays the hit; the others become its :attr:`~prosper.model.Hit.listings`, best
-first. Pure: hits in, hits out.
+Two rows of the same list are never merged (the list itself keeps them apart). The best hit of
+a group stays the hit; the others become its :attr:`~prosper.model.Hit.listings`, best first.
+"Best" is the score, and between equal scores the stronger evidence (:func:`evidence_rank`):
+an agreeing qualifier, a strong name rather than a weak alias, the higher name score before
+qualifiers, more agreeing features; the entity id only orders hits equal in all of these, so the
+order stays deterministic. Pure: hits in, hits out.
 """
 
 from __future__ import annotations
@@ -53,6 +56,28 @@ def un_references(entity: Entity) -> frozenset[str]:
     if entity.remarks and (m := _UN_REF.match(entity.remarks)) is not None:
         refs.add(m.group(1))
     return frozenset(refs)
+
+
+def evidence_rank(hit: Hit) -> tuple[float, int, int, float, int, str]:
+    """Sort key of hits, best first: score, then evidence, then the entity id.
+
+    >>> from prosper.model import EntityType
+    >>> e = Entity("x:1", "x", "X", EntityType.PERSON, "A B")
+    >>> weak = Hit(e, "A B", 0.9, True, strong_alias=False)
+    >>> strong = Hit(Entity("x:2", "x", "X", EntityType.PERSON, "A B"), "A B", 0.9, True)
+    >>> sorted([weak, strong], key=evidence_rank)[0].entity.id
+    'x:2'
+    """
+    name = next((e.score for e in hit.explanation if e.feature == "name_match"), hit.score)
+    agreeing = sum(1 for e in hit.explanation if e.feature != "name_match" and e.score > 0)
+    return (
+        -hit.score,
+        0 if hit.qualifier_agrees else 1,
+        0 if hit.strong_alias else 1,
+        -name,
+        -agreeing,
+        hit.entity.id,
+    )
 
 
 def _facts(entity: Entity, name_keys: NameKeys) -> _Facts:
@@ -101,9 +126,9 @@ def merge_hits(hits: Iterable[Hit], name_keys: NameKeys) -> tuple[Hit, ...]:
         for h in hit.all_listings():
             flat = replace(h, listings=()) if h.listings else h
             known = best.get(flat.entity.id)
-            if known is None or flat.score > known.score:
+            if known is None or evidence_rank(flat) < evidence_rank(known):
                 best[flat.entity.id] = flat
-    ordered = sorted(best.values(), key=lambda h: (-h.score, h.entity.id))
+    ordered = sorted(best.values(), key=evidence_rank)
     facts = [_facts(h.entity, name_keys) for h in ordered]
     parent = list(range(len(ordered)))
 
@@ -121,7 +146,7 @@ def merge_hits(hits: Iterable[Hit], name_keys: NameKeys) -> tuple[Hit, ...]:
     for i, hit in enumerate(ordered):
         groups.setdefault(root(i), []).append(hit)
     merged = [_merged(members) for members in groups.values()]
-    merged.sort(key=lambda h: (-h.score, h.entity.id))
+    merged.sort(key=evidence_rank)
     return tuple(merged)
 
 

@@ -1,0 +1,49 @@
+"""Token agreement (prosper.matching.tokens): organisation stems, given-name families,
+Arabic-script consonant classes, and the per-pair memo."""
+
+from __future__ import annotations
+
+from prosper.matching import config as cfg
+from prosper.matching.skeleton import sound_classes
+from prosper.matching.tokens import org_stem, token_agreement
+
+
+def _agree(q: str, c: str, person: bool = True, abjad: bool = False) -> tuple[float, str]:
+    return token_agreement(q, "", None, c, "", None, person, abjad)
+
+
+def test_organisation_word_forms_share_a_stem() -> None:
+    assert org_stem("technologies") == org_stem("technology")
+    assert org_stem("managing") == org_stem("management")
+    assert org_stem("electronics") == org_stem("electronic")
+    assert _agree("technologies", "technology", person=False) == (cfg.STEM, "stem")
+    # a word and its derivative are two words ("invest" / "investment"), and persons keep
+    # the strict stem
+    assert _agree("investment", "invest", person=False)[1] != "stem"
+    assert _agree("technologies", "technology", person=True)[1] != "stem"
+
+
+def test_given_name_families_agree_for_persons_only() -> None:
+    assert _agree("serhii", "sergey") == (cfg.GIVEN_NAME_VARIANT, "given_name")
+    assert _agree("serhii", "sergey", person=False)[1] != "given_name"
+
+
+def test_arabic_consonant_classes() -> None:
+    assert sound_classes("fdl") == sound_classes("fzl")
+    assert _agree("fdl", "fazl", abjad=True) == (cfg.TRANSLITERATED_CLASS, "transliterated")
+    assert _agree("fdl", "fazl", abjad=False)[0] < cfg.TRANSLITERATED_CLASS
+
+
+def test_token_agreement_is_memoised() -> None:
+    token_agreement.cache_clear()
+    _agree("serhii", "sergey")
+    _agree("serhii", "sergey")
+    info = token_agreement.cache_info()
+    assert info.hits == 1
+    assert info.misses == 1
+
+
+def test_a_three_letter_syllable_typed_with_two_letters_swapped() -> None:
+    assert _agree("osp", "sop") == (cfg.FUZZY_START_SWAP, "fuzzy")
+    assert _agree("ski", "sik") == (cfg.FUZZY_START_SWAP, "fuzzy")
+    assert _agree("amr", "mar")[0] < cfg.FUZZY_START_SWAP  # two names, neither a syllable
