@@ -182,7 +182,12 @@ def token_agreement(
             best, how = cfg.SPELLING_VARIANT, "spelling"
     if person and best < cfg.NICKNAME and q.isalpha() and c.isalpha() and are_nicknames(q, c):
         best, how = cfg.NICKNAME, "nickname"  # "Bob" / "Robert"
-    if person and best < cfg.GIVEN_NAME_VARIANT and short >= 3 and same_given_name(q, c):
+    if (
+        person
+        and best < cfg.GIVEN_NAME_VARIANT
+        and short >= 3
+        and same_given_name(q, c, q_var, c_var)
+    ):
         best, how = cfg.GIVEN_NAME_VARIANT, "given_name"  # "Sergey" / "Serhii" / "Siarhei"
     if best < cfg.VARIANT and _PARTICLE_CANON.get(q, q) == _PARTICLE_CANON.get(c, c):
         best, how = cfg.VARIANT, "transliterated"  # "bin" / "ibn", "el" / "al"

@@ -88,14 +88,17 @@ def _family_of() -> dict[str, str]:
     return out
 
 
-def given_name_family(token: str) -> str | None:
-    """The family (its first form) of a normalised given-name token, or ``None``."""
+def given_name_family(token: str, key: str = "") -> str | None:
+    """The family (its first form) of a normalised given-name token, or ``None``; ``key`` is
+    the token's variant key when the caller has it (prepared names carry it)."""
     families = _family_of()
     found = families.get(token)
-    return found if found is not None else families.get(variant_key(token))
+    if found is None:
+        found = families.get(key or variant_key(token))
+    return found
 
 
-def same_given_name(a: str, b: str) -> bool:
+def same_given_name(a: str, b: str, a_key: str = "", b_key: str = "") -> bool:
     """``a`` and ``b`` are forms of one given name (see the module docstring)."""
-    fa = given_name_family(a)
-    return fa is not None and fa == given_name_family(b)
+    fa = given_name_family(a, a_key)
+    return fa is not None and fa == given_name_family(b, b_key)

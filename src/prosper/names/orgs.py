@@ -17,6 +17,7 @@ hand-written supplements cover what that data does not:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rigour.names import extract_org_types, remove_org_types
 
@@ -140,9 +141,16 @@ def acronym_of(token: str, tokens: tuple[str, ...]) -> bool:
     """
     if not 2 <= len(token) <= 6 or not token.isalpha() or len(tokens) < len(token):
         return False
+    every, content = _initials(tokens)
+    return token in every or token in content
+
+
+@lru_cache(maxsize=65536)
+def _initials(tokens: tuple[str, ...]) -> tuple[str, str]:
+    """The initials of every word, and of the words of two letters or more but "of"-words."""
     every = "".join(t[0] for t in tokens)
     content = "".join(t[0] for t in tokens if len(t) > 1 and t not in ("of", "and", "the", "for"))
-    return token in every or token in content
+    return every, content
 
 
 def remove_legal_forms(folded: str) -> tuple[str, tuple[str, ...]]:
