@@ -152,15 +152,18 @@ def delta_recall(
     can change): the same register, the same delta, both sets counted."""
     from prosper.cases.alerts import found_entities
     from prosper.cases.register_index import RegisterIndex
-    from prosper.cases.rescreen import name_floor, screen_against
+    from prosper.cases.rescreen import could_hit, name_floor, prepared_names, screen_against
     from prosper.screening.index import ScreeningIndex
 
     touched = [e for d in deltas for e in (*d.added, *(c.new for c in d.changed))]  # type: ignore[attr-defined]
     touched_ids = {e.id for e in touched}
     delta_index = ScreeningIndex.build(touched)
     found = RegisterIndex(store.name_keys()).candidates_for(touched, name_floor(threshold))
+    names = prepared_names(touched)
     delta_hits: set[tuple[str, str]] = set()
     for party in store.iter_parties(ids=found):
+        if not could_hit(party, found[party.id], names, threshold):
+            continue  # as rescreen_delta
         for entity_id in found_entities(screen_against(delta_index, party, threshold)):
             delta_hits.add((party.id, entity_id))
     t = time.perf_counter()

@@ -8,7 +8,7 @@ from dataclasses import replace
 from prosper.cases.alerts import found_entities
 from prosper.cases.model import RegisteredParty
 from prosper.cases.register_index import RegisterIndex, register_row
-from prosper.cases.rescreen import name_floor, screen_against
+from prosper.cases.rescreen import could_hit, name_floor, prepared_names, screen_against
 from prosper.cases.token_links import TokenLinks
 from prosper.matching.names import token_agreement
 from prosper.model import Entity, EntityType, Identifier
@@ -119,9 +119,10 @@ def test_delta_path_finds_every_hit_a_full_rescreen_finds() -> None:
         register = RegisterIndex(register_row(p) for p in parties)
         found = register.candidates_for(touched, name_floor(THRESHOLD))
         delta_index = ScreeningIndex.build(touched)
+        names = prepared_names(touched)
         delta: set[tuple[str, str]] = set()
-        for party in parties:
-            if party.id in found:
+        for party in parties:  # as rescreen_delta: candidates that could_hit, screened
+            if party.id in found and could_hit(party, found[party.id], names, THRESHOLD):
                 for entity_id in found_entities(screen_against(delta_index, party, THRESHOLD)):
                     delta.add((party.id, entity_id))
         assert full, "the world must have hits to compare"

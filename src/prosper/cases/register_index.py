@@ -25,7 +25,7 @@ from prosper.cases.model import RegisteredParty
 from prosper.cases.name_bound import PairBound
 from prosper.cases.token_links import TokenLinks
 from prosper.matching import config as cfg
-from prosper.model import Entity
+from prosper.model import Entity, EntityType
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.weights import TokenWeights, default_weights
 from prosper.screening.index import name_keys
@@ -37,6 +37,9 @@ prefixes and suffixes, identifiers); ``n:`` (a name's tokens) and ``x:`` (flags)
 ID_KEY = "i:"
 NAME_KEY = "n:"
 ABJAD_FLAG = "x:abjad"
+ORG_FLAG = "x:org"
+"""Not a person: its names agree as an organization's (no nicknames, no initials); a row
+without the flag is taken as a person's, the more permissive."""
 """An Arabic-script name: compared by consonant skeletons, so always a candidate."""
 MIN_ID = 4  # shorter numbers ("12") say nothing; the list index skips them too
 UNALIGNED = cfg.EXTRA_TOKEN_PERSON  # the least an unaligned token costs, × its weight
@@ -70,6 +73,8 @@ def party_keys(party: RegisteredParty) -> str:
             extra.add(NAME_KEY + "|".join(form.tokens))
             if "arabic" in form.scripts:
                 extra.add(ABJAD_FLAG)
+    if party.type is not EntityType.PERSON:
+        extra.add(ORG_FLAG)
     query = Query(name=party.name, identifiers=party.identifiers)
     for ident in query_identifiers(query):
         key = _id_key(ident.value)
@@ -99,6 +104,7 @@ class RegisterIndex:
         self._join_parties: dict[str, list[int]] = defaultdict(list)
         self._id_parties: dict[str, list[int]] = defaultdict(list)
         self._always: list[int] = []
+        self._org: list[bool] = []
         for party_id, keys, names_text in rows:
             self._add(party_id, keys, names_text)
 
@@ -106,7 +112,7 @@ class RegisterIndex:
         idx = len(self.ids)
         self.ids.append(party_id)
         names: list[tuple[str, ...]] = []
-        abjad = False
+        abjad = org = False
         for key in keys.split():
             kind = key[:2]
             if kind == NAME_KEY:
@@ -115,6 +121,8 @@ class RegisterIndex:
                 self._join_parties[key[2:]].append(idx)
             elif kind == ID_KEY:
                 self._id_parties[key].append(idx)
+            elif key == ORG_FLAG:
+                org = True
             elif key == ABJAD_FLAG:
                 abjad = True
         if not names:  # stored before the name tokens were: prepare them now
@@ -129,6 +137,7 @@ class RegisterIndex:
         for token in {t for name in names for t in name}:
             self._token_parties[token].append(idx)
         self._names.append(names)
+        self._org.append(org)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -148,34 +157,65 @@ class RegisterIndex:
             [t for _, f in forms if "arabic" in f.scripts for t in f.tokens],
         )
         by_token: dict[str, set[int]] = defaultdict(set)  # delta token → entities naming it
-        by_join: dict[str, set[int]] = defaultdict(set)  # merged form / token → entities
-        by_joined_only: dict[str, set[int]] = defaultdict(set)  # merged form → entities
+        by_joined: dict[str, set[int]] = defaultdict(set)  # joined tokens → entities
+        by_whole: dict[str, set[int]] = defaultdict(set)  # the whole name without spaces
         found: dict[int, set[int]] = defaultdict(set)
         for e_idx, form in forms:
             for token in form.tokens:
                 by_token[token].add(e_idx)
-                by_join[token].add(e_idx)
             for joined in _joins(form):
-                by_join[joined].add(e_idx)
-                by_joined_only[joined].add(e_idx)
+                by_joined[joined].add(e_idx)
+            for whole in (form.tokens, form.full, form.tokens[::-1]):
+                by_whole["".join(whole)].add(e_idx)
         bound = PairBound(
             [f for _, f in forms], links, list(self._token_parties), self.weights, floor
         )
         form_entity = [e for e, _ in forms]
+        # the list name's side carries the score: a party token links to a required token
+        from_list: dict[int, set[int]] = defaultdict(set)
+        linked_parties: dict[str, set[int]] = {}
+
+        def parties_of(token: str) -> set[int]:
+            found_set = linked_parties.get(token)
+            if found_set is None:
+                found_set = set()
+                for party_token in links.register_side(token):
+                    found_set.update(self._token_parties.get(party_token, ()))
+                linked_parties[token] = found_set
+            return found_set
+
+        for f_idx in range(len(forms)):
+            reached: set[int] = set()
+            for token in bound.form_required(f_idx):
+                reached |= parties_of(token)
+            if not reached:
+                continue
+            tokens, best, share = bound.form_side(f_idx)
+            sets = [(parties_of(t), best[t]) for t in tokens]
+            for p_idx in reached:
+                if sum(b for s, b in sets if p_idx in s) >= share:
+                    from_list[p_idx].add(f_idx)
         for p_idx, names in enumerate(self._names):
+            more = from_list.get(p_idx, ())
             for tokens in names:
-                for f_idx in bound.reachable(tokens):
+                for f_idx in bound.reachable(tokens, self._org[p_idx], more):
                     found[p_idx].add(form_entity[f_idx])
-        # merged tokens ("Jongun" / "JONG UN"): the party's two tokens joined equal a list
-        # token or joined pair, or a party token equals a list name's joined pair
+        # merged tokens: the party's two tokens joined are one list token ("Jong Un" /
+        # "JONGUN"), a party token is two list tokens joined ("Jongun" / "JONG UN"), or the
+        # whole names without spaces are equal (the compact score, exact)
         for joined, parties in self._join_parties.items():
-            hit = by_join.get(joined)
+            hit = by_token.get(joined)
             if hit:
                 for p_idx in parties:
                     found[p_idx].update(hit)
-        for joined, e_set in by_joined_only.items():
+        for joined, e_set in by_joined.items():
             for p_idx in self._token_parties.get(joined, ()):
                 found[p_idx].update(e_set)
+        for p_idx, names in enumerate(self._names):
+            for tokens in names:
+                hit = by_whole.get("".join(tokens))
+                if hit:
+                    found[p_idx].update(hit)
         for e_idx, entity in enumerate(entities):
             for ident in entity.identifiers:
                 id_key = _id_key(ident.value)

@@ -14,7 +14,7 @@ an interrupted run resumes after the last committed batch.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +23,16 @@ from prosper.audit.migrations import write_transaction
 from prosper.cases.alerts import Notify, Screener, SyncRequest, _quiet, close_delisted, sync_hits
 from prosper.cases.model import RegisteredParty, SyncCounts
 from prosper.cases.owners import screen_with_owners
-from prosper.cases.register_index import RegisterIndex
+from prosper.cases.register_index import _ARABIC, RegisterIndex, party_names
 from prosper.cases.store import CaseStore
 from prosper.cases.workers import screen_batch, screen_batches
 from prosper.lists.delta import SourceDelta
 from prosper.matching import config as cfg
-from prosper.model import Entity, Hit
+from prosper.matching.names import score_name
+from prosper.model import Entity, EntityType, Hit
+from prosper.names.normalize import NameForm, prepare_name
+from prosper.names.readings import name_readings
+from prosper.names.weights import default_weights
 from prosper.screening.index import ScreeningIndex
 from prosper.screening.query import Query
 
@@ -127,6 +131,43 @@ def name_floor(threshold: float) -> float:
     return threshold - (cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH)
 
 
+def prepared_names(entities: Sequence[Entity]) -> dict[str, list[NameForm]]:
+    """Entity id → its prepared list names (primary and aliases)."""
+    out: dict[str, list[NameForm]] = {}
+    for entity in entities:
+        forms = [prepare_name(n, entity.type) for n, _strong in entity.all_names()]
+        out[entity.id] = [f for f in forms if f.tokens]
+    return out
+
+
+def could_hit(
+    party: RegisteredParty,
+    entity_ids: Iterable[str],
+    names: dict[str, list[NameForm]],
+    threshold: float,
+) -> bool:
+    """Whether one of the party's names (each reading, as the index reads it) scores, with
+    :func:`~prosper.matching.names.score_name` itself, within reach of ``threshold`` against a
+    list name of ``entity_ids`` — the index's own cut (``score + reach ≥ threshold``) before
+    it builds a hit. A party with identifiers or an Arabic-script name is screened anyway."""
+    if party.identifiers or _ARABIC.search(" ".join(party_names(party))):
+        return True
+    wanted = [f for e in entity_ids for f in names.get(e, ())]
+    if not wanted:
+        return False
+    floor, weights = name_floor(threshold), default_weights()
+    typed = [(n, party.type) for n in (party.name, *party.aliases)]
+    typed += [(str(o["name"]), EntityType.ORGANIZATION) for o in party.owners]
+    for name, type_ in typed:
+        for reading in name_readings(name):
+            form = prepare_name(reading, type_)
+            if form.tokens and any(
+                score_name(form, cand, weights, type_).score >= floor for cand in wanted
+            ):
+                return True
+    return False
+
+
 def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> DeltaOutcome:
     """Re-screen only the register parties the ``deltas`` could affect (module docstring)."""
     clock = time.perf_counter()
@@ -148,7 +189,13 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     # parties with an alert on a changed entity: their suppression may end
     wanted.update(a.party_id for a in ctx.store.alerts_on_entities(changed))
     seconds["candidates"] = time.perf_counter() - clock - seconds["index"]
-    parties = list(ctx.store.iter_parties(ids=wanted))
+    must = {a.party_id for a in ctx.store.alerts_on_entities(changed)}
+    names = prepared_names(touched)
+    parties = [
+        p
+        for p in ctx.store.iter_parties(ids=wanted)
+        if p.id in must or could_hit(p, found.get(p.id, ()), names, threshold)
+    ]
     results, via = screen_with_owners(lambda p: screen_against(delta_index, p, threshold), parties)
     request = SyncRequest(results, ctx.versions, ctx.actor, changed, via)
     counts = sync_hits(ctx.store, request, ctx.audit, ctx.notify) if parties else SyncCounts()

@@ -36,7 +36,9 @@ _PARTICLE_CANON = {
     spelling: group.split()[0] for group in cfg.PARTICLE_SPELLINGS for spelling in group.split()
 }
 Features = tuple[str, str | None, str]  # metaphone, Korean key, variant key
-Link = tuple[float, float]  # best agreement; the same between two one-syllable names
+Link = tuple[float, float, float, float]
+"""Best agreement as in a person's name, the same between two one-syllable names, and both as
+in an organization's name (no nicknames, no initials)."""
 _NEAR = frozenset(("phonetic", "fuzzy", "spelling", "initial"))
 
 
@@ -120,14 +122,17 @@ class TokenLinks:
 
 
 def _agreement(q: str, qf: Features, c: str, cf: Features, abjad: bool) -> Link:
-    best = syllabic = 0.0
+    out = [0.0, 0.0, 0.0, 0.0]
     both = is_syllable(q) and is_syllable(c)
-    for across in (False, True) if abjad else (False,):
-        score, how = token_agreement(q, qf[0], qf[1], c, cf[0], cf[1], True, across, qf[2], cf[2])
-        best = max(best, score)
-        if how != "spelling" and not (both and how in _NEAR):
-            syllabic = max(syllabic, score)
-    return best, syllabic
+    for k, person in enumerate((True, False)):
+        for across in (False, True) if abjad else (False,):
+            score, how = token_agreement(
+                q, qf[0], qf[1], c, cf[0], cf[1], person, across, qf[2], cf[2]
+            )
+            out[2 * k] = max(out[2 * k], score)
+            if how != "spelling" and not (both and how in _NEAR):
+                out[2 * k + 1] = max(out[2 * k + 1], score)
+    return out[0], out[1], out[2], out[3]
 
 
 def _edited(token: str, by_length: dict[int, list[str]]) -> set[str]:
