@@ -26,6 +26,7 @@ File layout (native byte order, recorded in the header; every section 8-byte ali
     eid_off      int64 × (entities + 1)  offsets into eid_blob
     eid_blob     the entity ids
     ent_source   uint8 × entities     each entity's source (an index into the header's sources)
+    ent_type     uint8 × entities     each entity's type (an index into the header's types)
 
 With the entities in the file, ``prosper screen NAME`` reads only the snapshot's manifest
 (:func:`open_snapshot_index`): an entity is decoded when it is a candidate's, not 41k at start.
@@ -44,7 +45,7 @@ import mmap
 import os
 import sys
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -52,14 +53,17 @@ from typing import Any, Protocol, TypeVar, overload
 
 from prosper.lists.codec import decode_entity, encode_entity
 from prosper.lists.snapshot import SourceInfo, load_snapshot, load_snapshot_sources
-from prosper.model import Entity
+from prosper.model import Entity, EntityType
 from prosper.names.normalize import NameForm
 from prosper.names.weights import default_weights
 from prosper.screening.index import INDEX_FORMAT, ScreeningIndex
 
-FILE_FORMAT = 3  # bump when the file layout changes
+FILE_FORMAT = 4  # bump when the file layout changes
 MAGIC = b"PRSPIDX1"
 _NameRow = tuple[int, bool, NameForm]
+_FENCE = 32  # keys per block of a mapped table's two-level search
+_TYPES = tuple(EntityType)
+_TYPE_NO = {t: i for i, t in enumerate(_TYPES)}
 _PartyMaps = tuple[dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]]]
 
 
@@ -173,6 +177,7 @@ def write_index(
         ("eid_off", eid_off),
         ("eid_blob", eid_blob),
         ("ent_source", bytes(source_no[e.source] for e in ents)),
+        ("ent_type", bytes(_TYPE_NO[e.type] for e in ents)),
     ]
     layout: dict[str, list[int]] = {}
     offset = 0
@@ -188,6 +193,7 @@ def write_index(
             "names": len(names),
             "entities": len(ents),
             "sources": source_names,
+            "types": [t.value for t in _TYPES],
             "versions": dict(sorted((versions or {}).items())),
             "sections": layout,
         }
@@ -235,13 +241,19 @@ class MappedTable(Mapping[str, Sequence[int]]):
         self._post_off = sections[prefix + "post_off"].cast("q")
         self._post = sections[prefix + "post"].cast("i")
         self._found: dict[str, int] = {}  # key → row, remembered (a batch asks the same keys)
+        self._fences: list[bytes] | None = None
 
     def _row(self, key: str) -> int:
         row = self._found.get(key)
         if row is None:
             raw = key.encode()
-            row = bisect_left(self._keys, raw)
-            if row >= len(self._keys) or self._keys[row] != raw:
+            keys = self._keys
+            if self._fences is None:  # every _FENCE-th key, decoded once: a C bisect first
+                self._fences = [keys[i] for i in range(0, len(keys), _FENCE)]
+            block = bisect_right(self._fences, raw) - 1
+            lo = max(0, block) * _FENCE
+            row = bisect_left(keys, raw, lo, min(len(keys), lo + _FENCE))
+            if row >= len(keys) or keys[row] != raw:
                 row = -1
             self._found[key] = row
         return row
@@ -372,6 +384,26 @@ class _Sources(Sequence[str]):
         return self._names[self._codes[i]]
 
 
+class _Types(Sequence[EntityType]):
+    """Each entity's type, without decoding the entity."""
+
+    def __init__(self, codes: memoryview, types: list[EntityType]) -> None:
+        self._codes = codes
+        self._types = types
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    @overload
+    def __getitem__(self, i: int) -> EntityType: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[EntityType]: ...
+    def __getitem__(self, i: int | slice) -> EntityType | Sequence[EntityType]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._types[self._codes[i]]
+
+
 class MappedEntities(_Decoded[Entity]):
     """The list entities of a mapped file; each decoded on first access and kept."""
 
@@ -455,6 +487,7 @@ def open_index(
             party_maps=lambda: _party_maps(party),
             entity_ids=ents.ids,
             entity_sources=ents.sources,
+            entity_types=_Types(sections["ent_type"], [EntityType(t) for t in header["types"]]),
         )
     except (ValueError, KeyError, TypeError, IndexError):
         return None
