@@ -57,6 +57,7 @@ from prosper.model import Entity, EntityType
 from prosper.names.normalize import NameForm
 from prosper.names.weights import default_weights
 from prosper.screening.index import INDEX_FORMAT, ScreeningIndex
+from prosper.screening.parallel_build import build_index
 
 FILE_FORMAT = 4  # bump when the file layout changes
 MAGIC = b"PRSPIDX1"
@@ -515,7 +516,7 @@ def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> Screeni
     index = open_index(path, entities)
     if index is not None:
         return index
-    built = ScreeningIndex.build(entities)
+    built = build_index(entities)  # the names prepared on every core this process may use
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         write_index(built, path, versions)

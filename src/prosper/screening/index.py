@@ -114,22 +114,33 @@ class ScreeningIndex:
 
     @classmethod
     def build(
-        cls, entities: Iterable[Entity], weights: TokenWeights | None = None
+        cls,
+        entities: Iterable[Entity],
+        weights: TokenWeights | None = None,
+        forms: Mapping[tuple[str, EntityType], NameForm] | None = None,
     ) -> ScreeningIndex:
         """Index every name (primary and aliases) of ``entities``.
 
         Args:
             entities: The list entities.
             weights: Token weights; the statistics shipped with Prosper by default.
+            forms: Names already prepared (:func:`~prosper.names.normalize.prepare_name` of
+                the name and its entity's type, e.g. by several processes: :meth:`name_jobs`);
+                the others are prepared here.
 
         Returns:
             The index.
         """
         with gc_paused():
-            return cls._build(tuple(entities), weights)
+            return cls._build(tuple(entities), weights, forms or {})
 
     @classmethod
-    def _build(cls, ents: tuple[Entity, ...], weights: TokenWeights | None) -> ScreeningIndex:
+    def _build(
+        cls,
+        ents: tuple[Entity, ...],
+        weights: TokenWeights | None,
+        forms: Mapping[tuple[str, EntityType], NameForm],
+    ) -> ScreeningIndex:
         names: list[tuple[int, bool, NameForm]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         idents: dict[str, list[int]] = defaultdict(list)
@@ -141,7 +152,8 @@ class ScreeningIndex:
             for name, strong in entity.all_names():
                 known = prepared.get((name, entity.type))
                 if known is None:
-                    form = prepare_name(name, entity.type)
+                    given = forms.get((name, entity.type))
+                    form = prepare_name(name, entity.type) if given is None else given
                     known = (form, frozenset(name_keys(form)) if form.tokens else frozenset())
                     prepared[(name, entity.type)] = known
                 form, keys = known
@@ -163,6 +175,13 @@ class ScreeningIndex:
             {k: tuple(v) for k, v in idents.items()},
             default_weights() if weights is None else weights,
         )
+
+    @staticmethod
+    def name_jobs(entities: Iterable[Entity]) -> list[tuple[str, EntityType]]:
+        """The distinct (name, entity type) pairs :meth:`build` prepares, in first-seen order
+        (to prepare them elsewhere and pass them as ``forms``)."""
+        jobs = {(name, e.type): None for e in entities for name, _ in e.all_names()}
+        return list(jobs)
 
     def _first_name(self, e_idx: int) -> int:
         """Index of the first indexed name of entity ``e_idx``, or -1 when it has none
