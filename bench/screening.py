@@ -115,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--output", type=Path, default=HERE / "results" / "screening.json")
     parser.add_argument("--workers", type=int, default=2, help="processes of the parallel batch")
+    parser.add_argument(
+        "--skip-memory", action="store_true", help="no second, traced build (index memory)"
+    )
     parser.add_argument("--old", type=Path, help="src/ of the old tree: compare old and new")
     parser.add_argument("--new", type=Path, default=HERE.parent / "src")
     args = parser.parse_args(argv)
@@ -138,12 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     build_s = time.perf_counter() - t0
     build_cpu_s = time.thread_time() - c0
     rss_after = _rss_mb()
-    # memory of the built index, measured on a second build (tracemalloc slows it down)
-    tracemalloc.start()
-    traced = ScreeningIndex.build(snapshot.entities)
-    index_mb = tracemalloc.get_traced_memory()[0] / 2**20
-    tracemalloc.stop()
-    del traced
+    index_mb = float("nan")
+    if not args.skip_memory:
+        # memory of the built index, measured on a second build (tracemalloc slows it down)
+        tracemalloc.start()
+        traced = ScreeningIndex.build(snapshot.entities)
+        index_mb = tracemalloc.get_traced_memory()[0] / 2**20
+        tracemalloc.stop()
+        del traced
 
     with tempfile.TemporaryDirectory() as tmp:
         c0, t0 = _cpu_with_children(), time.perf_counter()
@@ -322,6 +327,7 @@ def _compare(args: argparse.Namespace) -> int:
             env = {**os.environ, "PYTHONPATH": str(src.resolve())}
             cmd = [sys.executable, __file__, "--queries", str(args.queries)]
             cmd += ["--workers", str(args.workers), "--output", str(out)]
+            cmd += ["--skip-memory"] if args.skip_memory else []
             subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
             docs[label] = json.loads(out.read_text("utf-8"))
     rows = []

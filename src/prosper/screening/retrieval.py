@@ -7,9 +7,9 @@ romanization key, its consonant skeleton (Arabic-script queries), two-token conc
 keys it shares with each list name and only the best :data:`CANDIDATES` names are scored: a
 query never scores the list.
 
-The accumulation runs on whole postings at a time (``dict.fromkeys`` / ``dict.update``, in C)
-rather than name by name; the sums, the per-name maxima and the insertion order (which breaks
-ties between equal evidence) are those of the name-by-name loop, so the candidates are the same.
+The first key of a group takes its posting whole (``dict.fromkeys``, in C); the sums, the per-name
+maxima and the insertion order (which breaks ties between equal evidence) are those of the
+name-by-name loop, so the candidates are the same.
 """
 
 from __future__ import annotations
@@ -110,14 +110,15 @@ def _group_evidence(
         ):
             continue
         found.append((KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting)), posting))
-    if len(found) == 1:
-        return dict.fromkeys(found[0][1], found[0][0])
-    best: dict[int, float] = {}
-    for weight, posting in found:  # insertion order: keys in order
-        best.update(dict.fromkeys(posting, weight))
-    # values: updating in ascending weight leaves each name its maximum (in place)
-    for weight, posting in sorted(found, key=lambda f: f[0]):
-        best.update(dict.fromkeys(posting, weight))
+    if not found:
+        return {}
+    # the first key's names in C (every weight is > 0: each is its name's best so far) ...
+    best = dict.fromkeys(found[0][1], found[0][0])
+    get = best.get
+    for weight, posting in found[1:]:  # ... the other keys name by name
+        for n_idx in posting:
+            if weight > get(n_idx, 0.0):
+                best[n_idx] = weight
     return best
 
 
