@@ -14,6 +14,7 @@ Two stages, like every serious screening system (peers_screening.md §0):
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,29 +22,22 @@ from dataclasses import replace
 
 from prosper.matching import config as cfg
 from prosper.matching.names import NameScore, score_name
-from prosper.matching.ofac import ofac_score
-from prosper.matching.syllables import is_thin
-from prosper.model import Entity, EntityType, Explanation, Hit
+from prosper.model import Entity, EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
 from prosper.names.weights import TokenWeights, default_weights
+from prosper.screening.hits import make_hit, with_ofac
 from prosper.screening.merge import merge_hits, un_references
-from prosper.screening.qualifiers import qualifiers
+from prosper.screening.qualifiers import identifier_matches
 from prosper.screening.query import (
     LIST_REFERENCE,
     Query,
     canonical_id_type,
-    identifier_agrees,
     normalize_identifier,
-    query_identifiers,
 )
 from prosper.screening.retrieval import (
-    CANDIDATE_FLOOR,
     CANDIDATES,
     KEY_WEIGHTS,
-    MAX_POSTINGS,
-    MAX_WEAK_POSTINGS,
-    MIN_CANDIDATES,
     candidates,
     name_keys,
     query_keys,
@@ -51,12 +45,8 @@ from prosper.screening.retrieval import (
 
 __all__ = [  # retrieval's names are re-exported: callers import them from here
     "CANDIDATES",
-    "CANDIDATE_FLOOR",
     "INDEX_FORMAT",
     "KEY_WEIGHTS",
-    "MAX_POSTINGS",
-    "MAX_WEAK_POSTINGS",
-    "MIN_CANDIDATES",
     "ScreeningIndex",
     "gc_paused",
     "name_keys",
@@ -178,8 +168,7 @@ class ScreeningIndex:
 
     @staticmethod
     def name_jobs(entities: Iterable[Entity]) -> list[tuple[str, EntityType]]:
-        """The distinct (name, entity type) pairs :meth:`build` prepares, in first-seen order
-        (to prepare them elsewhere and pass them as ``forms``)."""
+        """The distinct (name, entity type) pairs :meth:`build` prepares (``forms`` keys)."""
         jobs = {(name, e.type): None for e in entities for name, _ in e.all_names()}
         return list(jobs)
 
@@ -187,13 +176,7 @@ class ScreeningIndex:
         """Index of the first indexed name of entity ``e_idx``, or -1 when it has none
         (names are stored entity by entity, in entity order)."""
         owners = self._name_entity
-        lo, hi = 0, len(owners)
-        while lo < hi:  # binary search: entity indexes ascend along self._names
-            mid = (lo + hi) // 2
-            if owners[mid] < e_idx:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = bisect_left(owners, e_idx)  # entity indexes ascend along self._names
         return lo if lo < len(owners) and owners[lo] == e_idx else -1
 
     @property
@@ -246,8 +229,7 @@ class ScreeningIndex:
         entity_type = self._entity_type
         for form in forms:
             cache_by_type: dict[EntityType | None, dict[tuple[str, bool], _Row]] = {}
-            # the same name listed by several lists is scored once (score_name is a function
-            # of the two forms and the type)
+            # a name on several lists is scored once (a function of the forms and the type)
             scored: dict[tuple[NameForm, EntityType | None], NameScore] = {}
             for n_idx in self._candidates(form, sources):
                 e_idx, strong, cand = self._names[n_idx]
@@ -286,7 +268,7 @@ class ScreeningIndex:
         # the threshold; its other listings come along even when, on their own, they score
         # lower (another spelling on another list: match False there)
         merged = [h for h in self.merge_listings(hits) if h.score >= threshold]
-        return tuple(_with_ofac(query, h) for h in merged[:limit])
+        return tuple(with_ofac(query, h) for h in merged[:limit])
 
     # ------------------------------------------------------------------ one party, all listings
 
@@ -383,17 +365,8 @@ class ScreeningIndex:
         return frozenset(keys)
 
     def _identifier_matches(self, query: Query, sources: frozenset[str]) -> set[int]:
-        """Entities holding a document that agrees with one of the query's (type, number and
-        country: :func:`~prosper.screening.query.identifier_agrees`)."""
-        found: set[int] = set()
-        for mine in query_identifiers(query):
-            for e_idx in self._identifiers.get(normalize_identifier(mine.value), ()):
-                entity = self.entities[e_idx]
-                if sources and entity.source not in sources:
-                    continue
-                if any(identifier_agrees(mine, theirs) for theirs in entity.identifiers):
-                    found.add(e_idx)
-        return found
+        """Entities holding one of the query's documents (:func:`identifier_matches`)."""
+        return identifier_matches(query, sources, self._identifiers, self.entities)
 
     def _hit(
         self,
@@ -406,93 +379,7 @@ class ScreeningIndex:
     ) -> Hit:
         e_idx, strong, cand = self._names[n_idx]
         entity = self.entities[e_idx]
-        score = result.score
-        expl = [Explanation("name_match", round(result.score, 4), result.detail())]
-        if not strong:
-            score *= cfg.WEAK_ALIAS_FACTOR
-            expl.append(
-                Explanation("weak_alias", cfg.WEAK_ALIAS_FACTOR, "the list marks this alias weak")
-            )
-        if query.type is not None and entity.type is not query.type:
-            score += cfg.TYPE_MISMATCH
-            expl.append(
-                Explanation(
-                    "type_mismatch",
-                    cfg.TYPE_MISMATCH,
-                    f"query is a {query.type.value}, list entry a {entity.type.value}",
-                )
-            )
-        agrees = False
-        for feature, delta, detail in qualifiers(query, entity):
-            score += delta
-            agrees = agrees or delta > 0
-            expl.append(Explanation(feature, delta, detail))
-        if id_match and result.score >= cfg.IDENTIFIER_MIN_NAME_SCORE:
-            score += cfg.IDENTIFIER_MATCH_BONUS
-            agrees = True
-            expl.append(
-                Explanation(
-                    "identifier_match",
-                    cfg.IDENTIFIER_MATCH_BONUS,
-                    "a document of the query (type, number, issuing country) is one of the "
-                    "list entry's",
-                )
-            )
-        elif id_match:
-            expl.append(
-                Explanation(
-                    "identifier_without_name",
-                    0.0,
-                    "a document number agrees but the names do not: an identifier alone never "
-                    "makes a match",
-                )
-            )
-        if not agrees and score > cfg.THIN_NAME_CAP and _thin_match(form, result, cand):
-            score = cfg.THIN_NAME_CAP
-            expl.append(
-                Explanation(
-                    "thin_name",
-                    cfg.THIN_NAME_CAP,
-                    "a name this short is shared by many people: capped under the threshold "
-                    "unless a country, date of birth or identifier agrees",
-                )
-            )
-        score = round(min(1.0, max(0.0, score)), 4)
-        return Hit(
-            entity=entity,
-            matched_name=cand.original,
-            score=score,
-            match=score >= threshold,
-            explanation=tuple(expl),
-            strong_alias=strong,
-            qualifier_agrees=agrees,
-        )
-
-
-def _thin_match(form: NameForm, result: NameScore, cand: NameForm) -> bool:
-    """The query is a thin name (:func:`prosper.matching.names.is_thin`) and not the list
-    name itself as written on the list (same script, every token exact). A query the brand
-    rule matched (a word rare on the lists that is the distinctive word of an organisation's
-    legal name: ``Inspur``, ``Sophgo``) is not thin: its rarity is the evidence a short
-    person's name lacks."""
-    if not is_thin(form) or result.rule == "brand":
-        return False
-    exact = (
-        not result.extra_query
-        and not result.extra_candidate
-        and all(how == "exact" for _, _, _, how in result.aligned)
-    )
-    return not (exact and form.scripts == cand.scripts)
-
-
-def _with_ofac(query: Query, hit: Hit) -> Hit:
-    """Add the OFAC-style score of the matched name to the explanation (for comparison)."""
-    extra = Explanation(
-        "ofac_score",
-        ofac_score(query.name, hit.matched_name),
-        "OFAC Sanctions List Search-style score, for comparison only",
-    )
-    return replace(hit, explanation=(*hit.explanation, extra))
+        return make_hit(query, form, result, cand, strong, entity, id_match, threshold)
 
 
 def _effective(known: tuple[NameScore, int], names: Sequence[tuple[int, bool, NameForm]]) -> float:
