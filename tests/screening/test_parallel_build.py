@@ -27,3 +27,13 @@ def test_few_names_build_in_this_process() -> None:
     assert ScreeningIndex.name_jobs(ENTITIES)  # one job per distinct (name, type)
     built = parallel_build.build_index(ENTITIES, workers=2)  # under MIN_PARALLEL_NAMES
     assert built.name_count == ScreeningIndex.build(ENTITIES).name_count
+
+
+def test_a_process_running_threads_builds_in_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel_build, "MIN_PARALLEL_NAMES", 1)
+    monkeypatch.setattr(parallel_build.threading, "active_count", lambda: 2)
+    forked: list[int] = []
+    monkeypatch.setattr(parallel_build.multiprocessing, "get_context", lambda _: forked.append(1))
+    built = parallel_build.build_index(ENTITIES, workers=2)
+    assert not forked
+    assert built.name_count == ScreeningIndex.build(ENTITIES).name_count

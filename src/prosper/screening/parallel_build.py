@@ -5,13 +5,16 @@ forms, phonetic keys) is most of an index build, and each name is independent of
 the distinct (name, type) pairs are dealt round-robin to ``workers`` forked processes, their
 forms come back in order, and :meth:`~prosper.screening.index.ScreeningIndex.build` indexes
 them in this process exactly as if it had prepared them itself (same forms, same order: the
-same index). Small lists, one core or a platform without ``fork`` build in this process.
+same index). Small lists, one core, a platform without ``fork`` or a process running other
+threads (a server: a lock another thread holds at the fork would never be released in the
+child) build in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Sequence
 
 from prosper.model import Entity, EntityType
@@ -46,7 +49,7 @@ def build_index(entities: Sequence[Entity], workers: int | None = None) -> Scree
     """
     n = build_workers() if workers is None else workers
     jobs = ScreeningIndex.name_jobs(entities)
-    forking = "fork" in multiprocessing.get_all_start_methods()
+    forking = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     if n <= 1 or len(jobs) < MIN_PARALLEL_NAMES or not forking:
         return ScreeningIndex.build(entities)
     chunks = [jobs[k::n] for k in range(n)]  # round-robin: scripts and lengths spread evenly
