@@ -4,6 +4,7 @@ index build / load time and memory.
 Usage::
 
     .venv/bin/python bench/screening.py [--queries N] [--output bench/results/screening.json]
+    .venv/bin/python bench/screening.py --old /tmp/old/src [--new src]   # old vs new, ratios
 
 Queries are the positives of ``bench/datasets/positives.csv`` (listed names with typos,
 reorders, other scripts) and as many names from ``bench/datasets/negatives.csv.gz`` (persons on
@@ -12,6 +13,12 @@ single-threaded). Latency is reported twice: wall clock, and CPU time of the scr
 (``time.thread_time``), which is what one query costs on one dedicated core — on a shared
 machine the wall clock also counts time spent waiting for a core. Prints a table and writes
 the numbers as JSON.
+
+With ``--old``, the benchmark runs twice, one tree after the other in fresh interpreters (each
+tree's ``src`` first on ``PYTHONPATH``), and prints the two side by side with new/old ratios
+(``bench/results/screening_compare.json``). The batch is also screened on ``--workers``
+forked processes over the mapped index (wall clock: what a ``screen --file --workers N`` run
+sees, reading and writing aside).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +41,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATASETS = HERE / "datasets"
+
+
+def _cpu_with_children() -> float:
+    """CPU seconds (user + sys) of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _rss_mb() -> float:
@@ -99,11 +114,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--output", type=Path, default=HERE / "results" / "screening.json")
+    parser.add_argument("--workers", type=int, default=2, help="processes of the parallel batch")
+    parser.add_argument(
+        "--skip-memory", action="store_true", help="no second, traced build (index memory)"
+    )
+    parser.add_argument("--old", type=Path, help="src/ of the old tree: compare old and new")
+    parser.add_argument("--new", type=Path, default=HERE.parent / "src")
     args = parser.parse_args(argv)
+    if args.old is not None:
+        return _compare(args)
 
     from prosper.lists import load_snapshot
     from prosper.model import EntityType
-    from prosper.screening.batch import screen_many
+    from prosper.screening.batch import screen_many, screen_parallel
     from prosper.screening.cache import get_index
     from prosper.screening.index import ScreeningIndex
     from prosper.screening.query import Query
@@ -118,21 +141,31 @@ def main(argv: list[str] | None = None) -> int:
     build_s = time.perf_counter() - t0
     build_cpu_s = time.thread_time() - c0
     rss_after = _rss_mb()
-    # memory of the built index, measured on a second build (tracemalloc slows it down)
-    tracemalloc.start()
-    traced = ScreeningIndex.build(snapshot.entities)
-    index_mb = tracemalloc.get_traced_memory()[0] / 2**20
-    tracemalloc.stop()
-    del traced
+    index_mb = float("nan")
+    if not args.skip_memory:
+        # memory of the built index, measured on a second build (tracemalloc slows it down)
+        tracemalloc.start()
+        traced = ScreeningIndex.build(snapshot.entities)
+        index_mb = tracemalloc.get_traced_memory()[0] / 2**20
+        tracemalloc.stop()
+        del traced
 
     with tempfile.TemporaryDirectory() as tmp:
-        get_index(snapshot, Path(tmp))  # writes the cache
+        c0, t0 = _cpu_with_children(), time.perf_counter()
+        get_index(snapshot, Path(tmp))  # builds (names prepared on every core) and writes
+        file_build_s = time.perf_counter() - t0
+        file_build_cpu_s = _cpu_with_children() - c0
         c0, t0 = time.thread_time(), time.perf_counter()
         cached = get_index(snapshot, Path(tmp))
         cache_load_s = time.perf_counter() - t0
         cache_load_cpu_s = time.thread_time() - c0
         cache_mb = sum(f.stat().st_size for f in Path(tmp).iterdir()) / 2**20
         mapped_latency = _latencies(cached, args.queries)
+        rows = [{"name": name, "type": kind or ""} for name, kind in _queries(args.queries)]
+        t0 = time.perf_counter()
+        for _ in screen_parallel(cached, iter(rows), 0.8, workers=args.workers):
+            pass
+        parallel_s = time.perf_counter() - t0
     del cached
 
     queries = [
@@ -169,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         "snapshot_load_s": round(snapshot_s, 3),
         "index_build_s": round(build_s, 3),
         "index_build_cpu_s": round(build_cpu_s, 3),
+        "index_file_build_s": round(file_build_s, 3),
+        "index_file_build_cpu_s": round(file_build_cpu_s, 3),
         "index_cache_load_s": round(cache_load_s, 3),
         "index_cache_load_cpu_s": round(cache_load_cpu_s, 3),
         "index_cache_file_mb": round(cache_mb, 1),
@@ -193,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         "mapped_index_cpu_ms_one_core": mapped_latency,
         "batch_names_per_s": round(len(rows) / batch_s, 1),
         "batch_names_per_cpu_s": round(len(rows) / batch_cpu_s, 1),
+        "batch_workers": args.workers,
+        "batch_parallel_names_per_s": round(len(rows) / parallel_s, 1),
     }
     _print_table(result_doc)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -209,6 +246,10 @@ def _print_table(doc: dict[str, Any]) -> None:
         (
             "index build wall / CPU",
             f"{doc['index_build_s']:.2f} / {doc['index_build_cpu_s']:.2f} s",
+        ),
+        (
+            "index file build (get_index) wall / CPU",
+            f"{doc['index_file_build_s']:.2f} / {doc['index_file_build_cpu_s']:.2f} s",
         ),
         (
             "index cache load wall / CPU",
@@ -246,11 +287,66 @@ def _print_table(doc: dict[str, Any]) -> None:
         ),
         ("batch throughput (wall)", f"{doc['batch_names_per_s']:,.0f} names/s"),
         ("batch throughput (one core)", f"{doc['batch_names_per_cpu_s']:,.0f} names/s"),
+        (
+            f"batch on {doc['batch_workers']} workers, mapped (wall)",
+            f"{doc['batch_parallel_names_per_s']:,.0f} names/s",
+        ),
         ("load average at start", ", ".join(f"{x:.1f}" for x in doc["machine"]["load_average"])),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
+
+
+# (label, path in the result document, smaller is better)
+_COMPARED = (
+    ("index build CPU s", ("index_build_cpu_s",), True),
+    ("index build wall s", ("index_build_s",), True),
+    ("index file build wall s (get_index)", ("index_file_build_s",), True),
+    ("index file build CPU s, all procs", ("index_file_build_cpu_s",), True),
+    ("index cache load CPU s", ("index_cache_load_cpu_s",), True),
+    ("index file MB", ("index_cache_file_mb",), True),
+    ("CPU per query p50 ms (built)", ("cpu_ms_one_core", "p50"), True),
+    ("CPU per query p99 ms (built)", ("cpu_ms_one_core", "p99"), True),
+    ("wall per query p50 ms (built)", ("latency_ms", "p50"), True),
+    ("wall per query p99 ms (built)", ("latency_ms", "p99"), True),
+    ("CPU per query p50 ms (mapped)", ("mapped_index_cpu_ms_one_core", "p50"), True),
+    ("CPU per query p99 ms (mapped)", ("mapped_index_cpu_ms_one_core", "p99"), True),
+    ("  retrieval p50 ms (mapped)", ("mapped_index_cpu_ms_one_core", "retrieval_p50"), True),
+    ("batch names/s, one core (CPU)", ("batch_names_per_cpu_s",), False),
+    ("batch names/s, workers (wall)", ("batch_parallel_names_per_s",), False),
+)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """Run the benchmark on the old tree, then on the new one; print both and the ratios."""
+    docs: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, src in (("old", args.old), ("new", args.new)):
+            out = Path(tmp) / f"{label}.json"
+            env = {**os.environ, "PYTHONPATH": str(src.resolve())}
+            cmd = [sys.executable, __file__, "--queries", str(args.queries)]
+            cmd += ["--workers", str(args.workers), "--output", str(out)]
+            cmd += ["--skip-memory"] if args.skip_memory else []
+            subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+            docs[label] = json.loads(out.read_text("utf-8"))
+    rows = []
+    for label, path, _ in _COMPARED:
+        old, new = docs["old"], docs["new"]
+        for key in path:
+            old, new = old.get(key, {}), new.get(key, {})
+        if isinstance(old, (int, float)) and isinstance(new, (int, float)):
+            ratio = round(new / old, 3) if old else None
+            rows.append({"metric": label, "old": old, "new": new, "new_over_old": ratio})
+    print(f"{'metric':<34} {'old':>10} {'new':>10} {'new/old':>8}")
+    for row in rows:
+        print(f"{row['metric']:<34} {row['old']:>10} {row['new']:>10} {row['new_over_old']!s:>8}")
+    output = args.output.with_name("screening_compare.json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    doc = {"old": str(args.old), "new": str(args.new), "rows": rows, "runs": docs}
+    output.write_text(json.dumps(doc, indent=2) + "\n", "utf-8")
+    print(f"wrote {output}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,10 +9,18 @@ from pathlib import Path
 import pytest
 
 from prosper.errors import InputError, NotFoundError
-from prosper.model import Entity, EntityType
-from prosper.screening.batch import count_rows, run_batch, run_pairs
+from prosper.model import Entity, EntityType, Hit
+from prosper.screening.batch import (
+    HitMemo,
+    count_rows,
+    run_batch,
+    run_pairs,
+    screen_many,
+    screen_row,
+)
 from prosper.screening.files import complete_csv_records
 from prosper.screening.index import ScreeningIndex
+from prosper.screening.query import Query
 from prosper.screening.rows import parse_countries, parse_dob, parse_type
 
 ENTITIES = (
@@ -292,3 +300,31 @@ def test_batch_rows_refuse_unknown_countries(tmp_path: Path, index: ScreeningInd
     rows = _read_csv(out)
     assert rows[0]["error"].startswith("country:")
     assert rows[1]["error"].startswith("dob:")
+
+
+class _Counting:
+    """A screener counting the queries it screens."""
+
+    def __init__(self, index: ScreeningIndex) -> None:
+        self.index = index
+        self.calls = 0
+
+    def screen(self, query: Query, threshold: float = 0.8, limit: int = 10) -> tuple[Hit, ...]:
+        self.calls += 1
+        return self.index.screen(query, threshold=threshold, limit=limit)
+
+
+def test_repeated_names_are_screened_once_with_the_same_answer(index: ScreeningIndex) -> None:
+    rows = [{"name": n} for n in ["Kim Jong Un", "ROSOBORONEKSPORT", "Kim Jong Un", "Kim Jong Un"]]
+    counting = _Counting(index)
+    remembered = list(screen_many(counting, iter(rows), threshold=0.8))
+    assert counting.calls == 2
+    assert remembered == [screen_row(index, row, 0.8) for row in rows]
+
+
+def test_the_memo_forgets_the_oldest_query_first(index: ScreeningIndex) -> None:
+    counting = _Counting(index)
+    memo = HitMemo(size=2)
+    for name in ["Kim Jong Un", "ROSOBORONEKSPORT", "John Smith", "Kim Jong Un", "John Smith"]:
+        memo.screen(counting, Query(name), 0.8, 10)
+    assert counting.calls == 4  # Kim Jong Un was forgotten when John Smith came; John Smith kept

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from prosper.errors import InputError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from prosper.screening.index import ScreeningIndex
     from prosper.settings import Settings
 
@@ -53,6 +53,8 @@ def _load(settings: Settings) -> tuple[Any, ScreeningIndex]:
 
 
 def _progress_console() -> Console:
+    from rich.console import Console  # rich only when something is printed for people
+
     return Console(stderr=True)
 
 
@@ -188,6 +190,8 @@ def _render_hits(doc: dict[str, Any], console: Console) -> None:
     if not hits:
         console.print("[green]no match[/green]")
         return
+    from rich.table import Table
+
     table = Table(expand=True)
     for col in ("score", "match", "list", "entity", "matched name", "why"):
         table.add_column(col, overflow="fold")
@@ -327,6 +331,8 @@ def screen(
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
     else:
+        from rich.console import Console
+
         _render_hits(doc, Console())
 
 
@@ -379,6 +385,8 @@ def match(
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return
+    from rich.console import Console
+
     console = Console()
     verdict = "[bold red]MATCH[/]" if doc["match"] else "[green]no match[/]"
     console.print(f"{name_a} ↔ {name_b}: {result.score:.3f} {verdict} (threshold {used:.2f})")

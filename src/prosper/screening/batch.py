@@ -83,10 +83,45 @@ class BatchSummary:
     errors: int
 
 
+MEMO_SIZE = 4096  # distinct queries a batch remembers the hits of (a book repeats names)
+
+
+class HitMemo:
+    """The hits of the last :data:`MEMO_SIZE` distinct queries of a batch (oldest forgotten
+    first, so memory stays flat): a name repeated in a book is screened once. The index is
+    a function of the query, so a remembered answer is the answer."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self._size = size
+        self._hits: dict[tuple[Query, float, int], tuple[Hit, ...]] = {}
+
+    def screen(
+        self, index: Screener, query: Query, threshold: float, limit: int
+    ) -> tuple[Hit, ...]:
+        """``index.screen(query, threshold, limit)``, remembered."""
+        key = (query, threshold, limit)
+        try:
+            return self._hits[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable qualifier (a list from a caller): not remembered
+            return index.screen(query, threshold=threshold, limit=limit)
+        hits = index.screen(query, threshold=threshold, limit=limit)
+        if len(self._hits) >= self._size:
+            del self._hits[next(iter(self._hits))]
+        self._hits[key] = hits
+        return hits
+
+
 def screen_row(
-    index: Screener, row: dict[str, Any], threshold: float, limit: int = 10
+    index: Screener,
+    row: dict[str, Any],
+    threshold: float,
+    limit: int = 10,
+    memo: HitMemo | None = None,
 ) -> dict[str, Any]:
-    """Screen one row; the row with the added columns (``error`` set for a bad row)."""
+    """Screen one row; the row with the added columns (``error`` set for a bad row);
+    ``memo``: remember the hits of repeated queries."""
     out = dict(row)
     problem = out.pop(ROW_ERROR, None)
     try:
@@ -97,7 +132,10 @@ def screen_row(
         out.update(dict.fromkeys(ADDED_COLUMNS, ""))
         out["error"] = str(exc)
         return out
-    hits = index.screen(query, threshold=threshold, limit=limit)
+    if memo is None:
+        hits = index.screen(query, threshold=threshold, limit=limit)
+    else:
+        hits = memo.screen(index, query, threshold, limit)
     top = hits[0] if hits else None
     out.update(
         hit_count=len(hits),
@@ -115,18 +153,23 @@ def screen_many(
     index: Screener, rows: Iterator[dict[str, Any]], threshold: float, limit: int = 10
 ) -> Iterator[dict[str, Any]]:
     """Lazily screen ``rows`` (the streaming core of ``screen --file``)."""
+    memo = HitMemo()
     for row in rows:
-        yield screen_row(index, row, threshold, limit)
+        yield screen_row(index, row, threshold, limit, memo)
 
 
 CHUNK = 256  # rows per task of a worker process
 
 _WORKER_INDEX: list[Screener] = []  # the index a forked worker inherits
+_WORKER_MEMO: list[HitMemo] = []  # ... and the hits it remembers across its chunks
 
 
 def _screen_chunk(rows: list[dict[str, Any]], threshold: float, limit: int) -> list[dict[str, Any]]:
     index = _WORKER_INDEX[0]
-    return [screen_row(index, row, threshold, limit) for row in rows]
+    if not _WORKER_MEMO:
+        _WORKER_MEMO.append(HitMemo())
+    memo = _WORKER_MEMO[0]
+    return [screen_row(index, row, threshold, limit, memo) for row in rows]
 
 
 def default_workers() -> int:
@@ -151,6 +194,7 @@ def screen_parallel(
         yield from screen_many(index, rows, threshold, limit)
         return
     _WORKER_INDEX[:] = [index]  # inherited by the forked workers
+    _WORKER_MEMO.clear()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             pending: deque[Any] = deque()
@@ -169,6 +213,7 @@ __all__ = [
     "ADDED_COLUMNS",
     "FORMATS",
     "BatchSummary",
+    "HitMemo",
     "Screener",
     "check_format",
     "count_rows",

@@ -26,6 +26,7 @@ File layout (native byte order, recorded in the header; every section 8-byte ali
     eid_off      int64 × (entities + 1)  offsets into eid_blob
     eid_blob     the entity ids
     ent_source   uint8 × entities     each entity's source (an index into the header's sources)
+    ent_type     uint8 × entities     each entity's type (an index into the header's types)
 
 With the entities in the file, ``prosper screen NAME`` reads only the snapshot's manifest
 (:func:`open_snapshot_index`): an entity is decoded when it is a candidate's, not 41k at start.
@@ -44,22 +45,23 @@ import mmap
 import os
 import sys
 from array import array
-from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
-from itertools import pairwise
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, overload
+from typing import Protocol
 
-from prosper.lists.codec import decode_entity, encode_entity
+from prosper.lists.codec import encode_entity
 from prosper.lists.snapshot import SourceInfo, load_snapshot, load_snapshot_sources
-from prosper.model import Entity
+from prosper.model import Entity, EntityType
 from prosper.names.normalize import NameForm
 from prosper.names.weights import default_weights
 from prosper.screening.index import INDEX_FORMAT, ScreeningIndex
+from prosper.screening.mapped import MappedEntities, MappedNames, MappedTable, Types
+from prosper.screening.parallel_build import build_index
 
-FILE_FORMAT = 3  # bump when the file layout changes
+FILE_FORMAT = 4  # bump when the file layout changes
 MAGIC = b"PRSPIDX1"
-_NameRow = tuple[int, bool, NameForm]
+_TYPES = tuple(EntityType)
+_TYPE_NO = {t: i for i, t in enumerate(_TYPES)}
 _PartyMaps = tuple[dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]]]
 
 
@@ -173,6 +175,7 @@ def write_index(
         ("eid_off", eid_off),
         ("eid_blob", eid_blob),
         ("ent_source", bytes(source_no[e.source] for e in ents)),
+        ("ent_type", bytes(_TYPE_NO[e.type] for e in ents)),
     ]
     layout: dict[str, list[int]] = {}
     offset = 0
@@ -188,6 +191,7 @@ def write_index(
             "names": len(names),
             "entities": len(ents),
             "sources": source_names,
+            "types": [t.value for t in _TYPES],
             "versions": dict(sorted((versions or {}).items())),
             "sections": layout,
         }
@@ -205,192 +209,6 @@ def write_index(
 
 
 # ----------------------------------------------------------------------------- reading
-
-
-class _Keys(Sequence[bytes]):
-    """The sorted keys of a mapped table, decoded one at a time (for :func:`bisect_left`)."""
-
-    def __init__(self, offsets: memoryview, blob: memoryview) -> None:
-        self._off = offsets
-        self._blob = blob
-
-    def __len__(self) -> int:
-        return len(self._off) - 1
-
-    @overload
-    def __getitem__(self, i: int) -> bytes: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[bytes]: ...
-    def __getitem__(self, i: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        return bytes(self._blob[self._off[i] : self._off[i + 1]])
-
-
-class MappedTable(Mapping[str, Sequence[int]]):
-    """A read-only ``key → ints`` mapping over a mapped file's sorted keys and postings."""
-
-    def __init__(self, sections: Mapping[str, memoryview], prefix: str = "") -> None:
-        self._keys = _Keys(sections[prefix + "key_off"].cast("q"), sections[prefix + "key_blob"])
-        self._post_off = sections[prefix + "post_off"].cast("q")
-        self._post = sections[prefix + "post"].cast("i")
-        self._found: dict[str, int] = {}  # key → row, remembered (a batch asks the same keys)
-
-    def _row(self, key: str) -> int:
-        row = self._found.get(key)
-        if row is None:
-            raw = key.encode()
-            row = bisect_left(self._keys, raw)
-            if row >= len(self._keys) or self._keys[row] != raw:
-                row = -1
-            self._found[key] = row
-        return row
-
-    def get(self, key: str, default: Any = None) -> Any:
-        row = self._row(key) if isinstance(key, str) else -1
-        if row < 0:
-            return default
-        return self._post[self._post_off[row] : self._post_off[row + 1]]
-
-    def __getitem__(self, key: str) -> Sequence[int]:
-        found: Sequence[int] | None = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._row(key) >= 0
-
-    def __iter__(self) -> Iterator[str]:
-        for i in range(len(self._keys)):
-            yield self._keys[i].decode()
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-
-_T = TypeVar("_T")
-
-
-class _Decoded(Sequence[_T]):
-    """Rows of a mapped file decoded on first access and kept (subclasses give ``_decode``)."""
-
-    _decoded: dict[int, _T]
-
-    def _decode(self, i: int) -> _T:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, i: int) -> _T: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[_T]: ...
-    def __getitem__(self, i: int | slice) -> _T | Sequence[_T]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        row = self._decoded.get(i)
-        if row is None:
-            if i < 0:
-                i += len(self)
-            if not 0 <= i < len(self):
-                raise IndexError(i)
-            row = self._decode(i)
-            self._decoded[i] = row
-        return row
-
-
-class MappedNames(_Decoded[_NameRow]):
-    """The indexed names of a mapped file; each decoded on first access and kept."""
-
-    def __init__(self, sections: Mapping[str, memoryview]) -> None:
-        self._entity = sections["name_entity"].cast("i")
-        self._strong = sections["name_strong"]
-        self._off = sections["name_off"].cast("q")
-        self._blob = sections["name_blob"]
-        self._decoded: dict[int, _NameRow] = {}
-
-    def __len__(self) -> int:
-        return len(self._entity)
-
-    def _decode(self, i: int) -> _NameRow:
-        orig, toks, full, forms, scripts, phon, kor, var = json.loads(
-            bytes(self._blob[self._off[i] : self._off[i + 1]])
-        )
-        form = NameForm(
-            orig,
-            tuple(toks),
-            tuple(full),
-            tuple(forms),
-            frozenset(scripts),
-            tuple(phon),
-            tuple(kor),
-            tuple(var),
-        )
-        return (self._entity[i], bool(self._strong[i]), form)
-
-
-class _Strings(Sequence[str]):
-    """Strings stored as offsets + blob, decoded on access."""
-
-    def __init__(self, offsets: memoryview, blob: memoryview) -> None:
-        self._off = offsets
-        self._blob = blob
-
-    def __len__(self) -> int:
-        return len(self._off) - 1
-
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[str]: ...
-    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        return bytes(self._blob[self._off[i] : self._off[i + 1]]).decode()
-
-    def __iter__(self) -> Iterator[str]:  # all at once: 41k ids in milliseconds
-        data, off = bytes(self._blob), self._off.tolist()
-        return (data[a:b].decode() for a, b in pairwise(off))
-
-
-class _Sources(Sequence[str]):
-    """Each entity's source, without decoding the entity."""
-
-    def __init__(self, codes: memoryview, names: list[str]) -> None:
-        self._codes = codes
-        self._names = names
-
-    def __len__(self) -> int:
-        return len(self._codes)
-
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[str]: ...
-    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        return self._names[self._codes[i]]
-
-
-class MappedEntities(_Decoded[Entity]):
-    """The list entities of a mapped file; each decoded on first access and kept."""
-
-    def __init__(self, sections: Mapping[str, memoryview], sources: Sequence[str]) -> None:
-        self._records = _Strings(sections["ent_off"].cast("q"), sections["ent_blob"])
-        self.ids = _Strings(sections["eid_off"].cast("q"), sections["eid_blob"])
-        self._sources = {s: s for s in sources}  # one string object per source
-        self.sources = _Sources(sections["ent_source"], list(self._sources))
-        self._decoded: dict[int, Entity] = {}
-        self._pool: dict[str, str] = {}
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def _decode(self, i: int) -> Entity:
-        record = json.loads(self._records[i])
-        source = str(record.pop("_source"))
-        return decode_entity(record, self._sources.get(source, source), self._pool)
-
 
 def _party_maps(raw: memoryview) -> _PartyMaps:
     doc = json.loads(bytes(raw))
@@ -455,6 +273,7 @@ def open_index(
             party_maps=lambda: _party_maps(party),
             entity_ids=ents.ids,
             entity_sources=ents.sources,
+            entity_types=Types(sections["ent_type"], [EntityType(t) for t in header["types"]]),
         )
     except (ValueError, KeyError, TypeError, IndexError):
         return None
@@ -482,7 +301,7 @@ def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> Screeni
     index = open_index(path, entities)
     if index is not None:
         return index
-    built = ScreeningIndex.build(entities)
+    built = build_index(entities)  # the names prepared on every core this process may use
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         write_index(built, path, versions)

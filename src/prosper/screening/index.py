@@ -2,11 +2,10 @@
 
 Two stages, like every serious screening system (peers_screening.md §0):
 
-1. **Candidate retrieval** (:meth:`ScreeningIndex._candidates`): an inverted index from name
-   keys to list names — each token, its metaphone, its Korean romanization key, its consonant
-   skeleton (Arabic-script queries), two-token concatenations (merged tokens), and a 4-letter
-   prefix and suffix (typos). A query accumulates the IDF of the keys it shares with each list
-   name and only the best :data:`CANDIDATES` names are scored: a query never scores the list.
+1. **Candidate retrieval** (:mod:`prosper.screening.retrieval`): an inverted index from name
+   keys to list names; a query accumulates the IDF of the keys it shares with each list name
+   and only the best :data:`~prosper.screening.retrieval.CANDIDATES` names are scored: a query
+   never scores the list.
 2. **Pairwise scoring** (:func:`prosper.matching.names.score_name`) of each candidate name, the
    best name per entity, then **qualifiers** — entity type, country, date of birth,
    identifiers — that raise or lower the score (:mod:`prosper.matching.config`).
@@ -15,8 +14,7 @@ Two stages, like every serious screening system (peers_screening.md §0):
 from __future__ import annotations
 
 import gc
-import heapq
-import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,63 +22,40 @@ from dataclasses import replace
 
 from prosper.matching import config as cfg
 from prosper.matching.names import NameScore, score_name
-from prosper.matching.ofac import ofac_score
-from prosper.matching.skeleton import consonant_skeleton
-from prosper.matching.syllables import is_thin
-from prosper.model import Entity, EntityType, Explanation, Hit
+from prosper.model import Entity, EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
 from prosper.names.weights import TokenWeights, default_weights
+from prosper.screening.hits import make_hit, with_ofac
 from prosper.screening.merge import merge_hits, un_references
-from prosper.screening.qualifiers import qualifiers
+from prosper.screening.qualifiers import identifier_matches
 from prosper.screening.query import (
     LIST_REFERENCE,
     Query,
     canonical_id_type,
-    identifier_agrees,
     normalize_identifier,
-    query_identifiers,
 )
+from prosper.screening.retrieval import (
+    CANDIDATES,
+    KEY_WEIGHTS,
+    candidates,
+    name_keys,
+    query_keys,
+)
+
+__all__ = [  # retrieval's names are re-exported: callers import them from here
+    "CANDIDATES",
+    "INDEX_FORMAT",
+    "KEY_WEIGHTS",
+    "ScreeningIndex",
+    "gc_paused",
+    "name_keys",
+]
 
 _Row = list[tuple[float, str]]  # token agreements of one list token with each query token
 INDEX_FORMAT = 10  # bump when the index layout or the key scheme changes (invalidates caches)
 MAX_PARTY_KEY = 12  # a name on more listings than this is no one party's (merging listings)
 _PartyMaps = tuple[dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]]]
-CANDIDATES = 48  # at most this many list names are scored per query after retrieval
-MIN_CANDIDATES = 12  # ... and at least this many (when retrieval found them)
-CANDIDATE_FLOOR = 0.4  # ... beyond which a name needs 40 % of the best retrieval evidence
-MAX_POSTINGS = 4000  # keys on more names than this ("al", "bank") do not retrieve on their own
-MAX_WEAK_POSTINGS = 800  # the same for typo keys (metaphone, prefix, suffix: "a:muha")
-# How much each kind of key counts in retrieval (× its IDF).
-KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 1.0, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
-
-
-def name_keys(form: NameForm) -> set[str]:
-    """The index keys of a prepared list name (see the module docstring)."""
-    keys: set[str] = set()
-    toks = form.tokens
-    for i, tok in enumerate(toks):
-        keys.add("t:" + tok)
-        phon = form.phonetic[i]
-        if len(tok) >= 3 and len(phon) >= 2:
-            keys.add("p:" + phon)
-        kor = form.korean[i]
-        if kor is not None:
-            keys.add("k:" + kor)
-        if len(tok) >= 3:
-            keys.add("v:" + form.variant[i])
-        if len(tok) >= 3 and not tok.isdigit():
-            skel = consonant_skeleton(tok)
-            if len(skel) >= 2:
-                keys.add("s:" + skel)
-        if len(tok) >= 6:
-            keys.add("a:" + tok[:4])
-            keys.add("z:" + tok[-4:])
-        if i + 1 < len(toks):
-            keys.add("j:" + tok + toks[i + 1])
-    if len(form.full) > 1 and form.full != toks:
-        keys.add("j:" + "".join(form.full))
-    return keys
 
 
 class ScreeningIndex:
@@ -102,6 +77,7 @@ class ScreeningIndex:
         party_maps: Callable[[], _PartyMaps] | None = None,
         entity_ids: Sequence[str] | None = None,
         entity_sources: Sequence[str] | None = None,
+        entity_types: Sequence[EntityType] | None = None,
     ) -> None:
         self.entities = entities
         self._names = names
@@ -114,38 +90,69 @@ class ScreeningIndex:
         self._party_loader = party_maps
         self._entity_ids = entity_ids  # ids without decoding mapped entities
         self._entity_sources = entity_sources  # ... and their sources
+        self._entity_types = entity_types  # ... and their types
+
+    def _entity_source(self, e_idx: int) -> str:
+        """The source of entity ``e_idx`` (without decoding a mapped entity)."""
+        srcs = self._entity_sources
+        return self.entities[e_idx].source if srcs is None else srcs[e_idx]
+
+    def _entity_type(self, e_idx: int) -> EntityType:
+        """The type of entity ``e_idx`` (without decoding a mapped entity)."""
+        types = self._entity_types
+        return self.entities[e_idx].type if types is None else types[e_idx]
 
     @classmethod
     def build(
-        cls, entities: Iterable[Entity], weights: TokenWeights | None = None
+        cls,
+        entities: Iterable[Entity],
+        weights: TokenWeights | None = None,
+        forms: Mapping[tuple[str, EntityType], NameForm] | None = None,
     ) -> ScreeningIndex:
         """Index every name (primary and aliases) of ``entities``.
 
         Args:
             entities: The list entities.
             weights: Token weights; the statistics shipped with Prosper by default.
+            forms: Names already prepared (:func:`~prosper.names.normalize.prepare_name` of
+                the name and its entity's type, e.g. by several processes: :meth:`name_jobs`);
+                the others are prepared here.
 
         Returns:
             The index.
         """
         with gc_paused():
-            return cls._build(tuple(entities), weights)
+            return cls._build(tuple(entities), weights, forms or {})
 
     @classmethod
-    def _build(cls, ents: tuple[Entity, ...], weights: TokenWeights | None) -> ScreeningIndex:
+    def _build(
+        cls,
+        ents: tuple[Entity, ...],
+        weights: TokenWeights | None,
+        forms: Mapping[tuple[str, EntityType], NameForm],
+    ) -> ScreeningIndex:
         names: list[tuple[int, bool, NameForm]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         idents: dict[str, list[int]] = defaultdict(list)
+        # the same name on several lists (or twice on one) is prepared once: a name's form and
+        # keys are functions of the name and the entity type
+        prepared: dict[tuple[str, EntityType], tuple[NameForm, frozenset[str]]] = {}
         for e_idx, entity in enumerate(ents):
             seen: set[tuple[str, ...]] = set()
             for name, strong in entity.all_names():
-                form = prepare_name(name, entity.type)
+                known = prepared.get((name, entity.type))
+                if known is None:
+                    given = forms.get((name, entity.type))
+                    form = prepare_name(name, entity.type) if given is None else given
+                    known = (form, frozenset(name_keys(form)) if form.tokens else frozenset())
+                    prepared[(name, entity.type)] = known
+                form, keys = known
                 if not form.tokens or form.tokens in seen:
                     continue
                 seen.add(form.tokens)
                 n_idx = len(names)
                 names.append((e_idx, strong, form))
-                for key in name_keys(form):
+                for key in keys:
                     postings[key].append(n_idx)
             for ident in entity.identifiers:
                 value = normalize_identifier(ident.value)
@@ -159,17 +166,17 @@ class ScreeningIndex:
             default_weights() if weights is None else weights,
         )
 
+    @staticmethod
+    def name_jobs(entities: Iterable[Entity]) -> list[tuple[str, EntityType]]:
+        """The distinct (name, entity type) pairs :meth:`build` prepares (``forms`` keys)."""
+        jobs = {(name, e.type): None for e in entities for name, _ in e.all_names()}
+        return list(jobs)
+
     def _first_name(self, e_idx: int) -> int:
         """Index of the first indexed name of entity ``e_idx``, or -1 when it has none
         (names are stored entity by entity, in entity order)."""
         owners = self._name_entity
-        lo, hi = 0, len(owners)
-        while lo < hi:  # binary search: entity indexes ascend along self._names
-            mid = (lo + hi) // 2
-            if owners[mid] < e_idx:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = bisect_left(owners, e_idx)  # entity indexes ascend along self._names
         return lo if lo < len(owners) and owners[lo] == e_idx else -1
 
     @property
@@ -180,75 +187,22 @@ class ScreeningIndex:
     # ------------------------------------------------------------------ retrieval
 
     def _query_keys(self, form: NameForm) -> dict[str, int]:
-        """Index keys of a query, each with its group (the query token it stands for; pairs of
-        tokens and the whole name are groups of their own): like :func:`name_keys`, but the
-        typo keys (metaphone, prefix, suffix) only for tokens the lists do not contain as
-        written, and consonant skeletons only for Arabic-script queries."""
-        keys: dict[str, int] = {}
-        toks = form.tokens
-        n = len(toks)
-        arabic = "arabic" in form.scripts
-        for i, tok in enumerate(toks):
-            mine = ["t:" + tok, "j:" + tok]  # a query token may be two list tokens merged
-            kor = form.korean[i]
-            if kor is not None:
-                mine.append("k:" + kor)
-            if len(tok) >= 3:
-                mine.append("v:" + form.variant[i])
-            if "t:" + tok not in self._postings:  # unknown as written: perhaps a typo
-                phon = form.phonetic[i]
-                if len(tok) >= 3 and len(phon) >= 2:
-                    mine.append("p:" + phon)
-                if len(tok) >= 6:
-                    mine += ["a:" + tok[:4], "z:" + tok[-4:]]
-            if arabic and len(tok) >= 3:
-                mine.append("s:" + consonant_skeleton(tok))
-            for key in mine:
-                keys.setdefault(key, i)
-            if i + 1 < n:
-                keys.setdefault("j:" + tok + toks[i + 1], n + i)
-                keys.setdefault("t:" + tok + toks[i + 1], n + i)  # two query tokens, one list token
-        if len(form.full) > 1:
-            keys.setdefault("t:" + "".join(form.full), 2 * n)
-        return keys
+        """A query's keys and groups (:func:`~prosper.screening.retrieval.query_keys`)."""
+        return query_keys(form, self._postings)
 
     def _candidates(self, form: NameForm, sources: frozenset[str]) -> list[int]:
-        # each query token counts once per list name, by its best key: a list name sharing
-        # the token as written (t:, v:, k: all at once) does not outweigh one sharing it in
-        # another romanization (k: only) — 리병철 must still find "RI Pyong Chol" among the
-        # Hangul aliases 김병철, 리학철 …
-        groups: dict[int, list[str]] = defaultdict(list)
-        for key, group in self._query_keys(form).items():
-            groups[group].append(key)
-        acc: dict[int, float] = defaultdict(float)
-        for group_keys in groups.values():
-            best: dict[int, float] = {}
-            for key in group_keys:
-                posting = self._postings.get(key)
-                if posting is None or len(posting) > (
-                    MAX_WEAK_POSTINGS if key[0] in "paz" else MAX_POSTINGS
-                ):
-                    continue
-                weight = KEY_WEIGHTS[key[0]] * math.log((self._total + 1) / len(posting))
-                for n_idx in posting:
-                    if weight > best.get(n_idx, 0.0):
-                        best[n_idx] = weight
-            for n_idx, weight in best.items():
-                acc[n_idx] += weight
+        """The names worth scoring for ``form`` (:func:`~prosper.screening.retrieval.candidates`),
+        of entities on ``sources`` only when not empty."""
+        keep = None
         if sources:
             owner = self._name_entity
             if self._entity_sources is None:
                 ents = self.entities
-                acc = {n: v for n, v in acc.items() if ents[owner[n]].source in sources}
+                keep = lambda n: ents[owner[n]].source in sources  # noqa: E731
             else:
                 src = self._entity_sources
-                acc = {n: v for n, v in acc.items() if src[owner[n]] in sources}
-        top = heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
-        if len(top) <= MIN_CANDIDATES:
-            return top
-        # names sharing much less evidence than the best ones cannot win: stop scoring there
-        floor = acc[top[0]] * CANDIDATE_FLOOR
-        return [n for k, n in enumerate(top) if k < MIN_CANDIDATES or acc[n] >= floor]
+                keep = lambda n: src[owner[n]] in sources  # noqa: E731
+        return candidates(form, self._postings, self._total, keep)
 
     # ------------------------------------------------------------------ screening
 
@@ -272,14 +226,20 @@ class ScreeningIndex:
             return ()
         sources = frozenset(query.sources)
         best: dict[int, tuple[NameScore, int, NameForm]] = {}
+        entity_type = self._entity_type
         for form in forms:
             cache_by_type: dict[EntityType | None, dict[tuple[str, bool], _Row]] = {}
+            # a name on several lists is scored once (a function of the forms and the type)
+            scored: dict[tuple[NameForm, EntityType | None], NameScore] = {}
             for n_idx in self._candidates(form, sources):
                 e_idx, strong, cand = self._names[n_idx]
-                entity = self.entities[e_idx]
-                type_ = query.type if query.type is not None else entity.type
-                cache = cache_by_type.setdefault(type_, {})
-                result = score_name(form, cand, self._weights, type_, cache)
+                type_ = query.type if query.type is not None else entity_type(e_idx)
+                known_score = scored.get((cand, type_))
+                if known_score is None:
+                    cache = cache_by_type.setdefault(type_, {})
+                    known_score = score_name(form, cand, self._weights, type_, cache)
+                    scored[(cand, type_)] = known_score
+                result = known_score
                 score = result.score * (1.0 if strong else cfg.WEAK_ALIAS_FACTOR)
                 known = best.get(e_idx)
                 if known is None or score > _effective(known[:2], self._names):
@@ -308,7 +268,7 @@ class ScreeningIndex:
         # the threshold; its other listings come along even when, on their own, they score
         # lower (another spelling on another list: match False there)
         merged = [h for h in self.merge_listings(hits) if h.score >= threshold]
-        return tuple(_with_ofac(query, h) for h in merged[:limit])
+        return tuple(with_ofac(query, h) for h in merged[:limit])
 
     # ------------------------------------------------------------------ one party, all listings
 
@@ -337,7 +297,7 @@ class ScreeningIndex:
             for ref in un_references(entity):
                 found.update(by_ref.get(ref, ()))
             for other in found - best.keys():
-                if sources and self.entities[other].source not in sources:
+                if sources and self._entity_source(other) not in sources:
                     continue
                 n_idx = self._first_name(other)
                 while 0 <= n_idx < len(self._names) and self._names[n_idx][0] == other:
@@ -405,17 +365,8 @@ class ScreeningIndex:
         return frozenset(keys)
 
     def _identifier_matches(self, query: Query, sources: frozenset[str]) -> set[int]:
-        """Entities holding a document that agrees with one of the query's (type, number and
-        country: :func:`~prosper.screening.query.identifier_agrees`)."""
-        found: set[int] = set()
-        for mine in query_identifiers(query):
-            for e_idx in self._identifiers.get(normalize_identifier(mine.value), ()):
-                entity = self.entities[e_idx]
-                if sources and entity.source not in sources:
-                    continue
-                if any(identifier_agrees(mine, theirs) for theirs in entity.identifiers):
-                    found.add(e_idx)
-        return found
+        """Entities holding one of the query's documents (:func:`identifier_matches`)."""
+        return identifier_matches(query, sources, self._identifiers, self.entities)
 
     def _hit(
         self,
@@ -428,93 +379,7 @@ class ScreeningIndex:
     ) -> Hit:
         e_idx, strong, cand = self._names[n_idx]
         entity = self.entities[e_idx]
-        score = result.score
-        expl = [Explanation("name_match", round(result.score, 4), result.detail())]
-        if not strong:
-            score *= cfg.WEAK_ALIAS_FACTOR
-            expl.append(
-                Explanation("weak_alias", cfg.WEAK_ALIAS_FACTOR, "the list marks this alias weak")
-            )
-        if query.type is not None and entity.type is not query.type:
-            score += cfg.TYPE_MISMATCH
-            expl.append(
-                Explanation(
-                    "type_mismatch",
-                    cfg.TYPE_MISMATCH,
-                    f"query is a {query.type.value}, list entry a {entity.type.value}",
-                )
-            )
-        agrees = False
-        for feature, delta, detail in qualifiers(query, entity):
-            score += delta
-            agrees = agrees or delta > 0
-            expl.append(Explanation(feature, delta, detail))
-        if id_match and result.score >= cfg.IDENTIFIER_MIN_NAME_SCORE:
-            score += cfg.IDENTIFIER_MATCH_BONUS
-            agrees = True
-            expl.append(
-                Explanation(
-                    "identifier_match",
-                    cfg.IDENTIFIER_MATCH_BONUS,
-                    "a document of the query (type, number, issuing country) is one of the "
-                    "list entry's",
-                )
-            )
-        elif id_match:
-            expl.append(
-                Explanation(
-                    "identifier_without_name",
-                    0.0,
-                    "a document number agrees but the names do not: an identifier alone never "
-                    "makes a match",
-                )
-            )
-        if not agrees and score > cfg.THIN_NAME_CAP and _thin_match(form, result, cand):
-            score = cfg.THIN_NAME_CAP
-            expl.append(
-                Explanation(
-                    "thin_name",
-                    cfg.THIN_NAME_CAP,
-                    "a name this short is shared by many people: capped under the threshold "
-                    "unless a country, date of birth or identifier agrees",
-                )
-            )
-        score = round(min(1.0, max(0.0, score)), 4)
-        return Hit(
-            entity=entity,
-            matched_name=cand.original,
-            score=score,
-            match=score >= threshold,
-            explanation=tuple(expl),
-            strong_alias=strong,
-            qualifier_agrees=agrees,
-        )
-
-
-def _thin_match(form: NameForm, result: NameScore, cand: NameForm) -> bool:
-    """The query is a thin name (:func:`prosper.matching.names.is_thin`) and not the list
-    name itself as written on the list (same script, every token exact). A query the brand
-    rule matched (a word rare on the lists that is the distinctive word of an organisation's
-    legal name: ``Inspur``, ``Sophgo``) is not thin: its rarity is the evidence a short
-    person's name lacks."""
-    if not is_thin(form) or result.rule == "brand":
-        return False
-    exact = (
-        not result.extra_query
-        and not result.extra_candidate
-        and all(how == "exact" for _, _, _, how in result.aligned)
-    )
-    return not (exact and form.scripts == cand.scripts)
-
-
-def _with_ofac(query: Query, hit: Hit) -> Hit:
-    """Add the OFAC-style score of the matched name to the explanation (for comparison)."""
-    extra = Explanation(
-        "ofac_score",
-        ofac_score(query.name, hit.matched_name),
-        "OFAC Sanctions List Search-style score, for comparison only",
-    )
-    return replace(hit, explanation=(*hit.explanation, extra))
+        return make_hit(query, form, result, cand, strong, entity, id_match, threshold)
 
 
 def _effective(known: tuple[NameScore, int], names: Sequence[tuple[int, bool, NameForm]]) -> float:

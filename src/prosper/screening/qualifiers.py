@@ -7,10 +7,17 @@ Each piece of evidence is ``(feature, score delta, detail)``; the deltas are nam
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 from prosper.matching import config as cfg
 from prosper.model import Entity
-from prosper.screening.query import Query, normalize_gender
+from prosper.screening.query import (
+    Query,
+    identifier_agrees,
+    normalize_gender,
+    normalize_identifier,
+    query_identifiers,
+)
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DAY = re.compile(r"\b(1[89]\d\d|20\d\d)-(\d\d)-(\d\d)\b")
@@ -72,3 +79,24 @@ def dob_evidence(dob: str, listed: tuple[str, ...]) -> list[tuple[str, float, st
             return [("dob_year_near", cfg.DOB_YEAR_NEAR, detail)]
         return [("dob_year_mismatch", cfg.DOB_YEAR_MISMATCH, detail)]
     return []
+
+
+def identifier_matches(
+    query: Query,
+    sources: frozenset[str],
+    identifiers: Mapping[str, Sequence[int]],
+    entities: Sequence[Entity],
+) -> set[int]:
+    """Entities (indexes into ``entities``, found through the normalised number → entities
+    table ``identifiers``) holding a document that agrees with one of the query's (type,
+    number and country: :func:`~prosper.screening.query.identifier_agrees`), on ``sources``
+    when not empty."""
+    found: set[int] = set()
+    for mine in query_identifiers(query):
+        for e_idx in identifiers.get(normalize_identifier(mine.value), ()):
+            entity = entities[e_idx]
+            if sources and entity.source not in sources:
+                continue
+            if any(identifier_agrees(mine, theirs) for theirs in entity.identifiers):
+                found.add(e_idx)
+    return found

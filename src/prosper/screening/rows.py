@@ -14,7 +14,6 @@ from typing import Any
 
 from prosper.errors import InputError
 from prosper.model import EntityType, Identifier
-from prosper.schema import check_country, check_dob
 from prosper.screening.query import Query, normalize_gender, parse_identifier
 
 _COLUMNS = ("name", "type", "country", "dob", "gender", "identifiers")
@@ -37,6 +36,8 @@ def parse_dob(value: str | None, field: str = "dob") -> str | None:
     """Validate a date of birth: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real date)."""
     if value is None or not value.strip():
         return None
+    from prosper.schema import check_dob  # pydantic: only when a row gives a date of birth
+
     try:
         return check_dob(value)
     except ValueError as exc:
@@ -60,6 +61,8 @@ def parse_countries(values: Sequence[str], field: str = "country") -> tuple[str,
         for part in re.split(r"[;,]", value):
             if not part.strip():
                 continue
+            from prosper.schema import check_country  # pydantic: only when a country is given
+
             try:
                 out.append(check_country(part))
             except ValueError as exc:

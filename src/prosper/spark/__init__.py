@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prosper.screening.batch import ADDED_COLUMNS, screen_row
+from prosper.screening.batch import ADDED_COLUMNS, HitMemo, screen_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,13 +113,14 @@ def screen_dataframe(
         import pandas as pd
 
         index = _executor_index(name, lists)
+        memo = HitMemo()  # a partition's repeated names are screened once
         for batch in batches:
             out = []
             for record in batch.to_dict("records"):
                 row = {c: _text(record[c]) if record[c] == record[c] else "" for c in columns}
                 if name_col != "name":
                     row["name"] = row[name_col]
-                result = screen_row(index, row, threshold, limit)
+                result = screen_row(index, row, threshold, limit, memo)
                 out.append({c: _text(result.get(c)) for c in [*columns, *added]})
             yield pd.DataFrame(out, columns=[*columns, *added], dtype=object)
 

@@ -1,0 +1,160 @@
+"""Identical results, old tree vs new: the hits of every bench query, compared exactly.
+
+Usage::
+
+    .venv/bin/python bench/golden_screening.py --old /tmp/old/src [--new src] [--negatives 1000]
+
+Each tree runs in its own interpreter (its ``src`` first on ``PYTHONPATH``) over the same
+embedded snapshot, through the mapped index file (built once per tree into
+``--cache``/<old|new>, as the CLI and server use it) and through an index built in memory.
+The queries are every row of ``bench/datasets/positives.csv`` and the first ``--negatives``
+rows of ``negatives.csv.gz`` — once with the name and type only (threshold 0.8) and once with
+the negatives' country and date of birth as qualifiers at threshold 0.6 (more hits, qualifiers
+and companion listings exercised). For each query the hits are listed — entity id, matched
+name, score, match flag and every explanation (feature, value, detail) — in order. Any
+difference fails the run (exit 1) and prints the first differing queries. Writes
+``bench/results/golden_screening.json`` (counts and the result digests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DATASETS = HERE / "datasets"
+
+
+def _queries(negatives: int) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    with (DATASETS / "positives.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            out.append({"name": row["query"], "type": row.get("type") or None})
+    with gzip.open(DATASETS / "negatives.csv.gz", "rt", encoding="utf-8") as fh:
+        for k, row in enumerate(csv.DictReader(fh)):
+            if k >= negatives:
+                break
+            out.append(
+                {
+                    "name": row["name"],
+                    "type": row.get("type") or None,
+                    "country": row.get("country") or None,
+                    "dob": row.get("dob") or None,
+                }
+            )
+    return out
+
+
+def _worker(cache: Path, negatives: int, out: Path) -> None:
+    """Screen every query with this interpreter's prosper; write the hits as JSON lines."""
+    from prosper.lists import load_snapshot
+    from prosper.model import EntityType
+    from prosper.screening.cache import get_index
+    from prosper.screening.query import Query
+
+    snapshot = load_snapshot()
+    mapped = get_index(snapshot, cache)
+    queries = _queries(negatives)
+    cpu = 0.0
+    with out.open("w", encoding="utf-8") as fh:
+        for label, index in (("mapped", mapped),):
+            for q in queries:
+                kind = EntityType(q["type"]) if q["type"] else None
+                variants = [(Query(q["name"], kind), 0.8)]
+                if q.get("country") or q.get("dob"):
+                    variants.append(
+                        (
+                            Query(
+                                q["name"],
+                                kind,
+                                countries=(q["country"],) if q.get("country") else (),
+                                dob=q.get("dob"),
+                            ),
+                            0.6,
+                        )
+                    )
+                else:
+                    variants.append((Query(q["name"], kind), 0.6))
+                for query, threshold in variants:
+                    c0 = time.process_time()
+                    hits = index.screen(query, threshold=threshold)
+                    cpu += time.process_time() - c0
+                    rec = [
+                        label,
+                        query.name,
+                        threshold,
+                        [
+                            [
+                                h.entity.id,
+                                h.matched_name,
+                                repr(h.score),
+                                h.match,
+                                [[e.feature, repr(e.score), e.detail] for e in h.explanation],
+                            ]
+                            for h in hits
+                        ],
+                    ]
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    print(json.dumps({"screen_cpu_s": round(cpu, 3)}))
+
+
+def _run(src: Path, cache: Path, negatives: int, out: Path) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    cmd = [sys.executable, __file__, "--worker", str(cache), str(negatives), str(out)]
+    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    """Run both trees and compare."""
+    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
+        _worker(Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--old", type=Path, required=True, help="src/ of the old tree")
+    parser.add_argument("--new", type=Path, default=HERE.parent / "src")
+    parser.add_argument("--negatives", type=int, default=1000)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/prosper-golden"))
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "golden_screening.json")
+    args = parser.parse_args()
+    runs: dict[str, Any] = {}
+    lines: dict[str, list[str]] = {}
+    for label, src in (("old", args.old), ("new", args.new)):
+        out = args.cache / f"{label}.jsonl"
+        (args.cache / label).mkdir(parents=True, exist_ok=True)
+        runs[label] = _run(src.resolve(), args.cache / label, args.negatives, out)
+        lines[label] = out.read_text("utf-8").splitlines()
+        runs[label]["digest"] = hashlib.sha256("\n".join(lines[label]).encode()).hexdigest()
+    old, new = lines["old"], lines["new"]
+    differing = [k for k, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
+    if len(old) != len(new):
+        differing.append(min(len(old), len(new)))
+    doc = {
+        "screens": len(old),
+        "screens_with_hits": sum(1 for line in old if json.loads(line)[3]),
+        "hits": sum(len(json.loads(line)[3]) for line in old),
+        "differing": len(differing),
+        "old": runs["old"],
+        "new": runs["new"],
+    }
+    print(json.dumps(doc, indent=2))
+    for k in differing[:5]:
+        print("OLD", old[k][:600] if k < len(old) else None)
+        print("NEW", new[k][:600] if k < len(new) else None)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(doc, indent=2) + "\n", "utf-8")
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

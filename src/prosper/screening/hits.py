@@ -1,0 +1,117 @@
+"""One hit, explained: the name score of the matched list name, weak aliases, the entity type,
+the qualifiers (country, date of birth, gender), identifiers and the thin-name cap
+(:meth:`prosper.screening.index.ScreeningIndex.screen`'s last step)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from prosper.matching import config as cfg
+from prosper.matching.names import NameScore
+from prosper.matching.ofac import ofac_score
+from prosper.matching.syllables import is_thin
+from prosper.model import Entity, Explanation, Hit
+from prosper.names.normalize import NameForm
+from prosper.screening.qualifiers import qualifiers
+from prosper.screening.query import Query
+
+
+def make_hit(
+    query: Query,
+    form: NameForm,
+    result: NameScore,
+    cand: NameForm,
+    strong: bool,
+    entity: Entity,
+    id_match: bool,
+    threshold: float,
+) -> Hit:
+    """The hit of ``entity`` for ``query``: the name score of its list name ``cand`` (weak
+    aliases discounted), the type, qualifiers, identifier and thin-name rules, explained."""
+    score = result.score
+    expl = [Explanation("name_match", round(result.score, 4), result.detail())]
+    if not strong:
+        score *= cfg.WEAK_ALIAS_FACTOR
+        expl.append(
+            Explanation("weak_alias", cfg.WEAK_ALIAS_FACTOR, "the list marks this alias weak")
+        )
+    if query.type is not None and entity.type is not query.type:
+        score += cfg.TYPE_MISMATCH
+        expl.append(
+            Explanation(
+                "type_mismatch",
+                cfg.TYPE_MISMATCH,
+                f"query is a {query.type.value}, list entry a {entity.type.value}",
+            )
+        )
+    agrees = False
+    for feature, delta, detail in qualifiers(query, entity):
+        score += delta
+        agrees = agrees or delta > 0
+        expl.append(Explanation(feature, delta, detail))
+    if id_match and result.score >= cfg.IDENTIFIER_MIN_NAME_SCORE:
+        score += cfg.IDENTIFIER_MATCH_BONUS
+        agrees = True
+        expl.append(
+            Explanation(
+                "identifier_match",
+                cfg.IDENTIFIER_MATCH_BONUS,
+                "a document of the query (type, number, issuing country) is one of the "
+                "list entry's",
+            )
+        )
+    elif id_match:
+        expl.append(
+            Explanation(
+                "identifier_without_name",
+                0.0,
+                "a document number agrees but the names do not: an identifier alone never "
+                "makes a match",
+            )
+        )
+    if not agrees and score > cfg.THIN_NAME_CAP and _thin_match(form, result, cand):
+        score = cfg.THIN_NAME_CAP
+        expl.append(
+            Explanation(
+                "thin_name",
+                cfg.THIN_NAME_CAP,
+                "a name this short is shared by many people: capped under the threshold "
+                "unless a country, date of birth or identifier agrees",
+            )
+        )
+    score = round(min(1.0, max(0.0, score)), 4)
+    return Hit(
+        entity=entity,
+        matched_name=cand.original,
+        score=score,
+        match=score >= threshold,
+        explanation=tuple(expl),
+        strong_alias=strong,
+        qualifier_agrees=agrees,
+    )
+
+
+def _thin_match(form: NameForm, result: NameScore, cand: NameForm) -> bool:
+    """The query is a thin name (:func:`prosper.matching.names.is_thin`) and not the list
+    name itself as written on the list (same script, every token exact). A query the brand
+    rule matched (a word rare on the lists that is the distinctive word of an organisation's
+    legal name: ``Inspur``, ``Sophgo``) is not thin: its rarity is the evidence a short
+    person's name lacks."""
+    if not is_thin(form) or result.rule == "brand":
+        return False
+    exact = (
+        not result.extra_query
+        and not result.extra_candidate
+        and all(how == "exact" for _, _, _, how in result.aligned)
+    )
+    return not (exact and form.scripts == cand.scripts)
+
+
+def with_ofac(query: Query, hit: Hit) -> Hit:
+    """Add the OFAC-style score of the matched name to the explanation (for comparison)."""
+    extra = Explanation(
+        "ofac_score",
+        ofac_score(query.name, hit.matched_name),
+        "OFAC Sanctions List Search-style score, for comparison only",
+    )
+    return replace(hit, explanation=(*hit.explanation, extra))

@@ -1,0 +1,229 @@
+"""Read-only views over the sections of a mapped index file (:mod:`prosper.screening.cache`):
+sorted keys and their postings, names and entities decoded on first access, entity ids,
+sources and types without decoding the entities."""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import pairwise
+from typing import Any, TypeVar, overload
+
+from prosper.lists.codec import decode_entity
+from prosper.model import Entity, EntityType
+from prosper.names.normalize import NameForm
+
+_NameRow = tuple[int, bool, NameForm]
+_FENCE = 32  # keys per block of a mapped table's two-level search
+
+
+class _Keys(Sequence[bytes]):
+    """The sorted keys of a mapped table, decoded one at a time (for :func:`bisect_left`)."""
+
+    def __init__(self, offsets: memoryview, blob: memoryview) -> None:
+        self._off = offsets
+        self._blob = blob
+
+    def __len__(self) -> int:
+        return len(self._off) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[bytes]: ...
+    def __getitem__(self, i: int | slice) -> bytes | Sequence[bytes]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return bytes(self._blob[self._off[i] : self._off[i + 1]])
+
+
+class MappedTable(Mapping[str, Sequence[int]]):
+    """A read-only ``key → ints`` mapping over a mapped file's sorted keys and postings."""
+
+    def __init__(self, sections: Mapping[str, memoryview], prefix: str = "") -> None:
+        self._keys = _Keys(sections[prefix + "key_off"].cast("q"), sections[prefix + "key_blob"])
+        self._post_off = sections[prefix + "post_off"].cast("q")
+        self._post = sections[prefix + "post"].cast("i")
+        self._found: dict[str, int] = {}  # key → row, remembered (a batch asks the same keys)
+        self._fences: list[bytes] | None = None
+
+    def _row(self, key: str) -> int:
+        row = self._found.get(key)
+        if row is None:
+            raw = key.encode()
+            keys = self._keys
+            if self._fences is None:  # every _FENCE-th key, decoded once: a C bisect first
+                self._fences = [keys[i] for i in range(0, len(keys), _FENCE)]
+            block = bisect_right(self._fences, raw) - 1
+            lo = max(0, block) * _FENCE
+            row = bisect_left(keys, raw, lo, min(len(keys), lo + _FENCE))
+            if row >= len(keys) or keys[row] != raw:
+                row = -1
+            self._found[key] = row
+        return row
+
+    def get(self, key: str, default: Any = None) -> Any:
+        row = self._row(key) if isinstance(key, str) else -1
+        if row < 0:
+            return default
+        return self._post[self._post_off[row] : self._post_off[row + 1]]
+
+    def __getitem__(self, key: str) -> Sequence[int]:
+        found: Sequence[int] | None = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._row(key) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        for i in range(len(self._keys)):
+            yield self._keys[i].decode()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+_T = TypeVar("_T")
+
+
+class _Decoded(Sequence[_T]):
+    """Rows of a mapped file decoded on first access and kept (subclasses give ``_decode``)."""
+
+    _decoded: dict[int, _T]
+
+    def _decode(self, i: int) -> _T:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> _T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[_T]: ...
+    def __getitem__(self, i: int | slice) -> _T | Sequence[_T]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        row = self._decoded.get(i)
+        if row is None:
+            if i < 0:
+                i += len(self)
+            if not 0 <= i < len(self):
+                raise IndexError(i)
+            row = self._decode(i)
+            self._decoded[i] = row
+        return row
+
+
+class MappedNames(_Decoded[_NameRow]):
+    """The indexed names of a mapped file; each decoded on first access and kept."""
+
+    def __init__(self, sections: Mapping[str, memoryview]) -> None:
+        self._entity = sections["name_entity"].cast("i")
+        self._strong = sections["name_strong"]
+        self._off = sections["name_off"].cast("q")
+        self._blob = sections["name_blob"]
+        self._decoded: dict[int, _NameRow] = {}
+
+    def __len__(self) -> int:
+        return len(self._entity)
+
+    def _decode(self, i: int) -> _NameRow:
+        orig, toks, full, forms, scripts, phon, kor, var = json.loads(
+            bytes(self._blob[self._off[i] : self._off[i + 1]])
+        )
+        form = NameForm(
+            orig,
+            tuple(toks),
+            tuple(full),
+            tuple(forms),
+            frozenset(scripts),
+            tuple(phon),
+            tuple(kor),
+            tuple(var),
+        )
+        return (self._entity[i], bool(self._strong[i]), form)
+
+
+class _Strings(Sequence[str]):
+    """Strings stored as offsets + blob, decoded on access."""
+
+    def __init__(self, offsets: memoryview, blob: memoryview) -> None:
+        self._off = offsets
+        self._blob = blob
+
+    def __len__(self) -> int:
+        return len(self._off) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return bytes(self._blob[self._off[i] : self._off[i + 1]]).decode()
+
+    def __iter__(self) -> Iterator[str]:  # all at once: 41k ids in milliseconds
+        data, off = bytes(self._blob), self._off.tolist()
+        return (data[a:b].decode() for a, b in pairwise(off))
+
+
+class _Sources(Sequence[str]):
+    """Each entity's source, without decoding the entity."""
+
+    def __init__(self, codes: memoryview, names: list[str]) -> None:
+        self._codes = codes
+        self._names = names
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._names[self._codes[i]]
+
+
+class Types(Sequence[EntityType]):
+    """Each entity's type, without decoding the entity."""
+
+    def __init__(self, codes: memoryview, types: list[EntityType]) -> None:
+        self._codes = codes
+        self._types = types
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    @overload
+    def __getitem__(self, i: int) -> EntityType: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[EntityType]: ...
+    def __getitem__(self, i: int | slice) -> EntityType | Sequence[EntityType]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._types[self._codes[i]]
+
+
+class MappedEntities(_Decoded[Entity]):
+    """The list entities of a mapped file; each decoded on first access and kept."""
+
+    def __init__(self, sections: Mapping[str, memoryview], sources: Sequence[str]) -> None:
+        self._records = _Strings(sections["ent_off"].cast("q"), sections["ent_blob"])
+        self.ids = _Strings(sections["eid_off"].cast("q"), sections["eid_blob"])
+        self._sources = {s: s for s in sources}  # one string object per source
+        self.sources = _Sources(sections["ent_source"], list(self._sources))
+        self._decoded: dict[int, Entity] = {}
+        self._pool: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def _decode(self, i: int) -> Entity:
+        record = json.loads(self._records[i])
+        source = str(record.pop("_source"))
+        return decode_entity(record, self._sources.get(source, source), self._pool)

@@ -1,0 +1,163 @@
+"""Candidate retrieval: the keys of a name and the list names a query shares most evidence with
+(the first stage of :mod:`prosper.screening.index`).
+
+An inverted index maps name keys to list names — each token, its metaphone, its Korean
+romanization key, its consonant skeleton (Arabic-script queries), two-token concatenations
+(merged tokens), and a 4-letter prefix and suffix (typos). A query accumulates the IDF of the
+keys it shares with each list name and only the best :data:`CANDIDATES` names are scored: a
+query never scores the list.
+
+The first key of a group takes its posting whole (``dict.fromkeys``, in C); the sums, the per-name
+maxima and the insertion order (which breaks ties between equal evidence) are those of the
+name-by-name loop, so the candidates are the same.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+
+from prosper.matching import skeleton
+from prosper.names.normalize import NameForm
+
+CANDIDATES = 48  # at most this many list names are scored per query after retrieval
+MIN_CANDIDATES = 12  # ... and at least this many (when retrieval found them)
+CANDIDATE_FLOOR = 0.4  # ... beyond which a name needs 40 % of the best retrieval evidence
+MAX_POSTINGS = 4000  # keys on more names than this ("al", "bank") do not retrieve on their own
+MAX_WEAK_POSTINGS = 800  # the same for typo keys (metaphone, prefix, suffix: "a:muha")
+# How much each kind of key counts in retrieval (× its IDF).
+KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 1.0, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
+# a token's consonant skeleton, remembered: the lists repeat the same tokens ("mohammad")
+consonant_skeleton = lru_cache(maxsize=1 << 16)(skeleton.consonant_skeleton)
+
+
+def name_keys(form: NameForm) -> set[str]:
+    """The index keys of a prepared list name (see the module docstring)."""
+    keys: set[str] = set()
+    toks = form.tokens
+    for i, tok in enumerate(toks):
+        keys.add("t:" + tok)
+        phon = form.phonetic[i]
+        if len(tok) >= 3 and len(phon) >= 2:
+            keys.add("p:" + phon)
+        kor = form.korean[i]
+        if kor is not None:
+            keys.add("k:" + kor)
+        if len(tok) >= 3:
+            keys.add("v:" + form.variant[i])
+        if len(tok) >= 3 and not tok.isdigit():
+            skel = consonant_skeleton(tok)
+            if len(skel) >= 2:
+                keys.add("s:" + skel)
+        if len(tok) >= 6:
+            keys.add("a:" + tok[:4])
+            keys.add("z:" + tok[-4:])
+        if i + 1 < len(toks):
+            keys.add("j:" + tok + toks[i + 1])
+    if len(form.full) > 1 and form.full != toks:
+        keys.add("j:" + "".join(form.full))
+    return keys
+
+
+def query_keys(form: NameForm, postings: Mapping[str, Sequence[int]]) -> dict[str, int]:
+    """Index keys of a query, each with its group (the query token it stands for; pairs of
+    tokens and the whole name are groups of their own): like :func:`name_keys`, but the
+    typo keys (metaphone, prefix, suffix) only for tokens the lists do not contain as
+    written, and consonant skeletons only for Arabic-script queries."""
+    keys: dict[str, int] = {}
+    toks = form.tokens
+    n = len(toks)
+    arabic = "arabic" in form.scripts
+    for i, tok in enumerate(toks):
+        mine = ["t:" + tok, "j:" + tok]  # a query token may be two list tokens merged
+        kor = form.korean[i]
+        if kor is not None:
+            mine.append("k:" + kor)
+        if len(tok) >= 3:
+            mine.append("v:" + form.variant[i])
+        if "t:" + tok not in postings:  # unknown as written: perhaps a typo
+            phon = form.phonetic[i]
+            if len(tok) >= 3 and len(phon) >= 2:
+                mine.append("p:" + phon)
+            if len(tok) >= 6:
+                mine += ["a:" + tok[:4], "z:" + tok[-4:]]
+        if arabic and len(tok) >= 3:
+            mine.append("s:" + consonant_skeleton(tok))
+        for key in mine:
+            keys.setdefault(key, i)
+        if i + 1 < n:
+            keys.setdefault("j:" + tok + toks[i + 1], n + i)
+            keys.setdefault("t:" + tok + toks[i + 1], n + i)  # two query tokens, one list token
+    if len(form.full) > 1:
+        keys.setdefault("t:" + "".join(form.full), 2 * n)
+    return keys
+
+
+def _group_evidence(
+    group_keys: list[str], postings: Mapping[str, Sequence[int]], total: int
+) -> dict[int, float]:
+    """Each list name sharing a key of the group, with the best weight among those keys.
+
+    Names appear in the order they are first met walking the keys in order (as a name-by-name
+    loop inserts them); the value is the largest weight of a key holding the name."""
+    found: list[tuple[float, Sequence[int]]] = []
+    for key in group_keys:
+        posting = postings.get(key)
+        if posting is None or len(posting) > (
+            MAX_WEAK_POSTINGS if key[0] in "paz" else MAX_POSTINGS
+        ):
+            continue
+        found.append((KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting)), posting))
+    if not found:
+        return {}
+    # the first key's names in C (every weight is > 0: each is its name's best so far) ...
+    best = dict.fromkeys(found[0][1], found[0][0])
+    get = best.get
+    for weight, posting in found[1:]:  # ... the other keys name by name
+        for n_idx in posting:
+            if weight > get(n_idx, 0.0):
+                best[n_idx] = weight
+    return best
+
+
+def candidates(
+    form: NameForm,
+    postings: Mapping[str, Sequence[int]],
+    total: int,
+    keep: Callable[[int], bool] | None = None,
+) -> list[int]:
+    """The list names worth scoring for ``form``, best retrieval evidence first.
+
+    Each query token counts once per list name, by its best key: a list name sharing the
+    token as written (t:, v:, k: all at once) does not outweigh one sharing it in another
+    romanization (k: only) — 리병철 must still find "RI Pyong Chol" among the Hangul aliases
+    김병철, 리학철 …
+
+    Args:
+        form: The prepared query name.
+        postings: Key → list names (the index's inverted index).
+        total: How many names are indexed (for the IDF).
+        keep: When given, only names it accepts (a source filter).
+    """
+    groups: dict[int, list[str]] = {}
+    for key, group in query_keys(form, postings).items():
+        groups.setdefault(group, []).append(key)
+    acc: dict[int, float] = {}
+    for group_keys in groups.values():
+        best = _group_evidence(group_keys, postings, total)
+        if not acc:  # the first group: each sum is its one weight, in the same order
+            acc = best
+            continue
+        get = acc.get
+        for n_idx, weight in best.items():
+            acc[n_idx] = get(n_idx, 0.0) + weight
+    if keep is not None:
+        acc = {n: v for n, v in acc.items() if keep(n)}
+    top = heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
+    if len(top) <= MIN_CANDIDATES:
+        return top
+    # names sharing much less evidence than the best ones cannot win: stop scoring there
+    floor = acc[top[0]] * CANDIDATE_FLOOR
+    return [n for k, n in enumerate(top) if k < MIN_CANDIDATES or acc[n] >= floor]
