@@ -226,6 +226,27 @@ def test_an_oversized_check_is_read_and_refused_in_a_worker(settings: Settings, 
         client.__exit__(None, None, None)
 
 
+def test_workers_end_when_their_server_is_killed(settings: Settings, tmp_path: Path) -> None:
+    import multiprocessing
+
+    pids_file = tmp_path / "pids"
+    server = multiprocessing.get_context("spawn").Process(
+        target=workers_setup.pool_until_killed, args=(settings, str(pids_file))
+    )
+    server.start()  # not daemonic: a daemonic process may not start the pool's processes
+    try:
+        _wait_for(lambda: pids_file.exists() and bool(pids_file.read_text()), "the pool")
+        workers = [int(p) for p in pids_file.read_text().split()]
+        assert server.pid is not None
+        os.kill(server.pid, signal.SIGKILL)  # no shutdown: the workers must notice by themselves
+        server.join(WAIT_S)
+        _wait_for(lambda: not any(Path(f"/proc/{p}").exists() for p in workers), "workers to end")
+    finally:
+        if server.is_alive():
+            server.kill()
+            server.join(WAIT_S)
+
+
 # ------------------------------------------------------------------ the cap (413)
 
 

@@ -50,3 +50,13 @@ def gated() -> None:
         return decide(raw, settings=settings, mode=mode, as_of=as_of)
 
     service.decide_document = gate  # type: ignore[assignment]
+
+
+def pool_until_killed(settings: Any, pids_file: str) -> None:
+    """A stand-in server process: start a one-worker pool, write its pids, wait to be killed."""
+    from prosper.api.workers import CheckPool
+
+    pool = CheckPool(settings, 1, setup=small_engine)
+    pool.start()
+    Path(pids_file).write_text(" ".join(str(p) for p in pool.pids()))
+    time.sleep(GATE_WAIT_S)

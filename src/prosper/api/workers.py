@@ -46,10 +46,27 @@ class WorkerError(ProsperError):
     http_status = 503
 
 
+PARENT_POLL_S = 1.0
+"""How often a worker checks that the server process that started it is still there."""
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent is gone (a server killed with ``kill -9`` never shuts
+    its pool down; the workers would otherwise wait for work forever)."""
+    while os.getppid() == parent:  # ends with the process
+        time.sleep(PARENT_POLL_S)
+    os._exit(0)
+
+
 def _init(settings: Settings, setup: Callable[[], None] | None) -> None:
-    """In each new worker: remember the settings, run ``setup``, load the engine."""
+    """In each new worker: watch the parent, remember the settings, run ``setup``, load the
+    engine."""
     from prosper import service
 
+    watch = threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), name="prosper-parent", daemon=True
+    )
+    watch.start()
     _SETTINGS[:] = [settings]
     if setup is not None:
         setup()
