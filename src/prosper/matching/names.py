@@ -399,8 +399,9 @@ def score_name(
         used_c.add(j)
         pairs.append((i, j, s, how))
     merged = _merge_split_tokens(qt, ct, used_q, used_c, abjad)
-    wq = [weights.weight(t) for t in qt]
-    wc = [weights.weight(t) for t in ct]
+    # a shared word common among people says less (population frequency); a missing one not
+    wq = [weights.weight(t, person and i in used_q) for i, t in enumerate(qt)]
+    wc = [weights.weight(t, person and j in used_c) for j, t in enumerate(ct)]
     extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
     if min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1:
         extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"

@@ -52,9 +52,9 @@ from typing import Any, Protocol, TypeVar, overload
 
 from prosper.lists.codec import decode_entity, encode_entity
 from prosper.lists.snapshot import SourceInfo, load_snapshot, load_snapshot_sources
+from prosper.matching.population import population_weights
 from prosper.model import Entity
 from prosper.names.normalize import NameForm
-from prosper.names.weights import default_weights
 from prosper.screening.index import INDEX_FORMAT, ScreeningIndex
 
 FILE_FORMAT = 3  # bump when the file layout changes
@@ -450,7 +450,7 @@ def open_index(
             names,
             MappedTable(sections),
             MappedTable(sections, "id_"),
-            default_weights(),
+            population_weights(),
             name_entities=names._entity,
             party_maps=lambda: _party_maps(party),
             entity_ids=ents.ids,

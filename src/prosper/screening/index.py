@@ -25,12 +25,13 @@ from dataclasses import replace
 from prosper.matching import config as cfg
 from prosper.matching.names import NameScore, score_name
 from prosper.matching.ofac import ofac_score
+from prosper.matching.population import common_name_match, population_weights
 from prosper.matching.skeleton import consonant_skeleton
 from prosper.matching.syllables import is_thin
 from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
-from prosper.names.weights import TokenWeights, default_weights
+from prosper.names.weights import TokenWeights
 from prosper.screening.merge import merge_hits, un_references
 from prosper.screening.qualifiers import qualifiers
 from prosper.screening.query import (
@@ -156,7 +157,7 @@ class ScreeningIndex:
             names,
             {k: tuple(v) for k, v in postings.items()},
             {k: tuple(v) for k, v in idents.items()},
-            default_weights() if weights is None else weights,
+            population_weights() if weights is None else weights,
         )
 
     def _first_name(self, e_idx: int) -> int:
@@ -444,14 +445,15 @@ class ScreeningIndex:
                     f"query is a {query.type.value}, list entry a {entity.type.value}",
                 )
             )
-        agrees = False
+        agrees = corroborated = False  # any qualifier / a date of birth or document
         for feature, delta, detail in qualifiers(query, entity):
             score += delta
             agrees = agrees or delta > 0
+            corroborated = corroborated or (delta > 0 and feature.startswith("dob_"))
             expl.append(Explanation(feature, delta, detail))
         if id_match and result.score >= cfg.IDENTIFIER_MIN_NAME_SCORE:
             score += cfg.IDENTIFIER_MATCH_BONUS
-            agrees = True
+            agrees = corroborated = True
             expl.append(
                 Explanation(
                     "identifier_match",
@@ -477,6 +479,21 @@ class ScreeningIndex:
                     cfg.THIN_NAME_CAP,
                     "a name this short is shared by many people: capped under the threshold "
                     "unless a country, date of birth or identifier agrees",
+                )
+            )
+        if (
+            not corroborated
+            and score > cfg.COMMON_NAME_CAP
+            and entity.type is EntityType.PERSON
+            and common_name_match(result, self._weights)
+        ):
+            score = cfg.COMMON_NAME_CAP
+            expl.append(
+                Explanation(
+                    "common_name",
+                    cfg.COMMON_NAME_CAP,
+                    "every agreeing word is a common name among people: capped under the "
+                    "threshold unless a date of birth or identifier agrees",
                 )
             )
         score = round(min(1.0, max(0.0, score)), 4)
