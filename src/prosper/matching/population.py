@@ -17,6 +17,7 @@ from functools import lru_cache
 from prosper.matching import config as cfg
 from prosper.matching.names import NameScore
 from prosper.names.frequency import population_table
+from prosper.names.normalize import NameForm
 from prosper.names.weights import TokenWeights, default_weights
 
 
@@ -29,15 +30,30 @@ def population_weights() -> TokenWeights:
     )
 
 
+def _syllabic(form: NameForm) -> bool:
+    """Han or Hangul script, or romanized Korean syllable by syllable (``Kim Yong Su``)."""
+    if form.scripts & {"han", "hangul"}:
+        return True
+    return len(form.tokens) >= 2 and all(k is not None for k in form.korean)
+
+
 def _minor(token: str) -> bool:
     """An initial or a particle: neither common nor rare, it identifies nobody."""
     return len(token) == 1 or token in cfg.PARTICLES.split()
 
 
-def common_name_match(result: NameScore, weights: TokenWeights) -> bool:
+def common_name_match(
+    result: NameScore,
+    weights: TokenWeights,
+    query: NameForm | None = None,
+    candidate: NameForm | None = None,
+) -> bool:
     """Every aligned word of the match, on both sides, is a common name among people
     (:meth:`~prosper.names.weights.TokenWeights.is_common`; initials and particles do not
-    count either way), and at least one word is aligned.
+    count either way), and at least one word is aligned. Never for a name written syllable by
+    syllable (Han, Hangul, romanized Korean; ``query`` / ``candidate`` when given): the US table
+    counts ``jin`` and ``su`` as English names, not 진 and 수, and the short ones are already
+    thin names (:data:`~prosper.matching.config.THIN_NAME_CAP`).
 
     >>> from prosper.matching.names import score_name
     >>> from prosper.names.normalize import prepare_name
@@ -48,7 +64,12 @@ def common_name_match(result: NameScore, weights: TokenWeights) -> bool:
     True
     >>> common_name_match(match("Kim Jong Un", "KIM Jong Un"), w)
     False
+    >>> yu_jin = prepare_name("Yu Jin")
+    >>> common_name_match(match("Yu Jin", "YU, Jin"), w, yu_jin, prepare_name("YU, Jin"))
+    False
     """
+    if any(form is not None and _syllabic(form) for form in (query, candidate)):
+        return False
     words = [
         token
         for query, candidate, _, _ in result.aligned

@@ -485,7 +485,7 @@ class ScreeningIndex:
             not corroborated
             and score > cfg.COMMON_NAME_CAP
             and entity.type is EntityType.PERSON
-            and common_name_match(result, self._weights)
+            and common_name_match(result, self._weights, form, cand)
         ):
             score = cfg.COMMON_NAME_CAP
             expl.append(
