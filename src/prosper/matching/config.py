@@ -170,5 +170,6 @@ POPULATION_WEIGHT = 0.15
 # A person hit whose aligned words are all common ("John Smith" = "SMITH, John"; initials and
 # particles aside) is capped just under the default threshold unless a date of birth or a
 # document agrees: a country is no corroboration for a name millions bear. "Kim Jong Un"
-# ("jong", "un" are rare) is never capped; a contradicting birth year still lowers.
+# ("jong", "un" are rare) is never capped; a contradicting birth year still lowers. The cap is
+# COMMON_NAME_CAP × the score (so capped hits keep their order: the exact listed name first).
 COMMON_NAME_CAP = 0.79

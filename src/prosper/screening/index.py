@@ -487,7 +487,8 @@ class ScreeningIndex:
             and entity.type is EntityType.PERSON
             and common_name_match(result, self._weights, form, cand)
         ):
-            score = cfg.COMMON_NAME_CAP
+            # in proportion, so that capped hits keep their order (the exact name first)
+            score = cfg.COMMON_NAME_CAP * min(1.0, score)
             expl.append(
                 Explanation(
                     "common_name",
