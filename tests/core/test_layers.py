@@ -74,6 +74,8 @@ PURE_MODULES = (
     "screening/rows.py",
     "screening/merge.py",
     "screening/freshness.py",
+    "screening/retrieval.py",
+    "screening/hits.py",
 )
 IO_MODULES = {
     "sqlite3",

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from prosper.matching.names import NameScore, score_name
 from prosper.matching.ofac import ofac_score
+from prosper.matching.population import population_weights
 from prosper.model import EntityType, Explanation
 from prosper.names.normalize import prepare_name
 from prosper.names.readings import name_readings
-from prosper.names.weights import TokenWeights, default_weights
+from prosper.names.weights import TokenWeights
 
 __all__ = ["MatchResult", "explain_name", "match_names", "ofac_score"]
 
@@ -57,7 +58,7 @@ def match_names(
     Returns:
         The score in [0, 1], its explanation and the OFAC-style score.
     """
-    w = default_weights() if weights is None else weights
+    w = population_weights() if weights is None else weights
     type = None if type is None else EntityType(type)  # accept "person" from edges too
     # every reading of each field (mixed-script halves, Hanja read as Korean): the best pair
     result = max(

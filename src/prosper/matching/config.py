@@ -178,3 +178,20 @@ IDENTIFIER_MATCH_BONUS = 0.15
 # 0.85 name-only hit falls under the 0.80 threshold.
 GENDER_MATCH = 0.0
 GENDER_MISMATCH = -0.10
+
+# --- population name frequency (prosper.names.frequency, prosper.matching.population) --------
+# How common a token is among people (US Census 2010 surnames + 2020 first names, people per
+# 100,000): in a person's name an *aligned* token borne by more than COMMON_TOKEN_PER_100K has
+# its list weight divided by 1 + POPULATION_WEIGHT × log2(frequency / COMMON_TOKEN_PER_100K) —
+# "smith" (830) ×0.48, "wayne" (74) ×0.63, "kim" (171) ×0.57; "jong" (1.9), "habbash" (absent)
+# keep 1. A shared common word is weak evidence, a missing or conflicting word keeps its weight:
+# "Ronald Mitchell" vs "George R. Mitchell" 0.82 → 0.76, "Kim Jong Un" vs "KIM Jong Il" 0.73 →
+# 0.69, "Kim Jong Un" vs "KIM Jong Un" stays 1.0.
+COMMON_TOKEN_PER_100K = 5.0
+POPULATION_WEIGHT = 0.15
+# A person hit whose aligned words are all common ("John Smith" = "SMITH, John"; initials and
+# particles aside) is capped just under the default threshold unless a date of birth or a
+# document agrees: a country is no corroboration for a name millions bear. "Kim Jong Un"
+# ("jong", "un" are rare) is never capped; a contradicting birth year still lowers. The cap is
+# COMMON_NAME_CAP × the score (so capped hits keep their order: the exact listed name first).
+COMMON_NAME_CAP = 0.79

@@ -268,8 +268,11 @@ def _score_tokens(
     merged = merge_split_tokens(qt, ct, used_q, used_c, abjad)
     org = type is not EntityType.PERSON  # an unknown type may be an organisation
     mq, mc = _minor_words(query, candidate, used_q, used_c, org)
-    wq = [weights.weight(t) for t in qt]
-    wc = [weights.weight(t) for t in ct]
+    # a shared word common among people says less (population frequency); a missing one not.
+    # Not for names written syllable by syllable: a US table does not know 진 from "jin".
+    pop = person and not (_syllabic(query) or _syllabic(candidate))
+    wq = [weights.weight(t, pop and i in used_q) for i, t in enumerate(qt)]
+    wc = [weights.weight(t, pop and j in used_c) for j, t in enumerate(ct)]
     extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
     if min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1:
         extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"

@@ -14,6 +14,14 @@ EU/AU/CA/JP lists and the matcher its abbreviations ``intl``/``dprk``).
 scores the same in ``prosper match`` and ``prosper screen``.
 Regenerate it with :func:`count_token_frequencies` and :func:`format_token_stats` when the
 embedded lists change a lot.
+
+The lists alone do not know which names are common among people: ``Smith`` is rare on them.
+:meth:`TokenWeights.with_population` adds a population name-frequency table
+(:mod:`prosper.names.frequency`): for a person's name, a token borne by more than
+``common_per_100k`` people in 100,000 has its weight divided by
+``1 + population_weight × log2(frequency / common_per_100k)`` (``smith``, 830 per 100,000, at
+the matcher's settings ×0.48), so a rare surname beside it carries the score. The matcher's
+settings are :data:`prosper.matching.config.POPULATION_WEIGHT` and ``COMMON_TOKEN_PER_100K``.
 """
 
 from __future__ import annotations
@@ -42,21 +50,60 @@ class TokenWeights:
     df: Mapping[str, int]
     total: int
     _memo: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    population: Mapping[str, float] = field(default_factory=dict)  # people per 100,000
+    population_weight: float = 0.0  # 0: the population table is not used
+    common_per_100k: float = 0.0
+    _person_memo: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
-    def weight(self, token: str) -> float:
-        """The weight of ``token``: IDF × length factor.
+    def weight(self, token: str, person: bool = False) -> float:
+        """The weight of ``token``: IDF × length factor, and for a person's name
+        (``person``) × the population factor (:meth:`population_factor`).
 
         >>> w = TokenWeights({"george": 40}, 50_000)
         >>> w.weight("george") < w.weight("habbash")
         True
         """
-        known = self._memo.get(token)
+        memo = self._person_memo if person and self.population_weight else self._memo
+        known = memo.get(token)
         if known is not None:
             return known
         value = self._weight(token)
-        if len(self._memo) < 500_000:
-            self._memo[token] = value
+        if memo is self._person_memo:
+            value *= self.population_factor(token)
+        if len(memo) < 500_000:
+            memo[token] = value
         return value
+
+    def population_factor(self, token: str) -> float:
+        """1 for a token that is not common among people; for a common one (borne by more
+        than ``common_per_100k`` in 100,000), ``1 / (1 + population_weight × log2(frequency /
+        common_per_100k))``.
+
+        >>> w = TokenWeights({}, 1, population={"smith": 800.0}, population_weight=0.5,
+        ...                  common_per_100k=100.0)
+        >>> w.population_factor("smith"), w.population_factor("habbash")
+        (0.4, 1.0)
+        """
+        freq = self.population.get(token, 0.0)
+        if not self.population_weight or freq <= self.common_per_100k:
+            return 1.0
+        return 1.0 / (1.0 + self.population_weight * math.log2(freq / self.common_per_100k))
+
+    def is_common(self, token: str) -> bool:
+        """Borne by more than ``common_per_100k`` people in 100,000 (false without a table)."""
+        return bool(self.population) and self.population.get(token, 0.0) > self.common_per_100k
+
+    def with_population(
+        self, population: Mapping[str, float], weight: float, common_per_100k: float
+    ) -> TokenWeights:
+        """These weights with a population name-frequency table (a new object, new memos)."""
+        return TokenWeights(
+            self.df,
+            self.total,
+            population=population,
+            population_weight=weight,
+            common_per_100k=common_per_100k,
+        )
 
     def idf(self, token: str) -> float:
         """The inverse document frequency of ``token`` alone, without the length factor."""

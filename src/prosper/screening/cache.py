@@ -51,9 +51,9 @@ from typing import Protocol
 
 from prosper.lists.codec import encode_entity
 from prosper.lists.snapshot import SourceInfo, load_snapshot, load_snapshot_sources
+from prosper.matching.population import population_weights
 from prosper.model import Entity, EntityType
 from prosper.names.normalize import NameForm
-from prosper.names.weights import default_weights
 from prosper.screening.index import INDEX_FORMAT, ScreeningIndex
 from prosper.screening.mapped import MappedEntities, MappedNames, MappedTable, Types
 from prosper.screening.parallel_build import build_index
@@ -268,7 +268,7 @@ def open_index(
             names,
             MappedTable(sections),
             MappedTable(sections, "id_"),
-            default_weights(),
+            population_weights(),
             name_entities=names._entity,
             party_maps=lambda: _party_maps(party),
             entity_ids=ents.ids,

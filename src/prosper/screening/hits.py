@@ -1,6 +1,6 @@
 """One hit, explained: the name score of the matched list name, weak aliases, the entity type,
-the qualifiers (country, date of birth, gender), identifiers and the thin-name cap
-(:meth:`prosper.screening.index.ScreeningIndex.screen`'s last step)."""
+the qualifiers (country, date of birth, gender), identifiers, the thin-name cap and the
+common-name cap (:meth:`prosper.screening.index.ScreeningIndex.screen`'s last step)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from dataclasses import replace
 from prosper.matching import config as cfg
 from prosper.matching.names import NameScore
 from prosper.matching.ofac import ofac_score
+from prosper.matching.population import common_name_match
 from prosper.matching.syllables import is_thin
-from prosper.model import Entity, Explanation, Hit
+from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm
+from prosper.names.weights import TokenWeights
 from prosper.screening.qualifiers import qualifiers
 from prosper.screening.query import Query
 
@@ -25,9 +27,11 @@ def make_hit(
     entity: Entity,
     id_match: bool,
     threshold: float,
+    weights: TokenWeights,
 ) -> Hit:
     """The hit of ``entity`` for ``query``: the name score of its list name ``cand`` (weak
-    aliases discounted), the type, qualifiers, identifier and thin-name rules, explained."""
+    aliases discounted), the type, qualifiers, identifier, thin-name and common-name rules
+    (``weights``: the index's token weights), explained."""
     score = result.score
     expl = [Explanation("name_match", round(result.score, 4), result.detail())]
     if not strong:
@@ -44,14 +48,15 @@ def make_hit(
                 f"query is a {query.type.value}, list entry a {entity.type.value}",
             )
         )
-    agrees = False
+    agrees = corroborated = False  # any qualifier / a date of birth or document
     for feature, delta, detail in qualifiers(query, entity):
         score += delta
         agrees = agrees or delta > 0
+        corroborated = corroborated or (delta > 0 and feature.startswith("dob_"))
         expl.append(Explanation(feature, delta, detail))
     if id_match and result.score >= cfg.IDENTIFIER_MIN_NAME_SCORE:
         score += cfg.IDENTIFIER_MATCH_BONUS
-        agrees = True
+        agrees = corroborated = True
         expl.append(
             Explanation(
                 "identifier_match",
@@ -77,6 +82,22 @@ def make_hit(
                 cfg.THIN_NAME_CAP,
                 "a name this short is shared by many people: capped under the threshold "
                 "unless a country, date of birth or identifier agrees",
+            )
+        )
+    if (
+        not corroborated
+        and score > cfg.COMMON_NAME_CAP
+        and entity.type is EntityType.PERSON
+        and common_name_match(result, weights, form, cand)
+    ):
+        # in proportion, so that capped hits keep their order (the exact name first)
+        score = cfg.COMMON_NAME_CAP * min(1.0, score)
+        expl.append(
+            Explanation(
+                "common_name",
+                cfg.COMMON_NAME_CAP,
+                "every agreeing word is a common name among people: capped under the "
+                "threshold unless a date of birth or identifier agrees",
             )
         )
     score = round(min(1.0, max(0.0, score)), 4)

@@ -22,10 +22,11 @@ from dataclasses import replace
 
 from prosper.matching import config as cfg
 from prosper.matching.names import NameScore, score_name
+from prosper.matching.population import population_weights
 from prosper.model import Entity, EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
-from prosper.names.weights import TokenWeights, default_weights
+from prosper.names.weights import TokenWeights
 from prosper.screening.hits import make_hit, with_ofac
 from prosper.screening.merge import merge_hits, un_references
 from prosper.screening.qualifiers import identifier_matches
@@ -53,7 +54,7 @@ __all__ = [  # retrieval's names are re-exported: callers import them from here
 ]
 
 _Row = list[tuple[float, str]]  # token agreements of one list token with each query token
-INDEX_FORMAT = 10  # bump when the index layout or the key scheme changes (invalidates caches)
+INDEX_FORMAT = 11  # bump when the index layout or the key scheme changes (invalidates caches)
 MAX_PARTY_KEY = 12  # a name on more listings than this is no one party's (merging listings)
 _PartyMaps = tuple[dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]]]
 
@@ -163,7 +164,7 @@ class ScreeningIndex:
             names,
             {k: tuple(v) for k, v in postings.items()},
             {k: tuple(v) for k, v in idents.items()},
-            default_weights() if weights is None else weights,
+            population_weights() if weights is None else weights,
         )
 
     @staticmethod
@@ -379,7 +380,9 @@ class ScreeningIndex:
     ) -> Hit:
         e_idx, strong, cand = self._names[n_idx]
         entity = self.entities[e_idx]
-        return make_hit(query, form, result, cand, strong, entity, id_match, threshold)
+        return make_hit(
+            query, form, result, cand, strong, entity, id_match, threshold, self._weights
+        )
 
 
 def _effective(known: tuple[NameScore, int], names: Sequence[tuple[int, bool, NameForm]]) -> float:

@@ -1,0 +1,79 @@
+"""Common names: the population frequency of name tokens in the matcher.
+
+Two uses of the population name-frequency table (:mod:`prosper.names.frequency`):
+
+* :func:`population_weights` — the token weights of the lists (IDF) with the table, so that in
+  a person's name a very common token (``smith``, ``john``, ``mohammed``) weighs less than a
+  rare one (:meth:`prosper.names.weights.TokenWeights.population_factor`).
+* :func:`common_name_match` — a person hit that rests only on common tokens: screening caps it
+  at :data:`~prosper.matching.config.COMMON_NAME_CAP` unless a date of birth or a document
+  agrees (``John Smith`` does not alert on a bare ``SMITH, John``; ``Kim Jong Un`` does).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from prosper.matching import config as cfg
+from prosper.matching.names import NameScore
+from prosper.names.frequency import population_table
+from prosper.names.normalize import NameForm
+from prosper.names.weights import TokenWeights, default_weights
+
+
+@lru_cache(maxsize=1)
+def population_weights() -> TokenWeights:
+    """The shipped list IDF weights with the shipped population table, at the matcher's
+    settings (:data:`~prosper.matching.config.POPULATION_WEIGHT`, ``COMMON_TOKEN_PER_100K``)."""
+    return default_weights().with_population(
+        population_table(), cfg.POPULATION_WEIGHT, cfg.COMMON_TOKEN_PER_100K
+    )
+
+
+def _syllabic(form: NameForm) -> bool:
+    """Han or Hangul script, or romanized Korean syllable by syllable (``Kim Yong Su``)."""
+    if form.scripts & {"han", "hangul"}:
+        return True
+    return len(form.tokens) >= 2 and all(k is not None for k in form.korean)
+
+
+def _minor(token: str) -> bool:
+    """An initial or a particle: neither common nor rare, it identifies nobody."""
+    return len(token) == 1 or token in cfg.PARTICLES.split()
+
+
+def common_name_match(
+    result: NameScore,
+    weights: TokenWeights,
+    query: NameForm | None = None,
+    candidate: NameForm | None = None,
+) -> bool:
+    """Every aligned word of the match, on both sides, is a common name among people
+    (:meth:`~prosper.names.weights.TokenWeights.is_common`; initials and particles do not
+    count either way), and at least one word is aligned. Never for a name written syllable by
+    syllable (Han, Hangul, romanized Korean; ``query`` / ``candidate`` when given): the US table
+    counts ``jin`` and ``su`` as English names, not 진 and 수, and the short ones are already
+    thin names (:data:`~prosper.matching.config.THIN_NAME_CAP`).
+
+    >>> from prosper.matching.names import score_name
+    >>> from prosper.names.normalize import prepare_name
+    >>> w = population_weights()
+    >>> def match(a: str, b: str) -> NameScore:
+    ...     return score_name(prepare_name(a), prepare_name(b), w)
+    >>> common_name_match(match("John Smith", "SMITH, John"), w)
+    True
+    >>> common_name_match(match("Kim Jong Un", "KIM Jong Un"), w)
+    False
+    >>> yu_jin = prepare_name("Yu Jin")
+    >>> common_name_match(match("Yu Jin", "YU, Jin"), w, yu_jin, prepare_name("YU, Jin"))
+    False
+    """
+    if any(form is not None and _syllabic(form) for form in (query, candidate)):
+        return False
+    words = [
+        token
+        for query, candidate, _, _ in result.aligned
+        for token in (*query.split(), *candidate.split())
+        if not _minor(token)
+    ]
+    return bool(words) and all(weights.is_common(t) for t in words)
