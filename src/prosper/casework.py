@@ -6,8 +6,8 @@ when a list update installs (:func:`on_lists_installed`, registered as a list in
 :func:`enable_rescreen_on_update`).
 
 Who is the actor: on the server, the API key's holder (``key:<id>:<name>``), never a claim in
-the request; on the CLI, the OS user — ``PROSPER_ACTOR`` only when
-``PROSPER_CASES_ACTOR_FROM_ENV=1`` allows it (:func:`cli_actor`).
+the request; on the CLI, the OS login (:func:`cli_actor`) — ``PROSPER_ACTOR`` is recorded only
+beside it, as ``claimed_actor`` (:func:`cli_claim`).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def cli_actor(settings: Settings) -> str:
 def cli_claim(settings: Settings) -> str | None:
     """``PROSPER_ACTOR`` when it names someone other than the OS login: recorded only as the
     ``claimed_actor`` of the audit record (anyone who can set a variable can name anyone)."""
-    claimed = settings.actor.strip()
+    claimed = settings.actor_claim
     return claimed if claimed and claimed != cli_actor(settings) else None
 
 
@@ -308,10 +308,16 @@ DRY_RUN_NOTE = "dry run: a what-if, not part of the official record (nothing was
 
 
 def record_screening(
-    doc: dict[str, Any], *, settings: Settings, actor: str, channel: str
+    doc: dict[str, Any],
+    *,
+    settings: Settings,
+    actor: str,
+    channel: str,
+    claim: str | None = None,
 ) -> dict[str, Any]:
     """Append a stand-alone screen to the audit log like a check: the query, the digest of the
-    result, the hits (entity and score), the list versions and the actor. Returns
+    result, the hits (entity and score), the list versions and the actor (``claim``: who the
+    CLI's caller says acts, :func:`cli_claim`, recorded as ``claimed_actor``). Returns
     ``{"record_id", "hash"}``."""
     from prosper.cases.model import digest
     from prosper.service import audit_log
@@ -322,7 +328,12 @@ def record_screening(
     ]
     record = audit_log(settings).append(
         kind="screen",
-        input={"channel": channel, "query": doc.get("query"), "threshold": doc.get("threshold")},
+        input={
+            "channel": channel,
+            "query": doc.get("query"),
+            "threshold": doc.get("threshold"),
+            **({"claimed_actor": claim} if claim else {}),
+        },
         output={"result_digest": digest(doc), "hits": hits, "warnings": doc.get("warnings", [])},
         versions={"lists": {s["source"]: s["version"] for s in doc.get("lists", [])}},
         actor=actor,
@@ -331,15 +342,25 @@ def record_screening(
 
 
 def record_batch(
-    summary: dict[str, Any], *, settings: Settings, actor: str, channel: str
+    summary: dict[str, Any],
+    *,
+    settings: Settings,
+    actor: str,
+    channel: str,
+    claim: str | None = None,
 ) -> dict[str, Any]:
     """Append a batch screen (a file) to the audit log: the input and output files' digests and
-    the counts, with the list versions and the actor."""
+    the counts, with the list versions and the actor (``claim`` as for
+    :func:`record_screening`)."""
     from prosper.service import audit_log
 
     record = audit_log(settings).append(
         kind="screen_batch",
-        input={"channel": channel, **{k: v for k, v in summary.items() if k != "versions"}},
+        input={
+            "channel": channel,
+            **{k: v for k, v in summary.items() if k != "versions"},
+            **({"claimed_actor": claim} if claim else {}),
+        },
         output={"rows": summary.get("rows"), "matched": summary.get("matched")},
         versions={"lists": summary.get("versions", {})},
         actor=actor,

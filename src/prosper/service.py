@@ -247,15 +247,23 @@ def decide_document(
 
 
 def record_check(
-    doc: dict[str, Any], output: dict[str, Any], *, settings: Settings, actor: str | None = None
+    doc: dict[str, Any],
+    output: dict[str, Any],
+    *,
+    settings: Settings,
+    actor: str | None = None,
+    claim: str | None = None,
 ) -> dict[str, Any]:
     """Append a decided check (from :func:`decide_document`) to the audit log; the decision
-    with its ``audit`` block."""
+    with its ``audit`` block. ``actor``: the API key's holder on the server, else the OS login
+    (``settings.actor``); ``claim``: who the CLI's caller says acts (``PROSPER_ACTOR``),
+    recorded beside it as the record's ``versions.claimed_actor``, never in its place."""
+    versions = output["versions"] if not claim else {**output["versions"], "claimed_actor": claim}
     record = audit_log(settings).append(
         kind="check",
         input=doc,
         output=output,
-        versions=output["versions"],
+        versions=versions,
         actor=actor or settings.actor,
     )
     return {**output, "audit": {"record_id": record.id, "hash": record.hash}}
@@ -268,11 +276,13 @@ def run_check(
     mode: str = "enforced",
     as_of: date | None = None,
     actor: str | None = None,
+    claim: str | None = None,
 ) -> dict[str, Any]:
-    """Decide a transaction and append the input and decision to the audit log."""
+    """Decide a transaction and append the input and decision to the audit log (``actor``,
+    ``claim``: :func:`record_check`)."""
     settings = settings or load_settings()
     doc, output = decide_document(raw, settings=settings, mode=mode, as_of=as_of)
-    return record_check(doc, output, settings=settings, actor=actor)
+    return record_check(doc, output, settings=settings, actor=actor, claim=claim)
 
 
 class TooManyParties(InputError):  # noqa: N818 (its error code is too_many_parties)

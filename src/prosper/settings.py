@@ -8,7 +8,9 @@ result down. The pure core never reads the environment.
 - ``PROSPER_DB_URL``: any SQLAlchemy URL for the audit log and API keys
   (default: ``sqlite:///<data dir>/audit.sqlite3``).
 - ``PROSPER_THRESHOLD``: the default screening match threshold (default ``0.80``).
-- ``PROSPER_ACTOR``: who is recorded as making a decision (default: the OS user name).
+- ``PROSPER_ACTOR``: a name the caller claims to act as. The CLI records the OS login as the
+  actor of every record and this value only beside it, as ``claimed_actor`` (anyone who can
+  set a variable can name anyone); on the server the actor is the API key's holder.
 - ``PROSPER_LISTS_MAX_DROP``: share of a source's installed entities a list update may drop
   before it is refused (``0.10`` or ``10%``; default 10 %).
 - ``PROSPER_LISTS_REFRESH``: how often ``prosper serve`` refreshes the lists from their
@@ -46,8 +48,6 @@ result down. The pure core never reads the environment.
   ``0`` decides in the server process).
 - ``PROSPER_API_MAX_PARTIES``: most names one ``POST /v1/check`` may ask to screen — parties
   and owners at any depth, each name and alias counted (default 500; more is 413).
-- ``PROSPER_CASES_ACTOR_FROM_ENV``: ``1`` lets ``PROSPER_ACTOR`` name the reviewer of alert
-  decisions on the CLI (default ``0``: the OS user; on the server always the API key's holder).
 """
 
 from __future__ import annotations
@@ -85,7 +85,6 @@ class CaseSettings:
     """Case management: four-eyes review and who the CLI names as the reviewer."""
 
     four_eyes: bool = True
-    actor_from_env: bool = False
     os_user: str = "unknown"
 
 
@@ -97,6 +96,7 @@ class Settings:
     db_url: str
     threshold: float
     actor: str
+    actor_claim: str | None = None  # PROSPER_ACTOR when it names someone else than ``actor``
     lists_max_drop: float = 0.10
     lists_refresh: float | None = DAY
     lists_mirror: str | None = None
@@ -126,10 +126,21 @@ def _default_data_dir() -> Path:
 
 
 def _default_actor() -> str:
+    """The OS login of this process (its passwd entry, not the LOGNAME/USER variables)."""
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry in some containers
-        return "unknown"
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError):  # no passwd entry in some containers
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+
+
+def _claim(raw: str | None, actor: str) -> str | None:
+    claimed = (raw or "").strip()
+    return claimed if claimed and claimed != actor else None
 
 
 def _share(raw: str, field: str) -> float:
@@ -241,7 +252,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         db_url=db_url,
         threshold=threshold,
-        actor=env.get("PROSPER_ACTOR") or _default_actor(),
+        actor=_default_actor(),
+        actor_claim=_claim(env.get("PROSPER_ACTOR"), _default_actor()),
         lists_max_drop=_share(raw_drop, "PROSPER_LISTS_MAX_DROP") if raw_drop else 0.10,
         lists_refresh=_interval(raw_refresh, "PROSPER_LISTS_REFRESH") if raw_refresh else DAY,
         lists_mirror=env.get("PROSPER_LISTS_MIRROR") or None,
@@ -256,7 +268,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         affiliates_rule=_affiliates(env.get("PROSPER_AFFILIATES_RULE")),
         cases=CaseSettings(
             four_eyes=_flag(env, "PROSPER_FOUR_EYES", True),
-            actor_from_env=_flag(env, "PROSPER_CASES_ACTOR_FROM_ENV", False),
             os_user=_default_actor(),
         ),
         check_workers=_workers(env.get("PROSPER_CHECK_WORKERS")),

@@ -181,13 +181,24 @@ def test_screens_are_on_the_record_unless_dry_run(capsys: Any, monkeypatch: Any)
     assert record["input"]["query"]["name"] == "Rosoboronexport"
     assert record["output"]["result_digest"].startswith("sha256:")
     assert record["versions"]["lists"]["us_ofac_sdn"] == "sha256:us_ofac_sdn-v1"
+    assert "claimed_actor" not in record["input"]
+    # a claimed name is recorded beside the OS login, never in its place
+    monkeypatch.setenv("PROSPER_ACTOR", "someone-else")
+    code, out, err = run(["screen", "Rosoboronexport", "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    record_id = json.loads(out)["audit"]["record_id"]
+    code, out, _ = run(["audit", "show", str(record_id), "--json"], capsys, monkeypatch)
+    claimed = json.loads(out)
+    assert claimed["input"]["claimed_actor"] == "someone-else"
+    assert claimed["actor"] == record["actor"] != "someone-else"
+    monkeypatch.delenv("PROSPER_ACTOR")
     code, out, err = run(["screen", "Rosoboronexport", "--json", "--dry-run"], capsys, monkeypatch)
     assert code == 0
     assert json.loads(out)["dry_run"] is True
     assert "audit" not in json.loads(out)
     assert "not part of the official record" in err
     code, out, _ = run(["audit", "list", "--json"], capsys, monkeypatch)
-    assert len(json.loads(out)["records"]) == 1  # the dry run wrote nothing
+    assert len(json.loads(out)["records"]) == 2  # the dry run wrote nothing
 
 
 def test_check_dry_run(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:

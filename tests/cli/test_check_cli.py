@@ -12,6 +12,7 @@ import yaml
 from cli_helpers import invoke
 
 from prosper.service import reset_engines
+from prosper.settings import load_settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transactions"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kr_to_vn_rngd.yaml"
@@ -60,7 +61,9 @@ def test_contract_example_is_decided_and_recorded(data_dir: Path) -> None:
     assert doc["audit"]["record_id"] >= 1
     assert doc["audit"]["hash"].startswith("sha256:")
     shown = json.loads(invoke("audit", "show", str(doc["audit"]["record_id"]), "--json").stdout)
-    assert shown["actor"] == "test-officer"
+    # the OS login is the actor; PROSPER_ACTOR is only a claim recorded beside it
+    assert shown["actor"] == load_settings().actor != "test-officer"
+    assert shown["versions"]["claimed_actor"] == "test-officer"
     assert shown["output"]["verdict"] == doc["verdict"]
     assert shown["input"]["as_of"] == "2026-11-27"
 

@@ -128,7 +128,9 @@ def check(
         doc = {**evaluate(raw, mode=mode, as_of=when, settings=settings), "dry_run": True}
         typer.echo(DRY_RUN_NOTE, err=True)
     else:
-        doc = run_check(raw, settings=settings, mode=mode, as_of=when)
+        doc = run_check(
+            raw, settings=settings, mode=mode, as_of=when, claim=settings.actor_claim
+        )
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:

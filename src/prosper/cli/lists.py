@@ -336,7 +336,10 @@ def add_custom(
             "problems": [str(p) for p in done.problems[:50]],
             "snapshot": str(done.path),
         },
-        versions={"lists": done.snapshot.versions()},
+        versions={
+            "lists": done.snapshot.versions(),
+            **({"claimed_actor": settings.actor_claim} if settings.actor_claim else {}),
+        },
         actor=settings.actor,
     )
     if json_out:

@@ -177,6 +177,7 @@ def _record_file(
         settings=settings,
         actor=settings.actor,
         channel="cli",
+        claim=settings.actor_claim,
     )
     typer.echo(f"audit record {record['record_id']} {record['hash']}", err=True)
 
@@ -326,7 +327,7 @@ def screen(
         typer.echo(casework.DRY_RUN_NOTE, err=True)
     else:
         doc["audit"] = casework.record_screening(
-            doc, settings=settings, actor=settings.actor, channel="cli"
+            doc, settings=settings, actor=settings.actor, channel="cli", claim=settings.actor_claim
         )
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
