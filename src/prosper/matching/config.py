@@ -195,3 +195,10 @@ POPULATION_WEIGHT = 0.15
 # ("jong", "un" are rare) is never capped; a contradicting birth year still lowers. The cap is
 # COMMON_NAME_CAP × the score (so capped hits keep their order: the exact listed name first).
 COMMON_NAME_CAP = 0.79
+# ... but only for a name of at most COMMON_NAME_MAX_WORDS aligned words (a given name and a
+# surname): a full name of three or four words that are each common ("Roberto Carlos
+# Garcia-Salazar", "Jose Luis Rodriguez") is borne by few people together, and an exact match of
+# it on a list must alert. (A joint frequency, the product of the words' frequencies, would say
+# the same but assumes the words independent, which given names and surnames of one language
+# are not.)
+COMMON_NAME_MAX_WORDS = 2

@@ -48,7 +48,8 @@ def common_name_match(
     query: NameForm | None = None,
     candidate: NameForm | None = None,
 ) -> bool:
-    """Every aligned word of the match, on both sides, is a common name among people
+    """At most :data:`~prosper.matching.config.COMMON_NAME_MAX_WORDS` words of the query are
+    aligned, and every aligned word of the match, on both sides, is a common name among people
     (:meth:`~prosper.names.weights.TokenWeights.is_common`; initials and particles do not
     count either way), and at least one word is aligned. Never for a name written syllable by
     syllable (Han, Hangul, romanized Korean; ``query`` / ``candidate`` when given): the US table
@@ -64,6 +65,8 @@ def common_name_match(
     True
     >>> common_name_match(match("Kim Jong Un", "KIM Jong Un"), w)
     False
+    >>> common_name_match(match("Roberto Carlos Garcia", "Roberto Carlos GARCIA"), w)
+    False
     >>> yu_jin = prepare_name("Yu Jin")
     >>> common_name_match(match("Yu Jin", "YU, Jin"), w, yu_jin, prepare_name("YU, Jin"))
     False
@@ -76,4 +79,9 @@ def common_name_match(
         for token in (*query.split(), *candidate.split())
         if not _minor(token)
     ]
-    return bool(words) and all(weights.is_common(t) for t in words)
+    query_words = {
+        token for query, _, _, _ in result.aligned for token in query.split() if not _minor(token)
+    }
+    if not 0 < len(query_words) <= cfg.COMMON_NAME_MAX_WORDS:
+        return False  # a full name of three or more words is rare together (config.py)
+    return all(weights.is_common(t) for t in words)
