@@ -266,8 +266,11 @@ def test_api_alias_bomb_is_refused_at_once(api: tuple[TestClient, dict[str, str]
 def test_api_party_limit(api: tuple[TestClient, dict[str, str]]) -> None:
     body = json.dumps({"parties": [{"name": f"P{i}"} for i in range(1_001)]})
     response = _post(api, "/v1/check", body, "application/json")
-    assert response.status_code == 422
+    # the server's own cap (PROSPER_API_MAX_PARTIES, 500 names) refuses it before the
+    # document limit (PROSPER_MAX_PARTIES, 1,000 parties) would
+    assert response.status_code == 413
     assert response.json()["field"] == "parties"
+    assert "PROSPER_API_MAX_PARTIES" in response.json()["message"]
 
 
 @pytest.mark.parametrize("as_of", ["0", "2026-02-30", "20261127"])
