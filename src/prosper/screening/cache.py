@@ -55,7 +55,7 @@ from prosper.matching.population import population_weights
 from prosper.model import Entity, EntityType
 from prosper.names.normalize import NameForm
 from prosper.screening.index import INDEX_FORMAT, ScreeningIndex
-from prosper.screening.mapped import MappedEntities, MappedNames, MappedTable, Types
+from prosper.screening.mapped import Coded, MappedEntities, MappedNames, MappedTable
 from prosper.screening.parallel_build import build_index
 
 FILE_FORMAT = 4  # bump when the file layout changes
@@ -273,7 +273,7 @@ def open_index(
             party_maps=lambda: _party_maps(party),
             entity_ids=ents.ids,
             entity_sources=ents.sources,
-            entity_types=Types(sections["ent_type"], [EntityType(t) for t in header["types"]]),
+            entity_types=Coded(sections["ent_type"], [EntityType(t) for t in header["types"]]),
         )
     except (ValueError, KeyError, TypeError, IndexError):
         return None

@@ -5,13 +5,14 @@ sources and types without decoding the entities."""
 from __future__ import annotations
 
 import json
+from abc import abstractmethod
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import pairwise
 from typing import Any, TypeVar, overload
 
 from prosper.lists.codec import decode_entity
-from prosper.model import Entity, EntityType
+from prosper.model import Entity
 from prosper.names.normalize import NameForm
 
 _NameRow = tuple[int, bool, NameForm]
@@ -94,8 +95,9 @@ class _Decoded(Sequence[_T]):
 
     _decoded: dict[int, _T]
 
-    def _decode(self, i: int) -> _T:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
+    @abstractmethod
+    def _decode(self, i: int) -> _T:
+        """Row ``i`` decoded from the mapped bytes."""
 
     @overload
     def __getitem__(self, i: int) -> _T: ...
@@ -169,44 +171,25 @@ class _Strings(Sequence[str]):
         return (data[a:b].decode() for a, b in pairwise(off))
 
 
-class _Sources(Sequence[str]):
-    """Each entity's source, without decoding the entity."""
+class Coded(Sequence[_T]):
+    """A per-entity value stored as one byte code per entity (its source, its type), read
+    without decoding the entity: ``values[codes[i]]``."""
 
-    def __init__(self, codes: memoryview, names: list[str]) -> None:
+    def __init__(self, codes: memoryview, values: list[_T]) -> None:
         self._codes = codes
-        self._names = names
+        self._values = values
 
     def __len__(self) -> int:
         return len(self._codes)
 
     @overload
-    def __getitem__(self, i: int) -> str: ...
+    def __getitem__(self, i: int) -> _T: ...
     @overload
-    def __getitem__(self, i: slice) -> Sequence[str]: ...
-    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+    def __getitem__(self, i: slice) -> Sequence[_T]: ...
+    def __getitem__(self, i: int | slice) -> _T | Sequence[_T]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return self._names[self._codes[i]]
-
-
-class Types(Sequence[EntityType]):
-    """Each entity's type, without decoding the entity."""
-
-    def __init__(self, codes: memoryview, types: list[EntityType]) -> None:
-        self._codes = codes
-        self._types = types
-
-    def __len__(self) -> int:
-        return len(self._codes)
-
-    @overload
-    def __getitem__(self, i: int) -> EntityType: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[EntityType]: ...
-    def __getitem__(self, i: int | slice) -> EntityType | Sequence[EntityType]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        return self._types[self._codes[i]]
+        return self._values[self._codes[i]]
 
 
 class MappedEntities(_Decoded[Entity]):
@@ -216,7 +199,7 @@ class MappedEntities(_Decoded[Entity]):
         self._records = _Strings(sections["ent_off"].cast("q"), sections["ent_blob"])
         self.ids = _Strings(sections["eid_off"].cast("q"), sections["eid_blob"])
         self._sources = {s: s for s in sources}  # one string object per source
-        self.sources = _Sources(sections["ent_source"], list(self._sources))
+        self.sources = Coded(sections["ent_source"], list(self._sources))
         self._decoded: dict[int, Entity] = {}
         self._pool: dict[str, str] = {}
 
