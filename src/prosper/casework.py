@@ -292,7 +292,7 @@ _HOOK_SETTINGS: list[Settings] = []
 def enable_rescreen_on_update(settings: Settings | None = None) -> None:
     """Register :func:`on_lists_installed` as a list install hook (CLI and server), for
     ``settings`` (default: read from ``PROSPER_*`` when an update installs)."""
-    from prosper.lists.update import add_install_hook
+    from prosper.lists.hooks import add_install_hook
 
     _HOOK_SETTINGS[:] = [] if settings is None else [settings]
     add_install_hook(_hook)

@@ -15,7 +15,8 @@ import pytest
 from prosper import casework, service
 from prosper.cases.model import AlertState
 from prosper.lists.delta import diff_snapshots
-from prosper.lists.update import UpdateResult, remove_install_hook, run_install_hooks
+from prosper.lists.hooks import remove_install_hook, run_install_hooks
+from prosper.lists.update import UpdateResult
 from prosper.settings import load_settings
 
 from .helpers import BASE, engine, entity

@@ -20,12 +20,13 @@ from tests.conftest import need_shared
 from prosper.errors import InputError, ListDataError, NotFoundError
 from prosper.lists import load_embedded_snapshot, load_snapshot
 from prosper.lists import store as store_module
+from prosper.lists.collect import snapshot_from_files
 from prosper.lists.delta import diff_entities, diff_snapshots
 from prosper.lists.guard import UpdatePolicy, date_refusal, drop_refusal, incomplete_reason
 from prosper.lists.lock import UpdateBusyError, update_lock
 from prosper.lists.snapshot import CURRENT, SNAPSHOTS, SourceInfo, current_snapshot_path
 from prosper.lists.sources import classify_file, group_files
-from prosper.lists.update import UpdateOptions, snapshot_from_files, update_snapshot
+from prosper.lists.update import UpdateOptions, update_snapshot
 from prosper.model import Entity, EntityType, Identifier
 
 OFAC_FLAGS = {"allow_older": True, "allow_shrink": True}  # OFAC CSVs state no date

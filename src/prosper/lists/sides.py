@@ -30,6 +30,6 @@ def load_side(spec: str, snapshot_dir: Path) -> Snapshot:
         return load_snapshot_dir(path)
     if not spec.startswith(("http://", "https://")) and not path.exists():
         raise NotFoundError(f"{spec}: no such snapshot, file or folder")
-    from prosper.lists.update import snapshot_from_files
+    from prosper.lists.collect import snapshot_from_files
 
     return snapshot_from_files([spec])

@@ -35,6 +35,9 @@ from prosper.model import Entity
 # installed snapshots kept besides the current one (older ones are pruned)
 KEEP_SNAPSHOTS = 3
 
+# prefix of every temporary folder an update makes (pruned by the next update)
+TMP_PREFIX = ".tmp-"
+
 
 def write_snapshot_dir(
     target: Path,
@@ -79,7 +82,7 @@ def install_snapshot(
     root = snapshot_dir / SNAPSHOTS
     root.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    work = Path(tempfile.mkdtemp(prefix=f".tmp-{stamp}-", dir=root))
+    work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{stamp}-", dir=root))
     try:
         write_snapshot_dir(work, sources, blobs)
         verify_snapshot_files(work)
@@ -142,3 +145,22 @@ def _prune(root: Path, keep: set[str]) -> None:
     old = [n for n in names if n not in keep][: max(0, len(names) - 1 - KEEP_SNAPSHOTS)]
     for name in old:
         shutil.rmtree(root / name, ignore_errors=True)
+
+
+def prune_temporary(snapshot_dir: Path) -> int:
+    """Remove what killed updates left: ``.tmp-*`` folders and ``.CURRENT.*.tmp`` files.
+
+    Call it only while holding the update lock (then no update is writing them).
+    """
+    count = 0
+    for folder in (snapshot_dir, snapshot_dir / SNAPSHOTS):
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            if entry.name.startswith(TMP_PREFIX) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+                count += 1
+            elif entry.name.startswith(f".{CURRENT}.") and entry.name.endswith(".tmp"):
+                entry.unlink(missing_ok=True)
+                count += 1
+    return count

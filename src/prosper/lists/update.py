@@ -19,15 +19,15 @@ Any failure leaves the last good snapshot in force. Sources not given keep their
 
 from __future__ import annotations
 
-import gzip
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prosper.errors import InputError, ListDataError, NotFoundError, ProsperError
+from prosper.errors import InputError, ListDataError, ProsperError
+from prosper.lists.collect import ReadSource, collect_files, gunzip, read_sources
 from prosper.lists.common import Problem
 from prosper.lists.delta import SourceDelta, diff_snapshots
 from prosper.lists.download import (
@@ -36,18 +36,17 @@ from prosper.lists.download import (
     Progress,
     download,
     fetch_head,
-    split_checksum,
 )
 from prosper.lists.guard import (
     UpdatePolicy,
     UpdateRefusedError,
-    check_complete,
     date_refusal,
     drop_refusal,
     duplicate_refusals,
     partial_refusals,
     published_day,
 )
+from prosper.lists.hooks import run_install_hooks
 from prosper.lists.lock import update_lock
 from prosper.lists.official import (
     HEADER_BYTES,
@@ -56,8 +55,6 @@ from prosper.lists.official import (
     read_url_overrides,
 )
 from prosper.lists.snapshot import (
-    CURRENT,
-    SNAPSHOTS,
     Snapshot,
     SourceInfo,
     current_snapshot_path,
@@ -65,16 +62,11 @@ from prosper.lists.snapshot import (
     read_source_blob,
     remember_snapshot_dir,
 )
-from prosper.lists.sources import SOURCE_ORDER, build_source, classify_file, group_files
-from prosper.lists.store import install_snapshot
+from prosper.lists.store import TMP_PREFIX, install_snapshot, prune_temporary
 from prosper.model import Entity
 
 if TYPE_CHECKING:
     from prosper.settings import Settings
-
-# prefix of every temporary folder an update makes (pruned by the next update)
-TMP_PREFIX = ".tmp-"
-
 
 class UpdateFailedError(InputError):
     """An official refresh got no source at all: one line per source; nothing changed."""
@@ -137,163 +129,8 @@ class UpdateResult:
     failed: tuple[str, ...] = ()
 
 
-InstallHook = Callable[[UpdateResult], None]
-_INSTALL_HOOKS: list[InstallHook] = []
-
-
-def add_install_hook(hook: InstallHook) -> None:
-    """Call ``hook`` with the result of every update that installs a new snapshot (once per
-    hook; e.g. the re-screening of the counterparty register, :mod:`prosper.cases`)."""
-    if hook not in _INSTALL_HOOKS:
-        _INSTALL_HOOKS.append(hook)
-
-
-def remove_install_hook(hook: InstallHook) -> None:
-    """Stop calling ``hook`` (tests)."""
-    if hook in _INSTALL_HOOKS:
-        _INSTALL_HOOKS.remove(hook)
-
-
-def run_install_hooks(result: UpdateResult, progress: Progress) -> None:
-    """Run the install hooks; a failing hook is reported, never undoes the installed lists."""
-    for hook in list(_INSTALL_HOOKS):
-        try:
-            hook(result)
-        except Exception as exc:  # the lists are installed whatever a hook does
-            progress(f"after the update: {type(exc).__name__}: {exc}")
-
-
 def _quiet(_: str) -> None:
     return None
-
-
-def _gunzip(path: Path, folder: Path) -> Path:
-    """``X.gz`` decompressed into ``folder`` as ``X`` (a cut gzip stream is refused)."""
-    target = folder / path.name[: -len(".gz")]
-    try:
-        with gzip.open(path, "rb") as src, target.open("wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-    except (OSError, EOFError) as exc:
-        raise ListDataError(f"{path.name}: not a complete gzip file ({exc})") from None
-    return target
-
-
-def _known(path: Path, where: str) -> Path:
-    if classify_file(path.name) is None:
-        raise InputError(f"{where}: {path.name} is not a known official list file name")
-    return path
-
-
-def collect_files(
-    locations: Sequence[str],
-    folder: Path,
-    progress: Progress = _quiet,
-    limits: DownloadLimits | None = None,
-) -> list[Path]:
-    """Local paths of the official files behind ``locations`` (folders, files or URLs).
-
-    URLs are downloaded into ``folder``; ``.gz`` files are decompressed there. A folder
-    contributes every official file in it (``X.gz`` counts as ``X``).
-
-    Raises:
-        NotFoundError: a path does not exist.
-        InputError: a URL cannot be fetched, a file name is not an official list file, or a
-            folder holds none.
-        ListDataError: a ``.gz`` file is cut short.
-    """
-    paths: list[Path] = []
-    for location in locations:
-        if location.startswith(("http://", "https://")):
-            progress(f"downloading {location}")
-            path = download(split_checksum(location), folder, progress, limits)
-            if path.name.lower().endswith(".gz"):
-                path = _gunzip(path, folder)
-            paths.append(_known(path, location))
-            continue
-        path = Path(location).expanduser()
-        if path.is_dir():
-            found = []
-            for p in sorted(path.iterdir()):
-                plain = p.name[:-3] if p.name.lower().endswith(".gz") else p.name
-                if p.is_file() and classify_file(plain):
-                    found.append(_gunzip(p, folder) if plain != p.name else p)
-            if not found:
-                raise InputError(f"{path}: no official list files in this folder")
-            paths.extend(found)
-        elif path.is_file():
-            if path.name.lower().endswith(".gz"):
-                paths.append(_known(_gunzip(path, folder), str(path)))
-            else:
-                paths.append(_known(path, str(path)))
-        else:
-            raise NotFoundError(f"{path}: no such file or folder")
-    return paths
-
-
-@dataclass(frozen=True)
-class ReadSource:
-    """One source read from files: its facts, entities, row problems and files by role."""
-
-    info: SourceInfo
-    entities: tuple[Entity, ...]
-    problems: tuple[Problem, ...]
-    files: Mapping[str, Path]
-
-
-def read_sources(
-    paths: Sequence[Path], *, origin: str, progress: Progress = _quiet
-) -> list[ReadSource]:
-    """Read official files into sources (ordered as :data:`SOURCE_ORDER`, then the rest).
-
-    Raises:
-        ListDataError: a file is malformed as a whole or cut short.
-        InputError: the files do not form complete sources.
-    """
-    for path in paths:
-        check_complete(path)
-    groups = group_files(paths)
-    grouped = {p for roles in groups.values() for p in roles.values()}
-    for path in paths:
-        if path not in grouped:  # e.g. an HTML error page saved as consolidated.xml
-            raise ListDataError(f"{path.name}: not a list file this installation can read")
-    order = [s for s in SOURCE_ORDER if s in groups] + sorted(set(groups) - set(SOURCE_ORDER))
-    out: list[ReadSource] = []
-    for source in order:
-        names = ", ".join(p.name for p in groups[source].values())
-        progress(f"reading {source} ({names})")
-        data = build_source(source, groups[source], origin=origin)
-        out.append(ReadSource(data.info, data.entities, data.problems, groups[source]))
-    return out
-
-
-def snapshot_from_files(locations: Sequence[str], progress: Progress = _quiet) -> Snapshot:
-    """A snapshot of just the sources in the given official files (used by ``lists diff``)."""
-    with tempfile.TemporaryDirectory(prefix="prosper-lists-") as tmp:
-        paths = collect_files(locations, Path(tmp), progress)
-        read = read_sources(paths, origin="files", progress=progress)
-    return Snapshot(
-        sources=tuple(r.info for r in read),
-        entities=tuple(e for r in read for e in r.entities),
-    )
-
-
-def prune_temporary(snapshot_dir: Path) -> int:
-    """Remove what killed updates left: ``.tmp-*`` folders and ``.CURRENT.*.tmp`` files.
-
-    Call it only while holding the update lock (then no update is writing them).
-    """
-    count = 0
-    for folder in (snapshot_dir, snapshot_dir / SNAPSHOTS):
-        if not folder.is_dir():
-            continue
-        for entry in folder.iterdir():
-            if entry.name.startswith(TMP_PREFIX) and entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-                count += 1
-            elif entry.name.startswith(f".{CURRENT}.") and entry.name.endswith(".tmp"):
-                entry.unlink(missing_ok=True)
-                count += 1
-    return count
 
 
 def refusals_of(
@@ -354,7 +191,7 @@ def _fetch_files(
         try:
             path = download(fetch, work, progress, options.limits)
             if path.name.lower().endswith(".gz"):
-                path = _gunzip(path, work)
+                path = gunzip(path, work)
         except ProsperError as exc:
             failed[source] = str(exc)
             progress(f"{source}: {exc}")
