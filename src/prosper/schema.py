@@ -14,10 +14,8 @@ a number, numbers must be finite, dates are real ``YYYY-MM-DD`` dates (``2026-02
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -32,80 +30,14 @@ from pydantic import (
 from prosper import model as m
 from prosper.errors import InputError
 from prosper.reader import InputLimits
-
-# Codes that are not in ISO 3166-1 but appear in export-control tables and lists.
-# XK: Kosovo (a row of the EAR Country Chart).
-EXTRA_COUNTRY_CODES = frozenset({"XK"})
-
-
-@cache
-def _iso_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(c.alpha_2 for c in pycountry.countries) | EXTRA_COUNTRY_CODES
-
-
-def check_country(value: str) -> str:
-    """Upper-case ``value`` and check it is an ISO 3166-1 alpha-2 code.
-
-    >>> check_country("kr")
-    'KR'
-    """
-    code = value.strip().upper()
-    if code not in _iso_codes():
-        raise ValueError(f"unknown country code {value!r} (ISO 3166-1 alpha-2 expected)")
-    return code
-
+from prosper.values import (
+    check_country,
+    check_date,
+    check_dob,
+)
 
 # An ISO 3166-1 alpha-2 code, upper-cased and checked (``kr`` → ``KR``; ``XX`` is an error).
 Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(check_country)]
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DOB = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def check_date(value: object) -> date:
-    """A real calendar date from ``YYYY-MM-DD`` text (or a :class:`date`); nothing else.
-
-    >>> check_date("2026-02-28")
-    datetime.date(2026, 2, 28)
-    """
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-        raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"not a real date: {value!r}") from None
-
-
-def parse_date(value: str | None, field: str) -> date | None:
-    """:func:`check_date` for an option or query parameter: InputError naming ``field``."""
-    if value is None:
-        return None
-    try:
-        return check_date(value)
-    except ValueError as exc:
-        raise InputError(str(exc), field=field) from None
-
-
-def check_dob(value: str) -> str:
-    """A date of birth ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` that exists (``1984-02-30`` not).
-
-    >>> check_dob("1984-02")
-    '1984-02'
-    """
-    text = value.strip()
-    if not _DOB.match(text):
-        raise ValueError(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-    parts = [int(p) for p in text.split("-")]
-    try:
-        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        raise ValueError(f"not a real date: {value!r}") from None
-    return text
-
 
 Dob = Annotated[str, Field(max_length=10), AfterValidator(check_dob)]
 # A count: quantities and numbers of data subjects (10^12 is beyond any shipment or population).

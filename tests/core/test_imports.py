@@ -11,6 +11,7 @@ import pytest
 
 CORE = [
     "prosper.model",
+    "prosper.values",
     "prosper.errors",
     "prosper.settings",
     "prosper.decide",
@@ -59,6 +60,18 @@ def test_cli_help_does_not_load_the_lists() -> None:
         "import sys; from prosper.cli import app; "
         "print(int('prosper.screening.index' in sys.modules"
         " or 'prosper.lists.snapshot' in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+
+
+@pytest.mark.parametrize("module", ["prosper.values", "prosper.screening.rows"])
+def test_value_checks_do_not_import_pydantic(module: str) -> None:
+    """A screen with --country/--dob, a batch row or a register import checks its values
+    without the transaction schema's pydantic models (start-up time)."""
+    code = (
+        f"import importlib, sys; importlib.import_module({module!r}); "
+        "print(int('pydantic' in sys.modules or 'prosper.schema' in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"

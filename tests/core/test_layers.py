@@ -25,6 +25,7 @@ CORE = {
     "render",
     "reader",
     "charsets",
+    "values",
     "__version__",
 }
 # what each domain package may import besides the core (and itself)
@@ -47,7 +48,8 @@ CORE_ALLOWED: dict[str, set[str]] = {
     "model": set(),
     "errors": set(),
     "settings": {"errors", "reader"},
-    "schema": {"errors", "model", "reader"},
+    "schema": {"errors", "model", "reader", "values"},
+    "values": {"errors"},
     "reader": {"errors", "charsets"},
     "charsets": {"errors"},
     "decide": {"model", "errors"},
@@ -56,6 +58,7 @@ CORE_ALLOWED: dict[str, set[str]] = {
 # modules that must stay pure: no database, network, process or file-system library
 PURE = (
     "model",
+    "values",
     "decide",
     "render",
     "reader",

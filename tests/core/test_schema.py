@@ -12,7 +12,8 @@ import yaml
 from prosper.errors import InputError
 from prosper.model import EntityType, ItemKind, PartyRole
 from prosper.reader import InputLimits, parse_document
-from prosper.schema import check_country, check_dob, parse_date, parse_transaction
+from prosper.schema import parse_transaction
+from prosper.values import check_country, check_dob, parse_date
 
 CASES = yaml.safe_load(
     (Path(__file__).resolve().parents[1] / "fixtures/transactions/bad_inputs.yaml").read_text()

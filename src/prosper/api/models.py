@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from prosper.schema import Country, check_dob
+from prosper.schema import Country
+from prosper.values import check_dob
 
 EntityTypeName = Literal["person", "organization", "vessel", "aircraft"]
 Mode = Literal["enforced", "literal"]

@@ -25,8 +25,8 @@ from typing import Any
 from prosper.cases.model import RegisteredParty
 from prosper.errors import InputError, NotFoundError
 from prosper.model import EntityType
-from prosper.schema import check_country, check_dob
 from prosper.screening.files import ROW_ERROR, file_encoding, read_rows
+from prosper.values import check_country, check_dob
 
 FORMATS = (".csv", ".xlsx", ".jsonl", ".parquet")
 COLUMNS = ("id", "name", "type", "aliases", "countries", "dob", "identifiers", "owners", "tags")

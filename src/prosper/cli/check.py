@@ -112,9 +112,9 @@ def check(
 
     With --dry-run it is a what-if, not part of the official record, and the output says so.
     """
-    from prosper.schema import parse_date
     from prosper.service import evaluate, read_document, run_check
     from prosper.settings import load_settings
+    from prosper.values import parse_date
 
     when = parse_date(as_of, "--as-of")
     threshold = _parse_verdict(fail_on)

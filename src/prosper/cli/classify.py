@@ -19,9 +19,9 @@ def classify(
 ) -> None:
     """Compute TPP and performance density and classify the item (3A090/4A090/.z/4E091)."""
     from prosper.controls.report import classify_document
-    from prosper.schema import parse_date
     from prosper.service import read_document
     from prosper.settings import load_settings
+    from prosper.values import parse_date
 
     when = parse_date(as_of, "--as-of")
     raw = read_document(item_file, field="ITEM_FILE", limits=load_settings().input_limits)

@@ -2,8 +2,8 @@
 
 One parser per field, each raising :class:`~prosper.errors.InputError` naming the field, so
 that batch rows, the CLI and the API validate a query the same way: countries and dates of
-birth with the transaction schema's own checks (:func:`prosper.schema.check_country`,
-:func:`prosper.schema.check_dob`), so ``XX`` and ``1984-02-30`` are refused everywhere.
+birth with the transaction schema's own checks (:func:`prosper.values.check_country`,
+:func:`prosper.values.check_dob`), so ``XX`` and ``1984-02-30`` are refused everywhere.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from prosper.errors import InputError
 from prosper.model import EntityType, Identifier
 from prosper.screening.query import Query, normalize_gender, parse_identifier
+from prosper.values import check_country, check_dob
 
 _COLUMNS = ("name", "type", "country", "dob", "gender", "identifiers")
 
@@ -36,8 +37,6 @@ def parse_dob(value: str | None, field: str = "dob") -> str | None:
     """Validate a date of birth: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real date)."""
     if value is None or not value.strip():
         return None
-    from prosper.schema import check_dob  # pydantic: only when a row gives a date of birth
-
     try:
         return check_dob(value)
     except ValueError as exc:
@@ -61,8 +60,6 @@ def parse_countries(values: Sequence[str], field: str = "country") -> tuple[str,
         for part in re.split(r"[;,]", value):
             if not part.strip():
                 continue
-            from prosper.schema import check_country  # pydantic: only when a country is given
-
             try:
                 out.append(check_country(part))
             except ValueError as exc:

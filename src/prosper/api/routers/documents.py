@@ -22,7 +22,7 @@ from prosper.api.deps import AppState, get_backend, get_state
 from prosper.api.models import ClassifyResult, DecisionOut, ErrorBody
 from prosper.keys import ApiKey
 from prosper.reader import InputLimits
-from prosper.schema import parse_date
+from prosper.values import parse_date
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 

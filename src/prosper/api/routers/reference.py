@@ -14,7 +14,7 @@ from prosper.api.models import ErrorBody, ListsOut, ListsUpdate, ListsUpdated, R
 from prosper.api.refresh import RefreshLog
 from prosper.errors import ProsperError
 from prosper.keys import ApiKey
-from prosper.schema import parse_date
+from prosper.values import parse_date
 
 router = APIRouter(prefix="/v1", tags=["reference"])
 
