@@ -7,13 +7,9 @@ from datetime import date
 from typing import Any
 
 from prosper.controls.classify import classify_item
-from prosper.controls.facts import (
-    SubjectRequest,
-    end_user_facts,
-    fdp_entity_hit,
-    subject_to_ear,
-)
+from prosper.controls.facts import end_user_facts, fdp_entity_hit
 from prosper.controls.licence import assess_items
+from prosper.controls.subject import SubjectRequest, subject_to_ear
 from prosper.controls.tables import ExportTables
 from prosper.controls.thresholds import Thresholds
 from prosper.decide import CheckContext

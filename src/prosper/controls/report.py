@@ -13,8 +13,9 @@ from datetime import date
 from typing import Any
 
 from prosper.controls.classify import classify_item
-from prosper.controls.facts import SubjectRequest, kr_listed, subject_to_ear
+from prosper.controls.facts import kr_listed
 from prosper.controls.licence import kr_label, rounded
+from prosper.controls.subject import SubjectRequest, subject_to_ear
 from prosper.controls.tables import ExportTables
 from prosper.errors import InputError
 from prosper.model import Item
