@@ -11,6 +11,7 @@ import pytest
 
 CORE = [
     "prosper.model",
+    "prosper.entities",
     "prosper.values",
     "prosper.errors",
     "prosper.settings",
