@@ -243,6 +243,7 @@ def test_delta_rescreen_on_two_workers_matches_one(store: CaseStore, tmp_path: P
             ctx = RescreenContext(s, None, new.snapshot.versions(), "t", threshold=new.threshold)
             out = rescreen_delta(replace(ctx, workers=workers), deltas).to_dict()
             out.pop("seconds")
+            out.pop("cpu_seconds")
             outcomes.append(out)
             alerts.append([(a.id, a.party_id, a.entity_id, a.state, a.score) for a in s.alerts()])
     assert outcomes[0] == outcomes[1]

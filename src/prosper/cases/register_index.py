@@ -43,6 +43,7 @@ without the flag is taken as a person's, the more permissive."""
 """An Arabic-script name: compared by consonant skeletons, so always a candidate."""
 MIN_ID = 4  # shorter numbers ("12") say nothing; the list index skips them too
 UNALIGNED = cfg.EXTRA_TOKEN_PERSON  # the least an unaligned token costs, × its weight
+ESSENTIAL_MARGIN = 1e-9
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -191,6 +192,12 @@ class RegisterIndex:
             if not reached:
                 continue
             tokens, best, share = bound.form_side(f_idx)
+            # a token without which the others, all linked, fall short: every party kept
+            # links to it (the margin keeps a sum's rounding from dropping one)
+            total = sum(best[t] for t in tokens)
+            for token in set(tokens):
+                if total - best[token] * tokens.count(token) < share - ESSENTIAL_MARGIN:
+                    reached.intersection_update(parties_of(token))
             # the sum, token by token in the name's order, for the reached parties only
             sums: dict[int, float] = {}
             for token in tokens:

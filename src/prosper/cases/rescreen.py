@@ -13,6 +13,7 @@ an interrupted run resumes after the last committed batch.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ class DeltaOutcome:
     counts: SyncCounts
     closed: int
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # this process and workers
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape."""
@@ -93,6 +95,7 @@ class DeltaOutcome:
             "screened": self.screened,
             "closed": self.closed,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "cpu_seconds": {k: round(v, 3) for k, v in self.cpu_seconds.items()},
         }
 
 
@@ -201,8 +204,7 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     """Re-screen only the register parties the ``deltas`` could affect (module docstring),
     on ``ctx.workers`` processes (the candidates on shards of the register, then the
     candidate parties' screening in chunks); this process syncs the alerts."""
-    clock = time.perf_counter()
-    seconds: dict[str, float] = {}
+    phases = _Phases()
     touched: list[Entity] = [e for d in deltas for e in d.added]
     changed: dict[str, tuple[str, ...]] = {}
     for d in deltas:
@@ -212,7 +214,7 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     removed = [e for d in deltas for e in d.removed]
     rows = list(ctx.store.name_keys()) if touched else []
     delta_index = ScreeningIndex.build(touched)
-    seconds["index"] = time.perf_counter() - clock
+    phases.mark("index")
     threshold = ctx.match_threshold()
     found = register_candidates(rows, touched, name_floor(threshold), ctx.workers)
     candidates = sum(len(v) for v in found.values())
@@ -220,7 +222,7 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     # parties with an alert on a changed entity: their suppression may end
     must = {a.party_id for a in ctx.store.alerts_on_entities(changed)}
     wanted |= must
-    seconds["candidates"] = time.perf_counter() - clock - seconds["index"]
+    phases.mark("candidates")
     names = prepared_names(touched)
     pool = list(ctx.store.iter_parties(ids=wanted))
     chunks = max(1, min(len(pool), CHUNKS_PER_WORKER * ctx.workers))
@@ -241,10 +243,37 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
         via.update(part_via)
     request = SyncRequest(results, ctx.versions, ctx.actor, changed, via)
     counts = sync_hits(ctx.store, request, ctx.audit, ctx.notify) if results else SyncCounts()
-    seconds["screen"] = time.perf_counter() - clock - seconds["index"] - seconds["candidates"]
+    phases.mark("screen")
     closed = close_delisted(ctx.store, removed, ctx.actor, ctx.audit) if removed else 0
-    seconds["total"] = time.perf_counter() - clock
-    return DeltaOutcome(len(touched), candidates, len(results), counts, closed, seconds)
+    phases.mark("close")
+    wall, cpu = phases.totals()
+    return DeltaOutcome(len(touched), candidates, len(results), counts, closed, wall, cpu)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+class _Phases:
+    """Wall and CPU seconds of each phase of a run, and their totals."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._start = self._last = (time.perf_counter(), _cpu())
+
+    def mark(self, name: str) -> None:
+        now = (time.perf_counter(), _cpu())
+        self.wall[name] = now[0] - self._last[0]
+        self.cpu[name] = now[1] - self._last[1]
+        self._last = now
+
+    def totals(self) -> tuple[dict[str, float], dict[str, float]]:
+        self.wall["total"] = self._last[0] - self._start[0]
+        self.cpu["total"] = self._last[1] - self._start[1]
+        return self.wall, self.cpu
 
 
 def rescreen_full(
