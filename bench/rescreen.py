@@ -306,7 +306,7 @@ def main() -> None:
                 f"{r['seconds']['total']} s ({r['cpu_s']} s CPU incl. workers)",
             )
             for w in (2, 3, 4)
-            if isinstance(r := results.get(f"delta_rescreen_{w}"), dict)
+            if w != d["workers"] and isinstance(r := results.get(f"delta_rescreen_{w}"), dict)
         ),
         ("… register index from the database + delta index", f"{sec['index']} s"),
         ("… candidates from the register index", f"{sec['candidates']} s"),
