@@ -5,15 +5,21 @@ customer file has, plus 1 % named after list entries so that there are alerts to
 imports it into a fresh SQLite case store, screens the listed-name parties once, then applies
 a delta of ``--delta`` entities (half added — a tenth of those named like registered parties —
 half changed: a new alias) over the embedded snapshot and times
-:func:`prosper.cases.rescreen.rescreen_delta`. The full re-screen is timed on
-``--full-sample`` parties (``rescreen_full``) and reported as parties per second; the figure
-for the whole register is labelled as an extrapolation.
+:func:`prosper.cases.rescreen.rescreen_delta` on each of ``--delta-workers`` process counts
+(each on a copy of the same store), wall and CPU (this process and its workers). The full
+re-screen is timed on ``--full-sample`` parties (``rescreen_full``) on 1 and 2 processes (two
+disjoint samples of the same mix: the engine remembers the names it screened) and
+reported as parties per second and per CPU second; the figure for the whole register is
+labelled as an extrapolation.
 
     PROSPER_DATA_DIR=/tmp/prosper-bench .venv/bin/python bench/rescreen.py \\
-        [--parties 100000] [--delta 500] [--full-sample 500]
+        [--parties 100000] [--delta 500] [--full-sample 500] [--delta-workers 1,2]
 
 Prints a table; writes bench/results/rescreen.json. The machine's load average is recorded:
-on a shared machine the times are those of the share of the cores this process got.
+on a shared machine the wall times are those of the share of the cores this process got, so
+compare CPU seconds. A tree whose ``RescreenContext`` has no ``workers`` (before the sharded
+delta path) runs the delta on one process only: run this file with ``PYTHONPATH`` at an older
+``src`` for an old-vs-new comparison.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import tempfile
 import time
 from dataclasses import replace
@@ -192,6 +199,7 @@ def main() -> None:
     parser.add_argument("--delta", type=int, default=500)
     parser.add_argument("--full-sample", type=int, default=500)
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--delta-workers", default="1,2", help="process counts of the delta path")
     parser.add_argument(
         "--check-recall",
         action="store_true",
@@ -229,18 +237,36 @@ def main() -> None:
         listed = [p for i, p in enumerate(register) if i % 100 == 0]
         versions = engine.snapshot.versions()
         screen_parties(RescreenContext(store, engine, versions, "bench"), listed)
-        ctx = RescreenContext(store, engine, new_snapshot.versions(), "bench")
-        cpu = time.process_time()
-        outcome = rescreen_delta(ctx, deltas)
-        results["delta_rescreen"] = outcome.to_dict()
-        results["delta_rescreen"]["cpu_s"] = round(time.process_time() - cpu, 2)
-        if args.check_recall:
-            results["delta_recall"] = delta_recall(store, deltas, new_snapshot, engine.threshold)
         store.close()
+        sharded = "workers" in RescreenContext.__dataclass_fields__
+        runs = [int(w) for w in args.delta_workers.split(",")]
+        for workers in runs if sharded else [1]:
+            shutil.copy(f"{folder}/cases.sqlite3", f"{folder}/delta-{workers}.sqlite3")
+            store = CaseStore.open(f"sqlite:///{folder}/delta-{workers}.sqlite3")
+            ctx = RescreenContext(store, engine, new_snapshot.versions(), "bench")
+            if sharded:
+                ctx = replace(ctx, workers=workers)
+            before = os.times()
+            outcome = rescreen_delta(ctx, deltas)
+            after = os.times()
+            run = outcome.to_dict()
+            run.pop("opened_ids", None)
+            run["workers"] = workers
+            run["cpu_s"] = round(sum(after[k] - before[k] for k in range(4)), 2)
+            results.setdefault("delta_rescreen", run)
+            results[f"delta_rescreen_{workers}"] = run
+            if args.check_recall and workers == 1:
+                results["delta_recall"] = delta_recall(
+                    store, deltas, new_snapshot, engine.threshold
+                )
+            store.close()
     for workers in (1, 2):
         with tempfile.TemporaryDirectory(prefix="prosper-bench-") as folder:
             store = CaseStore.open(f"sqlite:///{folder}/cases.sqlite3")
-            sample = register[: args.full_sample]
+            # a sample of its own per run: the engine remembers the names it screened, and
+            # forked workers inherit that memory (the same sample twice measures the cache)
+            first = (workers - 1) * args.full_sample
+            sample = register[first : first + args.full_sample]
             store.upsert_parties([(p, party_keys(p)) for p in sample])
             ctx = RescreenContext(store, engine, engine.snapshot.versions(), "bench")
             before = os.times()
@@ -256,6 +282,7 @@ def main() -> None:
                 "seconds": round(seconds, 2),
                 "cpu_s": round(cpu, 2),
                 "parties_per_s": round(rate, 1),
+                "parties_per_cpu_s": round(full["screened"] / cpu, 1),
                 "extrapolated_s_for_register": round(args.parties / rate, 1),
             }
             store.close()
@@ -272,17 +299,30 @@ def main() -> None:
     table = [
         ("register", f"{args.parties:,} parties (keys {keys_s:.1f} s, write {write_s:.1f} s)"),
         ("delta", f"{d['entities']} entities ({half} added, {args.delta - half} changed)"),
-        ("delta re-screen, total", f"{sec['total']} s ({d['cpu_s']} s CPU)"),
+        (f"delta re-screen, {d['workers']} process(es)", f"{sec['total']} s ({d['cpu_s']} s CPU)"),
+        *(
+            (
+                f"delta re-screen, {w} processes",
+                f"{r['seconds']['total']} s ({r['cpu_s']} s CPU incl. workers)",
+            )
+            for w in (2, 3, 4)
+            if w != d["workers"] and isinstance(r := results.get(f"delta_rescreen_{w}"), dict)
+        ),
         ("… register index from the database + delta index", f"{sec['index']} s"),
         ("… candidates from the register index", f"{sec['candidates']} s"),
         ("… candidates retrieved / parties screened", f"{d['candidates']} / {d['screened']}"),
         ("… screening them on the delta + alert sync", f"{sec['screen']} s"),
         ("alerts opened / reopened", f"{d['opened']} / {d['reopened']}"),
         ("full re-screen, sample", f"{f['screened']:,} parties in {f['seconds']} s"),
-        ("full re-screen rate, 1 process", f"{f['parties_per_s']} parties/s ({f['cpu_s']} s CPU)"),
+        (
+            "full re-screen rate, 1 process",
+            f"{f['parties_per_s']} parties/s ({f['cpu_s']} s CPU, "
+            f"{f['parties_per_cpu_s']} parties per CPU second)",
+        ),
         (
             "full re-screen rate, 2 workers",
-            f"{f2['parties_per_s']} parties/s ({f2['cpu_s']} s CPU incl. workers)",
+            f"{f2['parties_per_s']} parties/s ({f2['cpu_s']} s CPU incl. workers, "
+            f"{f2['parties_per_cpu_s']} parties per CPU second)",
         ),
         (
             f"full re-screen of {args.parties:,} (extrapolated)",

@@ -7,12 +7,20 @@ from dataclasses import replace
 
 from prosper.cases.alerts import found_entities
 from prosper.cases.model import RegisteredParty
+from prosper.cases.name_bound import EXTRAS, PairBound, benefit
 from prosper.cases.register_index import RegisterIndex, register_row
-from prosper.cases.rescreen import could_hit, name_floor, prepared_names, screen_against
+from prosper.cases.rescreen import (
+    could_hit,
+    name_floor,
+    prepared_names,
+    register_candidates,
+    screen_against,
+)
 from prosper.cases.token_links import TokenLinks
 from prosper.matching.names import token_agreement
 from prosper.model import Entity, EntityType, Identifier
 from prosper.names.normalize import prepare_name
+from prosper.names.weights import default_weights
 from prosper.screening.index import ScreeningIndex
 
 from .helpers import BASE, entity
@@ -175,3 +183,28 @@ def test_token_links_cover_every_agreeing_pair() -> None:
                 assert df.tokens[0] in links.delta_side(rf.tokens[0]), (r, d, score, _how)
                 assert rf.tokens[0] in links.register_side(df.tokens[0])
     assert agreed > 50
+
+
+def test_sharded_candidates_are_the_whole_registers() -> None:
+    """The register split into shards on worker processes gives, party by party, the
+    candidates of the whole register in one index (and the shards are not trivial)."""
+    for seed in (1, 4):
+        parties, _new, touched = _world(seed)
+        rows = [register_row(p) for p in parties]
+        floor = name_floor(THRESHOLD)
+        whole = RegisterIndex(rows).candidates_for(touched, floor)
+        assert len(whole) > 20
+        for workers in (2, 3):
+            assert register_candidates(rows, touched, floor, workers) == whole
+        assert register_candidates(rows, touched, floor, 1) == whole
+        assert register_candidates([], touched, floor, 2) == {}
+
+
+def test_bound_arithmetic_is_benefits_own() -> None:
+    """The bound's cached per-token arithmetic gives exactly :func:`benefit`'s floats."""
+    weights, floor = default_weights(), name_floor(THRESHOLD)
+    bound = PairBound([], TokenLinks([], []), [], weights, floor)
+    link = (1.0, 0.9, 0.72, 0.0)
+    for token in ("kim", "bin", "global", "ivanovich", "x", "trading"):
+        expected = [benefit(token, s, weights, floor, x) for s in link for x in EXTRAS]
+        assert bound._benefits(token, link) == expected

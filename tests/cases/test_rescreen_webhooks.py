@@ -228,3 +228,25 @@ def test_full_rescreen_on_two_workers_resumes_and_matches_one(
         one = sorted((a.party_id, a.entity_id, a.score) for a in other.alerts())
     assert two == one
     assert len(two) == 3
+
+
+def test_delta_rescreen_on_two_workers_matches_one(store: CaseStore, tmp_path: Path) -> None:
+    """The delta path on two processes (register shards, then screening chunks): the same
+    outcome and the same alerts, in the same order, as on one."""
+    old, new = engine(BASE), engine(NEW, "v2")
+    deltas = diff_snapshots(old.snapshot, new.snapshot)
+    outcomes, alerts = [], []
+    for workers, folder in ((2, "two"), (1, "one")):
+        with CaseStore.open(f"sqlite:///{tmp_path / folder}.sqlite3") as s:
+            s.upsert_parties([(p, party_keys(p)) for p in PARTIES])
+            screen_parties(RescreenContext(s, old, old.snapshot.versions(), "t"), PARTIES)
+            ctx = RescreenContext(s, None, new.snapshot.versions(), "t", threshold=new.threshold)
+            out = rescreen_delta(replace(ctx, workers=workers), deltas).to_dict()
+            out.pop("seconds")
+            out.pop("cpu_seconds")
+            outcomes.append(out)
+            alerts.append([(a.id, a.party_id, a.entity_id, a.state, a.score) for a in s.alerts()])
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0]["screened"] == 2
+    assert outcomes[0]["opened"] == 1
+    assert alerts[0] == alerts[1]

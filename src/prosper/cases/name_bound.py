@@ -34,6 +34,8 @@ from prosper.names.weights import TokenWeights
 EXTRAS = (cfg.EXTRA_TOKEN_PERSON, min(cfg.EXTRA_TOKEN_CONFLICT, cfg.EXTRA_TOKEN_SINGLE))
 _PARTICLES = frozenset(cfg.PARTICLES.split())
 _PATRONYMIC = re.compile(cfg.PATRONYMIC_ENDINGS)
+TokenInfo = tuple[float, float, float, bool]
+"""A token's weight, its cost at each of :data:`EXTRAS`, and whether it is minor."""
 
 
 @lru_cache(maxsize=200_000)
@@ -65,12 +67,14 @@ class PairBound:
         self,
         forms: Sequence[NameForm],
         links: TokenLinks,
-        register_tokens: Sequence[str],
+        register_tokens: Iterable[str],
         weights: TokenWeights,
         floor: float,
     ) -> None:
         self.floor = floor
         self.weights = weights
+        self._info: dict[str, TokenInfo] = {}
+        self._required: dict[tuple[str, ...], frozenset[str]] = {}
         # every occurrence of a token counts (a repeated token costs and gains each time)
         toks = [f.tokens for f in forms]
         self._form_tokens = toks
@@ -93,41 +97,82 @@ class PairBound:
             side: dict[int, list[float]] = {}
             words: dict[int, int] = defaultdict(int)
             for other, link in linked.items():
-                mine = [benefit(other, s, weights, floor, x) for s in link for x in EXTRAS]
-                for f_idx in by_token.get(other, ()):
-                    b = best.setdefault(f_idx, [0.0, 0.0, 0.0, 0.0])
-                    for k in range(4):
-                        b[k] = max(b[k], link[k])
-                    acc = side.setdefault(f_idx, [0.0] * 8)
-                    for k in range(8):
-                        acc[k] += mine[k]
-                    if not minor(other):
+                in_forms = by_token.get(other)
+                if not in_forms:
+                    continue
+                mine = self._benefits(other, link)
+                word = not self.info(other)[3]
+                for f_idx in in_forms:
+                    b = best.get(f_idx)
+                    if b is None:
+                        best[f_idx] = list(link)
+                        side[f_idx] = list(mine)
+                    else:
+                        for k in range(4):
+                            if link[k] > b[k]:
+                                b[k] = link[k]
+                        acc = side[f_idx]
+                        for k in range(8):
+                            acc[k] += mine[k]
+                    if word:
                         words[f_idx] += 1
+            if not best:
+                continue
             table = {}
             for f_idx, b in best.items():
+                own = self._benefits(token, b)
                 acc = side[f_idx]
-                gains = [
-                    benefit(token, b[k // 2], weights, floor, EXTRAS[k % 2]) + acc[k]
-                    for k in range(8)
-                ]
                 table[f_idx] = (
-                    gains,
+                    [own[k] + acc[k] for k in range(8)],
                     b[0] >= cfg.PHONETIC,
                     b[2] >= cfg.PHONETIC,
                     words[f_idx],
                 )
             self._gain[token] = table
 
-    def required(self, tokens: Sequence[str]) -> set[str]:
+    def info(self, token: str) -> TokenInfo:
+        """``token``'s weight, its two :func:`cost` values (:data:`EXTRAS`) and whether it is
+        minor, computed once."""
+        known = self._info.get(token)
+        if known is None:
+            w = self.weights.weight(token)
+            small = minor(token)
+            scale = cfg.MINOR_TOKEN if small else 1.0
+            known = (w, w * EXTRAS[0] * scale, w * EXTRAS[1] * scale, small)
+            self._info[token] = known
+        return known
+
+    def _benefits(self, token: str, link: Sequence[float]) -> list[float]:
+        """:func:`benefit` of ``token`` at each of the four agreements of ``link``, at each of
+        :data:`EXTRAS` (the same arithmetic, so the same floats)."""
+        w, c0, c1, _small = self.info(token)
+        floor = self.floor
+        f0, f1 = floor * c0, floor * c1
+        out: list[float] = []
+        for s in link:
+            base = (s - floor) * w
+            out.append(max(0.0, base + f0))
+            out.append(max(0.0, base + f1))
+        return out
+
+    def linked(self, token: str) -> bool:
+        """Whether register ``token`` could agree with a token of a delta name."""
+        return token in self._gain
+
+    def required(self, tokens: Sequence[str]) -> frozenset[str]:
         """The tokens of a name one of which must agree with the other name for this name's
         side of the sum to reach its share: aligned tokens add at most ``(1 − floor)·w +
         floor·c`` each, so the tokens outside this set (costliest first taken in), all
         agreeing, still fall short of ``floor × Σ c``. If neither name's side reaches its
         share, the pair cannot reach ``floor``."""
-        w = self.weights
+        key = tuple(tokens)
+        known = self._required.get(key)
+        if known is not None:
+            return known
+        info = self.info
         k = self.floor / (1.0 - self.floor)
-        ranked = sorted(((cost(t, w, EXTRAS[0]), t) for t in tokens), reverse=True)
-        rest = sum(w.weight(t) for t in tokens)
+        ranked = sorted(((info(t)[1], t) for t in tokens), reverse=True)
+        rest = sum(info(t)[0] for t in tokens)
         taken = 0.0
         out: set[str] = set()
         for c, token in ranked:
@@ -135,10 +180,11 @@ class PairBound:
                 break
             out.add(token)
             taken += c
-            rest -= w.weight(token)
-        return out
+            rest -= info(token)[0]
+        self._required[key] = frozenset(out)
+        return self._required[key]
 
-    def form_required(self, f_idx: int) -> set[str]:
+    def form_required(self, f_idx: int) -> frozenset[str]:
         """:meth:`required` of delta name ``f_idx``."""
         return self.required(self._form_tokens[f_idx])
 
@@ -159,29 +205,31 @@ class PairBound:
         required tokens link to one of its tokens)."""
         gain_of = self._gain
         candidates = set(more)
-        for token in self.required(tokens):
-            candidates.update(gain_of.get(token, ()))
+        if any(t in gain_of for t in tokens):
+            for token in self.required(tokens):
+                candidates.update(gain_of.get(token, ()))
         if not candidates:
             return []
-        w = self.weights
-        own = [sum(cost(t, w, x) for t in tokens) for x in EXTRAS]
-        words = sum(1 for t in tokens if not minor(t))
+        info = self.info
+        own = [sum(info(t)[1] for t in tokens), sum(info(t)[2] for t in tokens)]
+        words = sum(1 for t in tokens if not info(t)[3])
         one_syllable = syllabic(tokens)
         base = 4 if organization else 0
         floor, n = self.floor, len(tokens)
+        entries = [(gain_of.get(t), info(t)[3]) for t in tokens]
         out = []
         for f_idx in candidates:
             k = base + (2 if one_syllable and self._form_syllabic[f_idx] else 0)
             plain = dear = 0.0
             linked_words = link_count = strong = 0
-            for token in tokens:
-                entry = gain_of.get(token, {}).get(f_idx)
+            for table, small in entries:
+                entry = None if table is None else table.get(f_idx)
                 if entry is None:
                     continue
                 gains, brand_p, brand_o, n_links = entry
                 plain += gains[k]
                 dear += gains[k + 1]
-                if not minor(token):
+                if not small:
                     linked_words += 1
                 link_count += n_links
                 if brand_o if organization else brand_p:

@@ -43,6 +43,7 @@ without the flag is taken as a person's, the more permissive."""
 """An Arabic-script name: compared by consonant skeletons, so always a candidate."""
 MIN_ID = 4  # shorter numbers ("12") say nothing; the list index skips them too
 UNALIGNED = cfg.EXTRA_TOKEN_PERSON  # the least an unaligned token costs, × its weight
+ESSENTIAL_MARGIN = 1e-9
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -191,13 +192,28 @@ class RegisterIndex:
             if not reached:
                 continue
             tokens, best, share = bound.form_side(f_idx)
-            sets = [(parties_of(t), best[t]) for t in tokens]
-            for p_idx in reached:
-                if sum(b for s, b in sets if p_idx in s) >= share:
+            # a token without which the others, all linked, fall short: every party kept
+            # links to it (the margin keeps a sum's rounding from dropping one)
+            total = sum(best[t] for t in tokens)
+            for token in set(tokens):
+                if total - best[token] * tokens.count(token) < share - ESSENTIAL_MARGIN:
+                    reached.intersection_update(parties_of(token))
+            # the sum, token by token in the name's order, for the reached parties only
+            sums: dict[int, float] = {}
+            for token in tokens:
+                b = best[token]
+                for p_idx in reached.intersection(parties_of(token)):
+                    sums[p_idx] = sums.get(p_idx, 0) + b
+            for p_idx, total in sums.items():
+                if total >= share:
                     from_list[p_idx].add(f_idx)
+        # a party name reaches a delta name only through a linked token or ``from_list``
+        linked = bound.linked
         for p_idx, names in enumerate(self._names):
             more = from_list.get(p_idx, ())
             for tokens in names:
+                if not more and not any(linked(t) for t in tokens):
+                    continue
                 for f_idx in bound.reachable(tokens, self._org[p_idx], more):
                     found[p_idx].add(form_entity[f_idx])
         # merged tokens: the party's two tokens joined are one list token ("Jong Un" /

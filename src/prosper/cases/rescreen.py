@@ -13,6 +13,7 @@ an interrupted run resumes after the last committed batch.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +23,10 @@ from prosper.audit import AuditLog
 from prosper.audit.migrations import write_transaction
 from prosper.cases.alerts import Notify, Screener, SyncRequest, _quiet, close_delisted, sync_hits
 from prosper.cases.model import RegisteredParty, SyncCounts
-from prosper.cases.owners import screen_with_owners
+from prosper.cases.owners import Results, Via, screen_with_owners
 from prosper.cases.register_index import _ARABIC, RegisterIndex, party_names
 from prosper.cases.store import CaseStore
-from prosper.cases.workers import screen_batch, screen_batches
+from prosper.cases.workers import fork_map, screen_batch, screen_batches
 from prosper.lists.delta import SourceDelta
 from prosper.matching import config as cfg
 from prosper.matching.names import score_name
@@ -38,6 +39,8 @@ from prosper.screening.query import Query
 
 BATCH = 200
 """Parties screened and committed together in a full run (the resume granularity)."""
+CHUNKS_PER_WORKER = 4
+"""A delta re-screen's candidate parties are screened in this many chunks per worker."""
 Progress = Callable[[int, int], None]
 
 
@@ -56,6 +59,7 @@ class RescreenContext:
     audit: AuditLog | None = None
     notify: Notify = _quiet
     threshold: float | None = None  # the delta path needs only this (default: the screener's)
+    workers: int = 1  # processes of a delta re-screen (a full one takes its own argument)
 
     def engine(self) -> Screener:
         """The screener of full re-screens (a delta re-screen needs none)."""
@@ -80,6 +84,7 @@ class DeltaOutcome:
     counts: SyncCounts
     closed: int
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # this process and workers
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape."""
@@ -90,6 +95,7 @@ class DeltaOutcome:
             "screened": self.screened,
             "closed": self.closed,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "cpu_seconds": {k: round(v, 3) for k, v in self.cpu_seconds.items()},
         }
 
 
@@ -168,10 +174,37 @@ def could_hit(
     return False
 
 
+def register_candidates(
+    rows: Sequence[tuple[str, str, str]],
+    touched: Sequence[Entity],
+    floor: float,
+    workers: int = 1,
+) -> dict[str, set[str]]:
+    """Party id → the ids of the ``touched`` entities it could hit
+    (:meth:`RegisterIndex.candidates_for` over the register ``rows``). With ``workers`` > 1
+    the register is split into that many shards, each indexed and bounded in its own process:
+    a party's candidates depend only on its own names and keys and on the delta, so the
+    shards' union is what the whole register gives."""
+    if not touched or not rows:
+        return {}
+    default_weights()  # loaded once, before a fork
+    count = max(1, min(workers, len(rows)))
+    shards = [rows[i::count] for i in range(count)]
+
+    def shard(i: int) -> dict[str, set[str]]:
+        return RegisterIndex(shards[i]).candidates_for(touched, floor)
+
+    found: dict[str, set[str]] = {}
+    for part in fork_map(shard, count, workers):
+        found.update(part)
+    return found
+
+
 def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> DeltaOutcome:
-    """Re-screen only the register parties the ``deltas`` could affect (module docstring)."""
-    clock = time.perf_counter()
-    seconds: dict[str, float] = {}
+    """Re-screen only the register parties the ``deltas`` could affect (module docstring),
+    on ``ctx.workers`` processes (the candidates on shards of the register, then the
+    candidate parties' screening in chunks); this process syncs the alerts."""
+    phases = _Phases()
     touched: list[Entity] = [e for d in deltas for e in d.added]
     changed: dict[str, tuple[str, ...]] = {}
     for d in deltas:
@@ -179,30 +212,68 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
             touched.append(change.new)
             changed[change.new.id] = change.fields
     removed = [e for d in deltas for e in d.removed]
-    index = RegisterIndex(ctx.store.name_keys()) if touched else RegisterIndex(())
+    rows = list(ctx.store.name_keys()) if touched else []
     delta_index = ScreeningIndex.build(touched)
-    seconds["index"] = time.perf_counter() - clock
+    phases.mark("index")
     threshold = ctx.match_threshold()
-    found = index.candidates_for(touched, name_floor(threshold)) if touched else {}
+    found = register_candidates(rows, touched, name_floor(threshold), ctx.workers)
     candidates = sum(len(v) for v in found.values())
     wanted: set[str] = set(found)
     # parties with an alert on a changed entity: their suppression may end
-    wanted.update(a.party_id for a in ctx.store.alerts_on_entities(changed))
-    seconds["candidates"] = time.perf_counter() - clock - seconds["index"]
     must = {a.party_id for a in ctx.store.alerts_on_entities(changed)}
+    wanted |= must
+    phases.mark("candidates")
     names = prepared_names(touched)
-    parties = [
-        p
-        for p in ctx.store.iter_parties(ids=wanted)
-        if p.id in must or could_hit(p, found.get(p.id, ()), names, threshold)
-    ]
-    results, via = screen_with_owners(lambda p: screen_against(delta_index, p, threshold), parties)
+    pool = list(ctx.store.iter_parties(ids=wanted))
+    chunks = max(1, min(len(pool), CHUNKS_PER_WORKER * ctx.workers))
+    edges = [len(pool) * i // chunks for i in range(chunks + 1)]
+
+    def screen_chunk(i: int) -> tuple[Results, Via]:
+        kept = [
+            p
+            for p in pool[edges[i] : edges[i + 1]]
+            if p.id in must or could_hit(p, found.get(p.id, ()), names, threshold)
+        ]
+        return screen_with_owners(lambda p: screen_against(delta_index, p, threshold), kept)
+
+    results: Results = []
+    via: Via = {}
+    for part_results, part_via in fork_map(screen_chunk, chunks, ctx.workers):
+        results += part_results
+        via.update(part_via)
     request = SyncRequest(results, ctx.versions, ctx.actor, changed, via)
-    counts = sync_hits(ctx.store, request, ctx.audit, ctx.notify) if parties else SyncCounts()
-    seconds["screen"] = time.perf_counter() - clock - seconds["index"] - seconds["candidates"]
+    counts = sync_hits(ctx.store, request, ctx.audit, ctx.notify) if results else SyncCounts()
+    phases.mark("screen")
     closed = close_delisted(ctx.store, removed, ctx.actor, ctx.audit) if removed else 0
-    seconds["total"] = time.perf_counter() - clock
-    return DeltaOutcome(len(touched), candidates, len(parties), counts, closed, seconds)
+    phases.mark("close")
+    wall, cpu = phases.totals()
+    return DeltaOutcome(len(touched), candidates, len(results), counts, closed, wall, cpu)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+class _Phases:
+    """Wall and CPU seconds of each phase of a run, and their totals."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._start = self._last = (time.perf_counter(), _cpu())
+
+    def mark(self, name: str) -> None:
+        now = (time.perf_counter(), _cpu())
+        self.wall[name] = now[0] - self._last[0]
+        self.cpu[name] = now[1] - self._last[1]
+        self._last = now
+
+    def totals(self) -> tuple[dict[str, float], dict[str, float]]:
+        self.wall["total"] = self._last[0] - self._start[0]
+        self.cpu["total"] = self._last[1] - self._start[1]
+        return self.wall, self.cpu
 
 
 def rescreen_full(

@@ -7,20 +7,25 @@ memory stays flat in the register size. ``screen_parallel`` returns the top-hit 
 file row, while an alert needs every hit, so the chunks here return ``(party, hits)``; the
 worker count defaults to :func:`prosper.screening.batch.default_workers`. One worker, or a
 platform without ``fork``: in this process.
+
+:func:`fork_map` runs the two parts of a delta re-screen (:func:`prosper.cases.rescreen.
+rescreen_delta`) the same way: the register's candidates on shards of the register, then
+the candidate parties' screening on the delta, in chunks.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from prosper.cases.alerts import Screener
 from prosper.cases.model import RegisteredParty
 from prosper.cases.owners import Results, Via, screen_with_owners
 
 Screened = tuple[Results, Via]
+T = TypeVar("T")
 _WORKER: list[Screener] = []  # the engine a forked worker inherits
 
 
@@ -54,3 +59,24 @@ def screen_batches(
                 yield pending.popleft().get()
     finally:
         _WORKER.clear()
+
+
+_TASK: list[Callable[[int], Any]] = []  # the task a forked worker inherits
+
+
+def _run(item: int) -> Any:
+    return _TASK[0](item)
+
+
+def fork_map(task: Callable[[int], T], count: int, workers: int = 1) -> list[T]:
+    """``[task(0), …, task(count - 1)]`` on ``workers`` forked processes, in order: ``task``
+    and what it reads are inherited (not pickled), only the results travel back. One worker,
+    one item, or a platform without ``fork``: in this process."""
+    if workers <= 1 or count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [task(i) for i in range(count)]
+    _TASK[:] = [task]
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
+            return pool.map(_run, range(count), chunksize=1)
+    finally:
+        _TASK.clear()
