@@ -6,7 +6,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -14,7 +14,9 @@ from rich.markup import escape
 from rich.padding import Padding
 
 from prosper.errors import InputError
-from prosper.model import Verdict
+
+if TYPE_CHECKING:
+    from prosper.model import Verdict
 
 _STYLE = {
     "prohibited": "bold red",
@@ -29,6 +31,8 @@ _STYLE = {
 def _parse_verdict(value: str | None) -> Verdict | None:
     if value is None:
         return None
+    from prosper.model import Verdict
+
     try:
         return Verdict(value)
     except ValueError:
@@ -112,6 +116,7 @@ def check(
 
     With --dry-run it is a what-if, not part of the official record, and the output says so.
     """
+    from prosper.model import Verdict
     from prosper.schema import parse_date
     from prosper.service import evaluate, read_document, run_check
     from prosper.settings import load_settings
@@ -128,9 +133,7 @@ def check(
         doc = {**evaluate(raw, mode=mode, as_of=when, settings=settings), "dry_run": True}
         typer.echo(DRY_RUN_NOTE, err=True)
     else:
-        doc = run_check(
-            raw, settings=settings, mode=mode, as_of=when, claim=settings.actor_claim
-        )
+        doc = run_check(raw, settings=settings, mode=mode, as_of=when, claim=settings.actor_claim)
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
