@@ -300,3 +300,17 @@ print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]), file=sys.stderr)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["audit"]["record_id"] == 1
     assert json.loads(done.stderr.splitlines()[-1]) == []
+
+
+def test_the_first_screen_of_a_new_data_folder_creates_the_log(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """No log yet: the sqlite3 writer does not apply, the SQLAlchemy writer creates it; the
+    next lean screen appends with sqlite3."""
+    first = lean_run(monkeypatch, capsys, "Kim Jong Un", "--json")
+    second = lean_run(monkeypatch, capsys, "Kim Jong Un", "--json")
+    assert (first.code, second.code) == (0, 0)
+    ids = [json.loads(r.out)["audit"]["record_id"] for r in (first, second)]
+    assert ids == [1, 2]
+    with AuditLog.from_settings(load_settings()) as log:
+        assert log.verify().ok
