@@ -87,7 +87,7 @@ def test_records_interleave_with_the_sqlalchemy_writer_and_verify(tmp_path: Path
     assert [r.prev_hash for r in records[:-1]] == [r.hash for r in records[1:]]
     assert records[-1].hash == first.hash
     assert all(r.signature and r.signature.startswith("hmac-sha256:") for r in records)
-    assert mine.kind == "screen" and mine.actor == "alice"
+    assert (mine.kind, mine.actor) == ("screen", "alice")
     assert mine.input == {"channel": "cli", "query": {"name": "name 2"}, "threshold": 0.8}
     assert mine.versions == {"lists": {"us_ofac_sdn": "sha256:aa"}}
     # the anchor file witnesses the records written with sqlite3 too
@@ -132,7 +132,7 @@ def test_a_missing_key_with_signed_records_is_refused(tmp_path: Path) -> None:
     with AuditLog.from_settings(settings) as log:
         log.append(kind="check", input={}, output={}, versions={}, actor="bob")
     (tmp_path / "data" / "audit.key").unlink()
-    with pytest.raises(AuditIntegrityError, match="audit key .* is missing"):
+    with pytest.raises(AuditIntegrityError, match=r"audit key .* is missing"):
         _append_lite(settings, 1)
     assert not (tmp_path / "data" / "audit.key").exists()  # no new key was made
 

@@ -280,7 +280,8 @@ import json, sys
 from prosper.model import Entity, EntityType
 from prosper.screening.index import ScreeningIndex
 import prosper.cli.screen_name as s
-index = ScreeningIndex.build([Entity("x:1", "us_ofac_sdn", "SDN", EntityType.PERSON, "KIM, Jong Un")])
+kim = Entity("x:1", "us_ofac_sdn", "SDN", EntityType.PERSON, "KIM, Jong Un")
+index = ScreeningIndex.build([kim])
 class Snap:
     sources = ()
 s._load = lambda settings: (Snap(), index)
