@@ -37,7 +37,8 @@ CHECK_EXAMPLE = HERE.parent / "examples" / "export_us_h100_to_vietnam.yaml"
 COMMANDS = {
     "screen": ["screen", "Kim Jong Un", "--dry-run", "--json"],
     "screen (audited)": ["screen", "Kim Jong Un", "--json"],
-    "screen (table)": ["screen", "Kim Jong Un", "--country", "KP", "--dry-run"],
+    "screen (table)": ["screen", "Kim Jong Un", "--dry-run"],
+    "screen --country": ["screen", "Kim Jong Un", "--country", "KP", "--dry-run", "--json"],
     "check": ["check", str(CHECK_EXAMPLE), "--json"],
     "--help": ["--help"],
 }
