@@ -116,7 +116,6 @@ def check(
 
     With --dry-run it is a what-if, not part of the official record, and the output says so.
     """
-    from prosper.model import Verdict
     from prosper.schema import parse_date
     from prosper.service import evaluate, read_document, run_check
     from prosper.settings import load_settings
@@ -133,12 +132,15 @@ def check(
         doc = {**evaluate(raw, mode=mode, as_of=when, settings=settings), "dry_run": True}
         typer.echo(DRY_RUN_NOTE, err=True)
     else:
-        doc = run_check(raw, settings=settings, mode=mode, as_of=when, claim=settings.actor_claim)
+        doc = run_check(
+            raw, settings=settings, mode=mode, as_of=when, claim=settings.actor_claim
+        )
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         render_decision(doc, Console())
-    if threshold is not None and Verdict(doc["verdict"]).severity >= threshold.severity:
+    verdict = _parse_verdict(doc["verdict"]) if threshold is not None else None
+    if threshold is not None and verdict is not None and verdict.severity >= threshold.severity:
         raise typer.Exit(3)
 
 
