@@ -141,3 +141,47 @@ def _src() -> str:
     import prosper
 
     return str(Path(prosper.__file__).resolve().parent.parent)
+
+
+def test_concurrent_writers_of_both_kinds_extend_one_chain(tmp_path: Path) -> None:
+    """Threads appending with sqlite3 (each call its own connection) and one appending through
+    AuditLog contend for the write lock; every append lands once, in one verified chain."""
+    import threading
+
+    settings = _settings(tmp_path)
+    log = AuditLog.from_settings(settings)
+    errors: list[BaseException] = []
+
+    def lite_writer(n: int) -> None:
+        try:
+            for i in range(5):
+                assert _append_lite(settings, n * 100 + i) is not None
+        except BaseException as exc:
+            errors.append(exc)
+
+    def orm_writer() -> None:
+        try:
+            for i in range(5):
+                log.append(kind="check", input={"i": i}, output={}, versions={}, actor="bob")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=lite_writer, args=(n,)) for n in range(4)]
+    threads.append(threading.Thread(target=orm_writer))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    try:
+        report = log.verify()
+        assert report.ok, report
+        head = log.head()
+        assert head is not None
+        assert head[0] == 25
+        kinds = [r.kind for r in log.list(limit=30)]
+    finally:
+        log.close()
+    assert sorted(kinds).count("screen") == 20
+    lines = anchor_path(settings).read_text().splitlines()
+    assert sorted(json.loads(line)["id"] for line in lines) == list(range(1, 26))

@@ -315,3 +315,16 @@ def test_the_first_screen_of_a_new_data_folder_creates_the_log(
     assert ids == [1, 2]
     with AuditLog.from_settings(load_settings()) as log:
         assert log.verify().ok
+
+
+def test_an_interrupted_screen_ends_as_the_typer_app_ends_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(screen_cli, "screen_name", interrupted)
+    old = full(monkeypatch, capsys, "Kim Jong Un", "--json")
+    new = lean_run(monkeypatch, capsys, "Kim Jong Un", "--json")
+    assert new == old
+    assert (new.code, new.err) == (130, "")

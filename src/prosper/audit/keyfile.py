@@ -114,10 +114,13 @@ def resolve_key(source: KeySource, has_signed_records: Callable[[], bool]) -> Si
     """
     key = source.load()
     if key is None:
-        if has_signed_records():
+        if not has_signed_records():
+            return source.create()
+        # another writer may have created the key and signed with it since the first read
+        key = source.load()
+        if key is None:
             raise AuditIntegrityError(
                 f"the audit key ({source.where}) is missing but the log holds signed "
                 "records: restore it (run `prosper audit verify`)"
             )
-        key = source.create()
     return key

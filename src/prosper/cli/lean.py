@@ -106,8 +106,7 @@ def screen_argv(args: list[str]) -> int | None:
     except ProsperError as exc:
         err(f"error: {exc}")
         return exc.exit_code
-    except KeyboardInterrupt:  # what click turns into Abort
-        err("aborted")
-        return 1
+    except KeyboardInterrupt:  # Typer's (vendored click) main turns it into a silent exit 130
+        return 130
     sys.stdout.flush()
     return 0
