@@ -1,17 +1,21 @@
-"""CLI start-up, old tree vs new, side by side: ``prosper screen NAME`` and ``prosper --help``.
+"""CLI start-up, old tree vs new, side by side: ``prosper screen NAME``, ``check``, ``--help``.
 
 Usage::
 
     git worktree add --detach /tmp/old <commit>
     .venv/bin/python bench/startup.py --old /tmp/old/src [--new /tmp/new/src] [--rounds 5]
+        [--data-dir DIR] [--only screen,--help]
 
-Each round runs every command once per tree, alternating old and new, each in a fresh
-interpreter (``python -c 'from prosper.cli import main; main()'`` with the tree's ``src`` first on
-``PYTHONPATH``), on a warm data folder per tree (the first, untimed run builds the tree's index
-cache). Reported per command and tree: median wall time, median CPU time (user + sys of the
-child) and peak RSS, and the new/old ratios. On a loaded shared machine the wall clock also
-counts waiting for a core; the CPU time is what the command costs. Prints a table and writes
-JSON to ``bench/results/startup.json``.
+Each round runs every command once per tree, alternating old and new (which one goes first
+alternates too), each in a fresh interpreter (``python -c 'from prosper.cli import main;
+main()'`` with the tree's ``src`` first on ``PYTHONPATH``), on a warm data folder: one per tree
+in a temporary folder by default, or ``--data-dir`` for both trees (the index file of the same
+lists is the same file for both; the audit log then receives both trees' records, one chain).
+Untimed warm-up runs first build the index cache and the audit log. Reported per command and
+tree: median (p50) wall time, median CPU time (user + sys of the child) and peak RSS, and the
+new/old ratios. On a loaded shared machine the wall clock also counts waiting for a core; the
+CPU time is what the command costs. Prints a table and writes JSON to
+``bench/results/startup.json`` (with the load average before and after).
 """
 
 from __future__ import annotations
@@ -29,9 +33,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 NEW_SRC = HERE.parent / "src"
+CHECK_EXAMPLE = HERE.parent / "examples" / "export_us_h100_to_vietnam.yaml"
 COMMANDS = {
     "screen": ["screen", "Kim Jong Un", "--dry-run", "--json"],
     "screen (audited)": ["screen", "Kim Jong Un", "--json"],
+    "screen (table)": ["screen", "Kim Jong Un", "--dry-run"],
+    "screen --country": ["screen", "Kim Jong Un", "--country", "KP", "--dry-run", "--json"],
+    "check": ["check", str(CHECK_EXAMPLE), "--json"],
     "--help": ["--help"],
 }
 
@@ -59,22 +67,32 @@ def main() -> None:
     parser.add_argument("--new", type=Path, default=NEW_SRC, help="src/ of the new tree")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--output", type=Path, default=HERE / "results" / "startup.json")
+    parser.add_argument("--data-dir", type=Path, help="one warm data folder for both trees")
+    parser.add_argument("--only", help="comma-separated command keys (default: all)")
     args = parser.parse_args()
     trees = {"old": args.old.resolve(), "new": args.new.resolve()}
+    commands = COMMANDS
+    if args.only:
+        commands = {k: COMMANDS[k] for k in args.only.split(",")}
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        data = {name: Path(tmp) / name for name in trees}
-        for name, src in trees.items():  # warm: builds the tree's index cache, untimed
+        data = {name: args.data_dir or Path(tmp) / name for name in trees}
+        for name, src in trees.items():  # warm: index cache, audit log, caches; untimed
             _run(src, data[name], COMMANDS["screen"])
+            _run(src, data[name], COMMANDS["screen (audited)"])
         samples: dict[str, dict[str, list[tuple[float, float, float]]]] = {
-            c: {t: [] for t in trees} for c in COMMANDS
+            c: {t: [] for t in trees} for c in commands
         }
-        for _ in range(args.rounds):
-            for command, argv in COMMANDS.items():
-                for name, src in trees.items():
+        for round_no in range(args.rounds):
+            order = list(trees.items())
+            if round_no % 2:
+                order.reverse()
+            for command, argv in commands.items():
+                for name, src in order:
                     samples[command][name].append(_run(src, data[name], argv))
     rows: list[dict[str, Any]] = []
     for command, by_tree in samples.items():
-        row: dict[str, Any] = {"command": "prosper " + " ".join(COMMANDS[command])}
+        row: dict[str, Any] = {"key": command, "command": "prosper " + " ".join(COMMANDS[command])}
         for name, runs in by_tree.items():
             row[name] = {
                 "wall_s": round(statistics.median(r[0] for r in runs), 3),
@@ -84,22 +102,24 @@ def main() -> None:
         row["cpu_ratio"] = round(row["new"]["cpu_s"] / row["old"]["cpu_s"], 3)
         row["wall_ratio"] = round(row["new"]["wall_s"] / row["old"]["wall_s"], 3)
         rows.append(row)
-    print(f"{'command':<46} {'tree':<4} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7}")
+    print(f"load average before {load_before}, after {os.getloadavg()}")
+    print(f"{'command (see COMMANDS)':<24} {'tree':<4} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7}")
     for row in rows:
         for name in trees:
             r = row[name]
             print(
-                f"{row['command']:<46} {name:<4} {r['wall_s']:>7.3f} {r['cpu_s']:>6.3f}"
+                f"{row['key']:<24} {name:<4} {r['wall_s']:>7.3f} {r['cpu_s']:>6.3f}"
                 f" {r['rss_mb']:>7.1f}"
             )
-        print(f"{'':<46} new/old CPU ×{row['cpu_ratio']}, wall ×{row['wall_ratio']}")
+        print(f"{'':<24} new/old CPU ×{row['cpu_ratio']}, wall ×{row['wall_ratio']}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     doc = {
         "rounds": args.rounds,
         "old": str(args.old),
         "new": str(args.new),
         "cpus": os.cpu_count(),
-        "load_average": os.getloadavg(),
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg(),
         "rows": rows,
     }
     args.output.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

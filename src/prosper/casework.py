@@ -307,6 +307,32 @@ def _hook(result: UpdateResult) -> None:
 DRY_RUN_NOTE = "dry run: a what-if, not part of the official record (nothing was written)"
 
 
+def screening_entry(
+    doc: dict[str, Any], *, channel: str, claim: str | None = None
+) -> dict[str, Any]:
+    """The audit record of a stand-alone screen (``kind``, ``input``, ``output``, ``versions``):
+    the query, the digest of the result, the hits (entity and score), the list versions, and
+    ``claim`` (who the CLI's caller says acts, :func:`cli_claim`) as ``claimed_actor``. What
+    :func:`record_screening` and the CLI's lean ``screen`` append."""
+    from prosper.cases.model import digest
+
+    hits = [
+        {"entity_id": h.get("entity_id"), "score": h.get("score"), "match": h.get("match")}
+        for h in doc.get("hits", [])
+    ]
+    return {
+        "kind": "screen",
+        "input": {
+            "channel": channel,
+            "query": doc.get("query"),
+            "threshold": doc.get("threshold"),
+            **({"claimed_actor": claim} if claim else {}),
+        },
+        "output": {"result_digest": digest(doc), "hits": hits, "warnings": doc.get("warnings", [])},
+        "versions": {"lists": {s["source"]: s["version"] for s in doc.get("lists", [])}},
+    }
+
+
 def record_screening(
     doc: dict[str, Any],
     *,
@@ -315,29 +341,12 @@ def record_screening(
     channel: str,
     claim: str | None = None,
 ) -> dict[str, Any]:
-    """Append a stand-alone screen to the audit log like a check: the query, the digest of the
-    result, the hits (entity and score), the list versions and the actor (``claim``: who the
-    CLI's caller says acts, :func:`cli_claim`, recorded as ``claimed_actor``). Returns
-    ``{"record_id", "hash"}``."""
-    from prosper.cases.model import digest
+    """Append a stand-alone screen to the audit log like a check (:func:`screening_entry`, with
+    the actor). Returns ``{"record_id", "hash"}``."""
     from prosper.service import audit_log
 
-    hits = [
-        {"entity_id": h.get("entity_id"), "score": h.get("score"), "match": h.get("match")}
-        for h in doc.get("hits", [])
-    ]
-    record = audit_log(settings).append(
-        kind="screen",
-        input={
-            "channel": channel,
-            "query": doc.get("query"),
-            "threshold": doc.get("threshold"),
-            **({"claimed_actor": claim} if claim else {}),
-        },
-        output={"result_digest": digest(doc), "hits": hits, "warnings": doc.get("warnings", [])},
-        versions={"lists": {s["source"]: s["version"] for s in doc.get("lists", [])}},
-        actor=actor,
-    )
+    entry = screening_entry(doc, channel=channel, claim=claim)
+    record = audit_log(settings).append(**entry, actor=actor)
     return {"record_id": record.id, "hash": record.hash}
 
 

@@ -166,7 +166,7 @@ def test_full_rescreen_and_report(tmp_path: Path, capsys: Any, monkeypatch: Any)
 
 
 def test_screens_are_on_the_record_unless_dry_run(capsys: Any, monkeypatch: Any) -> None:
-    import prosper.cli.screen as screen_cli
+    import prosper.cli.screen_name as screen_cli
 
     small = engine(BASE)
     monkeypatch.setattr(screen_cli, "_load", lambda settings: (small.snapshot, small.index))

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from prosper.cli import main
-from prosper.cli import screen as screen_cli
+from prosper.cli import screen_name as screen_cli
 from prosper.model import Alias, Entity, EntityType
 from prosper.screening.index import ScreeningIndex
 

@@ -8,25 +8,56 @@
   PostgreSQL or any SQLAlchemy URL; engine in :mod:`prosper.audit.db`, tables and their
   migrations in :mod:`prosper.audit.tables`);
 * :mod:`prosper.audit.migrations` — the tiny migration registry;
-* :mod:`prosper.audit.diff` — :func:`diff_decisions`, what ``prosper audit replay`` shows.
+* :mod:`prosper.audit.diff` — :func:`diff_decisions`, what ``prosper audit replay`` shows;
+* :mod:`prosper.audit.prepared` — records serialised, chained and signed (pure), for both
+  writers: :mod:`prosper.audit.writer` (SQLAlchemy) and :mod:`prosper.audit.lite` (``sqlite3``,
+  the CLI's lean ``screen``).
+
+The names below load on first use: importing a pure submodule (``prosper.audit.chain``) does not
+import SQLAlchemy.
 """
 
 from __future__ import annotations
 
-from prosper.audit.chain import (
-    GENESIS_HASH,
-    AuditRecord,
-    CheckedRecord,
-    Problem,
-    VerifyReport,
-    Witness,
-    canonical_json,
-    record_hash,
-)
-from prosper.audit.diff import DecisionDiff, FindingChange, ValueChange, diff_decisions
-from prosper.audit.keyfile import KeySource
-from prosper.audit.log import AuditLog, AuditPage
-from prosper.audit.signing import SigningKey
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prosper.audit.chain import (
+        GENESIS_HASH,
+        AuditRecord,
+        CheckedRecord,
+        Problem,
+        VerifyReport,
+        Witness,
+        canonical_json,
+        record_hash,
+    )
+    from prosper.audit.diff import DecisionDiff, FindingChange, ValueChange, diff_decisions
+    from prosper.audit.keyfile import KeySource
+    from prosper.audit.log import AuditLog, AuditPage
+    from prosper.audit.signing import SigningKey
+
+_WHERE = {
+    **dict.fromkeys(
+        (
+            "GENESIS_HASH",
+            "AuditRecord",
+            "CheckedRecord",
+            "Problem",
+            "VerifyReport",
+            "Witness",
+            "canonical_json",
+            "record_hash",
+        ),
+        "chain",
+    ),
+    **dict.fromkeys(("DecisionDiff", "FindingChange", "ValueChange", "diff_decisions"), "diff"),
+    "KeySource": "keyfile",
+    "AuditLog": "log",
+    "AuditPage": "log",
+    "SigningKey": "signing",
+}
 
 __all__ = [
     "GENESIS_HASH",
@@ -46,3 +77,12 @@ __all__ = [
     "diff_decisions",
     "record_hash",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -24,12 +24,13 @@ import os
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from prosper.audit.chain import Witness
+from prosper.audit.chain import AuditRecord, Witness
 from prosper.errors import AuditError, InputError
 from prosper.settings import Settings
 
@@ -130,6 +131,21 @@ class AnchorFile:
         handle.write(b"".join(lines))
         handle.flush()
         os.fsync(handle.fileno())
+
+    def witness_records(self, handle: IO[bytes], records: Sequence[AuditRecord]) -> None:
+        """Witness ``records``, just committed, with :meth:`write_many` on ``handle``.
+
+        Raises:
+            AuditError: the file cannot be written (the records are in the log all the same).
+        """
+        try:
+            self.write_many(handle, [(r.id, r.hash) for r in records])
+        except OSError as exc:
+            ids = f"{records[0].id}" if len(records) == 1 else f"s {records[0].id}-{records[-1].id}"
+            raise AuditError(
+                f"record{ids} {'was' if len(records) == 1 else 'were'} recorded, but "
+                f"the anchor file {self.path} could not be written: {exc}"
+            ) from None
 
     def read(self, *, incremental: bool = False) -> AnchorState:
         """Read every line; a damaged line or a record named with two hashes is a problem.

@@ -6,8 +6,6 @@ SQLite by default, any SQLAlchemy URL otherwise (PostgreSQL through psycopg 3:
 
 from __future__ import annotations
 
-import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,32 +15,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
+from prosper.audit.lite import SQLITE_BUSY_TIMEOUT_S, enable_wal
 from prosper.audit.migrations import WRITE_OPTION
 from prosper.errors import AuditError, InputError
 
-SQLITE_BUSY_TIMEOUT_S = 60.0
-"""How long an SQLite writer waits for another's lock (e.g. 8 processes appending at once)."""
-
-
-def enable_wal(dbapi_conn: Any) -> None:
-    """Switch a SQLite connection to WAL mode (readers never block the writer).
-
-    Changing the journal mode takes an exclusive lock and SQLite's busy handler does not
-    wait for it, so two processes opening a brand-new log at once can see "database is
-    locked" here: retry until the busy timeout instead of failing the open.
-    """
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
-    while True:
-        cursor = dbapi_conn.cursor()
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.02)
-        finally:
-            cursor.close()
+__all__ = ["SQLITE_BUSY_TIMEOUT_S", "enable_wal", "make_engine", "reason", "safe_url"]
 
 
 def make_engine(url: str) -> sa.Engine:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from prosper.audit.signing import MIN_KEY_BYTES, SigningKey
-from prosper.errors import AuditError, InputError
+from prosper.errors import AuditError, AuditIntegrityError, InputError
 from prosper.settings import Settings
 
 KEY_FILE_NAME = "audit.key"
@@ -101,3 +102,25 @@ class KeySource:
         key = self.load()
         assert key is not None
         return key
+
+
+def resolve_key(source: KeySource, has_signed_records: Callable[[], bool]) -> SigningKey:
+    """The key appends sign with: ``source``'s, created only for a log with no signed record
+    (both writers, :mod:`prosper.audit.log` and :mod:`prosper.audit.lite`, decide so).
+
+    Raises:
+        AuditIntegrityError: the key is missing but the log holds signed records.
+        AuditError: the key file cannot be read or created.
+    """
+    key = source.load()
+    if key is None:
+        if not has_signed_records():
+            return source.create()
+        # another writer may have created the key and signed with it since the first read
+        key = source.load()
+        if key is None:
+            raise AuditIntegrityError(
+                f"the audit key ({source.where}) is missing but the log holds signed "
+                "records: restore it (run `prosper audit verify`)"
+            )
+    return key

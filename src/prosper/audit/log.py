@@ -40,7 +40,7 @@ from prosper.audit.chain import (
     check_record,
 )
 from prosper.audit.db import make_engine, reason, safe_url
-from prosper.audit.keyfile import KeySource
+from prosper.audit.keyfile import KeySource, resolve_key
 from prosper.audit.signing import SigningKey
 from prosper.audit.tables import COLUMNS, decode_row, head_table, migrations, record_table
 from prosper.audit.writer import GroupCommit, Prepared, insert_batch
@@ -155,14 +155,7 @@ class AuditLog:
         if source is None:
             return None
         if self._key is None:
-            key = source.load()
-            if key is None:
-                if self._has_signed_records():
-                    raise AuditIntegrityError(
-                        f"the audit key ({source.where}) is missing but the log holds signed "
-                        "records: restore it (run `prosper audit verify`)"
-                    )
-                key = source.create()
+            key = resolve_key(source, self._has_signed_records)
             self._key = key
         return self._key
 
@@ -217,18 +210,7 @@ class AuditLog:
             except SQLAlchemyError as exc:
                 raise AuditError(f"cannot append to the audit log: {reason(exc)}") from None
             if handle is not None and self._anchor is not None:
-                try:
-                    self._anchor.write_many(handle, [(r.id, r.hash) for r in records])
-                except OSError as exc:
-                    ids = (
-                        f"{records[0].id}"
-                        if len(records) == 1
-                        else (f"s {records[0].id}-{records[-1].id}")
-                    )
-                    raise AuditError(
-                        f"record{ids} {'was' if len(records) == 1 else 'were'} recorded, but "
-                        f"the anchor file {self._anchor.path} could not be written: {exc}"
-                    ) from None
+                self._anchor.witness_records(handle, records)
         finally:
             if handle is not None:
                 handle.close()

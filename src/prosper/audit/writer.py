@@ -1,9 +1,9 @@
-"""The write path of the audit log: prepared records and group commit.
+"""The write path of the audit log on SQLAlchemy: group commit of prepared records.
 
 A record's hash covers the canonical JSON of its fields (:func:`prosper.audit.chain.record_hash`).
-:class:`Prepared` serialises ``input``, ``output`` and ``versions`` once, before the write lock
-is taken; the hash is then composed from those texts (canonical JSON of an object is its keys
-in order, each followed by its value's canonical text), and the same texts are stored.
+:class:`~prosper.audit.prepared.Prepared` serialises ``input``, ``output`` and ``versions`` once,
+before the write lock is taken, and :func:`~prosper.audit.prepared.chain_batch` chains and signs
+them under it (the same code as the standard-library writer, :mod:`prosper.audit.lite`).
 
 :class:`GroupCommit` lets many threads append at once without one transaction (and one
 ``fsync`` of the database and of the anchor file) each: the first appender to find no commit
@@ -16,77 +16,23 @@ none of them is in the log).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 
-from prosper.audit.chain import HASH_PREFIX, AuditRecord, canonical_json
+from prosper.audit.chain import AuditRecord
 from prosper.audit.migrations import write_transaction
+from prosper.audit.prepared import Prepared, chain_batch
 from prosper.audit.signing import SigningKey
 from prosper.audit.tables import head_table, record_table
-from prosper.errors import AuditIntegrityError, InputError
+from prosper.errors import AuditIntegrityError
+
+__all__ = ["MAX_BATCH", "GroupCommit", "Prepared", "insert_batch"]
 
 MAX_BATCH = 256
 """Most records one transaction writes."""
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """One record to append, its JSON values serialised once (the bytes that are stored)."""
-
-    kind: str
-    actor: str
-    input: dict[str, Any]
-    output: dict[str, Any]
-    versions: dict[str, Any]
-    texts: tuple[str, str, str]
-    """Canonical JSON of ``input``, ``output`` and ``versions``."""
-
-    @classmethod
-    def of(
-        cls,
-        kind: str,
-        actor: str,
-        input: Any,
-        output: Any,
-        versions: Any,
-    ) -> Prepared:
-        """Check and serialise one record's values.
-
-        Raises:
-            InputError: a value that is not a JSON object or cannot be represented in JSON.
-        """
-        values: list[dict[str, Any]] = []
-        texts: list[str] = []
-        for name, value in (("input", input), ("output", output), ("versions", versions)):
-            if not isinstance(value, dict):
-                kind_name = type(value).__name__
-                raise InputError(f"must be a JSON object, got {kind_name}", field=name)
-            try:
-                text = canonical_json(value)
-                text.encode("utf-8")
-            except (TypeError, ValueError) as exc:
-                raise InputError(f"not JSON-serialisable: {exc}", field=name) from None
-            loaded = json.loads(text)  # what reads back: tuples as lists, keys as text
-            values.append(loaded)
-            texts.append(text)
-        return cls(kind, actor, values[0], values[1], values[2], (texts[0], texts[1], texts[2]))
-
-    def hash(self, record_id: int, created_at: str, prev_hash: str) -> str:
-        """:func:`prosper.audit.chain.record_hash` of this record, from the prepared texts."""
-        dump = canonical_json
-        text = (
-            f'{{"actor":{dump(self.actor)},"created_at":{dump(created_at)},"id":{record_id},'
-            f'"input":{self.texts[0]},"kind":{dump(self.kind)},"output":{self.texts[1]},'
-            f'"prev_hash":{dump(prev_hash)},"versions":{self.texts[2]}}}'
-        )
-        return HASH_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def insert_batch(
@@ -106,43 +52,10 @@ def insert_batch(
         ).first()
         if head is None:
             raise AuditIntegrityError("head checkpoint missing: run `prosper audit verify`")
-        last_id, last_hash = int(head.last_id), str(head.last_hash)
-        rows: list[dict[str, Any]] = []
-        records: list[AuditRecord] = []
-        for item in batch:
-            record_id = last_id + 1
-            created_at = datetime.now(UTC).isoformat(timespec="microseconds")
-            digest = item.hash(record_id, created_at, last_hash)
-            signature = None if key is None else key.sign(digest)
-            rows.append(
-                {
-                    "id": record_id,
-                    "created_at": created_at,
-                    "kind": item.kind,
-                    "actor": item.actor,
-                    "input": item.texts[0],
-                    "output": item.texts[1],
-                    "versions": item.texts[2],
-                    "prev_hash": last_hash,
-                    "hash": digest,
-                    "signature": signature,
-                }
-            )
-            records.append(
-                AuditRecord(
-                    id=record_id,
-                    created_at=created_at,
-                    kind=item.kind,
-                    actor=item.actor,
-                    input=item.input,
-                    output=item.output,
-                    versions=item.versions,
-                    prev_hash=last_hash,
-                    hash=digest,
-                    signature=signature,
-                )
-            )
-            last_id, last_hash = record_id, digest
+        rows, records = chain_batch(batch, int(head.last_id), str(head.last_hash), key)
+        if not records:
+            return records
+        last_id, last_hash = records[-1].id, records[-1].hash
         conn.execute(sa.insert(record_table), rows)
         conn.execute(
             sa.update(head_table)

@@ -15,7 +15,23 @@
 
 from __future__ import annotations
 
-from prosper.cases.model import Alert, AlertEvent, AlertState, RegisteredParty
-from prosper.cases.store import AlertFilter, CaseStore
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prosper.cases.model import Alert, AlertEvent, AlertState, RegisteredParty
+    from prosper.cases.store import AlertFilter, CaseStore
 
 __all__ = ["Alert", "AlertEvent", "AlertFilter", "AlertState", "CaseStore", "RegisteredParty"]
+_STORE = {"AlertFilter", "CaseStore"}
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, imported on first use: ``prosper.cases.model`` alone (its ``digest``,
+    which the CLI's lean ``screen`` records) does not import the store and SQLAlchemy."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = "store" if name in _STORE else "model"
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

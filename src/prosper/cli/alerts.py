@@ -8,9 +8,7 @@ from typing import Any
 
 import typer
 
-from prosper import casework
 from prosper.errors import InputError
-from prosper.settings import load_settings
 
 alerts_app = typer.Typer(
     help="Alerts of registered parties and the reviewers' decisions (four-eyes by default).",
@@ -43,7 +41,9 @@ def list_cmd(
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
     """List alerts, newest first."""
+    from prosper import casework
     from prosper.cases.store import AlertFilter
+    from prosper.settings import load_settings
 
     store = casework.case_store(load_settings())
     alerts = store.alerts(
@@ -65,6 +65,9 @@ def show_cmd(
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
     """An alert: the party beside the list entry, the explanation and the decision history."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     out = casework.alert_detail(alert_id, load_settings())
     if as_json:
         _echo_json(out)
@@ -94,6 +97,9 @@ def escalate_cmd(
     reason: str = typer.Option(..., "--reason", help="why (recorded in the audit log)"),
 ) -> None:
     """Escalate an open alert (reviewer: the OS user)."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     settings = load_settings()
     out = casework.escalate_alert(
         alert_id,
@@ -113,6 +119,9 @@ def decide_cmd(
 ) -> None:
     """Decide an alert. With four-eyes on, a true match and the clearing of a sanctions-list
     alert stay pending until a second, different reviewer decides the same."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     settings = load_settings()
     out = casework.decide_alert(
         alert_id,
@@ -148,7 +157,9 @@ def report_cmd(
     fmt: str = typer.Option("json", "--format", help="json or csv"),
 ) -> None:
     """Counts by state, list and reviewer, time to decision and open alerts by age."""
+    from prosper import casework
     from prosper.cases.reports import build_report, report_csv
+    from prosper.settings import load_settings
 
     if fmt not in ("json", "csv"):
         raise InputError("must be json or csv", field="--format")

@@ -22,7 +22,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from prosper.errors import AuditIntegrityError, InputError, NotFoundError
-from prosper.settings import load_settings
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only when an audit command runs
     from prosper.audit import AuditLog, AuditRecord, CheckedRecord, DecisionDiff, Problem
@@ -37,6 +36,7 @@ audit_app = typer.Typer(
 @contextmanager
 def _open_log() -> Iterator[AuditLog]:
     from prosper.audit import AuditLog
+    from prosper.settings import load_settings
 
     log = AuditLog.from_settings(load_settings())
     try:
@@ -273,6 +273,7 @@ def anchor(
     """
     from prosper.audit import Problem
     from prosper.audit.anchor import post_anchor
+    from prosper.settings import load_settings
 
     settings = load_settings()
     with _open_log() as log:

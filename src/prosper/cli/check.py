@@ -6,7 +6,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -14,7 +14,9 @@ from rich.markup import escape
 from rich.padding import Padding
 
 from prosper.errors import InputError
-from prosper.model import Verdict
+
+if TYPE_CHECKING:
+    from prosper.model import Verdict
 
 _STYLE = {
     "prohibited": "bold red",
@@ -29,6 +31,8 @@ _STYLE = {
 def _parse_verdict(value: str | None) -> Verdict | None:
     if value is None:
         return None
+    from prosper.model import Verdict
+
     try:
         return Verdict(value)
     except ValueError:
@@ -135,7 +139,8 @@ def check(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         render_decision(doc, Console())
-    if threshold is not None and Verdict(doc["verdict"]).severity >= threshold.severity:
+    verdict = _parse_verdict(doc["verdict"]) if threshold is not None else None
+    if threshold is not None and verdict is not None and verdict.severity >= threshold.severity:
         raise typer.Exit(3)
 
 

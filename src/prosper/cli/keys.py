@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 
-from prosper.keys import ApiKey, KeyStore, parse_role
-from prosper.settings import load_settings
+if TYPE_CHECKING:  # the key store (SQLAlchemy) loads when a command runs, not for --help
+    from prosper.keys import ApiKey, KeyStore
 
 keys_app = typer.Typer(
     help="API keys for `prosper serve` (stored hashed in the audit database).",
@@ -16,6 +17,9 @@ keys_app = typer.Typer(
 
 
 def _store() -> KeyStore:
+    from prosper.keys import KeyStore
+    from prosper.settings import load_settings
+
     return KeyStore.open(load_settings().db_url)
 
 
@@ -36,6 +40,8 @@ def create_key(
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
     """Create a key and print it once: it is stored only as a hash and cannot be shown again."""
+    from prosper.keys import parse_role
+
     new = _store().create(parse_role(role), name)
     if as_json:
         typer.echo(json.dumps({**_as_json(new.key), "key": new.secret}))

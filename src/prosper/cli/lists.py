@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
-from prosper.settings import load_settings
-
 if TYPE_CHECKING:  # the list modules load only when a lists command runs (fast --help)
     from prosper.lists.delta import SourceDelta
     from prosper.lists.snapshot import Snapshot
@@ -118,6 +116,7 @@ def _print_delta(deltas: Sequence[SourceDelta], console: Console) -> None:
 def show(json_out: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
     """Each source: label, entity and name counts, content hash, publication date, origin."""
     from prosper.lists.snapshot import current_snapshot_path, load_snapshot
+    from prosper.settings import load_settings
 
     settings = load_settings()
     snapshot = load_snapshot(settings.snapshot_dir)
@@ -186,6 +185,7 @@ def update(
     """
     from prosper.lists.guard import UpdatePolicy, UpdateRefusedError
     from prosper.lists.update import UpdateFailedError, options_from_settings, update_snapshot
+    from prosper.settings import load_settings
 
     settings = load_settings()
     options = options_from_settings(
@@ -279,6 +279,7 @@ def diff(
     """Show the delta (added / removed / changed entities) between two snapshots."""
     from prosper.lists.delta import diff_snapshots
     from prosper.lists.sides import load_side
+    from prosper.settings import load_settings
 
     settings = load_settings()
     before = load_side(old or "embedded", settings.snapshot_dir)
@@ -311,6 +312,7 @@ def add_custom(
 
     from prosper.lists.custom import install_custom
     from prosper.service import audit_log
+    from prosper.settings import load_settings
 
     settings = load_settings()
     path = Path(file).expanduser()
@@ -386,6 +388,7 @@ def export(
     from prosper.errors import InputError
     from prosper.interop.ftm import export_lines
     from prosper.lists.snapshot import load_snapshot
+    from prosper.settings import load_settings
 
     if fmt != "ftm":
         raise InputError(f"unknown format {fmt!r} (one of: ftm)", field="--format")

@@ -12,9 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from prosper import casework
 from prosper.errors import InputError
-from prosper.settings import load_settings
 
 parties_app = typer.Typer(
     help="The counterparty register: parties screened at import and on every list change.",
@@ -49,6 +47,9 @@ def import_cmd(
 ) -> None:
     """Import (upsert by id) a register file: every row is checked first and nothing is written
     when any row is bad; the row-level errors are listed (exit 2)."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     settings = load_settings()
     out = casework.import_parties(
         file,
@@ -95,6 +96,9 @@ def list_cmd(
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
     """List registered parties (by id)."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     store = casework.case_store(load_settings())
     parties = store.parties(limit=limit, offset=offset, tag=tag)
     if as_json:
@@ -111,7 +115,9 @@ def show_cmd(
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
     """One party and its alerts."""
+    from prosper import casework
     from prosper.cases.store import AlertFilter
+    from prosper.settings import load_settings
 
     store = casework.case_store(load_settings())
     party = store.party(party_id).to_dict()
@@ -135,6 +141,9 @@ def export_cmd(
     fmt: str = typer.Option("csv", "--format", help="csv or jsonl"),
 ) -> None:
     """Export the whole register (CSV with ';'-joined lists, or JSONL) — re-importable."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     if fmt not in ("csv", "jsonl"):
         raise InputError("must be csv or jsonl", field="--format")
     store = casework.case_store(load_settings())
@@ -170,6 +179,9 @@ def screen_cmd(
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
     """Screen registered parties now; each hit becomes (or stays) an alert."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     settings = load_settings()
     store = casework.case_store(settings)
     for pid in party_ids:
@@ -196,8 +208,10 @@ def rescreen_cmd(
 ) -> None:
     """Re-screen the whole register against the current lists, with a progress bar. An
     interrupted run resumes after its last committed batch (on the same lists)."""
+    from prosper import casework
     from prosper.cases.rescreen import rescreen_full
     from prosper.screening.batch import default_workers
+    from prosper.settings import load_settings
 
     settings = load_settings()
     err = Console(stderr=True)

@@ -2,6 +2,8 @@
 
 The list snapshot and the screening index load only when a command runs (``prosper --help``
 stays fast); the built index is cached under ``<data dir>/cache`` keyed by the list versions.
+Screening one name is :mod:`prosper.cli.screen_name`, shared with the lean start-up path
+(:mod:`prosper.cli.lean`, which runs ``prosper screen NAME`` without importing Typer).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from prosper.cli import screen_name as one
+from prosper.cli.screen_name import NameRequest, check_threshold
 from prosper.errors import InputError
 
 if TYPE_CHECKING:
@@ -23,33 +27,6 @@ if TYPE_CHECKING:
     from prosper.settings import Settings
 
 _TYPE_HELP = "person|organization|vessel|aircraft"
-
-
-def _threshold(value: float | None, settings: Settings) -> float:
-    if value is None:
-        return settings.threshold
-    if not 0.0 <= value <= 1.0:
-        raise InputError(f"must be a number in [0, 1], got {value}", field="--threshold")
-    return value
-
-
-@dataclass(frozen=True)
-class _Lists:
-    """The loaded snapshot's sources (what the result document and the audit record name)."""
-
-    sources: tuple[Any, ...]
-
-    def versions(self) -> dict[str, str]:
-        return {s.source: s.version for s in self.sources}
-
-
-def _load(settings: Settings) -> tuple[Any, ScreeningIndex]:
-    """The snapshot's sources and its index, mapped from the index file when it exists (the
-    lists themselves are not decoded then: an entity is read when a hit needs it)."""
-    from prosper.screening.cache import open_snapshot_index
-
-    sources, index = open_snapshot_index(settings.snapshot_dir, settings.data_dir / "cache")
-    return _Lists(sources), index
 
 
 def _progress_console() -> Console:
@@ -86,7 +63,7 @@ def _run_file(settings: Settings, job: FileJob, dry_run: bool = False) -> None:
     read_rows(file, encoding=job.encoding)
     check_output(output, resume=job.resume, force=job.force, input_path=file)
     total = count_rows(file, job.encoding)
-    snapshot, index = _load(settings)
+    snapshot, index = one._load(settings)
     if job.engine == "spark":
         summary = _run_spark(settings, job, output)
     else:
@@ -182,66 +159,6 @@ def _record_file(
     typer.echo(f"audit record {record['record_id']} {record['hash']}", err=True)
 
 
-def _render_hits(doc: dict[str, Any], console: Console) -> None:
-    hits = doc["hits"]
-    console.print(
-        f"[bold]{doc['query']['name']}[/bold] — {len(hits)} hit(s) at threshold "
-        f"{doc['threshold']:.2f}"
-    )
-    if not hits:
-        console.print("[green]no match[/green]")
-        return
-    from rich.table import Table
-
-    table = Table(expand=True)
-    for col in ("score", "match", "list", "entity", "matched name", "why"):
-        table.add_column(col, overflow="fold")
-    for h in hits:
-        why = "; ".join(
-            f"{e['feature']} {e['score']:+.2f}" if e["feature"] != "name_match" else e["detail"]
-            for e in h["explanation"]
-            if e["feature"] != "ofac_score"
-        )
-        listings = h.get("listings") or []
-        table.add_row(
-            f"{h['score']:.3f}",
-            "[bold red]MATCH[/]" if h["match"] else "[yellow]below[/]",
-            "\n".join(f"{x['source']} {x['list_code']}" for x in listings)
-            or f"{h['source']} {h['list_code']}",
-            f"{h['name']}\n[dim]{h['entity_id']} {', '.join(h['programs'])}[/dim]"
-            + "".join(_policy_lines(x) for x in listings),
-            h["matched_name"],
-            why,
-        )
-    console.print(table)
-
-
-def _policy_lines(listing: dict[str, Any]) -> str:
-    """An Entity List / MEU listing's licence requirement, review policy and footnotes."""
-    policy = listing.get("policy")
-    if not policy or not (policy.get("license_requirement") or policy.get("license_policy")):
-        return ""
-    parts = [
-        f"{listing['list_code']}: licence {policy.get('license_requirement') or '(not stated)'}",
-        f"policy {policy.get('license_policy') or '(not stated)'}",
-    ]
-    if policy.get("footnotes"):
-        parts.append(f"footnote {', '.join(policy['footnotes'])}")
-    return "\n[cyan]" + " · ".join(parts) + "[/cyan]"
-
-
-def _warnings(settings: Settings, snapshot: Any) -> list[str]:
-    """A line for each list older than its allowed age today (``PROSPER_LISTS_MAX_AGE_DAYS``)."""
-    from datetime import date
-
-    from prosper.screening.freshness import merge_limits, stale_sources
-    from prosper.screening.parties import load_screening_policy
-
-    # service.list_max_age, without importing the service (and the rulebook) on this path
-    limits = merge_limits(load_screening_policy().freshness.max_age_days, settings.lists_max_age)
-    return [s.message() for s in stale_sources(snapshot.sources, date.today(), limits)]
-
-
 def screen(
     name: str | None = typer.Argument(None, help="The name to screen (any script)."),
     type: str | None = typer.Option(None, "--type", help=_TYPE_HELP),
@@ -274,11 +191,10 @@ def screen(
     Each screen is recorded in the audit log (query, result digest, list versions, actor)
     unless --dry-run.
     """
-    from prosper.screening.rows import parse_countries, parse_dob, parse_gender, parse_type
     from prosper.settings import load_settings
 
     settings = load_settings()
-    used = _threshold(threshold, settings)
+    used = check_threshold(threshold, settings)
     if file is not None:
         if name is not None:
             raise InputError("give a NAME or --file, not both", field="NAME")
@@ -292,49 +208,20 @@ def screen(
         job = FileJob(file, output, used, resume, force, encoding, n, engine, master)
         _run_file(settings, job, dry_run)
         return
-    if name is None or not name.strip():
-        raise InputError("a name to screen is required (or --file)", field="NAME")
-    if limit < 1:
-        raise InputError(f"must be at least 1, got {limit}", field="--limit")
-    from prosper.screening.document import result_document
-    from prosper.screening.query import Query
-
-    query = Query(
-        name=name.strip(),
-        type=parse_type(type, "--type"),
-        countries=parse_countries(country, "--country"),
-        dob=parse_dob(dob, "--dob"),
-        identifiers=tuple(ids),
-        sources=tuple(source),
-        gender=parse_gender(gender, "--gender"),
+    request = NameRequest(
+        name,
+        type,
+        tuple(country),
+        dob,
+        gender,
+        tuple(ids),
+        tuple(source),
+        threshold,
+        limit,
+        as_json,
+        dry_run,
     )
-    snapshot, index = _load(settings)
-    known = {s.source for s in snapshot.sources}
-    for s in query.sources:
-        if s not in known:
-            raise InputError(
-                f"unknown source {s!r} (one of {', '.join(sorted(known))})", field="--source"
-            )
-    hits = index.screen(query, threshold=used, limit=limit)
-    warnings = _warnings(settings, snapshot)
-    doc = result_document(query, used, snapshot.sources, hits, warnings)
-    for line in warnings:
-        typer.echo(f"warning: {line}", err=True)
-    from prosper import casework
-
-    if dry_run:
-        doc["dry_run"] = True
-        typer.echo(casework.DRY_RUN_NOTE, err=True)
-    else:
-        doc["audit"] = casework.record_screening(
-            doc, settings=settings, actor=settings.actor, channel="cli", claim=settings.actor_claim
-        )
-    if as_json:
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    else:
-        from rich.console import Console
-
-        _render_hits(doc, Console())
+    one.screen_name(settings, used, request)
 
 
 def match(
@@ -355,7 +242,7 @@ def match(
     from prosper.settings import load_settings
 
     settings = load_settings()
-    used = _threshold(threshold, settings)
+    used = check_threshold(threshold, settings)
     if pairs is not None:
         if output is None:
             raise InputError("--pairs needs --output", field="--output")

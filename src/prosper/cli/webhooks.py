@@ -6,9 +6,7 @@ import json
 
 import typer
 
-from prosper import casework
 from prosper.errors import InputError
-from prosper.settings import load_settings
 
 webhooks_app = typer.Typer(
     help="Signed event notifications (HMAC-SHA256, retried with backoff, delivery log).",
@@ -24,7 +22,9 @@ def add_cmd(
     ),
 ) -> None:
     """Subscribe a URL; prints its id and signing secret (shown once)."""
+    from prosper import casework
     from prosper.cases.webhooks import check_events, check_url, new_secret
+    from prosper.settings import load_settings
 
     secret = new_secret()
     store = casework.case_store(load_settings())
@@ -37,6 +37,9 @@ def add_cmd(
 @webhooks_app.command("list")
 def list_cmd() -> None:
     """Active subscriptions (secrets hidden)."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     for hook in casework.case_store(load_settings()).webhooks():
         typer.echo(f"{hook['id']}\t{','.join(hook['events'])}\t{hook['url']}")
 
@@ -44,6 +47,9 @@ def list_cmd() -> None:
 @webhooks_app.command("remove")
 def remove_cmd(hook_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Stop a subscription."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     casework.case_store(load_settings()).remove_webhook(hook_id)
     typer.echo(f"removed webhook {hook_id}")
 
@@ -52,7 +58,9 @@ def remove_cmd(hook_id: int = typer.Argument(..., metavar="ID")) -> None:
 def send_test(hook_id: int | None = typer.Argument(None, metavar="[ID]")) -> None:
     """Send a signed sample event (``webhook.test``) to one or every subscription; exit 1
     when a delivery failed after its retries."""
+    from prosper import casework
     from prosper.cases.webhooks import TEST_EVENT, Dispatcher
+    from prosper.settings import load_settings
 
     store = casework.case_store(load_settings())
     hooks = [h for h in store.webhooks() if hook_id is None or h["id"] == hook_id]
@@ -75,6 +83,9 @@ def send_test(hook_id: int | None = typer.Argument(None, metavar="[ID]")) -> Non
 @webhooks_app.command("log")
 def log_cmd(limit: int = typer.Option(50, "--limit", min=1, max=1000)) -> None:
     """The newest delivery outcomes."""
+    from prosper import casework
+    from prosper.settings import load_settings
+
     for row in casework.case_store(load_settings()).deliveries(limit):
         typer.echo(
             f"{row['at']}\t{row['webhook_id']}\t{row['event']}\t{row['status']}\t"

@@ -1,0 +1,234 @@
+"""Screening one name from the command line: what ``prosper screen NAME`` does once parsed.
+
+Shared by the Typer command (:mod:`prosper.cli.screen`) and the lean start-up path
+(:mod:`prosper.cli.lean`), so both print the same thing. Importing this module costs nothing:
+Typer, rich, the screening stack and the audit log load inside the functions that need them
+(rich only for the human table, pydantic and YAML only for ``--dob`` or a changed screening
+policy, SQLAlchemy only when the SQLite audit writer does not apply).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from prosper.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from prosper.screening.index import ScreeningIndex
+    from prosper.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class NameRequest:
+    """The options of ``prosper screen NAME`` (raw, as typed; checked by :func:`screen_name`)."""
+
+    name: str | None
+    type: str | None = None
+    country: tuple[str, ...] = ()
+    dob: str | None = None
+    gender: str | None = None
+    ids: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    threshold: float | None = None
+    limit: int = 10
+    as_json: bool = False
+    dry_run: bool = False
+
+
+def check_threshold(value: float | None, settings: Settings) -> float:
+    """``--threshold``, or the configured default; outside [0, 1] is an input error."""
+    if value is None:
+        return settings.threshold
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"must be a number in [0, 1], got {value}", field="--threshold")
+    return value
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The loaded snapshot's sources (what the result document and the audit record name)."""
+
+    sources: tuple[Any, ...]
+
+    def versions(self) -> dict[str, str]:
+        """Source → list version."""
+        return {s.source: s.version for s in self.sources}
+
+
+def _load(settings: Settings) -> tuple[Any, ScreeningIndex]:
+    """The snapshot's sources and its index, mapped from the index file when it exists (the
+    lists themselves are not decoded then: an entity is read when a hit needs it)."""
+    from prosper.screening.cache import open_snapshot_index
+
+    sources, index = open_snapshot_index(settings.snapshot_dir, settings.data_dir / "cache")
+    return Lists(sources), index
+
+
+def err(line: str) -> None:
+    """One line on stderr (what ``typer.echo(line, err=True)`` writes)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def freshness_defaults(settings: Settings) -> dict[str, int]:
+    """The packaged list-age limits (``rules/screening_policy.yaml`` → ``freshness``).
+
+    Validating the policy table takes pydantic and YAML (~0.15 s of CPU at start-up), so the
+    validated limits are kept in ``<data dir>/cache/freshness-<digest of the file>.json``; a
+    changed file has another digest and is validated again (an invalid one fails as before).
+    """
+    import hashlib
+    from importlib import resources
+
+    text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_bytes()
+    kept = settings.data_dir / "cache" / f"freshness-{hashlib.sha256(text).hexdigest()[:24]}.json"
+    try:
+        loaded = json.loads(kept.read_text("utf-8"))
+        if isinstance(loaded, dict) and all(
+            isinstance(k, str) and type(v) is int for k, v in loaded.items()
+        ):
+            return loaded
+    except (OSError, ValueError):
+        pass
+    from prosper.screening.parties import load_screening_policy
+
+    limits = dict(load_screening_policy().freshness.max_age_days)
+    try:  # best effort: a read-only data folder only costs the validation next time
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        temp = kept.with_name(f".{kept.name}.{os.getpid()}")
+        temp.write_text(json.dumps(limits, sort_keys=True), encoding="utf-8")
+        os.replace(temp, kept)
+    except OSError:
+        pass
+    return limits
+
+
+def stale_warnings(settings: Settings, snapshot: Any) -> list[str]:
+    """A line for each list older than its allowed age today (``PROSPER_LISTS_MAX_AGE_DAYS``)."""
+    from datetime import date
+
+    from prosper.screening.freshness import merge_limits, stale_sources
+
+    # service.list_max_age, without importing the service (and the rulebook) on this path
+    limits = merge_limits(freshness_defaults(settings), settings.lists_max_age)
+    return [s.message() for s in stale_sources(snapshot.sources, date.today(), limits)]
+
+
+def screen_name(settings: Settings, used: float, req: NameRequest, *, lean: bool = False) -> None:
+    """Screen ``req.name`` at threshold ``used``, record it (unless ``--dry-run``), print it.
+
+    ``lean``: record through the standard-library SQLite writer when it applies
+    (:func:`prosper.audit.lite.append_sqlite`; the same record), else through the audit log.
+    """
+    if req.name is None or not req.name.strip():
+        raise InputError("a name to screen is required (or --file)", field="NAME")
+    if req.limit < 1:
+        raise InputError(f"must be at least 1, got {req.limit}", field="--limit")
+    from prosper.screening.document import result_document
+    from prosper.screening.query import Query
+    from prosper.screening.rows import parse_countries, parse_dob, parse_gender, parse_type
+
+    query = Query(
+        name=req.name.strip(),
+        type=parse_type(req.type, "--type"),
+        countries=parse_countries(list(req.country), "--country"),
+        dob=parse_dob(req.dob, "--dob"),
+        identifiers=tuple(req.ids),
+        sources=tuple(req.source),
+        gender=parse_gender(req.gender, "--gender"),
+    )
+    snapshot, index = _load(settings)
+    known = {s.source for s in snapshot.sources}
+    for s in query.sources:
+        if s not in known:
+            raise InputError(
+                f"unknown source {s!r} (one of {', '.join(sorted(known))})", field="--source"
+            )
+    hits = index.screen(query, threshold=used, limit=req.limit)
+    warnings = stale_warnings(settings, snapshot)
+    doc = result_document(query, used, snapshot.sources, hits, warnings)
+    for line in warnings:
+        err(f"warning: {line}")
+    from prosper import casework
+
+    if req.dry_run:
+        doc["dry_run"] = True
+        err(casework.DRY_RUN_NOTE)
+    else:
+        doc["audit"] = _record(doc, settings, lean)
+    if req.as_json:
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    else:
+        from rich.console import Console
+
+        render_hits(doc, Console())
+
+
+def _record(doc: dict[str, Any], settings: Settings, lean: bool) -> dict[str, Any]:
+    from prosper import casework
+
+    if lean:
+        from prosper.audit.lite import append_sqlite
+
+        entry = casework.screening_entry(doc, channel="cli", claim=settings.actor_claim)
+        record = append_sqlite(settings, **entry, actor=settings.actor)
+        if record is not None:
+            return {"record_id": record.id, "hash": record.hash}
+    return casework.record_screening(
+        doc, settings=settings, actor=settings.actor, channel="cli", claim=settings.actor_claim
+    )
+
+
+def render_hits(doc: dict[str, Any], console: Console) -> None:
+    """The human table of a result document."""
+    hits = doc["hits"]
+    console.print(
+        f"[bold]{doc['query']['name']}[/bold] — {len(hits)} hit(s) at threshold "
+        f"{doc['threshold']:.2f}"
+    )
+    if not hits:
+        console.print("[green]no match[/green]")
+        return
+    from rich.table import Table
+
+    table = Table(expand=True)
+    for col in ("score", "match", "list", "entity", "matched name", "why"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        why = "; ".join(
+            f"{e['feature']} {e['score']:+.2f}" if e["feature"] != "name_match" else e["detail"]
+            for e in h["explanation"]
+            if e["feature"] != "ofac_score"
+        )
+        listings = h.get("listings") or []
+        table.add_row(
+            f"{h['score']:.3f}",
+            "[bold red]MATCH[/]" if h["match"] else "[yellow]below[/]",
+            "\n".join(f"{x['source']} {x['list_code']}" for x in listings)
+            or f"{h['source']} {h['list_code']}",
+            f"{h['name']}\n[dim]{h['entity_id']} {', '.join(h['programs'])}[/dim]"
+            + "".join(_policy_lines(x) for x in listings),
+            h["matched_name"],
+            why,
+        )
+    console.print(table)
+
+
+def _policy_lines(listing: dict[str, Any]) -> str:
+    """An Entity List / MEU listing's licence requirement, review policy and footnotes."""
+    policy = listing.get("policy")
+    if not policy or not (policy.get("license_requirement") or policy.get("license_policy")):
+        return ""
+    parts = [
+        f"{listing['list_code']}: licence {policy.get('license_requirement') or '(not stated)'}",
+        f"policy {policy.get('license_policy') or '(not stated)'}",
+    ]
+    if policy.get("footnotes"):
+        parts.append(f"footnote {', '.join(policy['footnotes'])}")
+    return "\n[cyan]" + " · ".join(parts) + "[/cyan]"
