@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prosper.lists import load_snapshot
-from prosper.matching.bound import name_bound
+from prosper.matching.bound import QueryBound, name_bound
 from prosper.matching.names import score_name
 from prosper.matching.population import population_weights
 from prosper.model import EntityType
@@ -78,8 +78,11 @@ def _check(query: str, listed: str, type_: EntityType | None) -> None:
         score = score_name(form, cand, weights, type_).score
         bound = name_bound(form, cand, weights, type_)
         assert bound >= score - 1e-9, (query, listed, type_, score, bound)
-        # with a per-query memo and a floor: still admissible below the floor
-        floored = name_bound(form, cand, weights, type_, {}, floor=0.68)
+        # with the query's memo warm (another list name first) and a floor: still admissible
+        # below the floor
+        bounder = QueryBound(form, weights, type_)
+        bounder.bound(prepare_name("Mohammed Ali Hassan Trading", type_))
+        floored = bounder.bound(cand, floor=0.68)
         assert floored >= 0.68 or floored >= score - 1e-9, (query, listed, floored, score)
 
 

@@ -20,19 +20,23 @@ comparison without spaces (:func:`~prosper.matching.compact.compact_score`) exac
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from prosper.matching import config as cfg
 from prosper.matching.compact import compact_score
 from prosper.matching.names import _whole_acronym
 from prosper.matching.skeleton import consonant_skeleton
-from prosper.matching.tokens import minor, token_agreement
+from prosper.matching.tokens import _PARTICLE_CANON, _swapped, minor, token_agreement
 from prosper.model import EntityType
+from prosper.names.given_names import given_name_family
+from prosper.names.nicknames import _family as _nickname_family
 from prosper.names.normalize import NameForm, with_compounds_joined
 from prosper.names.orgs import is_generic_word
+from prosper.names.variants import spelling_skeletons
 from prosper.names.weights import TokenWeights
 
-__all__ = ["name_bound"]
+__all__ = ["QueryBound", "name_bound"]
 
-_Rows = dict[tuple[str, bool], list[float]]
 # the smallest share of its weight an unaligned token can count with (whatever rule applies)
 _EXTRA_MIN_PERSON = min(
     cfg.EXTRA_TOKEN_PERSON,
@@ -55,67 +59,246 @@ def name_bound(
     candidate: NameForm,
     weights: TokenWeights,
     type: EntityType | None = None,
-    cache: _Rows | None = None,
     floor: float = float("inf"),
 ) -> float:
-    """An upper bound of ``score_name(query, candidate, weights, type).score``.
+    """An upper bound of ``score_name(query, candidate, weights, type).score`` (one pair:
+    :class:`QueryBound` keeps the work that depends on the query only).
 
-    Args:
-        query: The prepared screened name.
-        candidate: The prepared list name.
-        weights: Token weights (as given to the scorer).
-        type: The entity type (as given to the scorer).
-        cache: Optional per-query memo of the best agreement of a candidate token with each
-            query token (for one query and one ``type``).
-        floor: The bound may stop refining once it reaches ``floor``: a value at least
-            ``floor`` only says "may reach the floor" (the comparison without spaces is then
-            not computed).
-
-    Returns:
-        A value never below the score.
-    """
-    bound = _token_bound(query, candidate, weights, type, cache, floor)
-    if ("arabic" in query.scripts) != ("arabic" in candidate.scripts) and bound < floor:
-        jq, jc = with_compounds_joined(query), with_compounds_joined(candidate)
-        if jq is not None or jc is not None:
-            joined = _token_bound(jq or query, jc or candidate, weights, type, None, floor)
-            bound = max(bound, joined)
-    return bound
+    ``floor``: the bound may stop refining once it reaches ``floor``: a value at least
+    ``floor`` only says "may reach the floor" (the comparison without spaces is then not
+    computed)."""
+    return QueryBound(query, weights, type).bound(candidate, floor)
 
 
-def _best_agreements(
-    query: NameForm, candidate: NameForm, person: bool, abjad: bool, cache: _Rows | None
-) -> tuple[list[float], list[float]]:
-    """The best token agreement of each query token and of each candidate token."""
-    qt = query.tokens
-    best_q = [0.0] * len(qt)
-    best_c = [0.0] * len(candidate.tokens)
-    for j, c in enumerate(candidate.tokens):
-        row = cache.get((c, abjad)) if cache is not None else None
-        if row is None:
-            cp, ck, cv = candidate.phonetic[j], candidate.korean[j], candidate.variant[j]
-            row = [
-                token_agreement(
-                    q,
-                    query.phonetic[i],
-                    query.korean[i],
-                    c,
-                    cp,
-                    ck,
-                    person,
-                    abjad,
-                    query.variant[i],
-                    cv,
-                )[0]
-                for i, q in enumerate(qt)
-            ]
-            if cache is not None:
-                cache[(c, abjad)] = row
-        for i, s in enumerate(row):
-            if s > best_q[i]:
-                best_q[i] = s
-        best_c[j] = max(row, default=0.0)
-    return best_q, best_c
+class QueryBound:
+    """The bound of one prepared query against list names, for one entity ``type`` (as given
+    to the scorer): the query's weights, merge keys and each list token's agreements are
+    computed once."""
+
+    def __init__(self, query: NameForm, weights: TokenWeights, type: EntityType | None) -> None:
+        self.query = query
+        self.weights = weights
+        self.type = type
+        self.person = type is EntityType.PERSON or type is None
+        self.org = type is not EntityType.PERSON
+        self.extra = _EXTRA_MIN_PERSON if type is EntityType.PERSON else _EXTRA_MIN_OTHER
+        self.arabic = "arabic" in query.scripts
+        qt = query.tokens
+        self.q_weights = [self._weights(t) for t in qt]
+        self.q_facts = [
+            _facts(*keys)
+            for keys in zip(qt, query.phonetic, query.korean, query.variant, strict=True)
+        ]
+        # a query word that may be two list words: its prefixes and the rest of it
+        self.prefixes: dict[str, list[tuple[int, str]]] = {}
+        for i, word in enumerate(qt):
+            if len(word) >= cfg.MERGED_MIN_LENGTH:
+                for k in range(1, len(word)):
+                    self.prefixes.setdefault(word[:k], []).append((i, word[k:]))
+        # two query words that may be one list word
+        self.pairs: dict[str, list[tuple[int, int]]] = {}
+        for j, first in enumerate(qt):
+            for k, second in enumerate(qt):
+                if j != k:
+                    self.pairs.setdefault(first + second, []).append((j, k))
+        self.lengths = (sum(map(len, qt)), sum(map(len, query.full)))
+        self.korean = all(k is not None for k in query.korean)
+        # list token → its agreement with each query token, best of them, weights
+        self.rows: dict[tuple[str, bool], tuple[list[float], float, float, float]] = {}
+
+    def _weights(self, token: str) -> tuple[float, float]:
+        """The largest weight of ``token`` aligned (the population factor only lowers it) and
+        the smallest unaligned (a minor word's share)."""
+        w = self.weights.weight(token, False)
+        return w, w * (cfg.MINOR_TOKEN if _may_be_minor(token, self.org) else 1.0)
+
+    def bound(self, candidate: NameForm, floor: float = float("inf")) -> float:
+        """An upper bound of the score of ``candidate`` (see :func:`name_bound`)."""
+        bound = self._token_bound(candidate, floor)
+        if self.arabic != ("arabic" in candidate.scripts) and bound < floor:
+            jq, jc = with_compounds_joined(self.query), with_compounds_joined(candidate)
+            if jq is not None or jc is not None:
+                joined = QueryBound(jq or self.query, self.weights, self.type)
+                bound = max(bound, joined._token_bound(jc or candidate, floor))
+        return bound
+
+    def _row(
+        self, candidate: NameForm, j: int, abjad: bool
+    ) -> tuple[list[float], float, float, float]:
+        c = candidate.tokens[j]
+        known = self.rows.get((c, abjad))
+        if known is not None:
+            return known
+        cp, ck, cv = candidate.phonetic[j], candidate.korean[j], candidate.variant[j]
+        mine = _facts(c, cp, ck, cv)
+        person = self.person
+        row = [
+            token_agreement(q[0], q[1], q[2], c, cp, ck, person, abjad, q[3], cv)[0]
+            if _may_agree(q, mine, person, abjad)
+            else 0.0
+            for q in self.q_facts
+        ]
+        known = (row, max(row, default=0.0), *self._weights(c))
+        self.rows[(c, abjad)] = known
+        return known
+
+    def _merges(self, ct: tuple[str, ...]) -> tuple[set[int], set[int]]:
+        """Query and list tokens that may be in a one-word / two-word merge
+        (:func:`~prosper.matching.compact.merge_split_tokens`, any tokens free)."""
+        q_merge: set[int] = set()
+        c_merge: set[int] = set()
+        if len(ct) >= 2 and self.prefixes:
+            where: dict[str, list[int]] = {}
+            for j, tok in enumerate(ct):
+                where.setdefault(tok, []).append(j)
+            for j, first in enumerate(ct):
+                for i, rest in self.prefixes.get(first, ()):
+                    others = [k for k in where.get(rest, ()) if k != j]
+                    if others:
+                        q_merge.add(i)
+                        c_merge.add(j)
+                        c_merge.update(others)
+        if len(self.query.tokens) >= 2:
+            for j, word in enumerate(ct):
+                if len(word) >= cfg.MERGED_MIN_LENGTH:
+                    for a, b in self.pairs.get(word, ()):
+                        c_merge.add(j)
+                        q_merge.update((a, b))
+        return q_merge, c_merge
+
+    def _token_bound(self, candidate: NameForm, floor: float) -> float:
+        query = self.query
+        abjad = self.arabic != ("arabic" in candidate.scripts)
+        qt, ct = query.tokens, candidate.tokens
+        if abjad:
+            q_one, c_two = _mergeable(qt, ct, True)
+            c_one, q_two = _mergeable(ct, qt, True)
+            q_merge, c_merge = q_one | q_two, c_one | c_two
+            merged = _MERGED_ABJAD
+        else:
+            q_merge, c_merge = self._merges(ct)
+            merged = _MERGED
+        best_q = [0.0] * len(qt)
+        alignable: list[tuple[float, float]] = []  # (best agreement, largest weight)
+        missing = 0.0  # smallest weight of the tokens that cannot be aligned
+        for j in range(len(ct)):
+            row, m, hi, lo = self._row(candidate, j, abjad)
+            for i, s in enumerate(row):
+                if s > best_q[i]:
+                    best_q[i] = s
+            if j in c_merge and merged > m:
+                m = merged
+            if m > 0.0:
+                alignable.append((m, hi))
+            else:
+                missing += lo
+        for i, (hi, lo) in enumerate(self.q_weights):
+            m = best_q[i]
+            if i in q_merge and merged > m:
+                m = merged
+            if m > 0.0:
+                alignable.append((m, hi))
+            else:
+                missing += lo
+        den = self.extra * missing
+        num = bound = 0.0
+        alignable.sort(reverse=True)
+        for m, w in alignable:
+            num += m * w
+            den += w
+            if den > 0.0 and num / den > bound:
+                bound = num / den
+        org = self.org
+        if (
+            org
+            and len(ct) > len(qt)
+            and all(best_q[i] >= cfg.PHONETIC or i in q_merge for i in range(len(qt)))
+        ):
+            bound = max(bound, cfg.BRAND_SCORE)  # the brand rule may apply
+        if org and bound < cfg.ACRONYM_SCORE and _whole_acronym(query, candidate):
+            bound = cfg.ACRONYM_SCORE
+        if bound < floor and self._compact_may_count(candidate, abjad):
+            bound = max(bound, compact_score(query, candidate, abjad))
+        return min(1.0, bound)
+
+    def _compact_may_count(self, candidate: NameForm, abjad: bool) -> bool:
+        """:func:`~prosper.matching.compact.compact_score` may be above 0 (cheap tests of
+        its own conditions: the lengths without spaces, the Korean keys)."""
+        query = self.query
+        if abjad:
+            return True
+        if len(query.full) == len(candidate.full) and len(query.tokens) == len(candidate.tokens):
+            return False
+        if self.korean and all(k is not None for k in candidate.korean):
+            return True
+        slack = 1.0 - cfg.COMPACT_MIN_SIMILARITY  # the smallest similarity it ever accepts
+        mine = sum(map(len, candidate.tokens)), sum(map(len, candidate.full))
+        return any(
+            lq >= cfg.COMPACT_MIN_LENGTH
+            and lc >= cfg.COMPACT_MIN_LENGTH
+            and abs(lq - lc) <= slack * max(lq, lc)
+            for lq in self.lengths
+            for lc in mine
+        )
+
+
+# what the rules of token_agreement look at first, for one token (see _may_agree)
+_Facts = tuple[
+    str, str, str | None, str, int, frozenset[str], frozenset[str], str | None, str, bool
+]
+
+
+@lru_cache(maxsize=1 << 16)
+def _facts(token: str, phon: str, kor: str | None, var: str) -> _Facts:
+    """A token, its keys, length, spelling skeletons, nickname family, given-name family,
+    particle spelling and whether it is a number."""
+    return (
+        token,
+        phon,
+        kor,
+        var,
+        len(token),
+        spelling_skeletons(token) if len(token) >= 4 else frozenset(),
+        _nickname_family(token) if len(token) >= 2 else frozenset(),
+        given_name_family(token, var),
+        _PARTICLE_CANON.get(token, token),
+        token.isdigit(),
+    )
+
+
+def _may_agree(a: _Facts, b: _Facts, person: bool, abjad: bool) -> bool:
+    """False only when :func:`~prosper.matching.tokens.token_agreement` of the two tokens is
+    0: a cheap test of what each of its rules needs first (same key, same first four letters,
+    a shared spelling skeleton, a name table, close lengths for an edit …)."""
+    q, qp, qk, qv, lq, q_skel, q_nick, q_given, q_canon, q_digit = a
+    c, cp, ck, cv, lc, c_skel, _, c_given, c_canon, c_digit = b
+    if q == c or abjad:
+        return True
+    if q_digit or c_digit:
+        return False  # numbers agree exactly or not at all
+    if (qk is not None and qk == ck) or (qv and qv == cv):
+        return True
+    short = min(lq, lc)
+    if short >= 4 and (q[:4] == c[:4] or not q_skel.isdisjoint(c_skel)):
+        return True  # a stem or a spelling variant
+    if person and short >= 2 and c in q_nick:
+        return True  # a nickname
+    if person and short >= 3 and q_given is not None and q_given == c_given:
+        return True  # a given-name variant
+    if q_canon == c_canon:
+        return True  # a particle's spellings
+    if short == 1:
+        return person and q[0] == c[0]  # an initial
+    if qp and qp == cp and q[0] == c[0]:
+        return True
+    longer = max(lq, lc)
+    if (
+        (short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and longer >= 4))
+        and (q[0] == c[0] or short > cfg.FUZZY_SHORT_SAME_FIRST)
+        and longer - short <= max(1, short // cfg.FUZZY_CHARS_PER_EDIT)
+    ):
+        return True  # an edit distance within the budget is possible
+    return short >= 3 and lq == lc and _swapped(q, c)
 
 
 def _mergeable(
@@ -150,52 +333,3 @@ def _may_be_minor(token: str, org: bool) -> bool:
     if minor(token, not org):
         return True
     return org and (len(token) <= 6 or is_generic_word(token))
-
-
-def _token_bound(
-    query: NameForm,
-    candidate: NameForm,
-    weights: TokenWeights,
-    type: EntityType | None,
-    cache: _Rows | None,
-    floor: float,
-) -> float:
-    person = type is EntityType.PERSON or type is None
-    org = type is not EntityType.PERSON
-    abjad = ("arabic" in query.scripts) != ("arabic" in candidate.scripts)
-    qt, ct = query.tokens, candidate.tokens
-    best_q, best_c = _best_agreements(query, candidate, person, abjad, cache)
-    merged = _MERGED_ABJAD if abjad else _MERGED
-    q_one, c_two = _mergeable(qt, ct, abjad)
-    c_one, q_two = _mergeable(ct, qt, abjad)
-    q_merge, c_merge = q_one | q_two, c_one | c_two
-    alignable: list[tuple[float, float]] = []  # (best agreement, largest weight)
-    missing = 0.0  # smallest weight of the tokens that cannot be aligned
-    for tokens, best, merge in ((qt, best_q, q_merge), (ct, best_c, c_merge)):
-        for i, tok in enumerate(tokens):
-            m = max(best[i], merged) if i in merge else best[i]
-            w = weights.weight(tok, False)  # the population factor only lowers a weight
-            if m > 0.0:
-                alignable.append((m, w))
-            else:
-                missing += w * (cfg.MINOR_TOKEN if _may_be_minor(tok, org) else 1.0)
-    extra = _EXTRA_MIN_PERSON if type is EntityType.PERSON else _EXTRA_MIN_OTHER
-    den = extra * missing
-    num = bound = 0.0
-    alignable.sort(reverse=True)
-    for m, w in alignable:
-        num += m * w
-        den += w
-        if den > 0.0 and num / den > bound:
-            bound = num / den
-    if (
-        org
-        and len(ct) > len(qt)
-        and all(best_q[i] >= cfg.PHONETIC or i in q_merge for i in range(len(qt)))
-    ):
-        bound = max(bound, cfg.BRAND_SCORE)  # the brand rule may apply
-    if org and bound < cfg.ACRONYM_SCORE and _whole_acronym(query, candidate):
-        bound = cfg.ACRONYM_SCORE
-    if bound < floor:
-        bound = max(bound, compact_score(query, candidate, abjad))
-    return min(1.0, bound)

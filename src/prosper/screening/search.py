@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from prosper.matching import config as cfg
-from prosper.matching.bound import name_bound
+from prosper.matching.bound import QueryBound
 from prosper.matching.names import NameScore, score_name
 from prosper.model import EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
@@ -163,7 +163,7 @@ def _live_entities(
     weights = index._weights
     entity_type = index._entity_type
     for form, found in zip(forms, retrieved, strict=True):
-        caches: dict[EntityType | None, dict[tuple[str, bool], list[float]]] = {}
+        bounders: dict[EntityType | None, QueryBound] = {}
         bounds: dict[tuple[NameForm, EntityType | None], float] = {}
         for _, (e_idx, _strong, cand) in found:
             if e_idx in live:
@@ -171,8 +171,10 @@ def _live_entities(
             type_ = query.type if query.type is not None else entity_type(e_idx)
             bound = bounds.get((cand, type_))
             if bound is None:
-                cache = caches.setdefault(type_, {})
-                bound = name_bound(form, cand, weights, type_, cache, floor)
+                bounder = bounders.get(type_)
+                if bounder is None:
+                    bounder = bounders[type_] = QueryBound(form, weights, type_)
+                bound = bounder.bound(cand, floor)
                 bounds[(cand, type_)] = bound
             if bound + _MARGIN >= floor:
                 live.add(e_idx)
