@@ -89,6 +89,9 @@ class QueryBound:
             _facts(*keys)
             for keys in zip(qt, query.phonetic, query.korean, query.variant, strict=True)
         ]
+        self.q_nicknames = [
+            _nickname_family(t) if self.person and len(t) >= 2 else frozenset() for t in qt
+        ]
         # a query word that may be two list words: its prefixes and the rest of it
         self.prefixes: dict[str, list[tuple[int, str]]] = {}
         for i, word in enumerate(qt):
@@ -134,9 +137,9 @@ class QueryBound:
         person = self.person
         row = [
             token_agreement(q[0], q[1], q[2], c, cp, ck, person, abjad, q[3], cv)[0]
-            if _may_agree(q, mine, person, abjad)
+            if _may_agree(q, nick, mine, person, abjad)
             else 0.0
-            for q in self.q_facts
+            for q, nick in zip(self.q_facts, self.q_nicknames, strict=True)
         ]
         known = (row, max(row, default=0.0), *self._weights(c))
         self.rows[(c, abjad)] = known
@@ -243,15 +246,13 @@ class QueryBound:
 
 
 # what the rules of token_agreement look at first, for one token (see _may_agree)
-_Facts = tuple[
-    str, str, str | None, str, int, frozenset[str], frozenset[str], str | None, str, bool
-]
+_Facts = tuple[str, str, str | None, str, int, frozenset[str], str | None, str, bool]
 
 
 @lru_cache(maxsize=1 << 16)
 def _facts(token: str, phon: str, kor: str | None, var: str) -> _Facts:
-    """A token, its keys, length, spelling skeletons, nickname family, given-name family,
-    particle spelling and whether it is a number."""
+    """A token, its keys, length, spelling skeletons, given-name family, particle spelling
+    and whether it is a number."""
     return (
         token,
         phon,
@@ -259,19 +260,19 @@ def _facts(token: str, phon: str, kor: str | None, var: str) -> _Facts:
         var,
         len(token),
         spelling_skeletons(token) if len(token) >= 4 else frozenset(),
-        _nickname_family(token) if len(token) >= 2 else frozenset(),
         given_name_family(token, var),
         _PARTICLE_CANON.get(token, token),
         token.isdigit(),
     )
 
 
-def _may_agree(a: _Facts, b: _Facts, person: bool, abjad: bool) -> bool:
+def _may_agree(a: _Facts, q_nick: frozenset[str], b: _Facts, person: bool, abjad: bool) -> bool:
     """False only when :func:`~prosper.matching.tokens.token_agreement` of the two tokens is
     0: a cheap test of what each of its rules needs first (same key, same first four letters,
-    a shared spelling skeleton, a name table, close lengths for an edit …)."""
-    q, qp, qk, qv, lq, q_skel, q_nick, q_given, q_canon, q_digit = a
-    c, cp, ck, cv, lc, c_skel, _, c_given, c_canon, c_digit = b
+    a shared spelling skeleton, a name table, close lengths for an edit …). ``q_nick``: the
+    nickname family of the first token (empty when shorter than two letters)."""
+    q, qp, qk, qv, lq, q_skel, q_given, q_canon, q_digit = a
+    c, cp, ck, cv, lc, c_skel, c_given, c_canon, c_digit = b
     if q == c or abjad:
         return True
     if q_digit or c_digit:
