@@ -150,7 +150,8 @@ class QueryBound:
         (:func:`~prosper.matching.compact.merge_split_tokens`, any tokens free)."""
         q_merge: set[int] = set()
         c_merge: set[int] = set()
-        if len(ct) >= 2 and self.prefixes:
+        prefixes = self.prefixes
+        if len(ct) >= 2 and prefixes and any(t in prefixes for t in ct):
             where: dict[str, list[int]] = {}
             for j, tok in enumerate(ct):
                 where.setdefault(tok, []).append(j)
@@ -161,7 +162,7 @@ class QueryBound:
                         q_merge.add(i)
                         c_merge.add(j)
                         c_merge.update(others)
-        if len(self.query.tokens) >= 2:
+        if self.pairs:
             for j, word in enumerate(ct):
                 if len(word) >= cfg.MERGED_MIN_LENGTH:
                     for a, b in self.pairs.get(word, ()):
@@ -173,6 +174,8 @@ class QueryBound:
         query = self.query
         abjad = self.arabic != ("arabic" in candidate.scripts)
         qt, ct = query.tokens, candidate.tokens
+        if not qt or not ct:
+            return 1.0  # nothing to bound by (the index holds no such name)
         if abjad:
             q_one, c_two = _mergeable(qt, ct, True)
             c_one, q_two = _mergeable(ct, qt, True)
@@ -181,15 +184,14 @@ class QueryBound:
         else:
             q_merge, c_merge = self._merges(ct)
             merged = _MERGED
-        best_q = [0.0] * len(qt)
+        rows_get = self.rows.get
+        entries = [rows_get((c, abjad)) or self._row(candidate, j, abjad) for j, c in enumerate(ct)]
+        # each query token's best agreement with any list token
+        best_q = entries[0][0] if len(entries) == 1 else list(map(max, *(e[0] for e in entries)))
         alignable: list[tuple[float, float]] = []  # (best agreement, largest weight)
         missing = 0.0  # smallest weight of the tokens that cannot be aligned
-        for j in range(len(ct)):
-            row, m, hi, lo = self._row(candidate, j, abjad)
-            for i, s in enumerate(row):
-                if s > best_q[i]:
-                    best_q[i] = s
-            if j in c_merge and merged > m:
+        for j, (_, m, hi, lo) in enumerate(entries):
+            if c_merge and j in c_merge and merged > m:
                 m = merged
             if m > 0.0:
                 alignable.append((m, hi))
@@ -197,7 +199,7 @@ class QueryBound:
                 missing += lo
         for i, (hi, lo) in enumerate(self.q_weights):
             m = best_q[i]
-            if i in q_merge and merged > m:
+            if q_merge and i in q_merge and merged > m:
                 m = merged
             if m > 0.0:
                 alignable.append((m, hi))
