@@ -45,8 +45,7 @@ def _queries() -> list[tuple[Query, float]]:
 
 def _shape(hits: tuple[Hit, ...]) -> list[tuple[object, ...]]:
     return [
-        (h.entity.id, h.matched_name, h.score, h.match, h.strong_alias, h.explanation)
-        for h in hits
+        (h.entity.id, h.matched_name, h.score, h.match, h.strong_alias, h.explanation) for h in hits
     ]
 
 
@@ -86,3 +85,15 @@ def test_an_identifier_holder_is_scored() -> None:
     ident = next(i for i in holder.identifiers if len(i.value) >= 6)
     query = Query("Zzyzx Qwerty", identifiers=(f"other:{ident.value}",))
     assert _shape(screen(index, query, 0.0)) == _shape(index.screen(query, threshold=0.0))
+
+
+def test_sources_and_a_type_given_as_text() -> None:
+    """A source filter and a type from an edge ("person") screen as the index does."""
+    index = _index()
+    for query, threshold in _queries()[:160:4]:
+        for sources in (("un_sc",), ("us_ofac_sdn", "eu_fsf")):
+            narrowed = Query(query.name, query.type, query.countries, query.dob, sources=sources)
+            expected = index.screen(narrowed, threshold=threshold)
+            assert _shape(screen(index, narrowed, threshold)) == _shape(expected)
+    raw = Query("Kim Jong Un", "person")  # type: ignore[arg-type]
+    assert _shape(screen(index, raw, 0.6)) == _shape(index.screen(raw, threshold=0.6))
