@@ -7,13 +7,15 @@ Usage::
 Each tree runs in its own interpreter (its ``src`` first on ``PYTHONPATH``) over the same
 embedded snapshot, through the mapped index file (built once per tree into
 ``--cache``/<old|new>, as the CLI and server use it) and through an index built in memory.
-The queries are every row of ``bench/datasets/positives.csv`` and the first ``--negatives``
-rows of ``negatives.csv.gz`` — once with the name and type only (threshold 0.8) and once with
+The queries are every row of ``bench/datasets/positives.csv`` (``--positives-file``) and the
+first ``--negatives`` rows of ``negatives.csv.gz`` (``--negatives-file``) — once with the name
+and type only (threshold 0.8) and once with
 the negatives' country and date of birth as qualifiers at threshold 0.6 (more hits, qualifiers
 and companion listings exercised). For each query the hits are listed — entity id, matched
 name, score, match flag and every explanation (feature, value, detail) — in order. Any
 difference fails the run (exit 1) and prints the first differing queries. Writes
-``bench/results/golden_screening.json`` (counts and the result digests).
+``bench/results/golden_screening.json`` (counts and the result digests). A tree with
+:mod:`prosper.screening.search` screens through its :func:`~prosper.screening.search.screen`.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ HERE = Path(__file__).resolve().parent
 DATASETS = HERE / "datasets"
 
 
-def _queries(negatives: int) -> list[dict[str, Any]]:
+def _queries(negatives: int, pos_file: Path, neg_file: Path) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    with (DATASETS / "positives.csv").open(encoding="utf-8") as fh:
+    with pos_file.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             out.append({"name": row["query"], "type": row.get("type") or None})
-    with gzip.open(DATASETS / "negatives.csv.gz", "rt", encoding="utf-8") as fh:
+    with gzip.open(neg_file, "rt", encoding="utf-8") as fh:
         for k, row in enumerate(csv.DictReader(fh)):
             if k >= negatives:
                 break
@@ -54,7 +56,17 @@ def _queries(negatives: int) -> list[dict[str, Any]]:
     return out
 
 
-def _worker(cache: Path, negatives: int, out: Path) -> None:
+def _screener(index: Any) -> Any:
+    """The tree's screening of one query: :func:`prosper.screening.search.screen` (bounded
+    candidates) where the tree has it, else ``ScreeningIndex.screen``."""
+    try:
+        from prosper.screening.search import screen
+    except ImportError:
+        return index.screen
+    return lambda query, threshold: screen(index, query, threshold)
+
+
+def _worker(cache: Path, negatives: int, out: Path, pos_file: Path, neg_file: Path) -> None:
     """Screen every query with this interpreter's prosper; write the hits as JSON lines."""
     from prosper.lists import load_snapshot
     from prosper.model import EntityType
@@ -63,10 +75,11 @@ def _worker(cache: Path, negatives: int, out: Path) -> None:
 
     snapshot = load_snapshot()
     mapped = get_index(snapshot, cache)
-    queries = _queries(negatives)
+    queries = _queries(negatives, pos_file, neg_file)
     cpu = 0.0
     with out.open("w", encoding="utf-8") as fh:
         for label, index in (("mapped", mapped),):
+            run = _screener(index)
             for q in queries:
                 kind = EntityType(q["type"]) if q["type"] else None
                 variants = [(Query(q["name"], kind), 0.8)]
@@ -86,7 +99,7 @@ def _worker(cache: Path, negatives: int, out: Path) -> None:
                     variants.append((Query(q["name"], kind), 0.6))
                 for query, threshold in variants:
                     c0 = time.process_time()
-                    hits = index.screen(query, threshold=threshold)
+                    hits = run(query, threshold=threshold)
                     cpu += time.process_time() - c0
                     rec = [
                         label,
@@ -107,9 +120,12 @@ def _worker(cache: Path, negatives: int, out: Path) -> None:
     print(json.dumps({"screen_cpu_s": round(cpu, 3)}))
 
 
-def _run(src: Path, cache: Path, negatives: int, out: Path) -> dict[str, Any]:
+def _run(
+    src: Path, cache: Path, negatives: int, out: Path, pos_file: Path, neg_file: Path
+) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(src)}
     cmd = [sys.executable, __file__, "--worker", str(cache), str(negatives), str(out)]
+    cmd += [str(pos_file), str(neg_file)]
     done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -117,13 +133,21 @@ def _run(src: Path, cache: Path, negatives: int, out: Path) -> dict[str, Any]:
 
 def main() -> int:
     """Run both trees and compare."""
-    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
-        _worker(Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
+    if len(sys.argv) == 7 and sys.argv[1] == "--worker":
+        _worker(
+            Path(sys.argv[2]),
+            int(sys.argv[3]),
+            Path(sys.argv[4]),
+            Path(sys.argv[5]),
+            Path(sys.argv[6]),
+        )
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", type=Path, required=True, help="src/ of the old tree")
     parser.add_argument("--new", type=Path, default=HERE.parent / "src")
     parser.add_argument("--negatives", type=int, default=1000)
+    parser.add_argument("--positives-file", type=Path, default=DATASETS / "positives.csv")
+    parser.add_argument("--negatives-file", type=Path, default=DATASETS / "negatives.csv.gz")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/prosper-golden"))
     parser.add_argument("--output", type=Path, default=HERE / "results" / "golden_screening.json")
     args = parser.parse_args()
@@ -132,7 +156,14 @@ def main() -> int:
     for label, src in (("old", args.old), ("new", args.new)):
         out = args.cache / f"{label}.jsonl"
         (args.cache / label).mkdir(parents=True, exist_ok=True)
-        runs[label] = _run(src.resolve(), args.cache / label, args.negatives, out)
+        runs[label] = _run(
+            src.resolve(),
+            args.cache / label,
+            args.negatives,
+            out,
+            args.positives_file.resolve(),
+            args.negatives_file.resolve(),
+        )
         lines[label] = out.read_text("utf-8").splitlines()
         runs[label]["digest"] = hashlib.sha256("\n".join(lines[label]).encode()).hexdigest()
     old, new = lines["old"], lines["new"]

@@ -73,40 +73,107 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def _screener(index: Any) -> tuple[Any, Any]:
+    """The tree's screening of one query and a per-stage clock:
+    :func:`prosper.screening.search.screen` (bounded candidates) where the tree has it, else
+    ``ScreeningIndex.screen`` (no clock)."""
+    try:
+        from prosper.screening.search import StageClock, screen
+    except ImportError:
+        return index.screen, None
+    clock = StageClock()
+    return (lambda q: screen(index, q, clock=clock)), clock
+
+
 def _latencies(index: Any, n: int) -> dict[str, float]:
     """CPU ms per query of ``index`` over the bench queries, after a warm-up: the whole
-    screen (p50/p99) and its candidate retrieval stage alone (name readings, preparation and
-    ``_candidates``); scoring, qualifiers and explanations are the difference."""
+    screen (p50/p95/p99) and its candidate retrieval stage alone, measured apart (name
+    readings, preparation and ``_candidates``); scoring, qualifiers and explanations are the
+    difference. A tree with :mod:`prosper.screening.search` also reports each stage of the
+    screen itself (retrieval, bound, scoring, hits with explanations)."""
     from prosper.model import EntityType
     from prosper.names.normalize import prepare_name
     from prosper.names.readings import name_readings
     from prosper.screening.query import Query
 
+    run, clock = _screener(index)
     queries = [Query(name, EntityType(kind) if kind else None) for name, kind in _queries(n)]
     for q in queries[:50]:
-        index.screen(q)
+        run(q)
     cpu: list[float] = []
     retrieval: list[float] = []
     candidates: list[int] = []
+    stages: dict[str, list[float]] = {}
+    scored: list[int] = []
     for q in queries:
         c0 = time.thread_time()
         forms = [prepare_name(r, q.type) for r in name_readings(q.name)]
         found = [index._candidates(f, frozenset()) for f in forms if f.tokens]
         retrieval.append((time.thread_time() - c0) * 1000)
         candidates.append(sum(len(c) for c in found))
+        before = dict(clock.seconds) if clock is not None else {}
+        scored_before = clock.scored if clock is not None else 0
         c0 = time.thread_time()
-        index.screen(q)
+        run(q)
         cpu.append((time.thread_time() - c0) * 1000)
+        if clock is not None:
+            for stage, total in clock.seconds.items():
+                stages.setdefault(stage, []).append((total - before[stage]) * 1000)
+            scored.append(clock.scored - scored_before)
     rest = [max(0.0, a - b) for a, b in zip(cpu, retrieval, strict=True)]
-    return {
+    out = {
         "p50": round(_pct(cpu, 0.50), 3),
+        "p95": round(_pct(cpu, 0.95), 3),
         "p99": round(_pct(cpu, 0.99), 3),
+        "mean": round(statistics.fmean(cpu), 3),
         "retrieval_p50": round(_pct(retrieval, 0.50), 3),
         "retrieval_p99": round(_pct(retrieval, 0.99), 3),
         "scoring_and_explanation_p50": round(_pct(rest, 0.50), 3),
         "scoring_and_explanation_p99": round(_pct(rest, 0.99), 3),
         "candidates_scored_mean": round(statistics.fmean(candidates), 1),
     }
+    for stage, values in stages.items():
+        out[f"stage_{stage}_p50"] = round(_pct(values, 0.50), 3)
+        out[f"stage_{stage}_p99"] = round(_pct(values, 0.99), 3)
+        out[f"stage_{stage}_mean"] = round(statistics.fmean(values), 3)
+    if scored:
+        out["candidates_scored_mean"] = round(statistics.fmean(scored), 1)
+        out["candidates_retrieved_mean"] = round(statistics.fmean(candidates), 1)
+    return out
+
+
+def _quick(args: argparse.Namespace) -> int:
+    """Queries and batch only, over a mapped index kept in ``--quick-cache`` (built there on
+    the first run): CPU per query, per stage, batch names per CPU second on one core and
+    batch wall time on ``--workers`` processes."""
+    from prosper.lists import load_snapshot
+    from prosper.screening.batch import screen_many, screen_parallel
+    from prosper.screening.cache import get_index
+
+    snapshot = load_snapshot()
+    args.quick_cache.mkdir(parents=True, exist_ok=True)
+    index = get_index(snapshot, args.quick_cache)
+    doc: dict[str, Any] = {"load_average": os.getloadavg()}
+    doc["mapped_index_cpu_ms_one_core"] = _latencies(index, args.queries)
+    rows = [{"name": name, "type": kind or ""} for name, kind in _queries(args.queries)]
+    c0 = time.thread_time()
+    for _ in screen_many(index, iter(rows), threshold=0.8):
+        pass
+    doc["batch_names_per_cpu_s"] = round(len(rows) / (time.thread_time() - c0), 1)
+    c0, t0 = _cpu_with_children(), time.perf_counter()
+    for _ in screen_parallel(index, iter(rows), 0.8, workers=args.workers):
+        pass
+    wall = time.perf_counter() - t0
+    doc["batch_workers"] = args.workers
+    doc["batch_parallel_names_per_s"] = round(len(rows) / wall, 1)
+    doc["batch_parallel_names_per_cpu_s_all_procs"] = round(
+        len(rows) / (_cpu_with_children() - c0), 1
+    )
+    doc["load_average_end"] = os.getloadavg()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(doc, indent=2) + "\n", "utf-8")
+    print(json.dumps(doc, indent=2))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,9 +187,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--old", type=Path, help="src/ of the old tree: compare old and new")
     parser.add_argument("--new", type=Path, default=HERE.parent / "src")
+    parser.add_argument(
+        "--quick-cache",
+        type=Path,
+        help="queries and batch only, over the mapped index in this folder (one per tree)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="with --old: old, new, old, new … this many times"
+    )
     args = parser.parse_args(argv)
     if args.old is not None:
         return _compare(args)
+    if args.quick_cache is not None:
+        return _quick(args)
 
     from prosper.lists import load_snapshot
     from prosper.model import EntityType
@@ -171,14 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     queries = [
         Query(name, EntityType(kind) if kind else None) for name, kind in _queries(args.queries)
     ]
+    run, _ = _screener(index)
     for q in queries[:50]:  # warm-up: lazy tables, ICU transliterators, caches
-        index.screen(q)
+        run(q)
     latencies: list[float] = []  # wall clock
     cpu: list[float] = []  # CPU time of this thread: the cost on one dedicated core
     hits = 0
     for q in queries:
         c0, t0 = time.thread_time(), time.perf_counter()
-        result = index.screen(q)
+        result = run(q)
         latencies.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.thread_time() - c0) * 1000)
         hits += bool(result)
@@ -312,38 +390,84 @@ _COMPARED = (
     ("wall per query p99 ms (built)", ("latency_ms", "p99"), True),
     ("CPU per query p50 ms (mapped)", ("mapped_index_cpu_ms_one_core", "p50"), True),
     ("CPU per query p99 ms (mapped)", ("mapped_index_cpu_ms_one_core", "p99"), True),
+    ("CPU per query p95 ms (mapped)", ("mapped_index_cpu_ms_one_core", "p95"), True),
+    ("CPU per query mean ms (mapped)", ("mapped_index_cpu_ms_one_core", "mean"), True),
     ("  retrieval p50 ms (mapped)", ("mapped_index_cpu_ms_one_core", "retrieval_p50"), True),
+    ("  retrieval p99 ms (mapped)", ("mapped_index_cpu_ms_one_core", "retrieval_p99"), True),
+    (
+        "  scoring+expl. p50 ms (mapped)",
+        ("mapped_index_cpu_ms_one_core", "scoring_and_explanation_p50"),
+        True,
+    ),
+    (
+        "  scoring+expl. p99 ms (mapped)",
+        ("mapped_index_cpu_ms_one_core", "scoring_and_explanation_p99"),
+        True,
+    ),
+    (
+        "  names scored per query (mean)",
+        ("mapped_index_cpu_ms_one_core", "candidates_scored_mean"),
+        True,
+    ),
     ("batch names/s, one core (CPU)", ("batch_names_per_cpu_s",), False),
     ("batch names/s, workers (wall)", ("batch_parallel_names_per_s",), False),
 )
 
 
 def _compare(args: argparse.Namespace) -> int:
-    """Run the benchmark on the old tree, then on the new one; print both and the ratios."""
-    docs: dict[str, dict[str, Any]] = {}
+    """Run the benchmark on the old tree, then on the new one (``--rounds`` times, old and new
+    alternating); print both and the ratios (per round, and of the medians)."""
+    runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
     with tempfile.TemporaryDirectory() as tmp:
-        for label, src in (("old", args.old), ("new", args.new)):
-            out = Path(tmp) / f"{label}.json"
-            env = {**os.environ, "PYTHONPATH": str(src.resolve())}
-            cmd = [sys.executable, __file__, "--queries", str(args.queries)]
-            cmd += ["--workers", str(args.workers), "--output", str(out)]
-            cmd += ["--skip-memory"] if args.skip_memory else []
-            subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-            docs[label] = json.loads(out.read_text("utf-8"))
+        for k in range(args.rounds):
+            for label, src in (("old", args.old), ("new", args.new)):
+                out = Path(tmp) / f"{label}{k}.json"
+                env = {**os.environ, "PYTHONPATH": str(src.resolve())}
+                cmd = [sys.executable, __file__, "--queries", str(args.queries)]
+                cmd += ["--workers", str(args.workers), "--output", str(out)]
+                cmd += ["--skip-memory"] if args.skip_memory else []
+                if args.quick_cache is not None:
+                    cmd += ["--quick-cache", str(args.quick_cache / label)]
+                subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+                runs[label].append(json.loads(out.read_text("utf-8")))
     rows = []
     for label, path, _ in _COMPARED:
-        old, new = docs["old"], docs["new"]
-        for key in path:
-            old, new = old.get(key, {}), new.get(key, {})
-        if isinstance(old, (int, float)) and isinstance(new, (int, float)):
-            ratio = round(new / old, 3) if old else None
-            rows.append({"metric": label, "old": old, "new": new, "new_over_old": ratio})
-    print(f"{'metric':<34} {'old':>10} {'new':>10} {'new/old':>8}")
+        values: dict[str, list[float]] = {"old": [], "new": []}
+        for side in ("old", "new"):
+            for doc in runs[side]:
+                value: Any = doc
+                for key in path:
+                    value = value.get(key, {}) if isinstance(value, dict) else {}
+                if isinstance(value, (int, float)):
+                    values[side].append(value)
+        if not values["old"] or len(values["old"]) != len(values["new"]):
+            continue
+        old, new = statistics.median(values["old"]), statistics.median(values["new"])
+        ratios = [
+            round(b / a, 3) if a else None
+            for a, b in zip(values["old"], values["new"], strict=True)
+        ]
+        ratio = round(new / old, 3) if old else None
+        rows.append(
+            {
+                "metric": label,
+                "old": old,
+                "new": new,
+                "new_over_old": ratio,
+                "per_round_old": values["old"],
+                "per_round_new": values["new"],
+                "per_round_ratio": ratios,
+            }
+        )
+    print(f"{'metric':<38} {'old':>9} {'new':>9} {'new/old':>8}  per round")
     for row in rows:
-        print(f"{row['metric']:<34} {row['old']:>10} {row['new']:>10} {row['new_over_old']!s:>8}")
+        print(
+            f"{row['metric']:<38} {row['old']:>9} {row['new']:>9} {row['new_over_old']!s:>8}"
+            f"  {row['per_round_ratio']}"
+        )
     output = args.output.with_name("screening_compare.json")
     output.parent.mkdir(parents=True, exist_ok=True)
-    doc = {"old": str(args.old), "new": str(args.new), "rows": rows, "runs": docs}
+    doc = {"old": str(args.old), "new": str(args.new), "rows": rows, "runs": runs}
     output.write_text(json.dumps(doc, indent=2) + "\n", "utf-8")
     print(f"wrote {output}")
     return 0

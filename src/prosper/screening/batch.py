@@ -51,8 +51,10 @@ from prosper.screening.files import (
     read_rows,
     write_parquet,
 )
+from prosper.screening.index import ScreeningIndex
 from prosper.screening.query import Query
 from prosper.screening.rows import parse_type, row_query, text_or_none
+from prosper.screening.search import screen as bounded_screen
 
 ADDED_COLUMNS = (
     "hit_count",
@@ -105,12 +107,20 @@ class HitMemo:
         except KeyError:
             pass
         except TypeError:  # an unhashable qualifier (a list from a caller): not remembered
-            return index.screen(query, threshold=threshold, limit=limit)
-        hits = index.screen(query, threshold=threshold, limit=limit)
+            return screen_query(index, query, threshold, limit)
+        hits = screen_query(index, query, threshold, limit)
         if len(self._hits) >= self._size:
             del self._hits[next(iter(self._hits))]
         self._hits[key] = hits
         return hits
+
+
+def screen_query(index: Screener, query: Query, threshold: float, limit: int) -> tuple[Hit, ...]:
+    """``index.screen(query, threshold, limit)``; for a :class:`ScreeningIndex` the same hits
+    with hopeless candidates left unscored (:func:`prosper.screening.search.screen`)."""
+    if isinstance(index, ScreeningIndex):
+        return bounded_screen(index, query, threshold, limit)
+    return index.screen(query, threshold=threshold, limit=limit)
 
 
 def screen_row(
@@ -133,7 +143,7 @@ def screen_row(
         out["error"] = str(exc)
         return out
     if memo is None:
-        hits = index.screen(query, threshold=threshold, limit=limit)
+        hits = screen_query(index, query, threshold, limit)
     else:
         hits = memo.screen(index, query, threshold, limit)
     top = hits[0] if hits else None
@@ -223,6 +233,7 @@ __all__ = [
     "run_pairs",
     "screen_many",
     "screen_parallel",
+    "screen_query",
     "screen_row",
 ]
 

@@ -1,0 +1,114 @@
+"""The name-score bound is admissible: never below the score, on real list names and their
+mutations (typos, dropped, merged, split and reordered words, other scripts on the lists)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from prosper.lists import load_snapshot
+from prosper.matching.bound import QueryBound, name_bound
+from prosper.matching.names import score_name
+from prosper.matching.population import population_weights
+from prosper.model import EntityType
+from prosper.names.normalize import prepare_name
+from prosper.names.readings import name_readings
+
+TYPES = st.sampled_from([None, EntityType.PERSON, EntityType.ORGANIZATION])
+
+
+@lru_cache(maxsize=1)
+def _list_names() -> tuple[str, ...]:
+    """Every 23rd entity of the embedded lists, all its names (about 5,000 names, all scripts)."""
+    ents = load_snapshot().entities
+    return tuple(name for e in ents[::23] for name, _ in e.all_names())
+
+
+def _names() -> st.SearchStrategy[str]:
+    return st.integers(0, len(_list_names()) - 1).map(lambda k: _list_names()[k])
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, name: str) -> str:
+    """``name`` changed the way a screened name differs from the listed one."""
+    words = name.split()
+    kind = draw(st.sampled_from(["typo", "drop", "join", "split", "reorder", "add", "swap"]))
+    if kind == "typo" and name:
+        k = draw(st.integers(0, len(name) - 1))
+        letter = draw(st.sampled_from(list("aeiouyhkmnrst")))
+        how = draw(st.sampled_from(["delete", "insert", "replace"]))
+        if how == "delete":
+            return name[:k] + name[k + 1 :]
+        if how == "insert":
+            return name[:k] + letter + name[k:]
+        return name[:k] + letter + name[k + 1 :]
+    if kind == "swap" and len(name) >= 2:
+        k = draw(st.integers(0, len(name) - 2))
+        return name[:k] + name[k + 1] + name[k] + name[k + 2 :]
+    if kind == "drop" and len(words) >= 2:
+        k = draw(st.integers(0, len(words) - 1))
+        return " ".join(words[:k] + words[k + 1 :])
+    if kind == "join" and len(words) >= 2:
+        k = draw(st.integers(0, len(words) - 2))
+        return " ".join([*words[:k], words[k] + words[k + 1], *words[k + 2 :]])
+    if kind == "split" and words:
+        k = draw(st.integers(0, len(words) - 1))
+        w = words[k]
+        cut = draw(st.integers(1, max(1, len(w) - 1)))
+        return " ".join([*words[:k], w[:cut], w[cut:], *words[k + 1 :]])
+    if kind == "reorder" and len(words) >= 2:
+        return " ".join(draw(st.permutations(words)))
+    if kind == "add":
+        extra = draw(st.sampled_from(["al", "bin", "LLC", "Trading", "Mohammed", "Co Ltd", "J"]))
+        return f"{name} {extra}" if draw(st.booleans()) else f"{extra} {name}"
+    return name
+
+
+def _check(query: str, listed: str, type_: EntityType | None) -> None:
+    weights = population_weights()
+    cand = prepare_name(listed, type_)
+    if not cand.tokens:
+        return
+    for reading in name_readings(query):
+        form = prepare_name(reading, type_)
+        if not form.tokens:
+            continue
+        score = score_name(form, cand, weights, type_).score
+        bound = name_bound(form, cand, weights, type_)
+        assert bound >= score - 1e-9, (query, listed, type_, score, bound)
+        # with the query's memo warm (another list name first) and a floor: still admissible
+        # below the floor
+        bounder = QueryBound(form, weights, type_)
+        bounder.bound(prepare_name("Mohammed Ali Hassan Trading", type_))
+        floored = bounder.bound(cand, floor=0.68)
+        assert floored >= 0.68 or floored >= score - 1e-9, (query, listed, floored, score)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), TYPES)
+def test_bound_never_below_score_of_a_mutated_list_name(data: st.DataObject, type_) -> None:  # type: ignore[no-untyped-def]
+    listed = data.draw(_names())
+    query = data.draw(_mutated(listed))
+    _check(query, listed, type_)
+    _check(listed, query, type_)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_names(), _names(), TYPES)
+def test_bound_never_below_score_of_two_list_names(a: str, b: str, type_) -> None:  # type: ignore[no-untyped-def]
+    _check(a, b, type_)
+
+
+def test_bound_is_below_one_for_different_names() -> None:
+    """Not a bound that only says 1: unrelated names get a low bound, the same name 1."""
+    weights = population_weights()
+    p = EntityType.PERSON
+    a, b = prepare_name("John Smith", p), prepare_name("Ali Hassan Al-Bakr", p)
+    assert name_bound(a, b, weights, p) < 0.3
+    same = prepare_name("SMITH, John", p)
+    assert name_bound(a, same, weights, p) == 1.0
+    # one word of two agreeing: below the reporting floor, above nothing
+    half = prepare_name("John Habbash", p)
+    assert 0.0 < name_bound(a, half, weights, p) < 0.68
