@@ -88,52 +88,90 @@ def _typo(name: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
-def one(size: int, queries: int) -> dict[str, Any]:
-    """Build and measure one size (in this process)."""
+def _build_file(ents: tuple[Any, ...], path: Path, workers: int) -> dict[str, Any]:
+    """Build the index of ``ents`` (names prepared on ``workers`` processes) and write it to
+    ``path``; the CPU of this process and its workers, and the wall time."""
+    from prosper.screening.cache import write_index
+    from prosper.screening.parallel_build import build_index
+
+    kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c0, w0 = time.process_time(), time.perf_counter()
+    built = build_index(ents, workers=workers)
+    build_cpu = time.process_time() - c0
+    build_wall = time.perf_counter() - w0
+    kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c0 = time.process_time()
+    write_index(built, path)
+    write_cpu = time.process_time() - c0
+    workers_cpu = (kids1.ru_utime + kids1.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
+    return {
+        "workers": workers,
+        "build_cpu_s": round(build_cpu + workers_cpu, 1),
+        "build_wall_s": round(build_wall, 1),
+        "write_cpu_s": round(write_cpu, 1),
+        "build_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def one(size: int, queries: int, keep: Path | None, workers: int) -> dict[str, Any]:
+    """Build (or, with ``keep``, reuse) and measure one size (in this process)."""
     from prosper.lists import load_snapshot
     from prosper.names.normalize import prepare_name
-    from prosper.screening.cache import open_index, write_index
-    from prosper.screening.index import ScreeningIndex
+    from prosper.screening import retrieval
+    from prosper.screening.cache import open_index
+    from prosper.screening.index import INDEX_FORMAT
     from prosper.screening.query import Query
 
     ents = synthetic(load_snapshot().entities, size)
-    c0 = time.process_time()
-    built = ScreeningIndex.build(ents)
-    build_cpu = time.process_time() - c0
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "scale.idx"
-        c0 = time.process_time()
-        write_index(built, path)
-        write_cpu = time.process_time() - c0
+        folder = Path(tmp) if keep is None else keep
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"scale-{size}-f{INDEX_FORMAT}.idx"
+        facts = path.with_suffix(".json")
+        if keep is not None and path.exists() and facts.exists():
+            built = json.loads(facts.read_text(encoding="utf-8"))
+            built["reused_file"] = True
+        else:
+            built = _build_file(ents, path, workers)
+            facts.write_text(json.dumps(built), encoding="utf-8")
         file_mb = path.stat().st_size / 2**20
-        del built
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         index = open_index(path, ents)
         assert index is not None
         rng = random.Random(7)
         picks = [rng.randrange(min(size, 41_549)) for _ in range(queries)]  # real entities
         cpu: list[float] = []
         retrieved = 0
+        n_cands = 0
         for e_idx in picks:
             entity = ents[e_idx]
             query = Query(_typo(entity.name, rng), entity.type)
             form = prepare_name(query.name, query.type)
             cands = index._candidates(form, frozenset()) if form.tokens else []
+            n_cands += len(cands)
             retrieved += any(index._name_entity[n] == e_idx for n in cands)
             c0 = time.thread_time()
             index.screen(query)
             cpu.append((time.thread_time() - c0) * 1000)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cpu.sort()
     return {
         "entities": size,
         "names": index.name_count,
-        "build_cpu_s": round(build_cpu, 1),
-        "write_cpu_s": round(write_cpu, 1),
+        **built,
         "index_file_mb": round(file_mb, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "query_peak_rss_mb": round(rss, 1),
+        "rss_before_queries_mb": round(rss0, 1),
         "queries": queries,
         "cpu_ms_p50": round(cpu[len(cpu) // 2], 2),
         "cpu_ms_p99": round(cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))], 2),
+        "candidates_mean": round(n_cands / queries, 1),
         "candidate_recall": round(retrieved / queries, 4),
+        "budget": {
+            k: getattr(retrieval, k)
+            for k in dir(retrieval)
+            if k.isupper() and isinstance(getattr(retrieval, k), (int, float))
+        },
     }
 
 
@@ -142,15 +180,27 @@ def main() -> None:
     parser.add_argument("--sizes", default="25000,100000")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the index files here")
+    parser.add_argument("--workers", type=int, default=2, help="processes preparing names")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "scale.json")
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.queries)))
+        print(json.dumps(one(args.one, args.queries, args.keep, args.workers)))
         return
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         proc = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)],
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                str(size),
+                "--queries",
+                str(args.queries),
+                "--workers",
+                str(args.workers),
+                *(["--keep", str(args.keep)] if args.keep else []),
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -159,9 +209,10 @@ def main() -> None:
         r = rows[-1]
         print(
             f"{r['entities']:>9,} entities {r['names']:>9,} names  build {r['build_cpu_s']:>6} s"
-            f"  file {r['index_file_mb']:>7} MB  RSS {r['peak_rss_mb']:>7} MB"
+            f" (wall {r['build_wall_s']} s)  file {r['index_file_mb']:>7} MB"
+            f"  RSS build/query {r['build_peak_rss_mb']}/{r['query_peak_rss_mb']} MB"
             f"  p50/p99 {r['cpu_ms_p50']}/{r['cpu_ms_p99']} ms"
-            f"  candidate recall {r['candidate_recall']}",
+            f"  candidates {r['candidates_mean']}  candidate recall {r['candidate_recall']}",
             flush=True,
         )
     args.output.parent.mkdir(parents=True, exist_ok=True)

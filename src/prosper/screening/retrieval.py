@@ -18,6 +18,7 @@ import heapq
 import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from prosper.matching import skeleton
 from prosper.names.normalize import NameForm
@@ -33,29 +34,32 @@ KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 1.0, "j": 0.9, "p": 0.7, "s": 0.6, "a": 
 consonant_skeleton = lru_cache(maxsize=1 << 16)(skeleton.consonant_skeleton)
 
 
+@lru_cache(maxsize=1 << 18)
+def _token_keys(tok: str, phon: str, kor: str | None, variant: str) -> tuple[str, ...]:
+    """The keys of one list token (the lists repeat tokens: each is worked out once)."""
+    keys = ["t:" + tok]
+    if len(tok) >= 3 and len(phon) >= 2:
+        keys.append("p:" + phon)
+    if kor is not None:
+        keys.append("k:" + kor)
+    if len(tok) >= 3:
+        keys.append("v:" + variant)
+    if len(tok) >= 3 and not tok.isdigit():
+        skel = consonant_skeleton(tok)
+        if len(skel) >= 2:
+            keys.append("s:" + skel)
+    if len(tok) >= 6:
+        keys += ["a:" + tok[:4], "z:" + tok[-4:]]
+    return tuple(keys)
+
+
 def name_keys(form: NameForm) -> set[str]:
     """The index keys of a prepared list name (see the module docstring)."""
     keys: set[str] = set()
     toks = form.tokens
-    for i, tok in enumerate(toks):
-        keys.add("t:" + tok)
-        phon = form.phonetic[i]
-        if len(tok) >= 3 and len(phon) >= 2:
-            keys.add("p:" + phon)
-        kor = form.korean[i]
-        if kor is not None:
-            keys.add("k:" + kor)
-        if len(tok) >= 3:
-            keys.add("v:" + form.variant[i])
-        if len(tok) >= 3 and not tok.isdigit():
-            skel = consonant_skeleton(tok)
-            if len(skel) >= 2:
-                keys.add("s:" + skel)
-        if len(tok) >= 6:
-            keys.add("a:" + tok[:4])
-            keys.add("z:" + tok[-4:])
-        if i + 1 < len(toks):
-            keys.add("j:" + tok + toks[i + 1])
+    for tok, phon, kor, variant in zip(toks, form.phonetic, form.korean, form.variant, strict=True):
+        keys.update(_token_keys(tok, phon, kor, variant))
+    keys.update("j:" + a + b for a, b in pairwise(toks))
     if len(form.full) > 1 and form.full != toks:
         keys.add("j:" + "".join(form.full))
     return keys
