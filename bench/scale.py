@@ -113,6 +113,26 @@ def _build_file(ents: tuple[Any, ...], path: Path, workers: int) -> dict[str, An
     }
 
 
+# retrieval budgets compared on the same index: the fixed ones of before, the posting caps as
+# a share of the list only, and the caps with the candidate budget growing with the list
+VARIANTS: dict[str, dict[str, float]] = {
+    "fixed": {"POSTING_SHARE": 0.0, "WEAK_POSTING_SHARE": 0.0, "REFERENCE_NAMES": 1e18},
+    "caps": {"REFERENCE_NAMES": 1e18},
+    "adaptive": {},
+}
+_DEFAULTS: dict[str, float] = {}
+
+
+def _use(retrieval: Any, variant: str) -> None:
+    """Set the retrieval budgets of ``variant`` (module constants, as shipped otherwise)."""
+    if not hasattr(retrieval, "budgets"):
+        return  # a tree from before the adaptive budgets: its fixed budgets
+    for name in ("POSTING_SHARE", "WEAK_POSTING_SHARE", "REFERENCE_NAMES"):
+        _DEFAULTS.setdefault(name, getattr(retrieval, name))
+        setattr(retrieval, name, VARIANTS[variant].get(name, _DEFAULTS[name]))
+    retrieval.budgets.cache_clear()
+
+
 def one(size: int, queries: int, keep: Path | None, workers: int) -> dict[str, Any]:
     """Build (or, with ``keep``, reuse) and measure one size (in this process)."""
     from prosper.lists import load_snapshot
@@ -140,21 +160,34 @@ def one(size: int, queries: int, keep: Path | None, workers: int) -> dict[str, A
         assert index is not None
         rng = random.Random(7)
         picks = [rng.randrange(min(size, 41_549)) for _ in range(queries)]  # real entities
-        cpu: list[float] = []
-        retrieved = 0
-        n_cands = 0
+        variants = [v for v in VARIANTS if hasattr(retrieval, "budgets") or v == "fixed"]
+        cpu: dict[str, list[float]] = {v: [] for v in variants}
+        retrieved = dict.fromkeys(variants, 0)
+        n_cands = dict.fromkeys(variants, 0)
         for e_idx in picks:
             entity = ents[e_idx]
             query = Query(_typo(entity.name, rng), entity.type)
             form = prepare_name(query.name, query.type)
-            cands = index._candidates(form, frozenset()) if form.tokens else []
-            n_cands += len(cands)
-            retrieved += any(index._name_entity[n] == e_idx for n in cands)
-            c0 = time.thread_time()
-            index.screen(query)
-            cpu.append((time.thread_time() - c0) * 1000)
+            for variant in variants:
+                _use(retrieval, variant)
+                cands = index._candidates(form, frozenset()) if form.tokens else []
+                n_cands[variant] += len(cands)
+                retrieved[variant] += any(index._name_entity[n] == e_idx for n in cands)
+                c0 = time.thread_time()
+                index.screen(query)
+                cpu[variant].append((time.thread_time() - c0) * 1000)
+        _use(retrieval, "adaptive" if "adaptive" in variants else "fixed")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    cpu.sort()
+    by_variant = {}
+    for variant, times in cpu.items():
+        times.sort()
+        by_variant[variant] = {
+            "cpu_ms_p50": round(times[len(times) // 2], 2),
+            "cpu_ms_p99": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2),
+            "candidates_mean": round(n_cands[variant] / queries, 1),
+            "candidate_recall": round(retrieved[variant] / queries, 4),
+        }
+    main_variant = "adaptive" if "adaptive" in variants else "fixed"
     return {
         "entities": size,
         "names": index.name_count,
@@ -163,15 +196,9 @@ def one(size: int, queries: int, keep: Path | None, workers: int) -> dict[str, A
         "query_peak_rss_mb": round(rss, 1),
         "rss_before_queries_mb": round(rss0, 1),
         "queries": queries,
-        "cpu_ms_p50": round(cpu[len(cpu) // 2], 2),
-        "cpu_ms_p99": round(cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))], 2),
-        "candidates_mean": round(n_cands / queries, 1),
-        "candidate_recall": round(retrieved / queries, 4),
-        "budget": {
-            k: getattr(retrieval, k)
-            for k in dir(retrieval)
-            if k.isupper() and isinstance(getattr(retrieval, k), (int, float))
-        },
+        **by_variant[main_variant],
+        "variants": by_variant,
+        "budgets": retrieval.budgets(index.name_count) if hasattr(retrieval, "budgets") else None,
     }
 
 
@@ -215,6 +242,12 @@ def main() -> None:
             f"  candidates {r['candidates_mean']}  candidate recall {r['candidate_recall']}",
             flush=True,
         )
+        for name, v in r["variants"].items():
+            print(
+                f"    {name:>8}: p50/p99 {v['cpu_ms_p50']}/{v['cpu_ms_p99']} ms"
+                f"  candidates {v['candidates_mean']}  candidate recall {v['candidate_recall']}",
+                flush=True,
+            )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     doc = {"load_average": os.getloadavg(), "queries": args.queries, "rows": rows}
     args.output.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
