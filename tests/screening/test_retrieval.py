@@ -15,8 +15,8 @@ def test_budgets_are_the_fixed_ones_up_to_the_reference_size() -> None:
 
 def test_budgets_grow_with_the_list() -> None:
     most, weak, scored = budgets(2_000_000)
-    assert most == 80_000  # 4 % of the names
-    assert weak == 16_000
+    assert most == 20_000  # 1 % of the names
+    assert weak == 4_000
     assert scored == round(retrieval.CANDIDATES * (20**0.5))
     assert budgets(200_000) < budgets(2_000_000)
 
@@ -34,10 +34,10 @@ def _postings(common: int, total: int) -> dict[str, list[int]]:
 
 def test_a_common_key_still_retrieves_on_a_large_list() -> None:
     query = prepare_name("Muhammad Hasan Alli")  # a typo: only the common words are exact
-    # 5,000 "Muhammad Hasan" among 200,000 names: 2.5 %, under the share of a large list
-    postings = _postings(5_000, 200_000)
-    found = candidates(query, postings, 200_000)
-    assert 199_999 in found
+    # 5,000 "Muhammad Hasan" among 1,000,000 names: 0.5 %, under the share of a large list
+    postings = _postings(5_000, 1_000_000)
+    found = candidates(query, postings, 1_000_000)
+    assert 999_999 in found
     assert len(found) > 1  # the common names retrieve too
     # the same 5,000 among 100,000 names (a list the size of the embedded ones): too common
     # to retrieve on their own, as before the adaptive budgets
