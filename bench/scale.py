@@ -11,8 +11,14 @@ two letters swapped, a vowel replaced, a token appended from another entity's na
 reordered) in whatever script they are written, with a fresh id. The known positives are
 listed names with one typo; a positive is *retrieved* when its entity is among the candidates
 that the index scores (``ScreeningIndex._candidates``). Candidate recall at N is the share of
-positives retrieved. Each size is built in its own process (``--one SIZE``) so that its peak
-RSS is its own. Prints a table and writes JSON to ``bench/results/scale.json``.
+positives retrieved; "copy recall" also counts a synthetic listing copied from the entity
+(the copies carry the same kinds of typo as the queries: on a large list, one of them is often
+the query's very spelling and outranks the original). The retrieval budgets are compared on
+the same index file: ``fixed`` (before they adapted), ``caps`` (posting caps as a share of the
+list only), ``adaptive`` (as shipped) and ``wide`` (adaptive with four times the shares:
+the recall / query-time trade-off); ``--keep DIR`` keeps the index files for another run.
+Each size is built in its own process (``--one SIZE``) so that its peak RSS is its own.
+Prints a table and writes JSON to ``bench/results/scale.json``.
 """
 
 from __future__ import annotations
@@ -88,52 +94,128 @@ def _typo(name: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
-def one(size: int, queries: int) -> dict[str, Any]:
-    """Build and measure one size (in this process)."""
+def _build_file(ents: tuple[Any, ...], path: Path, workers: int) -> dict[str, Any]:
+    """Build the index of ``ents`` (names prepared on ``workers`` processes) and write it to
+    ``path``; the CPU of this process and its workers, and the wall time."""
+    from prosper.screening.cache import write_index
+    from prosper.screening.parallel_build import build_index
+
+    kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c0, w0 = time.process_time(), time.perf_counter()
+    built = build_index(ents, workers=workers)
+    build_cpu = time.process_time() - c0
+    build_wall = time.perf_counter() - w0
+    kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c0 = time.process_time()
+    write_index(built, path)
+    write_cpu = time.process_time() - c0
+    workers_cpu = (kids1.ru_utime + kids1.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
+    return {
+        "workers": workers,
+        "build_cpu_s": round(build_cpu + workers_cpu, 1),
+        "build_wall_s": round(build_wall, 1),
+        "write_cpu_s": round(write_cpu, 1),
+        "build_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+# retrieval budgets compared on the same index: the fixed ones of before, the posting caps as
+# a share of the list only, and the caps with the candidate budget growing with the list
+VARIANTS: dict[str, dict[str, float]] = {
+    "fixed": {"POSTING_SHARE": 0.0, "WEAK_POSTING_SHARE": 0.0, "REFERENCE_NAMES": 1e18},
+    "caps": {"REFERENCE_NAMES": 1e18},
+    "adaptive": {},
+    # the trade-off: caps at four times the shipped shares (4 % / 0.8 %), budget growing
+    "wide": {"POSTING_SHARE": 0.04, "WEAK_POSTING_SHARE": 0.008},
+}
+_DEFAULTS: dict[str, float] = {}
+
+
+def _use(retrieval: Any, variant: str) -> None:
+    """Set the retrieval budgets of ``variant`` (module constants, as shipped otherwise)."""
+    if not hasattr(retrieval, "budgets"):
+        return  # a tree from before the adaptive budgets: its fixed budgets
+    for name in ("POSTING_SHARE", "WEAK_POSTING_SHARE", "REFERENCE_NAMES"):
+        _DEFAULTS.setdefault(name, getattr(retrieval, name))
+        setattr(retrieval, name, VARIANTS[variant].get(name, _DEFAULTS[name]))
+    retrieval.budgets.cache_clear()
+
+
+def one(size: int, queries: int, keep: Path | None, workers: int) -> dict[str, Any]:
+    """Build (or, with ``keep``, reuse) and measure one size (in this process)."""
     from prosper.lists import load_snapshot
     from prosper.names.normalize import prepare_name
-    from prosper.screening.cache import open_index, write_index
-    from prosper.screening.index import ScreeningIndex
+    from prosper.screening import retrieval
+    from prosper.screening.cache import open_index
+    from prosper.screening.index import INDEX_FORMAT
     from prosper.screening.query import Query
 
     ents = synthetic(load_snapshot().entities, size)
-    c0 = time.process_time()
-    built = ScreeningIndex.build(ents)
-    build_cpu = time.process_time() - c0
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "scale.idx"
-        c0 = time.process_time()
-        write_index(built, path)
-        write_cpu = time.process_time() - c0
+        folder = Path(tmp) if keep is None else keep
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"scale-{size}-f{INDEX_FORMAT}.idx"
+        facts = path.with_suffix(".json")
+        if keep is not None and path.exists() and facts.exists():
+            built = json.loads(facts.read_text(encoding="utf-8"))
+            built["reused_file"] = True
+        else:
+            built = _build_file(ents, path, workers)
+            facts.write_text(json.dumps(built), encoding="utf-8")
         file_mb = path.stat().st_size / 2**20
-        del built
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         index = open_index(path, ents)
         assert index is not None
         rng = random.Random(7)
         picks = [rng.randrange(min(size, 41_549)) for _ in range(queries)]  # real entities
-        cpu: list[float] = []
-        retrieved = 0
+        variants = [v for v in VARIANTS if hasattr(retrieval, "budgets") or v == "fixed"]
+        cpu: dict[str, list[float]] = {v: [] for v in variants}
+        retrieved = dict.fromkeys(variants, 0)
+        n_cands = dict.fromkeys(variants, 0)
+        family = dict.fromkeys(variants, 0)
         for e_idx in picks:
             entity = ents[e_idx]
             query = Query(_typo(entity.name, rng), entity.type)
             form = prepare_name(query.name, query.type)
-            cands = index._candidates(form, frozenset()) if form.tokens else []
-            retrieved += any(index._name_entity[n] == e_idx for n in cands)
-            c0 = time.thread_time()
-            index.screen(query)
-            cpu.append((time.thread_time() - c0) * 1000)
-    cpu.sort()
+            index.screen(query)  # warm-up: the query's own preparation is not any variant's
+            shift = len(cpu[variants[0]]) % len(variants)  # each variant first in turn
+            for variant in variants[shift:] + variants[:shift]:
+                _use(retrieval, variant)
+                cands = index._candidates(form, frozenset()) if form.tokens else []
+                n_cands[variant] += len(cands)
+                owners = {index._name_entity[n] for n in cands}
+                retrieved[variant] += e_idx in owners
+                # ... or one of the synthetic listings copied from it (whose id starts with its id)
+                family[variant] += e_idx in owners or any(
+                    ents[o].id.split("~")[0] == entity.id for o in owners
+                )
+                c0 = time.thread_time()
+                index.screen(query)
+                cpu[variant].append((time.thread_time() - c0) * 1000)
+        _use(retrieval, "adaptive" if "adaptive" in variants else "fixed")
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    by_variant = {}
+    for variant, times in cpu.items():
+        times.sort()
+        by_variant[variant] = {
+            "cpu_ms_p50": round(times[len(times) // 2], 2),
+            "cpu_ms_p99": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2),
+            "candidates_mean": round(n_cands[variant] / queries, 1),
+            "candidate_recall": round(retrieved[variant] / queries, 4),
+            "copy_recall": round(family[variant] / queries, 4),
+        }
+    main_variant = "adaptive" if "adaptive" in variants else "fixed"
     return {
         "entities": size,
         "names": index.name_count,
-        "build_cpu_s": round(build_cpu, 1),
-        "write_cpu_s": round(write_cpu, 1),
+        **built,
         "index_file_mb": round(file_mb, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "query_peak_rss_mb": round(rss, 1),
+        "rss_before_queries_mb": round(rss0, 1),
         "queries": queries,
-        "cpu_ms_p50": round(cpu[len(cpu) // 2], 2),
-        "cpu_ms_p99": round(cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))], 2),
-        "candidate_recall": round(retrieved / queries, 4),
+        **by_variant[main_variant],
+        "variants": by_variant,
+        "budgets": retrieval.budgets(index.name_count) if hasattr(retrieval, "budgets") else None,
     }
 
 
@@ -142,15 +224,27 @@ def main() -> None:
     parser.add_argument("--sizes", default="25000,100000")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the index files here")
+    parser.add_argument("--workers", type=int, default=2, help="processes preparing names")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "scale.json")
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.queries)))
+        print(json.dumps(one(args.one, args.queries, args.keep, args.workers)))
         return
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         proc = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)],
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                str(size),
+                "--queries",
+                str(args.queries),
+                "--workers",
+                str(args.workers),
+                *(["--keep", str(args.keep)] if args.keep else []),
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -159,11 +253,19 @@ def main() -> None:
         r = rows[-1]
         print(
             f"{r['entities']:>9,} entities {r['names']:>9,} names  build {r['build_cpu_s']:>6} s"
-            f"  file {r['index_file_mb']:>7} MB  RSS {r['peak_rss_mb']:>7} MB"
+            f" (wall {r['build_wall_s']} s)  file {r['index_file_mb']:>7} MB"
+            f"  RSS build/query {r['build_peak_rss_mb']}/{r['query_peak_rss_mb']} MB"
             f"  p50/p99 {r['cpu_ms_p50']}/{r['cpu_ms_p99']} ms"
-            f"  candidate recall {r['candidate_recall']}",
+            f"  candidates {r['candidates_mean']}  candidate recall {r['candidate_recall']}",
             flush=True,
         )
+        for name, v in r["variants"].items():
+            print(
+                f"    {name:>8}: p50/p99 {v['cpu_ms_p50']}/{v['cpu_ms_p99']} ms"
+                f"  candidates {v['candidates_mean']}  candidate recall {v['candidate_recall']}"
+                f" (or a copy of it: {v['copy_recall']})",
+                flush=True,
+            )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     doc = {"load_average": os.getloadavg(), "queries": args.queries, "rows": rows}
     args.output.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

@@ -3,7 +3,7 @@ in memory, same tables, stale and damaged files rejected."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -143,3 +143,33 @@ def test_mapped_index_of_the_embedded_lists_answers_as_the_built_one(tmp_path: P
         assert lazy.screen(q, 0.5) == expected, q.name
     assert sum(1 for q in queries if built.screen(q)) > 200  # the queries do find things
     assert len(lazy.entities._decoded) < len(snapshot.entities) // 10  # decoded as needed
+
+
+def test_a_rebuild_reuses_the_kept_transliterations(tmp_path: Path) -> None:
+    from tests.screening.test_parallel_build import SCRIPTS
+
+    from prosper.screening import cache
+
+    snap = _Snap(SCRIPTS)
+    get_index(snap, tmp_path)
+    kept = cache.translit_path(tmp_path)
+    known = cache.load_translit(kept)
+    assert any(not text.isascii() for text in known)  # the build's transliterations were kept
+    # the next lists (another version): the kept entries are what the build uses
+    for text in known:
+        known[text] = "Zzyzx"
+    cache.save_translit(kept, known)
+    other = replace(snap, entities=SCRIPTS)
+    other.versions = lambda: {"us_ofac_sdn": "sha256:def"}  # type: ignore[method-assign]
+    rebuilt = get_index(other, tmp_path)
+    forms = [rebuilt._names[i][2] for i in range(rebuilt.name_count)]
+    assert any(f.tokens == ("zzyzx",) for f in forms)
+    kept.write_text("not json", encoding="utf-8")
+    assert cache.load_translit(kept) == {}  # a damaged file costs only the transliterations
+
+
+def test_the_transliteration_file_names_the_library_versions(tmp_path: Path) -> None:
+    from prosper.screening import cache
+
+    assert cache.translit_path(tmp_path) == cache.translit_path(tmp_path)
+    assert cache.translit_path(tmp_path).name.startswith("translit-")

@@ -268,3 +268,32 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
     for f in tmp_path.glob("screening-*.idx"):
         f.write_bytes(b"garbage")
     assert get_index(snap, tmp_path).screen(Query("Kim Jong Un"))
+
+
+def test_name_keys_are_each_tokens_keys_and_the_pairs() -> None:
+    """The per-token keys remembered in retrieval are the ones the key scheme defines."""
+    from prosper.matching.skeleton import consonant_skeleton
+    from prosper.names.normalize import prepare_name
+    from prosper.screening.retrieval import name_keys
+
+    for name in ("KIM Jong Un", "Рособоронэкспорт ОАО", "محمد علي", "Bank 2020 Al-Rashid Co. Ltd"):
+        form = prepare_name(name)
+        toks = form.tokens
+        want: set[str] = set()
+        for i, tok in enumerate(toks):
+            want.add("t:" + tok)
+            if len(tok) >= 3 and len(form.phonetic[i]) >= 2:
+                want.add("p:" + form.phonetic[i])
+            if form.korean[i] is not None:
+                want.add(f"k:{form.korean[i]}")
+            if len(tok) >= 3:
+                want.add("v:" + form.variant[i])
+                if not tok.isdigit() and len(consonant_skeleton(tok)) >= 2:
+                    want.add("s:" + consonant_skeleton(tok))
+            if len(tok) >= 6:
+                want |= {"a:" + tok[:4], "z:" + tok[-4:]}
+            if i + 1 < len(toks):
+                want.add("j:" + tok + toks[i + 1])
+        if len(form.full) > 1 and form.full != toks:
+            want.add("j:" + "".join(form.full))
+        assert name_keys(form) == want, name

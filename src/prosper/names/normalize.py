@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -109,6 +111,38 @@ def _romanize_hangul(match: re.Match[str]) -> str:
     return " " + " ".join(_romanize_hangul_syllable(s) for s in match.group(0)) + " "
 
 
+_memo: dict[str, str] | None = None  # transliterations remembered while a memo is active
+
+
+@contextmanager
+def transliteration_memo(known: dict[str, str]) -> Iterator[dict[str, str]]:
+    """Remember every transliteration of the block in ``known`` (and use those it holds).
+
+    An index build prepares tens of thousands of names whose ICU transliteration is most of
+    its cost; a caller that keeps ``known`` (for the same rigour and normality versions:
+    the transliteration is a function of the text and the libraries) transliterates only
+    the names it has not seen. Outside the block nothing is remembered (a server's queries
+    do not grow it). Not thread-safe: meant for a build in one thread (or forked workers).
+    """
+    global _memo
+    outer = _memo
+    _memo = known
+    try:
+        yield known
+    finally:
+        _memo = outer
+
+
+def _ascii(text: str) -> str:
+    memo = _memo
+    if memo is None:
+        return str(ascii_text(text))
+    out = memo.get(text)
+    if out is None:
+        out = memo[text] = str(ascii_text(text))
+    return out
+
+
 def fold_text(text: str) -> str:
     """Normalise ``text`` to lower-case ASCII words separated by single spaces.
 
@@ -124,7 +158,7 @@ def fold_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         text = _HANGUL.sub(_romanize_hangul, text)
-        text = str(ascii_text(text))
+        text = _ascii(text)
     text = text.casefold().translate(_DELETE)
     return _NON_ALNUM.sub(" ", text).strip()
 

@@ -35,6 +35,11 @@ The file is keyed by the snapshot's list versions, :data:`~prosper.screening.ind
 and :data:`FILE_FORMAT`, and checked against the snapshot's entity ids, so a new snapshot or key
 scheme never reuses a stale index. It holds no code (no pickle): a foreign or damaged file is
 rejected and rebuilt.
+
+Beside it, ``translit-<key>.json`` keeps the transliterations of the names built so far (text →
+ASCII), keyed by the rigour, normality and PyICU versions and the Unicode version: the next
+build (a list update) transliterates only the names it has not seen — the same function of
+the same libraries, so the same index — instead of all ~16k non-ASCII names again.
 """
 
 from __future__ import annotations
@@ -44,8 +49,10 @@ import json
 import mmap
 import os
 import sys
+import unicodedata
 from array import array
 from collections.abc import Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
@@ -76,6 +83,39 @@ def index_cache_key(versions: Mapping[str, str]) -> str:
 def index_path(cache_dir: Path, versions: Mapping[str, str]) -> Path:
     """Where the index file of lists at ``versions`` lives in ``cache_dir``."""
     return cache_dir / f"screening-{index_cache_key(versions)}.idx"
+
+
+def translit_path(cache_dir: Path) -> Path:
+    """The transliteration file of the installed libraries (see the module docstring)."""
+    libs = []
+    for dist in ("rigour", "normality", "PyICU"):
+        try:
+            libs.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            libs.append(f"{dist}=-")
+    libs.append(f"unicode={unicodedata.unidata_version}")
+    return cache_dir / f"translit-{hashlib.sha256(';'.join(libs).encode()).hexdigest()[:16]}.json"
+
+
+def load_translit(path: Path) -> dict[str, str]:
+    """The transliterations kept at ``path`` ({} when missing or damaged)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    return {k: v for k, v in doc.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def save_translit(path: Path, known: Mapping[str, str]) -> None:
+    """Keep ``known`` at ``path`` (atomically)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(dict(known), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def entity_digest(entities: Sequence[Entity]) -> str:
@@ -301,10 +341,14 @@ def get_index(snapshot: _SnapshotLike, cache_dir: Path | None = None) -> Screeni
     index = open_index(path, entities)
     if index is not None:
         return index
-    built = build_index(entities)  # the names prepared on every core this process may use
+    known = load_translit(translit_path(cache_dir))
+    seen = len(known)
+    built = build_index(entities, known=known)  # names prepared on every core this process may use
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         write_index(built, path, versions)
+        if len(known) != seen:
+            save_translit(translit_path(cache_dir), known)
     except OSError:
         return built  # a read-only data folder only costs the rebuild next time
     return open_index(path, entities) or built

@@ -7,6 +7,14 @@ romanization key, its consonant skeleton (Arabic-script queries), two-token conc
 keys it shares with each list name and only the best :data:`CANDIDATES` names are scored: a
 query never scores the list.
 
+The budgets adapt to the list size (:func:`budgets`): a key is too common to retrieve on its own
+when it is on more than a share of the indexed names (at least :data:`MAX_POSTINGS`), not above
+a fixed count — on a list ten times larger "muhammad" is on ten times more names and must still
+retrieve — and the candidate budget grows with the square root of the size beyond
+:data:`REFERENCE_NAMES`. Up to that size (the embedded lists: ~99k names) the budgets are the
+fixed ones, so the candidates are the same. (On a synthetic 1M-entity list, shares of 4 % /
+0.8 % retrieved what 1 % / 0.2 % did at twice the p99: ``bench/README.md``.)
+
 The first key of a group takes its posting whole (``dict.fromkeys``, in C); the sums, the per-name
 maxima and the insertion order (which breaks ties between equal evidence) are those of the
 name-by-name loop, so the candidates are the same.
@@ -18,6 +26,7 @@ import heapq
 import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from prosper.matching import skeleton
 from prosper.names.normalize import NameForm
@@ -27,35 +36,41 @@ MIN_CANDIDATES = 12  # ... and at least this many (when retrieval found them)
 CANDIDATE_FLOOR = 0.4  # ... beyond which a name needs 40 % of the best retrieval evidence
 MAX_POSTINGS = 4000  # keys on more names than this ("al", "bank") do not retrieve on their own
 MAX_WEAK_POSTINGS = 800  # the same for typo keys (metaphone, prefix, suffix: "a:muha")
+POSTING_SHARE = 0.01  # ... or, when more, keys on more than this share of the indexed names
+WEAK_POSTING_SHARE = 0.002  # ... and this share for typo keys
+REFERENCE_NAMES = 100_000  # lists of more names score more candidates: × sqrt(names / this)
 # How much each kind of key counts in retrieval (× its IDF).
 KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 1.0, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
 # a token's consonant skeleton, remembered: the lists repeat the same tokens ("mohammad")
 consonant_skeleton = lru_cache(maxsize=1 << 16)(skeleton.consonant_skeleton)
 
 
+@lru_cache(maxsize=1 << 18)
+def _token_keys(tok: str, phon: str, kor: str | None, variant: str) -> tuple[str, ...]:
+    """The keys of one list token (the lists repeat tokens: each is worked out once)."""
+    keys = ["t:" + tok]
+    if len(tok) >= 3 and len(phon) >= 2:
+        keys.append("p:" + phon)
+    if kor is not None:
+        keys.append("k:" + kor)
+    if len(tok) >= 3:
+        keys.append("v:" + variant)
+    if len(tok) >= 3 and not tok.isdigit():
+        skel = consonant_skeleton(tok)
+        if len(skel) >= 2:
+            keys.append("s:" + skel)
+    if len(tok) >= 6:
+        keys += ["a:" + tok[:4], "z:" + tok[-4:]]
+    return tuple(keys)
+
+
 def name_keys(form: NameForm) -> set[str]:
     """The index keys of a prepared list name (see the module docstring)."""
     keys: set[str] = set()
     toks = form.tokens
-    for i, tok in enumerate(toks):
-        keys.add("t:" + tok)
-        phon = form.phonetic[i]
-        if len(tok) >= 3 and len(phon) >= 2:
-            keys.add("p:" + phon)
-        kor = form.korean[i]
-        if kor is not None:
-            keys.add("k:" + kor)
-        if len(tok) >= 3:
-            keys.add("v:" + form.variant[i])
-        if len(tok) >= 3 and not tok.isdigit():
-            skel = consonant_skeleton(tok)
-            if len(skel) >= 2:
-                keys.add("s:" + skel)
-        if len(tok) >= 6:
-            keys.add("a:" + tok[:4])
-            keys.add("z:" + tok[-4:])
-        if i + 1 < len(toks):
-            keys.add("j:" + tok + toks[i + 1])
+    for tok, phon, kor, variant in zip(toks, form.phonetic, form.korean, form.variant, strict=True):
+        keys.update(_token_keys(tok, phon, kor, variant))
+    keys.update("j:" + a + b for a, b in pairwise(toks))
     if len(form.full) > 1 and form.full != toks:
         keys.add("j:" + "".join(form.full))
     return keys
@@ -95,6 +110,17 @@ def query_keys(form: NameForm, postings: Mapping[str, Sequence[int]]) -> dict[st
     return keys
 
 
+@lru_cache(maxsize=64)
+def budgets(total: int) -> tuple[int, int, int]:
+    """For an index of ``total`` names: the most names a key may hold to retrieve, the same
+    for a typo key, and how many candidates are scored at most (see the module docstring)."""
+    return (
+        max(MAX_POSTINGS, int(total * POSTING_SHARE)),
+        max(MAX_WEAK_POSTINGS, int(total * WEAK_POSTING_SHARE)),
+        max(CANDIDATES, round(CANDIDATES * math.sqrt(total / REFERENCE_NAMES))),
+    )
+
+
 def _group_evidence(
     group_keys: list[str], postings: Mapping[str, Sequence[int]], total: int
 ) -> dict[int, float]:
@@ -102,12 +128,11 @@ def _group_evidence(
 
     Names appear in the order they are first met walking the keys in order (as a name-by-name
     loop inserts them); the value is the largest weight of a key holding the name."""
+    most, most_weak, _ = budgets(total)
     found: list[tuple[float, Sequence[int]]] = []
     for key in group_keys:
         posting = postings.get(key)
-        if posting is None or len(posting) > (
-            MAX_WEAK_POSTINGS if key[0] in "paz" else MAX_POSTINGS
-        ):
+        if posting is None or len(posting) > (most_weak if key[0] in "paz" else most):
             continue
         found.append((KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting)), posting))
     if not found:
@@ -155,7 +180,7 @@ def candidates(
             acc[n_idx] = get(n_idx, 0.0) + weight
     if keep is not None:
         acc = {n: v for n, v in acc.items() if keep(n)}
-    top = heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
+    top = heapq.nlargest(budgets(total)[2], acc, key=acc.__getitem__)
     if len(top) <= MIN_CANDIDATES:
         return top
     # names sharing much less evidence than the best ones cannot win: stop scoring there
