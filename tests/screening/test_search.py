@@ -1,5 +1,5 @@
-"""Screening with bounded candidates returns exactly what ScreeningIndex.screen returns, and
-leaves candidates unscored."""
+"""Screening with bounded candidates returns exactly what scoring every retrieved name returns,
+and leaves candidates unscored; ScreeningIndex.screen is the bounded screening."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ def _queries() -> list[tuple[Query, float]]:
     return out
 
 
+def _reference(
+    index: ScreeningIndex, query: Query, threshold: float, limit: int = 10
+) -> tuple[Hit, ...]:
+    """Every retrieved name scored: what the bound must not change."""
+    return screen(index, query, threshold, limit, bounded=False)
+
+
 def _shape(hits: tuple[Hit, ...]) -> list[tuple[object, ...]]:
     return [
         (h.entity.id, h.matched_name, h.score, h.match, h.strong_alias, h.explanation) for h in hits
@@ -56,7 +63,7 @@ def test_same_hits_as_the_index() -> None:
     assert len(queries) > 500
     with_hits = 0
     for query, threshold in queries:
-        expected = index.screen(query, threshold=threshold)
+        expected = _reference(index, query, threshold)
         got = screen(index, query, threshold, clock=clock)
         assert _shape(got) == _shape(expected), query
         with_hits += bool(expected)
@@ -70,7 +77,7 @@ def test_same_hits_as_the_index() -> None:
 def test_thresholds(threshold: float) -> None:
     index = _index()
     for query, _ in _queries()[:120]:
-        expected = index.screen(query, threshold=threshold, limit=50)
+        expected = _reference(index, query, threshold, limit=50)
         assert _shape(screen(index, query, threshold, limit=50)) == _shape(expected)
 
 
@@ -84,7 +91,7 @@ def test_an_identifier_holder_is_scored() -> None:
     )
     ident = next(i for i in holder.identifiers if len(i.value) >= 6)
     query = Query("Zzyzx Qwerty", identifiers=(f"other:{ident.value}",))
-    assert _shape(screen(index, query, 0.0)) == _shape(index.screen(query, threshold=0.0))
+    assert _shape(screen(index, query, 0.0)) == _shape(_reference(index, query, 0.0))
 
 
 def test_sources_and_a_type_given_as_text() -> None:
@@ -93,7 +100,15 @@ def test_sources_and_a_type_given_as_text() -> None:
     for query, threshold in _queries()[:160:4]:
         for sources in (("un_sc",), ("us_ofac_sdn", "eu_fsf")):
             narrowed = Query(query.name, query.type, query.countries, query.dob, sources=sources)
-            expected = index.screen(narrowed, threshold=threshold)
+            expected = _reference(index, narrowed, threshold)
             assert _shape(screen(index, narrowed, threshold)) == _shape(expected)
     raw = Query("Kim Jong Un", "person")  # type: ignore[arg-type]
-    assert _shape(screen(index, raw, 0.6)) == _shape(index.screen(raw, threshold=0.6))
+    assert _shape(screen(index, raw, 0.6)) == _shape(_reference(index, raw, 0.6))
+
+
+def test_the_index_screens_with_the_bound() -> None:
+    index = _index()
+    for query, threshold in _queries()[:80]:
+        assert _shape(index.screen(query, threshold=threshold)) == _shape(
+            screen(index, query, threshold)
+        )

@@ -18,16 +18,13 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 
-from prosper.matching import config as cfg
 from prosper.matching.names import NameScore, score_name
 from prosper.matching.population import population_weights
 from prosper.model import Entity, EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
-from prosper.names.readings import name_readings
 from prosper.names.weights import TokenWeights
-from prosper.screening.hits import make_hit, with_ofac
+from prosper.screening.hits import make_hit
 from prosper.screening.merge import merge_hits, un_references
 from prosper.screening.qualifiers import identifier_matches
 from prosper.screening.query import (
@@ -53,7 +50,6 @@ __all__ = [  # retrieval's names are re-exported: callers import them from here
     "name_keys",
 ]
 
-_Row = list[tuple[float, str]]  # token agreements of one list token with each query token
 INDEX_FORMAT = 11  # bump when the index layout or the key scheme changes (invalidates caches)
 MAX_PARTY_KEY = 12  # a name on more listings than this is no one party's (merging listings)
 _PartyMaps = tuple[dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]]]
@@ -217,59 +213,13 @@ class ScreeningIndex:
 
         Returns:
             The hits, one per entity, best first.
+
+        Candidates whose name-score bound cannot reach the threshold are left unscored
+        (:mod:`prosper.screening.search`); the result is the same as scoring them all.
         """
-        if query.type is not None and not isinstance(query.type, EntityType):
-            query = replace(query, type=EntityType(query.type))  # "person" from an edge
-        # every reading of the field (mixed-script halves, Hanja read as Korean) is screened
-        readings = name_readings(query.name)
-        forms = [f for f in (prepare_name(r, query.type) for r in readings) if f.tokens]
-        if not forms:
-            return ()
-        sources = frozenset(query.sources)
-        best: dict[int, tuple[NameScore, int, NameForm]] = {}
-        entity_type = self._entity_type
-        for form in forms:
-            cache_by_type: dict[EntityType | None, dict[tuple[str, bool], _Row]] = {}
-            # a name on several lists is scored once (a function of the forms and the type)
-            scored: dict[tuple[NameForm, EntityType | None], NameScore] = {}
-            for n_idx in self._candidates(form, sources):
-                e_idx, strong, cand = self._names[n_idx]
-                type_ = query.type if query.type is not None else entity_type(e_idx)
-                known_score = scored.get((cand, type_))
-                if known_score is None:
-                    cache = cache_by_type.setdefault(type_, {})
-                    known_score = score_name(form, cand, self._weights, type_, cache)
-                    scored[(cand, type_)] = known_score
-                result = known_score
-                score = result.score * (1.0 if strong else cfg.WEAK_ALIAS_FACTOR)
-                known = best.get(e_idx)
-                if known is None or score > _effective(known[:2], self._names):
-                    best[e_idx] = (result, n_idx, form)
-        id_matches = self._identifier_matches(query, sources)
-        for e_idx in id_matches:
-            if e_idx not in best:  # not retrieved by name: score its names all the same
-                n_idx = self._first_name(e_idx)
-                while 0 <= n_idx < len(self._names) and self._names[n_idx][0] == e_idx:
-                    for form in forms:
-                        cand = self._names[n_idx][2]
-                        result = score_name(form, cand, self._weights, query.type)
-                        known = best.get(e_idx)
-                        if known is None or result.score > known[0].score:
-                            best[e_idx] = (result, n_idx, form)
-                    n_idx += 1
-        # a hit can gain at most this much from qualifiers: skip hopeless ones early
-        reach = cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH
-        self._add_companions(best, forms, query, sources, threshold - reach)
-        hits = [
-            self._hit(query, form, result, n_idx, e_idx in id_matches, threshold)
-            for e_idx, (result, n_idx, form) in best.items()
-            if e_idx in id_matches or result.score + reach >= threshold
-        ]
-        # one hit per party, all its listings: a party is kept when its best listing reaches
-        # the threshold; its other listings come along even when, on their own, they score
-        # lower (another spelling on another list: match False there)
-        merged = [h for h in self.merge_listings(hits) if h.score >= threshold]
-        return tuple(with_ofac(query, h) for h in merged[:limit])
+        from prosper.screening.search import screen  # search reads this index's internals
+
+        return screen(self, query, threshold, limit)
 
     # ------------------------------------------------------------------ one party, all listings
 
@@ -383,11 +333,6 @@ class ScreeningIndex:
         return make_hit(
             query, form, result, cand, strong, entity, id_match, threshold, self._weights
         )
-
-
-def _effective(known: tuple[NameScore, int], names: Sequence[tuple[int, bool, NameForm]]) -> float:
-    result, n_idx = known
-    return result.score * (1.0 if names[n_idx][1] else cfg.WEAK_ALIAS_FACTOR)
 
 
 @contextmanager

@@ -67,6 +67,8 @@ def screen(
     threshold: float = 0.8,
     limit: int = 10,
     clock: StageClock | None = None,
+    *,
+    bounded: bool = True,
 ) -> tuple[Hit, ...]:
     """:meth:`ScreeningIndex.screen <prosper.screening.index.ScreeningIndex.screen>`, with
     hopeless candidates unscored (same result).
@@ -77,6 +79,7 @@ def screen(
         threshold: Minimum final score of a returned hit (and of ``Hit.match``).
         limit: Maximum number of hits.
         clock: When given, the CPU time of each stage is added to it.
+        bounded: False scores every retrieved name (the reference the bound is tested against).
 
     Returns:
         The hits, one per entity, best first.
@@ -96,7 +99,11 @@ def screen(
         t0 = clock.add("retrieval", t0)
         clock.retrieved += sum(len(r) for r in retrieved)
     floor = threshold - REACH
-    live = _live_entities(index, query, forms, retrieved, id_matches, floor)
+    live = (
+        _live_entities(index, query, forms, retrieved, id_matches, floor)
+        if bounded
+        else {e_idx for found in retrieved for _, (e_idx, _, _) in found}
+    )
     if clock is not None:
         t0 = clock.add("bound", t0)
     best: dict[int, tuple[NameScore, int, NameForm]] = {}
