@@ -189,6 +189,25 @@ GENDER_MISMATCH = -0.10
 # 0.69, "Kim Jong Un" vs "KIM Jong Un" stays 1.0.
 COMMON_TOKEN_PER_100K = 5.0
 POPULATION_WEIGHT = 0.15
+# The world's first names (prosper.names.frequency.world_given_names_table: per-country classes
+# of Jörg Michael's first-name dictionary, the country where the name is most common) count at
+# this share of their estimate where they say a token is more common than the US table does:
+# "oleksandr" 1.2 → 2,000, "reza" 3.8 → 125, "fatemeh" 1.2 → 250 per 100,000, so "Reza Karimi"
+# rests on "karimi" and "Oleksandr Bondar" / "Fatemeh Rahimi" ... on their surnames.
+WORLD_GIVEN_NAME_SHARE = 1.0
+# Surnames made from a father's first name (prosper.names.frequency.patronymic_surnames): from
+# each first name borne by at least PATRONYMIC_GIVEN_MIN_PER_100K (world table), the surnames
+# "ending:suffix" (the name loses the ending, takes the suffix) count as common at
+# PATRONYMIC_SURNAME_SHARE × the first name: Russian / Turkic -ov -ev -ova -eva ("ivanov",
+# "sergeev", "hasanov"), Ukrainian -enko ("petrenko", "ivanenko"), Persian -i -ei -zadeh -pour
+# ("hosseini", "rezaei", "alizadeh", "hassanpour"). So "Sergey Ivanov" and "Reza Hosseini" are
+# common names like "John Smith" (capped unless a date of birth agrees); "Ivanov" with a rare
+# given name is not. The US table has no such surname above 1.3 per 100,000.
+PATRONYMIC_SURNAMES = (
+    ":ov :ova :ev :eva y:ev y:eva iy:ev iy:eva ii:ev o:enko :enko :i a:aei :zadeh :pour"
+)
+PATRONYMIC_SURNAME_SHARE = 0.1
+PATRONYMIC_GIVEN_MIN_PER_100K = 125.0
 # A person hit whose aligned words are all common ("John Smith" = "SMITH, John"; initials and
 # particles aside) is capped just under the default threshold unless a date of birth or a
 # document agrees: a country is no corroboration for a name millions bear. "Kim Jong Un"

@@ -16,17 +16,48 @@ from functools import lru_cache
 
 from prosper.matching import config as cfg
 from prosper.matching.names import NameScore
-from prosper.names.frequency import population_table
+from prosper.names.frequency import (
+    merge_tables,
+    patronymic_surnames,
+    population_table,
+    world_given_names_table,
+)
 from prosper.names.normalize import NameForm
 from prosper.names.weights import TokenWeights, default_weights
 
 
 @lru_cache(maxsize=1)
+def matcher_population() -> dict[str, float]:
+    """The population table the matcher uses: the US surnames and first names, the world's
+    first names (× :data:`~prosper.matching.config.WORLD_GIVEN_NAME_SHARE`) and the patronymic
+    surnames made from them (:data:`~prosper.matching.config.PATRONYMIC_SURNAMES`), each where
+    it says a token is more common (:func:`prosper.names.frequency.merge_tables`).
+
+    >>> table = matcher_population()
+    >>> table["oleksandr"] > 100 and table["ivanov"] > 5 and table["hosseini"] > 5
+    True
+    >>> "habbash" in table
+    False
+    """
+    world = world_given_names_table()
+    rules = [tuple(rule.split(":")) for rule in cfg.PATRONYMIC_SURNAMES.split()]
+    surnames = patronymic_surnames(
+        world,
+        [(ending, suffix) for ending, suffix in rules],
+        cfg.PATRONYMIC_SURNAME_SHARE,
+        cfg.PATRONYMIC_GIVEN_MIN_PER_100K,
+    )
+    table = merge_tables(population_table(), world, cfg.WORLD_GIVEN_NAME_SHARE)
+    return merge_tables(table, surnames)
+
+
+@lru_cache(maxsize=1)
 def population_weights() -> TokenWeights:
-    """The shipped list IDF weights with the shipped population table, at the matcher's
-    settings (:data:`~prosper.matching.config.POPULATION_WEIGHT`, ``COMMON_TOKEN_PER_100K``)."""
+    """The shipped list IDF weights with the matcher's population table
+    (:func:`matcher_population`), at the matcher's settings
+    (:data:`~prosper.matching.config.POPULATION_WEIGHT`, ``COMMON_TOKEN_PER_100K``)."""
     return default_weights().with_population(
-        population_table(), cfg.POPULATION_WEIGHT, cfg.COMMON_TOKEN_PER_100K
+        matcher_population(), cfg.POPULATION_WEIGHT, cfg.COMMON_TOKEN_PER_100K
     )
 
 
