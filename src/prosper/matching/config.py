@@ -60,6 +60,9 @@ FUZZY_FIRST_LETTER_PENALTY = 0.1  # typos rarely hit the first letter: "Serkan" 
 # where the first letters must otherwise agree.
 FUZZY_START_SWAP = 0.8
 FUZZY_INFLECTION = 0.5  # a final-vowel difference is a gendered form: "Ivanov" / "Ivanova"
+# ... when one of the two final vowels is one of these (feminine -a, -e; "Mario" / "Maria",
+# "Simone" / "Simona"); "Elmi" / "Elmo" (i ↔ o) is a typo and stays a fuzzy agreement (0.75).
+INFLECTION_VOWELS = "ae"
 
 # Chinese and Korean names are strings of syllables: when both names are written one syllable
 # per token (or either is in Han / Hangul script), a phonetic or fuzzy agreement between two
@@ -189,6 +192,10 @@ GENDER_MISMATCH = -0.10
 # 0.69, "Kim Jong Un" vs "KIM Jong Un" stays 1.0.
 COMMON_TOKEN_PER_100K = 5.0
 POPULATION_WEIGHT = 0.15
+# ... only for a pair of words that agrees at least this much: "Paolo" / "Paola" (0.5, a
+# gendered form) is a disagreement, and a common name there weighs in full against the score
+# ("Paolo Conte" vs "Paola Conte" 0.77, not 0.84).
+POPULATION_MIN_AGREEMENT = 0.6
 # The world's first names (prosper.names.frequency.world_given_names_table: per-country classes
 # of Jörg Michael's first-name dictionary, the country where the name is most common) count at
 # this share of their estimate where they say a token is more common than the US table does:
