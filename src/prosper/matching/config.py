@@ -106,6 +106,11 @@ TITLES = (
 # Spellings of one particle, which agree as transliterations ("Ahmad bin Ali" / "Ahmad ibn Ali").
 # "bn", "bw", "bd" are بن, ابو, عبد as ICU writes them from Arabic script.
 PARTICLE_SPELLINGS = ("bin ibn ben bn", "al el ul", "abu abou abw bw", "abd abdul abdel bd")
+# ... but when both names keep a patronymic the other lacks, they name two fathers: neither is
+# minor, and they conflict in full (EXTRA_TOKEN_CONFLICT): "Ivan Aleksandrovich Yermakov" vs
+# "YERMAKOV, Ivan Sergeyevich" 0.98 → under the threshold; "Andrey Igorevich Melnichenko" vs
+# "Andriej Mielniczenko" (no patronymic there) is unchanged.
+PATRONYMIC_CONFLICT = True
 PATRONYMIC_ENDINGS = (
     r"(?:ovich|evich|ovych|evych|ovitj|evitj|ovitch|ovic|evic|ovna|evna|ivna|ichna"
     r"|ogly|oglu|qizi|kyzy|uulu)$"
@@ -192,10 +197,11 @@ GENDER_MISMATCH = -0.10
 # 0.69, "Kim Jong Un" vs "KIM Jong Un" stays 1.0.
 COMMON_TOKEN_PER_100K = 5.0
 POPULATION_WEIGHT = 0.15
-# ... only for a pair of words that agrees at least this much: "Paolo" / "Paola" (0.5, a
-# gendered form) is a disagreement, and a common name there weighs in full against the score
-# ("Paolo Conte" vs "Paola Conte" 0.77, not 0.84).
-POPULATION_MIN_AGREEMENT = 0.6
+# ... only for a pair of words that agrees at least this much (a spelling variant, not a typo):
+# "Paolo" / "Paola" (0.5, a gendered form) is a disagreement, and a common name there weighs
+# in full against the score ("Paolo Conte" vs "Paola Conte" 0.77, not 0.84); a typo of a
+# common name (0.75–0.8) keeps its weight too ("Jann" ~ "Jan" is not a shared "Jan").
+POPULATION_MIN_AGREEMENT = 0.85
 # The world's first names (prosper.names.frequency.world_given_names_table: per-country classes
 # of Jörg Michael's first-name dictionary, the country where the name is most common) count at
 # this share of their estimate where they say a token is more common than the US table does:

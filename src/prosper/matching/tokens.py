@@ -44,6 +44,13 @@ def minor(token: str, titles: bool = True) -> bool:
     :data:`~prosper.matching.config.MINOR_TOKEN` of its weight."""
     if token in _PARTICLES or (titles and token in _TITLES):
         return True
+    return is_patronymic(token)
+
+
+def is_patronymic(token: str) -> bool:
+    """A patronymic: a word of 7+ letters with a patronymic ending (``Igorevich``,
+    ``Sergeyevna``, ``Petrovych``, ``Aliyevich``; :data:`~prosper.matching.config.
+    PATRONYMIC_ENDINGS`)."""
     return len(token) >= 7 and _PATRONYMIC.search(token) is not None
 
 
