@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from prosper.matching import config as cfg
 from prosper.matching.compact import compact_score, merge_split_tokens, syllabic_script
 from prosper.matching.syllables import is_syllable, one_syllable_name
-from prosper.matching.tokens import fuzzy_similarity, is_patronymic, minor, token_agreement
+from prosper.matching.tokens import (
+    fuzzy_similarity,
+    is_patronymic,
+    minor,
+    same_father,
+    token_agreement,
+)
 from prosper.model import EntityType
 from prosper.names.normalize import NameForm, with_compounds_joined
 from prosper.names.orgs import acronym_of, is_generic_word
@@ -140,7 +146,12 @@ def _minor_words(
         # two fathers: "Ivan Aleksandrovich Yermakov" / "YERMAKOV, Ivan Sergeyevich"
         pq = [i for i, t in enumerate(qt) if i not in used_q and is_patronymic(t)]
         pc = [j for j, t in enumerate(ct) if j not in used_c and is_patronymic(t)]
-        if cfg.PATRONYMIC_CONFLICT and pq and pc:
+        if (
+            cfg.PATRONYMIC_CONFLICT
+            and pq
+            and pc
+            and not any(same_father(qt[i], ct[j]) for i in pq for j in pc)
+        ):
             for i in pq:
                 mq[i] = False
             for j in pc:

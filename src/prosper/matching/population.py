@@ -53,11 +53,13 @@ def matcher_population() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def population_weights() -> TokenWeights:
-    """The shipped list IDF weights with the matcher's population table
-    (:func:`matcher_population`), at the matcher's settings
-    (:data:`~prosper.matching.config.POPULATION_WEIGHT`, ``COMMON_TOKEN_PER_100K``)."""
+    """The shipped list IDF weights with the population tables, at the matcher's settings
+    (:data:`~prosper.matching.config.POPULATION_WEIGHT`, ``COMMON_TOKEN_PER_100K``): which
+    names are common (the cap) by :func:`matcher_population`; the weights by the same table or
+    by the US table alone (:data:`~prosper.matching.config.WORLD_NAMES_IN_WEIGHTS`)."""
+    weighting = matcher_population() if cfg.WORLD_NAMES_IN_WEIGHTS else population_table()
     return default_weights().with_population(
-        matcher_population(), cfg.POPULATION_WEIGHT, cfg.COMMON_TOKEN_PER_100K
+        weighting, cfg.POPULATION_WEIGHT, cfg.COMMON_TOKEN_PER_100K, matcher_population()
     )
 
 

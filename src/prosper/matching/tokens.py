@@ -54,6 +54,22 @@ def is_patronymic(token: str) -> bool:
     return len(token) >= 7 and _PATRONYMIC.search(token) is not None
 
 
+_FATHER_ENDING = re.compile(cfg.PATRONYMIC_ENDINGS[:-2] + r"|avich|avitj|avic)$")
+
+
+def same_father(a: str, b: str) -> bool:
+    """Two patronymics that may be one father's name in two spellings: the names without the
+    patronymic ending at least :data:`~prosper.matching.config.PATRONYMIC_SAME_SIMILARITY`
+    alike (``Semjonovitj`` / ``Semenovich``, ``Mykolaiovych`` / ``Nikolayevich``,
+    ``Uladzimiravich`` / ``Vladimirovich``), not ``Aleksandrovich`` / ``Sergeyevich``.
+
+    >>> same_father("mykolaiovych", "nikolayevich"), same_father("olegovich", "igorevich")
+    (True, False)
+    """
+    sa, sb = _FATHER_ENDING.sub("", a), _FATHER_ENDING.sub("", b)
+    return Levenshtein.normalized_similarity(sa, sb) >= cfg.PATRONYMIC_SAME_SIMILARITY
+
+
 _SUFFIXES = ("ing", "ers", "er", "es", "s", "al", "e")
 # English derivational endings of organisation words, stripped repeatedly (longest first).
 _ORG_SUFFIXES = (
