@@ -107,14 +107,21 @@ def common_name_match(
     """
     if any(form is not None and _syllabic(form) for form in (query, candidate)):
         return False
+    # across Arabic script, a word's reading is the Latin side's: "aly" (علي) is "Ali"
+    q_abjad, c_abjad = (
+        form is not None and "arabic" in form.scripts for form in (query, candidate)
+    )
     words = [
         token
-        for query, candidate, _, _ in result.aligned
-        for token in (*query.split(), *candidate.split())
+        for q, c, _, _ in result.aligned
+        for token in (
+            *([] if q_abjad and not c_abjad else q.split()),
+            *([] if c_abjad and not q_abjad else c.split()),
+        )
         if not _minor(token)
     ]
     query_words = {
-        token for query, _, _, _ in result.aligned for token in query.split() if not _minor(token)
+        token for q, _, _, _ in result.aligned for token in q.split() if not _minor(token)
     }
     if not 0 < len(query_words) <= cfg.COMMON_NAME_MAX_WORDS:
         return False  # a full name of three or more words is rare together (config.py)
