@@ -42,3 +42,26 @@ def test_no_alignment_is_not_common() -> None:
     w = population_weights()
     result = score_name(prepare_name("John Smith", P), prepare_name("Xu Zhao", P), w, P)
     assert not common_name_match(result, w)
+
+
+def test_matcher_population_adds_world_first_names_and_patronymic_surnames() -> None:
+    from prosper.matching.population import matcher_population
+    from prosper.names.frequency import population_table
+
+    table = matcher_population()
+    us = population_table()
+    assert table["smith"] == us["smith"]  # the US value where it is the larger
+    for token in ("oleksandr", "fatemeh", "ivanov", "petrenko", "hosseini", "alizadeh"):
+        assert table[token] > cfg.COMMON_TOKEN_PER_100K > us.get(token, 0.0)
+    for token in ("habbash", "lukashenko", "timofeev"):  # not common anywhere it knows
+        assert table.get(token, 0.0) <= cfg.COMMON_TOKEN_PER_100K
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Reza Hosseini", "HOSSEINI, Reza"), ("Sergey Ivanov", "IVANOV, Sergey")],
+)
+def test_world_common_names_are_common(a: str, b: str) -> None:
+    w = population_weights()
+    result = score_name(prepare_name(a, P), prepare_name(b, P), w, P)
+    assert common_name_match(result, w)

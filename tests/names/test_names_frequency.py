@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from prosper.names.frequency import parse_population_table, population_frequency, population_table
+from prosper.names.frequency import (
+    merge_tables,
+    parse_population_table,
+    patronymic_surnames,
+    population_frequency,
+    population_table,
+    world_given_names_table,
+)
 from prosper.names.weights import TokenWeights, default_weights
 
 
@@ -54,3 +61,33 @@ def test_with_population_keeps_the_list_idf() -> None:
     w = base.with_population({"smith": 800.0}, 0.5, 100.0)
     assert w.idf("smith") == base.idf("smith")
     assert w.weight("smith", person=True) < base.weight("smith")
+
+
+def test_world_table_knows_first_names_the_us_table_does_not() -> None:
+    world = world_given_names_table()
+    assert len(world) > 20_000
+    # common in Ukraine, Iran, Russia; rare in the US Census tables
+    for token in ("oleksandr", "fatemeh", "sergey", "mykola"):
+        assert world[token] > 100 > population_table().get(token, 0.0)
+    assert "habbash" not in world
+    assert "smirnov" not in world
+    assert all(t == t.lower() and t.isalpha() and len(t) > 1 for t in world)
+
+
+def test_merge_tables_keeps_the_larger_value_per_token() -> None:
+    merged = merge_tables({"smith": 830.0, "reza": 1.9}, {"reza": 125.0, "smith": 2.0}, 1.0)
+    assert merged == {"smith": 830.0, "reza": 125.0}
+    assert merge_tables({"reza": 1.9}, {"reza": 125.0}, 0.01) == {"reza": 1.9}
+
+
+def test_patronymic_surnames_follow_the_rules() -> None:
+    rules = [("", "ov"), ("y", "ev"), ("o", "enko"), ("a", "aei"), ("", "i")]
+    given = {"ivan": 2000.0, "sergey": 4000.0, "petro": 500.0, "reza": 200.0, "ra": 900.0}
+    out = patronymic_surnames(given, rules, 0.1, 150.0)
+    assert out["ivanov"] == pytest.approx(200.0)
+    assert out["sergeev"] == pytest.approx(400.0)
+    assert out["petrenko"] == pytest.approx(50.0)
+    assert out["rezaei"] == pytest.approx(20.0)
+    assert "raov" in out
+    assert "raei" not in out
+    assert patronymic_surnames({"ivan": 100.0}, rules, 0.1, 150.0) == {}  # too rare a name

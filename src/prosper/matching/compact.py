@@ -65,6 +65,20 @@ def _compact_korean(form: NameForm) -> frozenset[str] | None:
     return frozenset("".join(p) for p in (parts, parts[1:] + parts[:1], parts[-1:] + parts[:-1]))
 
 
+def _space_moved(qt: tuple[str, ...], ct: tuple[str, ...]) -> bool:
+    """As many letters in as many words, in words of other lengths."""
+    return sum(map(len, qt)) == sum(map(len, ct)) and sorted(map(len, qt)) != sorted(map(len, ct))
+
+
+def _orders(tokens: tuple[str, ...], full: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The list name's word orders compared without spaces: as written, in full, reversed,
+    and with the first or the last word moved to the other end (``YUN HO-JIN`` as
+    ``ho jin yun``: the surname first or last, so a shifted hyphen ``H-OJIN YUN`` is seen)."""
+    if len(tokens) < 3:
+        return (tokens, full, tokens[::-1])
+    return (tokens, full, tokens[::-1], tokens[1:] + tokens[:1], tokens[-1:] + tokens[:-1])
+
+
 def compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) -> float:
     """Both names without spaces: catches merged and split tokens ("Jongun", "JSCARGUMENT")."""
     if abjad:
@@ -73,8 +87,14 @@ def compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) -> 
             sim = Levenshtein.normalized_similarity(qa, ca)
             if sim >= cfg.ABJAD_MIN_SIMILARITY:
                 return cfg.TRANSLITERATED * sim
-    if len(query.full) == len(candidate.full) and len(query.tokens) == len(candidate.tokens):
-        return 0.0  # same token count: the token alignment already saw everything
+    if (
+        len(query.full) == len(candidate.full)
+        and len(query.tokens) == len(candidate.tokens)
+        and not _space_moved(query.tokens, candidate.tokens)
+    ):
+        # same token count: the token alignment saw everything, unless a space or hyphen moved
+        # (the same letters in words of other lengths: "H-OJIN YUN" / "YUN HO-JIN")
+        return 0.0
     qk, ck = _compact_korean(query), _compact_korean(candidate)
     if qk is not None and ck is not None and any(len(k) >= cfg.COMPACT_MIN_LENGTH for k in qk & ck):
         return cfg.ROMANIZATION * cfg.COMPACT_FACTOR
@@ -86,7 +106,7 @@ def compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) -> 
         q = "".join(qs)
         if len(q) < cfg.COMPACT_MIN_LENGTH:
             continue
-        for cs in (candidate.tokens, candidate.full, candidate.tokens[::-1]):
+        for cs in _orders(candidate.tokens, candidate.full):
             c = "".join(cs)
             if len(c) < cfg.COMPACT_MIN_LENGTH or (q != c and not (q.isalpha() and c.isalpha())):
                 continue  # numbers must agree exactly

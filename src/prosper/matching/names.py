@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from prosper.matching import config as cfg
 from prosper.matching.compact import compact_score, merge_split_tokens, syllabic_script
 from prosper.matching.syllables import is_syllable, one_syllable_name
-from prosper.matching.tokens import minor, token_agreement
+from prosper.matching.tokens import (
+    fuzzy_similarity,
+    is_patronymic,
+    minor,
+    same_father,
+    token_agreement,
+)
 from prosper.model import EntityType
 from prosper.names.normalize import NameForm, with_compounds_joined
 from prosper.names.orgs import acronym_of, is_generic_word
@@ -136,6 +142,20 @@ def _minor_words(
     mq = [minor(t, not org) for t in qt]  # titles are a person's ("General Nkunda")
     mc = [minor(t, not org) for t in ct]
     if not org:
+        # a patronymic is minor when the other name leaves it out, but two different ones are
+        # two fathers: "Ivan Aleksandrovich Yermakov" / "YERMAKOV, Ivan Sergeyevich"
+        pq = [i for i, t in enumerate(qt) if i not in used_q and is_patronymic(t)]
+        pc = [j for j, t in enumerate(ct) if j not in used_c and is_patronymic(t)]
+        if (
+            cfg.PATRONYMIC_CONFLICT
+            and pq
+            and pc
+            and not any(same_father(qt[i], ct[j]) for i in pq for j in pc)
+        ):
+            for i in pq:
+                mq[i] = False
+            for j in pc:
+                mc[j] = False
         return mq, mc
     for tokens, used, marks in ((qt, used_q, mq), (ct, used_c, mc)):
         for i, t in enumerate(tokens):
@@ -198,6 +218,18 @@ def score_name(
     return result
 
 
+def _syllabic_agreement(
+    triple: tuple[float, int, int, str], q: str, c: str
+) -> tuple[float, int, int, str]:
+    """A spelling agreement between names written syllable by syllable counts only as the
+    typo it may be: consonant skeletons say nothing between syllables (``chang`` ≠
+    ``cuiying``), but a token that is no syllable, one letter off a syllable, is a typo of it
+    (``myng`` ~ ``myong``, :func:`~prosper.matching.tokens.fuzzy_similarity`)."""
+    if triple[3] != "spelling":
+        return triple
+    return fuzzy_similarity(q, c), triple[1], triple[2], "fuzzy"
+
+
 def _score_tokens(
     query: NameForm,
     candidate: NameForm,
@@ -243,18 +275,15 @@ def _score_tokens(
         # "Zhong" ≠ "Zhang"), not a typo — unless the romanization key says it is the same;
         # and a one-letter syllable is no initial there (이 "i" is not "Il").
         triples = [
-            t
+            _syllabic_agreement(t, qt[t[1]], ct[t[2]])
             for t in triples
             if not (
-                (
-                    t[3] in ("phonetic", "fuzzy", "spelling", "initial")
-                    and is_syllable(qt[t[1]])
-                    and is_syllable(ct[t[2]])
-                )
-                # consonant skeletons say nothing between syllables: "chang" ≠ "cuiying"
-                or t[3] == "spelling"
+                t[3] in ("phonetic", "fuzzy", "spelling", "initial")
+                and is_syllable(qt[t[1]])
+                and is_syllable(ct[t[2]])
             )
         ]
+        triples = [t for t in triples if t[0] > 0.0]
     triples.sort(key=lambda t: (-t[0], _HOW_RANK[t[3]], t[1], t[2]))
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -271,8 +300,12 @@ def _score_tokens(
     # a shared word common among people says less (population frequency); a missing one not.
     # Not for names written syllable by syllable: a US table does not know 진 from "jin".
     pop = person and not (_syllabic(query) or _syllabic(candidate))
-    wq = [weights.weight(t, pop and i in used_q) for i, t in enumerate(qt)]
-    wc = [weights.weight(t, pop and j in used_c) for j, t in enumerate(ct)]
+    # Only for words that agree: a gendered pair of common names ("Paolo" / "Paola", 0.5)
+    # disagrees and keeps its full weight against the score.
+    agree_q = {i for i, _, s, _ in pairs if s >= cfg.POPULATION_MIN_AGREEMENT}
+    agree_c = {j for _, j, s, _ in pairs if s >= cfg.POPULATION_MIN_AGREEMENT}
+    wq = [weights.weight(t, pop and i in agree_q) for i, t in enumerate(qt)]
+    wc = [weights.weight(t, pop and j in agree_c) for j, t in enumerate(ct)]
     extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
     if min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1:
         extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"

@@ -44,7 +44,30 @@ def minor(token: str, titles: bool = True) -> bool:
     :data:`~prosper.matching.config.MINOR_TOKEN` of its weight."""
     if token in _PARTICLES or (titles and token in _TITLES):
         return True
+    return is_patronymic(token)
+
+
+def is_patronymic(token: str) -> bool:
+    """A patronymic: a word of 7+ letters with a patronymic ending (``Igorevich``,
+    ``Sergeyevna``, ``Petrovych``, ``Aliyevich``; :data:`~prosper.matching.config.
+    PATRONYMIC_ENDINGS`)."""
     return len(token) >= 7 and _PATRONYMIC.search(token) is not None
+
+
+_FATHER_ENDING = re.compile(cfg.PATRONYMIC_ENDINGS[:-2] + r"|avich|avitj|avic)$")
+
+
+def same_father(a: str, b: str) -> bool:
+    """Two patronymics that may be one father's name in two spellings: the names without the
+    patronymic ending at least :data:`~prosper.matching.config.PATRONYMIC_SAME_SIMILARITY`
+    alike (``Semjonovitj`` / ``Semenovich``, ``Mykolaiovych`` / ``Nikolayevich``,
+    ``Uladzimiravich`` / ``Vladimirovich``), not ``Aleksandrovich`` / ``Sergeyevich``.
+
+    >>> same_father("mykolaiovych", "nikolayevich"), same_father("olegovich", "igorevich")
+    (True, False)
+    """
+    sa, sb = _FATHER_ENDING.sub("", a), _FATHER_ENDING.sub("", b)
+    return Levenshtein.normalized_similarity(sa, sb) >= cfg.PATRONYMIC_SAME_SIMILARITY
 
 
 _SUFFIXES = ("ing", "ers", "er", "es", "s", "al", "e")
@@ -93,12 +116,21 @@ def _same_stem(a: str, b: str, person: bool) -> bool:
 
 
 def _inflection(a: str, b: str) -> bool:
-    """Tokens that differ only in a final vowel: gendered forms, not typos."""
+    """Tokens that differ only in a final vowel: gendered forms, not typos. A gendered ending
+    swaps to or from ``a`` or ``e`` (``Mario`` / ``Maria``, ``Giovanni`` / ``Giovanna``,
+    ``Simone`` / ``Simona``); ``Elmi`` / ``Elmo`` (:data:`~prosper.matching.config.
+    INFLECTION_VOWELS`) is a typo."""
     if len(a) > len(b):
         a, b = b, a
     if len(b) == len(a) + 1:
         return b.startswith(a) and b[-1] in "aeiou"
-    return len(a) == len(b) and a[:-1] == b[:-1] and a[-1] in "aeiou" and b[-1] in "aeiou"
+    return (
+        len(a) == len(b)
+        and a[:-1] == b[:-1]
+        and a[-1] in "aeiou"
+        and b[-1] in "aeiou"
+        and (a[-1] in cfg.INFLECTION_VOWELS or b[-1] in cfg.INFLECTION_VOWELS)
+    )
 
 
 def _russian_ending(token: str) -> str:
@@ -118,6 +150,31 @@ def _swapped(q: str, c: str) -> bool:
         return first
     last = q[0] == c[0] and q[1] == c[2] and q[2] == c[1] and q[1] != q[2]
     return (first or last) and is_syllable(q) != is_syllable(c)
+
+
+def fuzzy_similarity(q: str, c: str) -> float:
+    """A typo: the Levenshtein similarity (a swap of two letters one edit) of two tokens at
+    most 1 edit per :data:`~prosper.matching.config.FUZZY_CHARS_PER_EDIT` letters apart, less
+    :data:`~prosper.matching.config.FUZZY_FIRST_LETTER_PENALTY` when the first letters differ;
+    0 under :data:`~prosper.matching.config.MIN_FUZZY` or for tokens too short to tell.
+
+    >>> fuzzy_similarity("myng", "myong"), fuzzy_similarity("kim", "kin")
+    (0.8, 0.0)
+    """
+    lq, lc = len(q), len(c)
+    short = min(lq, lc)
+    if not (short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and max(lq, lc) >= 4)) or not (
+        q[0] == c[0] or short > cfg.FUZZY_SHORT_SAME_FIRST  # "Gang"/"Sang", "Long"/"Dong"
+    ):
+        return 0.0
+    budget = max(1, short // cfg.FUZZY_CHARS_PER_EDIT)
+    dist = OSA.distance(q, c, score_cutoff=budget)  # a swap of two letters is one edit
+    if dist > budget:
+        return 0.0
+    sim = 1.0 - dist / max(lq, lc)
+    if q[0] != c[0]:
+        sim -= cfg.FUZZY_FIRST_LETTER_PENALTY  # "Serkan" vs "Erkan"
+    return sim if sim >= cfg.MIN_FUZZY else 0.0
 
 
 @lru_cache(maxsize=262_144)
@@ -209,17 +266,9 @@ def token_agreement(
         phonetic = min(cfg.PHONETIC, sim + cfg.PHONETIC_SPELLING_BONUS)
         if sim >= cfg.PHONETIC_MIN_SIMILARITY and phonetic > best:
             best, how = phonetic, "phonetic"
-    if (short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and max(lq, lc) >= 4)) and (
-        q[0] == c[0] or short > cfg.FUZZY_SHORT_SAME_FIRST  # "Gang"/"Sang", "Long"/"Dong"
-    ):
-        budget = max(1, short // cfg.FUZZY_CHARS_PER_EDIT)
-        dist = OSA.distance(q, c, score_cutoff=budget)  # a swap of two letters is one edit
-        if dist <= budget:
-            sim = 1.0 - dist / max(lq, lc)
-            if q[0] != c[0]:
-                sim -= cfg.FUZZY_FIRST_LETTER_PENALTY  # "Serkan" vs "Erkan"
-            if sim >= cfg.MIN_FUZZY and sim > best:
-                best, how = sim, "fuzzy"
+    sim = fuzzy_similarity(q, c)
+    if sim > best:
+        best, how = sim, "fuzzy"
     if best < cfg.FUZZY_START_SWAP and short >= 3 and lq == lc and _swapped(q, c):
         # "Akina" / "Kaina", "Hcol" / "Chol"; in a three-letter word any two neighbours
         # ("Osp" / "Sop", "Ski" / "Sik": a syllable typed with two letters swapped)

@@ -54,6 +54,8 @@ class TokenWeights:
     population_weight: float = 0.0  # 0: the population table is not used
     common_per_100k: float = 0.0
     _person_memo: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # the table that says which names are common (is_common); None: ``population``
+    common_population: Mapping[str, float] | None = None
 
     def weight(self, token: str, person: bool = False) -> float:
         """The weight of ``token``: IDF × length factor, and for a person's name
@@ -90,19 +92,27 @@ class TokenWeights:
         return 1.0 / (1.0 + self.population_weight * math.log2(freq / self.common_per_100k))
 
     def is_common(self, token: str) -> bool:
-        """Borne by more than ``common_per_100k`` people in 100,000 (false without a table)."""
-        return bool(self.population) and self.population.get(token, 0.0) > self.common_per_100k
+        """Borne by more than ``common_per_100k`` people in 100,000 (false without a table),
+        by ``common_population`` where given, else by ``population``."""
+        table = self.population if self.common_population is None else self.common_population
+        return bool(table) and table.get(token, 0.0) > self.common_per_100k
 
     def with_population(
-        self, population: Mapping[str, float], weight: float, common_per_100k: float
+        self,
+        population: Mapping[str, float],
+        weight: float,
+        common_per_100k: float,
+        common_population: Mapping[str, float] | None = None,
     ) -> TokenWeights:
-        """These weights with a population name-frequency table (a new object, new memos)."""
+        """These weights with a population name-frequency table (a new object, new memos);
+        ``common_population``, when given, is the table :meth:`is_common` reads instead."""
         return TokenWeights(
             self.df,
             self.total,
             population=population,
             population_weight=weight,
             common_per_100k=common_per_100k,
+            common_population=common_population,
         )
 
     def idf(self, token: str) -> float:
