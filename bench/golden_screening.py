@@ -16,6 +16,10 @@ name, score, match flag and every explanation (feature, value, detail) — in or
 difference fails the run (exit 1) and prints the first differing queries. Writes
 ``bench/results/golden_screening.json`` (counts and the result digests). A tree with
 :mod:`prosper.screening.search` screens through its :func:`~prosper.screening.search.screen`.
+
+``--old-unbounded`` makes the "old" side the new tree scoring every retrieved name
+(``screen(..., bounded=False)``): a check that the name-score bound leaves every result as it
+is under the tree's own matcher (run it after any change to ``matching/``).
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ def _screener(index: Any) -> Any:
         from prosper.screening.search import screen
     except ImportError:
         return index.screen
+    if os.environ.get("PROSPER_GOLDEN_UNBOUNDED") == "1":
+        return lambda query, threshold: screen(index, query, threshold, bounded=False)
     return lambda query, threshold: screen(index, query, threshold)
 
 
@@ -121,9 +127,15 @@ def _worker(cache: Path, negatives: int, out: Path, pos_file: Path, neg_file: Pa
 
 
 def _run(
-    src: Path, cache: Path, negatives: int, out: Path, pos_file: Path, neg_file: Path
+    src: Path,
+    cache: Path,
+    negatives: int,
+    out: Path,
+    pos_file: Path,
+    neg_file: Path,
+    unbounded: bool = False,
 ) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = {**os.environ, "PYTHONPATH": str(src), "PROSPER_GOLDEN_UNBOUNDED": str(int(unbounded))}
     cmd = [sys.executable, __file__, "--worker", str(cache), str(negatives), str(out)]
     cmd += [str(pos_file), str(neg_file)]
     done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
@@ -143,7 +155,12 @@ def main() -> int:
         )
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--old", type=Path, required=True, help="src/ of the old tree")
+    parser.add_argument("--old", type=Path, help="src/ of the old tree")
+    parser.add_argument(
+        "--old-unbounded",
+        action="store_true",
+        help="compare the new tree's bounded screening with its own unbounded screening",
+    )
     parser.add_argument("--new", type=Path, default=HERE.parent / "src")
     parser.add_argument("--negatives", type=int, default=1000)
     parser.add_argument("--positives-file", type=Path, default=DATASETS / "positives.csv")
@@ -151,6 +168,10 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/prosper-golden"))
     parser.add_argument("--output", type=Path, default=HERE / "results" / "golden_screening.json")
     args = parser.parse_args()
+    if args.old_unbounded:
+        args.old = args.new
+    elif args.old is None:
+        parser.error("--old SRC or --old-unbounded is required")
     runs: dict[str, Any] = {}
     lines: dict[str, list[str]] = {}
     for label, src in (("old", args.old), ("new", args.new)):
@@ -163,6 +184,7 @@ def main() -> int:
             out,
             args.positives_file.resolve(),
             args.negatives_file.resolve(),
+            unbounded=args.old_unbounded and label == "old",
         )
         lines[label] = out.read_text("utf-8").splitlines()
         runs[label]["digest"] = hashlib.sha256("\n".join(lines[label]).encode()).hexdigest()
