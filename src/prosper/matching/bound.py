@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from prosper.matching import config as cfg
-from prosper.matching.compact import compact_score
+from prosper.matching.compact import compact_score, space_moved
 from prosper.matching.names import _whole_acronym
 from prosper.matching.skeleton import consonant_skeleton
 from prosper.matching.tokens import _PARTICLE_CANON, _swapped, minor, token_agreement
@@ -232,7 +232,11 @@ class QueryBound:
         query = self.query
         if abjad:
             return True
-        if len(query.full) == len(candidate.full) and len(query.tokens) == len(candidate.tokens):
+        if (
+            len(query.full) == len(candidate.full)
+            and len(query.tokens) == len(candidate.tokens)
+            and not space_moved(query.tokens, candidate.tokens)
+        ):
             return False
         if self.korean and all(k is not None for k in candidate.korean):
             return True

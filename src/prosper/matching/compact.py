@@ -65,7 +65,7 @@ def _compact_korean(form: NameForm) -> frozenset[str] | None:
     return frozenset("".join(p) for p in (parts, parts[1:] + parts[:1], parts[-1:] + parts[:-1]))
 
 
-def _space_moved(qt: tuple[str, ...], ct: tuple[str, ...]) -> bool:
+def space_moved(qt: tuple[str, ...], ct: tuple[str, ...]) -> bool:
     """As many letters in as many words, in words of other lengths."""
     return sum(map(len, qt)) == sum(map(len, ct)) and sorted(map(len, qt)) != sorted(map(len, ct))
 
@@ -90,7 +90,7 @@ def compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) -> 
     if (
         len(query.full) == len(candidate.full)
         and len(query.tokens) == len(candidate.tokens)
-        and not _space_moved(query.tokens, candidate.tokens)
+        and not space_moved(query.tokens, candidate.tokens)
     ):
         # same token count: the token alignment saw everything, unless a space or hyphen moved
         # (the same letters in words of other lengths: "H-OJIN YUN" / "YUN HO-JIN")
