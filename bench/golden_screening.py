@@ -138,7 +138,9 @@ def _run(
     env = {**os.environ, "PYTHONPATH": str(src), "PROSPER_GOLDEN_UNBOUNDED": str(int(unbounded))}
     cmd = [sys.executable, __file__, "--worker", str(cache), str(negatives), str(out)]
     cmd += [str(pos_file), str(neg_file)]
-    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=env, check=False, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{src}: the worker failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
