@@ -176,6 +176,59 @@ def _quick(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bound_ab(args: argparse.Namespace) -> int:
+    """The bound stage alone, in this process over the mapped index in ``--quick-cache``:
+    ``search._live_entities`` on each query's retrieved names with the list-token features
+    remembered across queries (``shared``, as ``search.screen`` keeps them) and with a fresh
+    ``ListTokens`` per query (``fresh``: the work a query did before they were remembered),
+    alternating for ``--rounds`` rounds after a warm-up pass; CPU ms per query."""
+    from prosper.lists import load_snapshot
+    from prosper.matching.bound import ListTokens
+    from prosper.model import EntityType
+    from prosper.names.normalize import prepare_name
+    from prosper.names.readings import name_readings
+    from prosper.screening import search
+    from prosper.screening.cache import get_index
+    from prosper.screening.query import Query
+
+    args.quick_cache.mkdir(parents=True, exist_ok=True)
+    index = get_index(load_snapshot(), args.quick_cache)
+    prepared = []
+    for name, kind in _queries(args.queries):
+        q = Query(name, EntityType(kind) if kind else None)
+        forms = [f for f in (prepare_name(r, q.type) for r in name_readings(q.name)) if f.tokens]
+        found = [[(n, index._names[n]) for n in index._candidates(f, frozenset())] for f in forms]
+        prepared.append((q, forms, found))
+    floor = 0.8 - search.REACH
+    shared = ListTokens(index._weights)
+
+    def run(mode: str) -> list[float]:
+        out = []
+        for q, forms, found in prepared:
+            search._LIST_TOKENS[:] = [shared if mode == "shared" else ListTokens(index._weights)]
+            c0 = time.thread_time()
+            search._live_entities(index, q, forms, found, set(), floor)
+            out.append((time.thread_time() - c0) * 1000)
+        return out
+
+    run("fresh")  # warm the caches both modes share (token agreements, token facts)
+    doc: dict[str, Any] = {"load_average": os.getloadavg(), "rounds": []}
+    for k in range(args.rounds):
+        row = {}
+        for mode in ("fresh", "shared"):
+            ms = run(mode)
+            row[mode] = {"p50": _pct(ms, 0.5), "p99": _pct(ms, 0.99), "mean": statistics.fmean(ms)}
+        row["shared_over_fresh"] = {
+            key: round(row["shared"][key] / row["fresh"][key], 3) for key in ("p50", "p99", "mean")
+        }
+        doc["rounds"].append(row)
+        print(k, json.dumps(row), flush=True)
+    doc["load_average_end"] = os.getloadavg()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(doc, indent=2) + "\n", "utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print the table and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -195,7 +248,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=1, help="with --old: old, new, old, new … this many times"
     )
+    parser.add_argument(
+        "--bound-ab",
+        action="store_true",
+        help="with --quick-cache: the bound stage with list tokens remembered vs not",
+    )
     args = parser.parse_args(argv)
+    if args.bound_ab:
+        return _bound_ab(args)
     if args.old is not None:
         return _compare(args)
     if args.quick_cache is not None:

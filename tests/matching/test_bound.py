@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prosper.lists import load_snapshot
-from prosper.matching.bound import QueryBound, name_bound
+from prosper.matching.bound import ListTokens, QueryBound, name_bound
 from prosper.matching.names import score_name
 from prosper.matching.population import population_weights
 from prosper.model import EntityType
@@ -112,3 +112,49 @@ def test_bound_is_below_one_for_different_names() -> None:
     # one word of two agreeing: below the reporting floor, above nothing
     half = prepare_name("John Habbash", p)
     assert 0.0 < name_bound(a, half, weights, p) < 0.68
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_names(), min_size=2, max_size=6), TYPES)
+def test_list_tokens_shared_across_queries_give_the_same_bounds(names: list[str], type_) -> None:  # type: ignore[no-untyped-def]
+    """A ListTokens remembered across queries and types (as the screening index keeps one)
+    gives each pair exactly the bound of a fresh QueryBound."""
+    weights = population_weights()
+    shared = ListTokens(weights)
+    forms = [prepare_name(n, type_) for n in names]
+    forms = [f for f in forms if f.tokens]
+    for other_type in (type_, EntityType.PERSON, EntityType.ORGANIZATION, None):
+        for q in forms:
+            with_shared = QueryBound(q, weights, other_type, shared)
+            for c in forms:
+                fresh = QueryBound(q, weights, other_type).bound(c)
+                assert with_shared.bound(c) == fresh
+    assert shared.known  # the list tokens were remembered
+
+
+def test_list_tokens_of_other_weights_are_not_used() -> None:
+    """A ListTokens made for other weights is not read: the bound uses its own weights."""
+    weights = population_weights()
+    other = ListTokens(type(weights)({}, 1))
+    p = EntityType.PERSON
+    a, b = prepare_name("John Habbash", p), prepare_name("John Smith", p)
+    bounder = QueryBound(a, weights, p, other)
+    assert bounder.tokens is not other
+    assert bounder.bound(b) == name_bound(a, b, weights, p)
+
+
+def test_a_moved_space_is_bounded_by_the_comparison_without_spaces() -> None:
+    """Same token count, a space moved ("KAL ANAFT" / "KALA NAFT"): the scorer compares
+    without spaces, so the bound must too (found by the property test above)."""
+    weights = population_weights()
+    for query, listed in (
+        (
+            "MANUFACTURING SUPPORT & PROCUREMENT CO.-KAL ANAFT",
+            "MANUFACTURING SUPPORT & PROCUREMENT CO.-KALA NAFT",
+        ),
+        ("INDUSTRIAS DEG ANADEROS S.A. DE C.V.", "INDUSTRIAS DE GANADEROS S.A. DE C.V."),
+    ):
+        q, c = prepare_name(query, None), prepare_name(listed, None)
+        score = score_name(q, c, weights, None).score
+        assert score > 0.9
+        assert name_bound(q, c, weights, None) >= score - 1e-9

@@ -11,7 +11,7 @@ from prosper.lists import load_snapshot
 from prosper.model import EntityType, Hit
 from prosper.screening.index import ScreeningIndex
 from prosper.screening.query import Query
-from prosper.screening.search import StageClock, screen
+from prosper.screening.search import StageClock, _list_tokens, screen
 
 
 @lru_cache(maxsize=1)
@@ -112,3 +112,17 @@ def test_the_index_screens_with_the_bound() -> None:
         assert _shape(index.screen(query, threshold=threshold)) == _shape(
             screen(index, query, threshold)
         )
+
+
+def test_list_tokens_are_kept_per_index() -> None:
+    """The list tokens' features are remembered across queries for the index's weights (an
+    index with the same weights object shares them: they depend on nothing else)."""
+    index = _index()
+    tokens = _list_tokens(index)
+    screen(index, Query("Mohammed Ali"), 0.8)
+    assert _list_tokens(index) is tokens
+    assert tokens.known
+    assert tokens.weights is index._weights
+    other = ScreeningIndex.build(load_snapshot().entities[:40])
+    assert (_list_tokens(other) is tokens) == (other._weights is index._weights)
+    assert _list_tokens(other).weights is other._weights

@@ -35,7 +35,7 @@ from prosper.names.orgs import is_generic_word
 from prosper.names.variants import spelling_skeletons
 from prosper.names.weights import TokenWeights
 
-__all__ = ["QueryBound", "name_bound"]
+__all__ = ["ListTokens", "QueryBound", "name_bound"]
 
 # the smallest share of its weight an unaligned token can count with (whatever rule applies)
 _EXTRA_MIN_PERSON = min(
@@ -70,14 +70,58 @@ def name_bound(
     return QueryBound(query, weights, type).bound(candidate, floor)
 
 
+# a list token's features that do not depend on the query: its facts (see _facts), its
+# largest weight aligned and its smallest unaligned, for an organisation and for a person
+_ListToken = tuple["_Facts", float, float, float]
+_LIST_TOKENS_MAX = 500_000  # a ListTokens stops remembering beyond this many tokens
+
+
+class ListTokens:
+    """The features of list tokens that do not depend on the query (:func:`_facts`, the
+    weights :meth:`QueryBound._weights` gives), remembered across queries for one
+    :class:`~prosper.names.weights.TokenWeights`: the screening index keeps one and passes it
+    to each :class:`QueryBound`, so a list token is worked out once per index, not once per
+    query."""
+
+    def __init__(self, weights: TokenWeights) -> None:
+        self.weights = weights
+        self.known: dict[tuple[str, str, str | None, str], _ListToken] = {}
+
+    def get(self, token: str, phon: str, kor: str | None, var: str) -> _ListToken:
+        """The features of one list token (with its keys as the name form holds them)."""
+        key = (token, phon, kor, var)
+        known = self.known.get(key)
+        if known is None:
+            w = self.weights.weight(token, False)
+            known = (
+                _facts(token, phon, kor, var),
+                w,
+                w * (cfg.MINOR_TOKEN if _may_be_minor(token, True) else 1.0),
+                w * (cfg.MINOR_TOKEN if _may_be_minor(token, False) else 1.0),
+            )
+            if len(self.known) < _LIST_TOKENS_MAX:
+                self.known[key] = known
+        return known
+
+
 class QueryBound:
     """The bound of one prepared query against list names, for one entity ``type`` (as given
     to the scorer): the query's weights, merge keys and each list token's agreements are
-    computed once."""
+    computed once. ``tokens``: the list tokens' features remembered across queries (for the
+    same ``weights``; a fresh one when not given)."""
 
-    def __init__(self, query: NameForm, weights: TokenWeights, type: EntityType | None) -> None:
+    def __init__(
+        self,
+        query: NameForm,
+        weights: TokenWeights,
+        type: EntityType | None,
+        tokens: ListTokens | None = None,
+    ) -> None:
         self.query = query
         self.weights = weights
+        if tokens is None or tokens.weights is not weights:
+            tokens = ListTokens(weights)
+        self.tokens = tokens
         self.type = type
         self.person = type is EntityType.PERSON or type is None
         self.org = type is not EntityType.PERSON
@@ -121,7 +165,7 @@ class QueryBound:
         if self.arabic != ("arabic" in candidate.scripts) and bound < floor:
             jq, jc = with_compounds_joined(self.query), with_compounds_joined(candidate)
             if jq is not None or jc is not None:
-                joined = QueryBound(jq or self.query, self.weights, self.type)
+                joined = QueryBound(jq or self.query, self.weights, self.type, self.tokens)
                 bound = max(bound, joined._token_bound(jc or candidate, floor))
         return bound
 
@@ -133,7 +177,7 @@ class QueryBound:
         if known is not None:
             return known
         cp, ck, cv = candidate.phonetic[j], candidate.korean[j], candidate.variant[j]
-        mine = _facts(c, cp, ck, cv)
+        mine, hi, lo_org, lo_person = self.tokens.get(c, cp, ck, cv)
         person = self.person
         row = [
             token_agreement(q[0], q[1], q[2], c, cp, ck, person, abjad, q[3], cv)[0]
@@ -141,7 +185,7 @@ class QueryBound:
             else 0.0
             for q, nick in zip(self.q_facts, self.q_nicknames, strict=True)
         ]
-        known = (row, max(row, default=0.0), *self._weights(c))
+        known = (row, max(row, default=0.0), hi, lo_org if self.org else lo_person)
         self.rows[(c, abjad)] = known
         return known
 
@@ -228,7 +272,8 @@ class QueryBound:
 
     def _compact_may_count(self, candidate: NameForm, abjad: bool) -> bool:
         """:func:`~prosper.matching.compact.compact_score` may be above 0 (cheap tests of
-        its own conditions: the lengths without spaces, the Korean keys)."""
+        its own conditions: the token counts and a moved space, the lengths without spaces,
+        the Korean keys)."""
         query = self.query
         if abjad:
             return True

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from prosper.matching import config as cfg
-from prosper.matching.bound import QueryBound
+from prosper.matching.bound import ListTokens, QueryBound
 from prosper.matching.names import NameScore, score_name
 from prosper.model import EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
@@ -41,6 +41,10 @@ REACH = cfg.COUNTRY_MATCH + cfg.DOB_DAY_MATCH
 _MARGIN = 1e-6
 # the place of an entity no retrieved name of which can reach the floor
 _UNSCORED = NameScore(score=-1.0, aligned=(), extra_query=(), extra_candidate=(), rule="unscored")
+# the list tokens' query-independent features, one ListTokens per index weights (the last few
+# indexes screened: a reloaded index gets a fresh one)
+_LIST_TOKENS: list[ListTokens] = []
+_LIST_TOKENS_KEPT = 2
 
 
 @dataclass
@@ -168,24 +172,38 @@ def _live_entities(
     those with a retrieved name whose bound reaches ``floor``."""
     live = set(id_matches)
     weights = index._weights
+    tokens = _list_tokens(index)
     entity_type = index._entity_type
     for form, found in zip(forms, retrieved, strict=True):
         bounders: dict[EntityType | None, QueryBound] = {}
-        bounds: dict[tuple[NameForm, EntityType | None], float] = {}
+        # by the name object (the index keeps its names): hashing a NameForm costs more
+        bounds: dict[tuple[int, EntityType | None], float] = {}
         for _, (e_idx, _strong, cand) in found:
             if e_idx in live:
                 continue
             type_ = query.type if query.type is not None else entity_type(e_idx)
-            bound = bounds.get((cand, type_))
+            bound = bounds.get((id(cand), type_))
             if bound is None:
                 bounder = bounders.get(type_)
                 if bounder is None:
-                    bounder = bounders[type_] = QueryBound(form, weights, type_)
+                    bounder = bounders[type_] = QueryBound(form, weights, type_, tokens)
                 bound = bounder.bound(cand, floor)
-                bounds[(cand, type_)] = bound
+                bounds[(id(cand), type_)] = bound
             if bound + _MARGIN >= floor:
                 live.add(e_idx)
     return live
+
+
+def _list_tokens(index: ScreeningIndex) -> ListTokens:
+    """The remembered list-token features for ``index``'s weights."""
+    weights = index._weights
+    for tokens in _LIST_TOKENS:
+        if tokens.weights is weights:
+            return tokens
+    tokens = ListTokens(weights)
+    _LIST_TOKENS.insert(0, tokens)
+    del _LIST_TOKENS[_LIST_TOKENS_KEPT:]
+    return tokens
 
 
 def _effective(result: NameScore, n_idx: int, names: Sequence[tuple[int, bool, NameForm]]) -> float:
