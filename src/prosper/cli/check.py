@@ -116,7 +116,13 @@ def check(
 
     With --dry-run it is a what-if, not part of the official record, and the output says so.
     """
-    from prosper.service import evaluate, read_document, run_check
+    from prosper.service import (
+        decide_document,
+        evaluate,
+        prime_cli_engine,
+        read_document,
+        record_check,
+    )
     from prosper.settings import load_settings
     from prosper.values import parse_date
 
@@ -126,14 +132,16 @@ def check(
         raise InputError("must be 'enforced' or 'literal'", field="--mode")
     settings = load_settings()
     raw = read_document(transaction, encoding=encoding, limits=settings.input_limits)
+    prime_cli_engine(settings)  # one decision: lists decoded lazily, rulebook YAML cached
     if dry_run:
         from prosper.casework import DRY_RUN_NOTE
 
         doc = {**evaluate(raw, mode=mode, as_of=when, settings=settings), "dry_run": True}
         typer.echo(DRY_RUN_NOTE, err=True)
     else:
-        doc = run_check(
-            raw, settings=settings, mode=mode, as_of=when, claim=settings.actor_claim
+        recorded, output = decide_document(raw, settings=settings, mode=mode, as_of=when)
+        doc = record_check(
+            recorded, output, settings=settings, claim=settings.actor_claim, lean=True
         )
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
