@@ -155,3 +155,39 @@ def test_rulebook_yaml_cache_is_keyed_by_content(data_dir: Path, tmp_path: Path)
     rule.write_text("a: [4]\n", encoding="utf-8")
     assert read_yaml(rule) == {"a": [4]}  # outside the block: nothing cached
     assert len(list(cache.glob("yaml-*.json"))) == 2
+
+
+def test_lean_check_creates_a_new_log_through_auditlog(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No log yet: the SQLite writer does not apply, the SQLAlchemy writer creates it; the
+    next lean check is appended by the SQLite writer to the same verified chain."""
+    import prosper.audit.lite as lite
+
+    monkeypatch.setenv("PROSPER_DB_URL", f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    written: list[object] = []
+    real = lite.append_sqlite
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        record = real(*args, **kwargs)
+        written.append(record)
+        return record
+
+    monkeypatch.setattr(lite, "append_sqlite", spy)
+    for _ in range(2):
+        monkeypatch.setattr(sys, "argv", ["prosper", "check", str(EXAMPLES[0]), "--json"])
+        service.reset_engines()
+        capsys.readouterr()
+        cli.main()
+        assert json.loads(capsys.readouterr().out)["audit"]["record_id"] == len(written)
+    service.reset_engines()
+    assert written[0] is None  # no log: the AuditLog writer created it
+    assert written[1] is not None
+    with AuditLog.from_settings(load_settings()) as log:
+        assert log.verify().ok
+        head = log.head()
+    assert head is not None
+    assert head[0] == 2
