@@ -30,15 +30,19 @@ _ENGINES: dict[tuple[str, float, tuple[tuple[str, int], ...], str | None], Engin
 _LOGS: dict[str, AuditLog] = {}
 
 
-def get_engine(settings: Settings | None = None) -> Engine:
-    """The process-wide engine for ``settings`` (built on first use, then reused)."""
-    settings = settings or load_settings()
-    key = (
+def _engine_key(settings: Settings) -> tuple[str, float, tuple[tuple[str, int], ...], str | None]:
+    return (
         str(settings.snapshot_dir),
         settings.threshold,
         settings.lists_max_age,
         settings.affiliates_rule,
     )
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    """The process-wide engine for ``settings`` (built on first use, then reused)."""
+    settings = settings or load_settings()
+    key = _engine_key(settings)
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
@@ -151,12 +155,7 @@ def prime_cli_engine(settings: Settings) -> Engine:
     from prosper.rulebook.yamlcache import yaml_cache
     from prosper.screening.cache import open_snapshot_index
 
-    key = (
-        str(settings.snapshot_dir),
-        settings.threshold,
-        settings.lists_max_age,
-        settings.affiliates_rule,
-    )
+    key = _engine_key(settings)
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is not None:

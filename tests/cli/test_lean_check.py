@@ -115,15 +115,23 @@ def test_lean_check_is_the_old_check(
             assert json.dumps(doc, ensure_ascii=False, indent=2) + "\n" == old_out
 
 
-def test_mixed_writers_leave_one_verified_chain(data_dir: Path) -> None:
-    """After the examples (each recorded once by AuditLog, then once by the SQLite writer):
-    one chain, verified, and the two records of the last example hold the same content."""
+def test_mixed_writers_leave_one_verified_chain(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """AuditLog and the SQLite writer appending in turn: one chain, verified, and the two
+    records of the same transaction hold the same content."""
+    with AuditLog.from_settings(load_settings()) as log:
+        before = log.head()
+    start = 0 if before is None else before[0]
+    for path in EXAMPLES[:3]:
+        _old(path, ["--json"])
+        _new(monkeypatch, capsys, path, ["--json"])
     with AuditLog.from_settings(load_settings()) as log:
         report = log.verify()
         assert report.ok, report.problems
-        assert report.checked >= 2 * (len(EXAMPLES) - 1)
         head = log.head()
         assert head is not None
+        assert head[0] == start + 6
         old, new = log.get(head[0] - 1), log.get(head[0])
     assert old.kind == new.kind == "check"
     assert (old.input, old.output, old.versions, old.actor) == (
