@@ -11,10 +11,12 @@ alternates too), each in a fresh interpreter (``python -c 'from prosper.cli impo
 main()'`` with the tree's ``src`` first on ``PYTHONPATH``), on a warm data folder: one per tree
 in a temporary folder by default, or ``--data-dir`` for both trees (the index file of the same
 lists is the same file for both; the audit log then receives both trees' records, one chain).
-Untimed warm-up runs first build the index cache and the audit log. Reported per command and
-tree: median (p50) wall time, median CPU time (user + sys of the child) and peak RSS, and the
-new/old ratios. On a loaded shared machine the wall clock also counts waiting for a core; the
-CPU time is what the command costs. Prints a table and writes JSON to
+Untimed warm-up runs first build the index cache and the audit log, then run each
+timed command once per tree (its own caches, e.g. the rulebook's parsed YAML for ``check``).
+Reported per command and tree: median (p50) wall time, median CPU time (user + sys of the
+child) and peak RSS, and the new/old ratios. On a loaded shared machine the wall clock also
+counts waiting for a core; the CPU time is what the command costs. Prints a table and writes
+JSON to
 ``bench/results/startup.json`` (with the load average before and after).
 """
 
@@ -80,6 +82,8 @@ def main() -> None:
         for name, src in trees.items():  # warm: index cache, audit log, caches; untimed
             _run(src, data[name], COMMANDS["screen"])
             _run(src, data[name], COMMANDS["screen (audited)"])
+            for argv in commands.values():  # e.g. check's rulebook cache (rulebook/yamlcache.py)
+                _run(src, data[name], argv)
         samples: dict[str, dict[str, list[tuple[float, float, float]]]] = {
             c: {t: [] for t in trees} for c in commands
         }

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from prosper.engine import Engine
 from prosper.errors import InputError, NotFoundError
@@ -23,21 +23,26 @@ from prosper.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from prosper.audit import AuditLog
+    from prosper.entities import Entity
 
 _LOCK = threading.Lock()
 _ENGINES: dict[tuple[str, float, tuple[tuple[str, int], ...], str | None], Engine] = {}
 _LOGS: dict[str, AuditLog] = {}
 
 
-def get_engine(settings: Settings | None = None) -> Engine:
-    """The process-wide engine for ``settings`` (built on first use, then reused)."""
-    settings = settings or load_settings()
-    key = (
+def _engine_key(settings: Settings) -> tuple[str, float, tuple[tuple[str, int], ...], str | None]:
+    return (
         str(settings.snapshot_dir),
         settings.threshold,
         settings.lists_max_age,
         settings.affiliates_rule,
     )
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    """The process-wide engine for ``settings`` (built on first use, then reused)."""
+    settings = settings or load_settings()
+    key = _engine_key(settings)
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
@@ -134,6 +139,43 @@ def build_engine(settings: Settings) -> Engine:
         max_age=list_max_age(settings),
         affiliates_rule=settings.affiliates_rule,
     )
+
+
+def prime_cli_engine(settings: Settings) -> Engine:
+    """Build the engine of ``settings`` for one command-line decision (``prosper check``) and
+    make it the process-wide one (:func:`get_engine` returns it); the one in use when there is.
+
+    The same engine as :func:`build_engine`'s, loaded for a process that decides once: the
+    index file is mapped without decoding the lists (an entity is decoded when a hit needs it:
+    :func:`prosper.screening.cache.open_snapshot_index`), and the rulebook's parsed YAML is kept
+    in the data folder's cache by content digest (:mod:`prosper.rulebook.yamlcache`).
+    """
+    from prosper.lists import Snapshot
+    from prosper.rulebook import load_rulebook
+    from prosper.rulebook.yamlcache import yaml_cache
+    from prosper.screening.cache import open_snapshot_index
+
+    key = _engine_key(settings)
+    with _LOCK:
+        engine = _ENGINES.get(key)
+        if engine is not None:
+            return engine
+    cache = settings.data_dir / "cache"
+    sources, index = open_snapshot_index(settings.snapshot_dir, cache)
+    # the mapped entities: a sequence decoding each entity when read, not a tuple
+    snapshot = Snapshot(sources=sources, entities=cast("tuple[Entity, ...]", index.entities))
+    with yaml_cache(cache):
+        rulebook = load_rulebook()
+    engine = Engine(
+        snapshot=snapshot,
+        index=index,
+        threshold=settings.threshold,
+        rulebook=rulebook,
+        max_age=list_max_age(settings),
+        affiliates_rule=settings.affiliates_rule,
+    )
+    with _LOCK:
+        return _ENGINES.setdefault(key, engine)
 
 
 def list_max_age(settings: Settings) -> dict[str, int]:
@@ -253,19 +295,31 @@ def record_check(
     settings: Settings,
     actor: str | None = None,
     claim: str | None = None,
+    lean: bool = False,
 ) -> dict[str, Any]:
     """Append a decided check (from :func:`decide_document`) to the audit log; the decision
     with its ``audit`` block. ``actor``: the API key's holder on the server, else the OS login
     (``settings.actor``); ``claim``: who the CLI's caller says acts (``PROSPER_ACTOR``),
-    recorded beside it as the record's ``versions.claimed_actor``, never in its place."""
+    recorded beside it as the record's ``versions.claimed_actor``, never in its place.
+
+    ``lean`` (the CLI): append through the standard-library SQLite writer when it applies
+    (:func:`prosper.audit.lite.append_sqlite`: the same record, without importing SQLAlchemy),
+    else through the audit log."""
     versions = output["versions"] if not claim else {**output["versions"], "claimed_actor": claim}
-    record = audit_log(settings).append(
-        kind="check",
-        input=doc,
-        output=output,
-        versions=versions,
-        actor=actor or settings.actor,
-    )
+    entry: dict[str, Any] = {
+        "kind": "check",
+        "input": doc,
+        "output": output,
+        "versions": versions,
+        "actor": actor or settings.actor,
+    }
+    record = None
+    if lean:
+        from prosper.audit.lite import append_sqlite
+
+        record = append_sqlite(settings, **entry)
+    if record is None:
+        record = audit_log(settings).append(**entry)
     return {**output, "audit": {"record_id": record.id, "hash": record.hash}}
 
 

@@ -7,8 +7,9 @@ codes (0 evaluated, 2 bad input, 3 ``--fail-on`` reached, 1 internal error).
 Start-up is lazy: :func:`main` imports only the module of the command being run (``prosper
 screen`` never imports the server, the database layer or the list downloaders), and the
 complete app (``prosper.cli.app``, for ``--help`` and tests) is built on first use. A one-name
-``prosper screen NAME`` with the common options does not even import Typer: it runs on the lean
-path (:mod:`prosper.cli.lean`), which hands anything else back to the Typer app untouched.
+``prosper screen NAME`` or a ``prosper check FILE`` with the common options does not even import
+Typer: it runs on the lean path (:mod:`prosper.cli.lean`), which hands anything else back to the
+Typer app untouched.
 """
 
 from __future__ import annotations
@@ -84,11 +85,13 @@ def __getattr__(name: str) -> typer.Typer:
 def main() -> None:
     """Console-script entry point: run the app, turning Prosper errors into exit codes.
 
-    ``prosper screen NAME`` runs on the lean path when it can (:mod:`prosper.cli.lean`)."""
-    if sys.argv[1:2] == ["screen"]:
-        from prosper.cli.lean import screen_argv
+    ``prosper screen NAME`` and ``prosper check FILE`` run on the lean path when they can
+    (:mod:`prosper.cli.lean`)."""
+    if sys.argv[1:2] in (["screen"], ["check"]):
+        from prosper.cli.lean import check_argv, screen_argv
 
-        code = screen_argv(sys.argv[2:])
+        run = screen_argv if sys.argv[1] == "screen" else check_argv
+        code = run(sys.argv[2:])
         if code is not None:
             if code:
                 sys.exit(code)

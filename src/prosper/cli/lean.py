@@ -1,4 +1,5 @@
-"""The lean start-up path of ``prosper screen NAME``: no Typer, no SQLAlchemy, no pydantic.
+"""The lean start-up paths of ``prosper screen NAME`` and ``prosper check FILE``: no Typer, no
+SQLAlchemy (and for the screen, no pydantic).
 
 Importing Typer (and the click, rich and pydantic it brings) and SQLAlchemy (for the audit
 log) cost more CPU than screening the name. :func:`parse_screen` reads the common options of a
@@ -11,14 +12,21 @@ unknown or repeated option, a value that does not read as Typer would read it, a
 name starting with ``-`` — makes :func:`parse_screen` return None and the full Typer app
 runs instead, before anything was read or written, so its messages and exit codes stay the
 only ones for those cases.
+
+``prosper check FILE`` the same way: :func:`parse_check` reads its options (``--json``,
+``--dry-run``, ``--as-of``, ``--mode``, ``--fail-on``, ``--encoding``) and :func:`check_argv`
+runs them through the Typer command's code (:func:`prosper.cli.decision.run_check_request`,
+which records a check through the standard-library SQLite writer when it applies).
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
+from prosper.cli.decision import CheckRequest
 from prosper.cli.screen_name import NameRequest, err
 from prosper.errors import ProsperError
 
@@ -110,3 +118,73 @@ def screen_argv(args: list[str]) -> int | None:
         return 130
     sys.stdout.flush()
     return 0
+
+
+_CHECK_VALUES = {
+    "--as-of": "as_of",
+    "--mode": "mode",
+    "--fail-on": "fail_on",
+    "--encoding": "encoding",
+}
+_CHECK_FLAGS = {"--json": "as_json", "--dry-run": "dry_run"}
+
+
+def parse_check(args: list[str]) -> CheckRequest | None:
+    """The request of ``prosper check ARGS`` (the arguments after ``check``), or None when
+    the full command line parser must read them (as :func:`parse_screen`).
+
+    >>> parse_check(["tx.yaml", "--json", "--mode=literal", "--fail-on", "review"])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    CheckRequest(transaction=PosixPath('tx.yaml'), as_of=None, mode='literal', as_json=True,
+                 fail_on='review', encoding=None, dry_run=False)
+    >>> [parse_check(a) for a in (["--help"], ["a.yaml", "b.yaml"], [], ["a.yaml", "-x"])]
+    [None, None, None, None]
+    """
+    found: dict[str, object] = {}
+    path: str | None = None
+    rest = list(args)
+    while rest:
+        token = rest.pop(0)
+        if not token.startswith("-"):
+            if path is not None or not token:
+                return None  # an extra argument or an empty path: Typer's to read
+            path = token
+            continue
+        option, eq, value = token.partition("=")
+        if option in _CHECK_FLAGS:
+            if eq or _CHECK_FLAGS[option] in found:
+                return None
+            found[_CHECK_FLAGS[option]] = True
+            continue
+        key = _CHECK_VALUES.get(option)
+        if key is None or key in found:
+            return None  # --help, an unknown or repeated option, a short option, "--"
+        if not eq:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        elif value.startswith("-"):
+            return None
+        found[key] = value
+    if path is None:
+        return None  # Typer's "missing argument"
+    return CheckRequest(transaction=Path(path), **found)  # type: ignore[arg-type]
+
+
+def check_argv(args: list[str]) -> int | None:
+    """Run ``prosper check ARGS`` on the lean path: its exit code, or None (nothing done)
+    when the full Typer app must run it. Errors print and exit as :func:`prosper.cli.main`'s."""
+    request = parse_check(args)
+    if request is None:
+        return None
+    from prosper.cli.decision import run_check_request
+
+    try:
+        code = run_check_request(request)
+    except ProsperError as exc:
+        err(f"error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    sys.stdout.flush()
+    return code

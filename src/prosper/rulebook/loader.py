@@ -38,6 +38,7 @@ from prosper.rulebook.grammar import (
     Rule,
     Table,
 )
+from prosper.rulebook.yamlcache import cached_parse
 
 RULE_ID = r"^[a-z0-9][a-z0-9._\-]*$"
 
@@ -63,14 +64,19 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _parse(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+
+
 def read_yaml(path: Path) -> Any:
-    """Parse ``path`` with the strict loader; a syntax error names the file."""
+    """Parse ``path`` with the strict loader; a syntax error names the file. Inside
+    :func:`prosper.rulebook.yamlcache.yaml_cache` the parsed value is cached by content."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RulebookError(f"cannot read: {exc.strerror}", field=str(path)) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        return cached_parse(text, _parse)
     except yaml.YAMLError as exc:
         raise RulebookError(f"not valid YAML: {exc}", field=path.name) from None
 
