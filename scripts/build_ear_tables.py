@@ -97,7 +97,7 @@ def build(folder: Path) -> None:
                 "ecfr_issue_date": groups["ecfrIssueDate"],
                 "upstream": "github.com/seelpeed-debug/export-controls-agent-mcp "
                 "src/data/country-groups.json @ 5847b092 (MIT)",
-                "local_copy": "shared/data/rules/ear_country_groups_supp1_part740.json",
+                "source_file": "ear_country_groups_supp1_part740.json",
                 "sha256": sha256(groups_src),
                 "method": "country names converted to ISO 3166 alpha-2 (pycountry + overrides)",
                 "evidence": "P (eCFR 2026-07-23)",
@@ -126,7 +126,7 @@ def build(folder: Path) -> None:
                 "ecfr_issue_date": chart["ecfrIssueDate"],
                 "upstream": "github.com/seelpeed-debug/export-controls-agent-mcp "
                 "src/data/country-chart.json @ 5847b092 (MIT)",
-                "local_copy": "shared/data/rules/ear_country_chart_supp1_part738.json",
+                "source_file": "ear_country_chart_supp1_part738.json",
                 "sha256": sha256(chart_src),
                 "method": "country names converted to ISO 3166 alpha-2 (pycountry + overrides)",
                 "evidence": "P (eCFR 2026-07-23)",
@@ -188,7 +188,7 @@ def build_ccl(folder: Path) -> None:
                 "ecfr_issue_date": ccl["ecfrIssueDate"],
                 "upstream": "github.com/seelpeed-debug/export-controls-agent-mcp "
                 "src/data/ccl.json @ 5847b092 (MIT)",
-                "local_copy": "shared/data/rules/ear_ccl_supp1_part774.json",
+                "source_file": "ear_ccl_supp1_part774.json",
                 "sha256": sha256(src),
                 "method": "countryChart rows split: 'X applies to entire entry' + 'XX Column N' -> "
                 "entire; other 'XX Column N' rows -> partial (paragraph-specific); rows in prose "
