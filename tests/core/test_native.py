@@ -9,15 +9,17 @@ import json
 import os
 import subprocess
 import sys
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
 
 from prosper import native
 from prosper.native import MODULES, STAMP, NativeFinder
+from prosper.native import build as native_build
 
 ROOT = Path(__file__).resolve().parents[2]
-SUFFIX = native.EXTENSION_SUFFIXES[0]
+SUFFIX = EXTENSION_SUFFIXES[0]
 
 
 def _fake_build(tmp_path: Path, **overrides: object) -> tuple[Path, Path]:
@@ -126,8 +128,8 @@ def test_a_failed_build_says_pure_python_stays(
     def fail(**_: object) -> str:
         raise RuntimeError("mypyc failed (exit 1):\nerror: no compiler")
 
-    monkeypatch.setattr(native, "build", fail)
-    assert native.main(["build"]) == 1
+    monkeypatch.setattr(native_build, "build", fail)
+    assert native_build.main(["build"]) == 1
     err = capsys.readouterr().err
     assert "pure Python modules stay in use" in err
     assert "no compiler" in err
