@@ -58,4 +58,9 @@ pip_quiet() {
 }
 pip_quiet install -q -U pip
 pip_quiet install -q -e ".[api,postgres,parquet,spark,dev]"
+# optional: the hot matching modules compiled with mypyc when a C compiler is present (a failed
+# build only warns; PROSPER_NATIVE_BUILD=0 skips it)
+if [ "${PROSPER_NATIVE_BUILD:-1}" != "0" ]; then
+  scripts/build_native.sh || true
+fi
 .venv/bin/prosper --help >/dev/null

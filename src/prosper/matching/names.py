@@ -327,7 +327,8 @@ def _score_tokens(
     num = sum(s * (wq[i] + wc[j]) for i, j, s, _ in pairs)
     den = sum(wq[i] + wc[j] for i, j, _, _ in pairs)
     for q_idx, c_idx, s in merged:  # one word on one side, two on the other
-        both = sum(wq[i] for i in q_idx) + sum(wc[j] for j in c_idx)
+        # start 0.0: mypyc (compiled build) types a bare sum() over the captured ``wc`` int
+        both = sum((wq[i] for i in q_idx), 0.0) + sum((wc[j] for j in c_idx), 0.0)
         num += s * both
         den += both
     den += extra * sum(w for i, w in enumerate(wq) if i not in used_q)
