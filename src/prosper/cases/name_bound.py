@@ -216,14 +216,16 @@ class PairBound:
         one_syllable = syllabic(tokens)
         base = 4 if organization else 0
         floor, n = self.floor, len(tokens)
-        entries = [(gain_of.get(t), info(t)[3]) for t in tokens]
+        # a token without links adds nothing to any sum: only the linked ones are walked
+        entries = [(table, info(t)[3]) for t in tokens if (table := gain_of.get(t)) is not None]
+        form_syllabic = self._form_syllabic
         out = []
         for f_idx in candidates:
-            k = base + (2 if one_syllable and self._form_syllabic[f_idx] else 0)
+            k = base + (2 if one_syllable and form_syllabic[f_idx] else 0)
             plain = dear = 0.0
             linked_words = link_count = strong = 0
             for table, small in entries:
-                entry = None if table is None else table.get(f_idx)
+                entry = table.get(f_idx)
                 if entry is None:
                     continue
                 gains, brand_p, brand_o, n_links = entry
