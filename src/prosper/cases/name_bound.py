@@ -159,6 +159,10 @@ class PairBound:
         """Whether register ``token`` could agree with a token of a delta name."""
         return token in self._gain
 
+    def any_linked(self, tokens: Iterable[str]) -> bool:
+        """Whether one of ``tokens`` could agree with a token of a delta name."""
+        return not self._gain.keys().isdisjoint(tokens)
+
     def required(self, tokens: Sequence[str]) -> frozenset[str]:
         """The tokens of a name one of which must agree with the other name for this name's
         side of the sum to reach its share: aligned tokens add at most ``(1 − floor)·w +
@@ -205,7 +209,7 @@ class PairBound:
         required tokens link to one of its tokens)."""
         gain_of = self._gain
         candidates = set(more)
-        if any(t in gain_of for t in tokens):
+        if not gain_of.keys().isdisjoint(tokens):
             for token in self.required(tokens):
                 candidates.update(gain_of.get(token, ()))
         if not candidates:

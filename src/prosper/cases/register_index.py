@@ -201,11 +201,11 @@ class RegisterIndex:
             for p_idx in _sum_reaches(tokens, best, share, reached, parties_of):
                 from_list[p_idx].add(f_idx)
         # a party name reaches a delta name only through a linked token or ``from_list``
-        linked = bound.linked
+        any_linked = bound.any_linked
         for p_idx, names in enumerate(self._names):
             more = from_list.get(p_idx, ())
             for tokens in names:
-                if not more and not any(linked(t) for t in tokens):
+                if not more and not any_linked(tokens):
                     continue
                 for f_idx in bound.reachable(tokens, self._org[p_idx], more):
                     found[p_idx].add(form_entity[f_idx])
