@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from functools import partial
 
 from prosper.cases.alerts import found_entities
 from prosper.cases.model import RegisteredParty
 from prosper.cases.name_bound import EXTRAS, PairBound, benefit
-from prosper.cases.register_index import RegisterIndex, register_row
+from prosper.cases.register_index import SUBSET_TOKENS, RegisterIndex, _sum_reaches, register_row
 from prosper.cases.rescreen import (
     could_hit,
     name_floor,
@@ -208,3 +209,62 @@ def test_bound_arithmetic_is_benefits_own() -> None:
     for token in ("kim", "bin", "global", "ivanovich", "x", "trading"):
         expected = [benefit(token, s, weights, floor, x) for s in link for x in EXTRAS]
         assert bound._benefits(token, link) == expected
+
+
+def _of(of: dict[str, set[int]], token: str) -> set[int]:
+    return of.get(token, set())
+
+
+def _sums_party_by_party(
+    tokens: list[str],
+    best: dict[str, float],
+    share: float,
+    reached: set[int],
+    of: dict[str, set[int]],
+) -> set[int]:
+    """The reference: each party's sum over the tokens it links to, in the name's order."""
+    sums: dict[int, float] = {}
+    for token in tokens:
+        for p in reached & of.get(token, set()):
+            sums[p] = sums.get(p, 0) + best[token]
+    return {p for p, total in sums.items() if total >= share}
+
+
+def test_subset_sums_select_the_parties_a_sum_per_party_selects() -> None:
+    """``_sum_reaches`` (a set intersection per least token subset reaching the share) keeps
+    exactly the parties whose own sum reaches it: repeated tokens, sums landing on the share,
+    zero benefits, names too long for subsets and a share of 0 included (random, seeded)."""
+    rng = random.Random(11)
+    checked = kept = 0
+    for _round in range(400):
+        distinct = [f"t{i}" for i in range(rng.randint(1, SUBSET_TOKENS + 2))]
+        tokens = distinct + [rng.choice(distinct) for _ in range(rng.randint(0, 3))]
+        rng.shuffle(tokens)
+        best = {t: rng.choice((0.0, 0.1, 0.2, 0.3, rng.random())) for t in distinct}
+        parties = range(60)
+        of = {t: {p for p in parties if rng.random() < 0.5} for t in distinct}
+        reached = {p for p in parties if rng.random() < 0.8}
+        # shares on a party's exact sum (the ``>=`` edge), between sums, and 0
+        picked = [t for t in distinct if rng.random() < 0.5]
+        exact: float = 0
+        for t in tokens:
+            if t in picked:
+                exact = exact + best[t]
+        for share in (exact, exact + 1e-12, rng.random() * sum(best.values()), 0.0):
+            want = _sums_party_by_party(tokens, best, share, reached, of)
+            got = _sum_reaches(tokens, best, share, reached, partial(_of, of))
+            assert got == want, (tokens, best, share)
+            checked += 1
+            kept += len(want)
+    assert checked == 1600
+    assert kept > 1000
+
+
+def test_subset_sums_would_catch_a_wrong_subset_rule() -> None:
+    """The reference above can fail: a party linking to one token of two each worth half the
+    share is not kept, one linking to both is."""
+    best = {"a": 0.5, "b": 0.5}
+    of = {"a": {1, 2}, "b": {2, 3}}
+    assert _sum_reaches(["a", "b"], best, 1.0, {1, 2, 3}, lambda t: of[t]) == {2}
+    assert _sums_party_by_party(["a", "b"], best, 1.0, {1, 2, 3}, of) == {2}
+    assert _sum_reaches(["a", "b", "a"], best, 1.0, {1, 2, 3}, lambda t: of[t]) == {1, 2}

@@ -159,6 +159,10 @@ class PairBound:
         """Whether register ``token`` could agree with a token of a delta name."""
         return token in self._gain
 
+    def any_linked(self, tokens: Iterable[str]) -> bool:
+        """Whether one of ``tokens`` could agree with a token of a delta name."""
+        return not self._gain.keys().isdisjoint(tokens)
+
     def required(self, tokens: Sequence[str]) -> frozenset[str]:
         """The tokens of a name one of which must agree with the other name for this name's
         side of the sum to reach its share: aligned tokens add at most ``(1 − floor)·w +
@@ -205,7 +209,7 @@ class PairBound:
         required tokens link to one of its tokens)."""
         gain_of = self._gain
         candidates = set(more)
-        if any(t in gain_of for t in tokens):
+        if not gain_of.keys().isdisjoint(tokens):
             for token in self.required(tokens):
                 candidates.update(gain_of.get(token, ()))
         if not candidates:
@@ -216,14 +220,16 @@ class PairBound:
         one_syllable = syllabic(tokens)
         base = 4 if organization else 0
         floor, n = self.floor, len(tokens)
-        entries = [(gain_of.get(t), info(t)[3]) for t in tokens]
+        # a token without links adds nothing to any sum: only the linked ones are walked
+        entries = [(table, info(t)[3]) for t in tokens if (table := gain_of.get(t)) is not None]
+        form_syllabic = self._form_syllabic
         out = []
         for f_idx in candidates:
-            k = base + (2 if one_syllable and self._form_syllabic[f_idx] else 0)
+            k = base + (2 if one_syllable and form_syllabic[f_idx] else 0)
             plain = dear = 0.0
             linked_words = link_count = strong = 0
             for table, small in entries:
-                entry = None if table is None else table.get(f_idx)
+                entry = table.get(f_idx)
                 if entry is None:
                     continue
                 gains, brand_p, brand_o, n_links = entry

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from prosper.cases.model import RegisteredParty
 from prosper.cases.name_bound import PairBound
@@ -198,21 +198,14 @@ class RegisterIndex:
             for token in set(tokens):
                 if total - best[token] * tokens.count(token) < share - ESSENTIAL_MARGIN:
                     reached.intersection_update(parties_of(token))
-            # the sum, token by token in the name's order, for the reached parties only
-            sums: dict[int, float] = {}
-            for token in tokens:
-                b = best[token]
-                for p_idx in reached.intersection(parties_of(token)):
-                    sums[p_idx] = sums.get(p_idx, 0) + b
-            for p_idx, total in sums.items():
-                if total >= share:
-                    from_list[p_idx].add(f_idx)
+            for p_idx in _sum_reaches(tokens, best, share, reached, parties_of):
+                from_list[p_idx].add(f_idx)
         # a party name reaches a delta name only through a linked token or ``from_list``
-        linked = bound.linked
+        any_linked = bound.any_linked
         for p_idx, names in enumerate(self._names):
             more = from_list.get(p_idx, ())
             for tokens in names:
-                if not more and not any(linked(t) for t in tokens):
+                if not more and not any_linked(tokens):
                     continue
                 for f_idx in bound.reachable(tokens, self._org[p_idx], more):
                     found[p_idx].add(form_entity[f_idx])
@@ -245,3 +238,52 @@ class RegisterIndex:
     def candidates(self, entity: Entity, floor: float = 0.68) -> list[str]:
         """Ids of the parties that could hit ``entity`` (see :meth:`candidates_for`)."""
         return sorted(self.candidates_for([entity], floor))
+
+
+SUBSET_TOKENS = 8
+"""Up to this many distinct tokens, :func:`_sum_reaches` works on token subsets."""
+
+
+def _sum_reaches(
+    tokens: Sequence[str],
+    best: dict[str, float],
+    share: float,
+    reached: set[int],
+    parties_of: Callable[[str], set[int]],
+) -> set[int]:
+    """The ``reached`` parties whose sum of ``best`` over the tokens they link to (each
+    occurrence, in the name's order) reaches ``share``. A party's sum depends only on which
+    tokens it links to, and adding a token (``best`` ≥ 0) never lowers a float sum, so the
+    parties are those linking to every token of some least subset whose sum reaches ``share``:
+    set intersections per such subset instead of a sum per party (the same floats, compared
+    the same way). Names of more than :data:`SUBSET_TOKENS` distinct tokens (or a share of 0):
+    party by party."""
+    distinct = list(dict.fromkeys(tokens))
+    if len(distinct) > SUBSET_TOKENS or share <= 0:
+        sums: dict[int, float] = {}
+        for token in tokens:
+            b = best[token]
+            for p_idx in reached.intersection(parties_of(token)):
+                sums[p_idx] = sums.get(p_idx, 0) + b
+        return {p_idx for p_idx, total in sums.items() if total >= share}
+    count = len(distinct)
+    bit = {t: 1 << i for i, t in enumerate(distinct)}
+    steps = [(bit[t], best[t]) for t in tokens]
+    totals: list[float] = []
+    for mask in range(1 << count):
+        # the float a party linking to exactly these tokens accumulates: each occurrence,
+        # in the name's order, from 0 (as the party-by-party sum)
+        total: float = 0
+        for flag, b in steps:
+            if mask & flag:
+                total = total + b
+        totals.append(total)
+    out: set[int] = set()
+    for mask in range(1, 1 << count):
+        if totals[mask] < share:
+            continue
+        bits = [i for i in range(count) if mask >> i & 1]
+        if any(totals[mask ^ (1 << i)] >= share for i in bits):
+            continue  # not a least subset: a smaller one already reaches ``share``
+        out |= reached.intersection(*(parties_of(distinct[i]) for i in bits))
+    return out

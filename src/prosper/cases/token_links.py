@@ -99,7 +99,8 @@ class TokenLinks:
                 found |= by_key.get(key, set())
             if len(token) == 1:
                 found |= initials.get(token, set())  # "J" / "John"
-            found |= {s for s in singles if token.startswith(s)}
+            if token[:1] in singles:  # a one-letter delta token it starts with
+                found.add(token[:1])
             found |= _edited(token, by_length)
             if token.isalpha() and len(token) >= 2:  # "bob" / "robert"
                 found |= _family(token) & delta_set
