@@ -148,3 +148,45 @@ def test_concurrent_appends_extend_one_verified_chain(tmp_path: Path) -> None:
     assert len(anchor.read_bytes().splitlines()) == total
     assert log._writer.batches <= total
     log.close()
+
+
+def test_the_lead_is_handed_on_in_queue_order_across_small_batches() -> None:
+    release = threading.Event()
+    batches: list[list[str]] = []
+    next_id = [0]
+
+    def write(batch: Sequence[Prepared]) -> list[AuditRecord]:
+        if not batches:
+            assert release.wait(WAIT_S)
+        batches.append([item.actor for item in batch])
+        out = []
+        for item in batch:
+            next_id[0] += 1
+            out.append(_record(item, next_id[0]))
+        return out
+
+    group = GroupCommit(write, max_batch=2)
+    got: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        record = group.append(Prepared.of("screen", f"a{i}", {}, {}, {}))
+        with lock:
+            got[f"a{i}"] = record.id
+
+    threads = [threading.Thread(target=one, args=(0,))]
+    threads[0].start()
+    _wait_until(lambda: group._leading, "the first leader")
+    for i in range(1, 6):  # queued one after the other, so their order is known
+        threads.append(threading.Thread(target=one, args=(i,)))
+        threads[-1].start()
+        _wait_until(lambda i=i: len(group._queue) == i, f"append {i} queued")
+    release.set()
+    for t in threads:
+        t.join(WAIT_S)
+        assert not t.is_alive()
+    # each leader writes one batch with itself first, then hands the lead to the next queued
+    assert batches == [["a0"], ["a1", "a2"], ["a3", "a4"], ["a5"]]
+    assert got == {f"a{i}": i + 1 for i in range(6)}
+    assert not group._leading
+    assert group.batches == 4

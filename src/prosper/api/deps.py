@@ -38,17 +38,17 @@ class AppState:
     refresher: ListRefresher | None = None
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     """The state of the app serving ``request``."""
     state: AppState = request.app.state.prosper
     return state
 
 
-def get_backend(state: AppState = Depends(get_state)) -> Backend:
+async def get_backend(state: AppState = Depends(get_state)) -> Backend:
     """The backend the routers call (override in tests)."""
     return state.backend
 
 
-def get_settings(state: AppState = Depends(get_state)) -> Settings:
+async def get_settings(state: AppState = Depends(get_state)) -> Settings:
     """The settings the app was built with."""
     return state.settings

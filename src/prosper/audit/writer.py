@@ -72,7 +72,11 @@ class _Slot:
     item: Prepared
     record: AuditRecord | None = None
     error: BaseException | None = None
-    done: bool = field(default=False)
+    done: bool = False
+    lead: bool = False
+    """Set when this append is handed the lead (it is first in the queue)."""
+    wake: threading.Event = field(default_factory=threading.Event)
+    """Set once: when the append is done, or when it is handed the lead."""
 
 
 class GroupCommit:
@@ -80,6 +84,12 @@ class GroupCommit:
 
     ``write`` takes a batch and returns its stored records in order (or raises: every append
     of that batch then raises the same error).
+
+    Each waiting append sleeps on its own event and is woken once: when its batch is written,
+    or when it is handed the lead (a leader, its batch written, hands the lead to the first
+    append still queued). A shared condition woken with ``notify_all`` would wake every
+    waiting thread after every batch — at 50 concurrent requests, dozens of thread switches
+    per record under the GIL (issue 16, deliver 6).
     """
 
     def __init__(
@@ -91,7 +101,7 @@ class GroupCommit:
         """Write batches with ``write``, at most ``max_batch`` records each."""
         self._write = write
         self._max_batch = max(1, max_batch)
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
         self._queue: list[_Slot] = []
         self._leading = False
         self.batches = 0
@@ -100,26 +110,24 @@ class GroupCommit:
     def append(self, item: Prepared) -> AuditRecord:
         """Queue ``item`` and return its stored record once its batch is committed."""
         slot = _Slot(item)
-        with self._cond:
+        with self._lock:
             self._queue.append(slot)
-        while True:
-            with self._cond:
-                while not slot.done and self._leading:
-                    self._cond.wait()
-                if slot.done:
-                    break
-                # No batch in progress and ours not written yet: lead the next batch (ours is
-                # in it unless more than max_batch were queued before it).
-                self._leading = True
-                batch = self._queue[: self._max_batch]
-                del self._queue[: self._max_batch]
-            self._lead(batch)
+            if not self._leading:  # no batch in progress: lead (the queue was empty)
+                self._leading = slot.lead = True
+        if not slot.lead:
+            slot.wake.wait()  # done, or handed the lead
+        if not slot.done:
+            self._lead()  # first in the queue, so in the batch written next
         if slot.error is not None:
             raise slot.error
         assert slot.record is not None
         return slot.record
 
-    def _lead(self, batch: list[_Slot]) -> None:
+    def _lead(self) -> None:
+        """Write the next batch, wake its appends, then hand the lead on (or give it up)."""
+        with self._lock:
+            batch = self._queue[: self._max_batch]
+            del self._queue[: self._max_batch]
         try:
             records = self._write([s.item for s in batch])
             for s, record in zip(batch, records, strict=True):
@@ -128,9 +136,16 @@ class GroupCommit:
             for s in batch:
                 s.error = exc
         finally:
-            with self._cond:
+            with self._lock:
+                self.batches += 1
                 for s in batch:
                     s.done = True
-                self.batches += 1
-                self._leading = False
-                self._cond.notify_all()
+                heir = self._queue[0] if self._queue else None
+                if heir is None:
+                    self._leading = False
+                else:
+                    heir.lead = True
+            for s in batch:
+                s.wake.set()
+            if heir is not None:
+                heir.wake.set()

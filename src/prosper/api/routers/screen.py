@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from prosper.api.auth import require_screener
 from prosper.api.backend import Backend
@@ -34,7 +35,7 @@ def _record(state: AppState, result: dict[str, Any]) -> None:
 
 
 @router.post("/screen", response_model=ScreenResult, responses=_ERRORS)
-def screen(
+async def screen(
     body: ScreenRequest,
     response: Response,
     dry_run: bool = Query(False, description="a what-if: not recorded in the audit log"),
@@ -45,6 +46,21 @@ def screen(
     """Screen one name against the loaded lists (role: screener). Recorded in the audit log
     (query, result digest, list versions, the key's holder; record id in the
     ``X-Prosper-Audit-Record`` header) unless ``?dry_run=true`` (``X-Prosper-Dry-Run: true``)."""
+    # One hop to the thread pool for the screening and its audit write. A plain ``def``
+    # endpoint would take a second one: FastAPI validates a sync endpoint's response in the
+    # pool too (issue 16: each hop is a thread hand-off under the GIL on a busy server).
+    return await run_in_threadpool(screen_and_record, body, response, dry_run, key, backend, state)
+
+
+def screen_and_record(
+    body: ScreenRequest,
+    response: Response,
+    dry_run: bool,
+    key: ApiKey,
+    backend: Backend,
+    state: AppState,
+) -> dict[str, Any]:
+    """Screen ``body`` with ``backend`` and record it (unless ``dry_run``): the result."""
     query = body.model_dump(exclude={"threshold", "limit"})
     result = backend.screen(query, threshold=body.threshold, limit=body.limit)
     _record(state, result)

@@ -1,0 +1,84 @@
+"""CPU per request of ``prosper serve`` split by process (server, check workers) and by user /
+system time, for several source trees in interleaved rounds (closed loop).
+
+Usage::
+
+    .venv/bin/python bench/api_split.py OLD_SRC,NEW_SRC screen|check SECONDS [CLIENTS] [ROUNDS]
+        [--index-cache DIR]  (default: $PROSPER_DATA_DIR/cache)
+
+Each tree is served as by ``bench/api.py`` (its ``start``/``ready``/``makers``); every round runs
+the closed loop on each server in turn, so a neighbour's load hits all of them alike. Prints one
+line per server and round: CPU ms per answered request ``(user, sys)`` of the server process and
+of its children (the check workers), and the median latency.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import api
+from httpload import run_load
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def snapshot(root: int) -> dict[str, tuple[float, float]]:
+    """User and system CPU seconds of ``root`` and of its direct children (summed)."""
+    out: dict[str, tuple[float, float]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        rest = text[text.rindex(")") + 2 :].split()
+        pid, parent = int(stat.parent.name), int(rest[1])
+        user, system = int(rest[11]) / TICK, int(rest[12]) / TICK
+        if pid == root:
+            out["server"] = (user, system)
+        elif parent == root:
+            u, s = out.get("children", (0.0, 0.0))
+            out["children"] = (u + user, s + system)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    """Run the rounds; returns the exit code."""
+    cache = Path(os.environ.get("PROSPER_DATA_DIR", ".")) / "cache"
+    if "--index-cache" in argv:
+        at = argv.index("--index-cache")
+        cache = Path(argv[at + 1])
+        del argv[at : at + 2]
+    srcs, kind, secs = argv[0].split(","), argv[1], float(argv[2])
+    clients = int(argv[3]) if len(argv) > 3 else 50
+    rounds = int(argv[4]) if len(argv) > 4 else 1
+    servers = [api.start(f"s{i}", Path(s).resolve(), cache) for i, s in enumerate(srcs)]
+    try:
+        for server in servers:
+            api.ready(server)
+        plans = [api.makers(server, False) for server in servers]
+        for server, plan in zip(servers, plans, strict=True):  # warm-up
+            run_load(server.port, plan[kind], connections=4, seconds=3)
+        for _ in range(rounds):
+            for src, server, plan in zip(srcs, servers, plans, strict=True):
+                before = snapshot(server.process.pid)
+                result = run_load(server.port, plan[kind], connections=clients, seconds=secs)
+                after = snapshot(server.process.pid)
+                per = max(1, result.ok)
+                split = {
+                    k: tuple(round((after[k][i] - before[k][i]) * 1000 / per, 2) for i in (0, 1))
+                    for k in after
+                    if k in before
+                }
+                lat = sorted(result.latencies_ms)
+                p50 = round(lat[len(lat) // 2], 1) if lat else float("nan")
+                print(src, kind, "ok", result.ok, "ms/req user,sys:", split, "p50", p50, flush=True)
+    finally:
+        for server in servers:
+            api.stop(server)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

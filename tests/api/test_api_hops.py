@@ -1,0 +1,84 @@
+"""Per-request thread hops: the trivial providers run on the event loop, not in a thread.
+
+FastAPI runs every plain ``def`` dependency in its thread pool; on a busy server each hop is a
+thread hand-off under the GIL (issue 16, deliver 6). ``get_state``, ``get_backend`` and
+``get_settings`` only read the app's state, so they are ``async def``; the key check and the
+screening itself still run in the pool (they read the database and hold the CPU).
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+import fastapi.dependencies.utils as dependency_utils
+import fastapi.routing as routing
+from fastapi.testclient import TestClient
+from tests.api.conftest import LISTED, Keys
+
+import prosper.api.routers.documents as documents_router
+import prosper.api.routers.screen as screen_router
+from prosper.api.deps import get_backend, get_settings, get_state
+
+
+def test_trivial_providers_are_coroutines() -> None:
+    for provider in (get_state, get_backend, get_settings):
+        assert inspect.iscoroutinefunction(provider), provider.__name__
+
+
+def _count_hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    for module in (dependency_utils, routing, screen_router, documents_router):
+        original = module.run_in_threadpool
+
+        async def counting(func: Any, *args: Any, _orig: Any = original, **kw: Any) -> Any:
+            calls.append(getattr(func, "__name__", repr(func)))
+            return await _orig(func, *args, **kw)
+
+        monkeypatch.setattr(module, "run_in_threadpool", counting)
+    return calls
+
+
+def test_screen_takes_two_thread_hops(
+    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _count_hops(monkeypatch)
+    r = client.post("/v1/screen", json={"name": LISTED}, headers=keys.header("screener"))
+    assert r.status_code == 200, r.text
+    assert r.json()["hits"][0]["name"] == LISTED
+    # the key check (database) and the screening with its audit write; no hop for a provider
+    # or for the response's validation
+    assert sorted(calls) == ["require_screener", "screen_and_record"], calls
+
+
+def test_unknown_key_is_still_refused(client: TestClient) -> None:
+    r = client.post("/v1/screen", json={"name": LISTED}, headers={"X-API-Key": "pk_nope.x"})
+    assert r.status_code == 401
+
+
+def test_check_takes_two_thread_hops(
+    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.api.conftest import TX
+
+    calls = _count_hops(monkeypatch)
+    r = client.post("/v1/check", json=TX, headers=keys.header("screener"))
+    assert r.status_code == 200, r.text
+    assert r.json()["audit"]["record_id"] >= 1
+    # the key check and the decision with its audit write (the body read in that thread too)
+    assert sorted(calls) == ["check_body", "require_screener"], calls
+
+
+def test_dry_run_screen_still_says_so(client: TestClient, keys: Keys) -> None:
+    r = client.post(
+        "/v1/screen?dry_run=true", json={"name": LISTED}, headers=keys.header("screener")
+    )
+    assert r.status_code == 200
+    assert r.headers["X-Prosper-Dry-Run"] == "true"
+    assert "X-Prosper-Audit-Record" not in r.headers
+    recorded = client.post("/v1/screen", json={"name": LISTED}, headers=keys.header("screener"))
+    assert int(recorded.headers["X-Prosper-Audit-Record"]) >= 1
