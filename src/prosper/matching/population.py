@@ -61,11 +61,25 @@ class MatcherPopulation(Mapping[str, float]):
     """
 
     def __init__(self) -> None:
-        self._us = population_table()
-        self._world = world_given_names_table()
+        # the tables are read on the first question (a screen of organisations, or of names
+        # written syllable by syllable, never asks: common_name_match)
+        self._tables: tuple[Mapping[str, float], Mapping[str, float]] | None = None
         self._rules = _patronymic_rules()
         self._memo: dict[str, float | None] = {}
         self._full: dict[str, float] | None = None
+
+    def _read(self) -> tuple[Mapping[str, float], Mapping[str, float]]:
+        if self._tables is None:
+            self._tables = (population_table(), world_given_names_table())
+        return self._tables
+
+    @property
+    def _us(self) -> Mapping[str, float]:
+        return self._read()[0]
+
+    @property
+    def _world(self) -> Mapping[str, float]:
+        return self._read()[1]
 
     def _value(self, token: str) -> float | None:
         value = self._us.get(token)
