@@ -147,12 +147,12 @@ def prime_cli_engine(settings: Settings) -> Engine:
 
     The same engine as :func:`build_engine`'s, loaded for a process that decides once: the
     index file is mapped without decoding the lists (an entity is decoded when a hit needs it:
-    :func:`prosper.screening.cache.open_snapshot_index`), and the rulebook's parsed YAML is kept
-    in the data folder's cache by content digest (:mod:`prosper.rulebook.yamlcache`).
+    :func:`prosper.screening.cache.open_snapshot_index`), and the validated rulebook is kept
+    compiled in the data folder's cache, checked against the digests of its files and code
+    (:mod:`prosper.rulebook.compiled`: no YAML parsed, no pydantic model built when current).
     """
     from prosper.lists import Snapshot
-    from prosper.rulebook import load_rulebook
-    from prosper.rulebook.yamlcache import yaml_cache
+    from prosper.rulebook.compiled import load_compiled_rulebook
     from prosper.screening.cache import open_snapshot_index
 
     key = _engine_key(settings)
@@ -164,8 +164,7 @@ def prime_cli_engine(settings: Settings) -> Engine:
     sources, index = open_snapshot_index(settings.snapshot_dir, cache)
     # the mapped entities: a sequence decoding each entity when read, not a tuple
     snapshot = Snapshot(sources=sources, entities=cast("tuple[Entity, ...]", index.entities))
-    with yaml_cache(cache):
-        rulebook = load_rulebook()
+    rulebook = load_compiled_rulebook(cache)
     engine = Engine(
         snapshot=snapshot,
         index=index,

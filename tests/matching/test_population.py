@@ -65,3 +65,26 @@ def test_world_common_names_are_common(a: str, b: str) -> None:
     w = population_weights()
     result = score_name(prepare_name(a, P), prepare_name(b, P), w, P)
     assert common_name_match(result, w)
+
+
+def test_matcher_population_token_by_token_is_the_whole_table() -> None:
+    """The lazy table answers every token as the table built at once, and nothing else: every
+    token of the built table, and variants of them (a suffix added or a letter taken away, a
+    patronymic suffix on a rare or short stem) that may or may not be in it."""
+    from prosper.matching.population import MatcherPopulation, build_matcher_population
+
+    full = build_matcher_population()
+    lazy = MatcherPopulation()
+    for token, value in full.items():
+        assert lazy[token] == value, token
+    suffixes = [suffix for rule in cfg.PATRONYMIC_SURNAMES.split() for suffix in rule.split(":")]
+    variants = {"", "a", "ab", "ov", "aov", "abov", "habbash"}
+    for token in list(full)[::7]:
+        variants.update({token + "x", token[:-1], token[1:], *(token + s for s in suffixes)})
+    for token in variants:
+        assert (token in lazy) == (token in full), token
+        assert lazy.get(token) == full.get(token), token
+    assert bool(lazy)
+    fresh = MatcherPopulation()  # sizing or iterating builds the whole table
+    assert len(fresh) == len(full)
+    assert dict(fresh) == full

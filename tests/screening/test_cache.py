@@ -173,3 +173,28 @@ def test_the_transliteration_file_names_the_library_versions(tmp_path: Path) -> 
 
     assert cache.translit_path(tmp_path) == cache.translit_path(tmp_path)
     assert cache.translit_path(tmp_path).name.startswith("translit-")
+
+
+def test_party_maps_are_decoded_only_when_a_party_is_found(tmp_path: Path) -> None:
+    """The mapped file's party maps (companion listings) are read for a screen that finds
+    someone, not for one that finds no one — with the same answers as the built index."""
+    built, _ = _mapped(tmp_path, ENTITIES)
+    calls: list[int] = []
+    mapped = open_index(tmp_path / "i.idx", ENTITIES)
+    assert mapped is not None
+    loader = mapped._party_loader
+    assert loader is not None
+
+    def counting() -> object:
+        calls.append(1)
+        return loader()
+
+    mapped._party_loader = counting  # type: ignore[assignment]
+    nobody = Query(name="Zebediah Quartermaine-Oyelaran")
+    assert mapped.screen(nobody, 0.5) == built.screen(nobody, 0.5) == ()
+    assert calls == []
+    kim = Query(name="Kim Jong Un")
+    hits = mapped.screen(kim, 0.5)
+    assert hits
+    assert hits == built.screen(kim, 0.5)
+    assert calls == [1]

@@ -266,3 +266,16 @@ def test_equally_restrictive_listings_are_led_by_the_policy_tables_order() -> No
     assert f.rule_id == "us-ofac.sdn.blocked"
     assert "UN (un_sc, un_sc:KPe.001): prohibited" in f.summary
     assert "UN Security Council" in f.citation  # every listing's citation is kept
+
+
+def test_screening_policy_is_read_as_yaml_safe_load_reads_it() -> None:
+    """The policy table parsed with libyaml's safe loader (start-up cost) validates to the
+    same policy as with ``yaml.safe_load``."""
+    from importlib import resources
+
+    import yaml
+
+    from prosper.screening.parties import ScreeningPolicy, load_screening_policy
+
+    text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_text("utf-8")
+    assert load_screening_policy() == ScreeningPolicy.model_validate(yaml.safe_load(text))

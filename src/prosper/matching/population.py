@@ -12,6 +12,7 @@ Two uses of the population name-frequency table (:mod:`prosper.names.frequency`)
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from prosper.matching import config as cfg
@@ -26,12 +27,117 @@ from prosper.names.normalize import NameForm
 from prosper.names.weights import TokenWeights, default_weights
 
 
+def _patronymic_rules() -> list[tuple[str, str]]:
+    """:data:`~prosper.matching.config.PATRONYMIC_SURNAMES` as ``(ending, suffix)`` pairs."""
+    rules = [tuple(rule.split(":")) for rule in cfg.PATRONYMIC_SURNAMES.split()]
+    return [(ending, suffix) for ending, suffix in rules]
+
+
+def build_matcher_population() -> dict[str, float]:
+    """Every token of :func:`matcher_population`, computed at once (what it answers token by
+    token): the US table merged with the world's first names and their patronymic surnames."""
+    world = world_given_names_table()
+    surnames = patronymic_surnames(
+        world,
+        _patronymic_rules(),
+        cfg.PATRONYMIC_SURNAME_SHARE,
+        cfg.PATRONYMIC_GIVEN_MIN_PER_100K,
+    )
+    table = merge_tables(population_table(), world, cfg.WORLD_GIVEN_NAME_SHARE)
+    return merge_tables(table, surnames)
+
+
+class MatcherPopulation(Mapping[str, float]):
+    """:func:`build_matcher_population`'s table, each token worked out when it is asked for.
+
+    Building the whole table (~76,000 tokens, most of them patronymic surnames) costs ~0.1 s
+    of CPU at the start of every command, while one screen asks for a few tokens. A token's
+    value is the same maximum :func:`~prosper.names.frequency.merge_tables` takes, of the
+    same products: its US value; its world first-name value × ``WORLD_GIVEN_NAME_SHARE`` when
+    larger; the largest patronymic value when larger — the first names it can be made from
+    (``ivanov`` ← ``ivan`` + ``ov``: the token without the suffix, plus the rule's ending),
+    each borne by at least ``PATRONYMIC_GIVEN_MIN_PER_100K`` and leaving a stem of at least two
+    letters, × ``PATRONYMIC_SURNAME_SHARE``. Iterating or sizing it builds the whole table.
+    """
+
+    def __init__(self) -> None:
+        # the tables are read on the first question (a screen of organisations, or of names
+        # written syllable by syllable, never asks: common_name_match)
+        self._tables: tuple[Mapping[str, float], Mapping[str, float]] | None = None
+        self._rules = _patronymic_rules()
+        self._memo: dict[str, float | None] = {}
+        self._full: dict[str, float] | None = None
+
+    def _read(self) -> tuple[Mapping[str, float], Mapping[str, float]]:
+        if self._tables is None:
+            self._tables = (population_table(), world_given_names_table())
+        return self._tables
+
+    @property
+    def _us(self) -> Mapping[str, float]:
+        return self._read()[0]
+
+    @property
+    def _world(self) -> Mapping[str, float]:
+        return self._read()[1]
+
+    def _value(self, token: str) -> float | None:
+        value = self._us.get(token)
+        found = value is not None
+        best = 0.0 if value is None else value
+        given = self._world.get(token)
+        if given is not None:
+            scaled = given * cfg.WORLD_GIVEN_NAME_SHARE
+            if scaled > best:
+                best, found = scaled, True
+        patronymic = 0.0
+        for ending, suffix in self._rules:
+            if not token.endswith(suffix):
+                continue
+            stem = token[: len(token) - len(suffix)]
+            if len(stem) < 2:
+                continue
+            freq = self._world.get(stem + ending)
+            if freq is None or freq < cfg.PATRONYMIC_GIVEN_MIN_PER_100K:
+                continue
+            patronymic = max(patronymic, freq * cfg.PATRONYMIC_SURNAME_SHARE)
+        if patronymic > best:
+            best, found = patronymic, True
+        return best if found else None
+
+    def __getitem__(self, token: str) -> float:
+        if self._full is not None:
+            return self._full[token]
+        if token in self._memo:
+            value = self._memo[token]
+        else:
+            value = self._memo[token] = self._value(token)
+        if value is None:
+            raise KeyError(token)
+        return value
+
+    def _table(self) -> dict[str, float]:
+        if self._full is None:
+            self._full = build_matcher_population()
+        return self._full
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __bool__(self) -> bool:
+        return bool(self._us) or bool(self._table())
+
+
 @lru_cache(maxsize=1)
-def matcher_population() -> dict[str, float]:
+def matcher_population() -> Mapping[str, float]:
     """The population table the matcher uses: the US surnames and first names, the world's
     first names (× :data:`~prosper.matching.config.WORLD_GIVEN_NAME_SHARE`) and the patronymic
     surnames made from them (:data:`~prosper.matching.config.PATRONYMIC_SURNAMES`), each where
-    it says a token is more common (:func:`prosper.names.frequency.merge_tables`).
+    it says a token is more common (:func:`prosper.names.frequency.merge_tables`); answered
+    token by token (:class:`MatcherPopulation`).
 
     >>> table = matcher_population()
     >>> table["oleksandr"] > 100 and table["ivanov"] > 5 and table["hosseini"] > 5
@@ -39,16 +145,7 @@ def matcher_population() -> dict[str, float]:
     >>> "habbash" in table
     False
     """
-    world = world_given_names_table()
-    rules = [tuple(rule.split(":")) for rule in cfg.PATRONYMIC_SURNAMES.split()]
-    surnames = patronymic_surnames(
-        world,
-        [(ending, suffix) for ending, suffix in rules],
-        cfg.PATRONYMIC_SURNAME_SHARE,
-        cfg.PATRONYMIC_GIVEN_MIN_PER_100K,
-    )
-    table = merge_tables(population_table(), world, cfg.WORLD_GIVEN_NAME_SHARE)
-    return merge_tables(table, surnames)
+    return MatcherPopulation()
 
 
 @lru_cache(maxsize=1)

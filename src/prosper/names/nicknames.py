@@ -8,12 +8,18 @@ names agree when either is a nickname of the other or both are nicknames of one 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from nicknames import NickNamer
+if TYPE_CHECKING:
+    from nicknames import NickNamer
 
 
 @lru_cache(maxsize=1)
 def _namer() -> NickNamer:
+    # imported on first use: the package reads its version with importlib.metadata (~0.02 s
+    # of CPU at start-up), and a screen whose names agree token for token never asks
+    from nicknames import NickNamer
+
     return NickNamer()
 
 

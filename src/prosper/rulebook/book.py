@@ -19,13 +19,6 @@ from prosper.rulebook.grammar import (
     RuleMatch,
     Table,
 )
-from prosper.rulebook.loader import (
-    content_digest,
-    load_case_file,
-    load_manifest,
-    load_rule_file,
-    load_table,
-)
 
 DEFAULT_MANIFEST = Path(__file__).resolve().parent.parent / "rules" / "manifest.yaml"
 
@@ -135,21 +128,42 @@ def load_rulebook(path: Path | None = None) -> Rulebook:
     Raises:
         RulebookError: a file breaks the grammar (the message names file, id and field).
     """
-    manifest_path = DEFAULT_MANIFEST if path is None else Path(path)
+    return read_rulebook(DEFAULT_MANIFEST if path is None else Path(path))[0]
+
+
+def read_rulebook(manifest_path: Path) -> tuple[Rulebook, tuple[Path, ...], tuple[Path, ...]]:
+    """:func:`load_rulebook` of ``manifest_path``, with every file it read (manifest, rule,
+    case and table files, in order) and every case file it looked for and did not find: what
+    the result depends on (:mod:`prosper.rulebook.compiled` keeps it by their digests)."""
+    # the strict loader (pydantic models, YAML) only when a rulebook is read from its files
+    from prosper.rulebook.loader import (
+        content_digest,
+        load_case_file,
+        load_manifest,
+        load_rule_file,
+        load_table,
+    )
+
     manifest = load_manifest(manifest_path)
     root = manifest_path.parent
     rules: list[Rule] = []
     cases: list[Case] = []
     digest_paths: list[Path] = []
+    read: list[Path] = [manifest_path]
+    absent: list[Path] = []
     for name in manifest.rule_files:
         rule_path = root / name
         if not rule_path.is_file():
             raise RulebookError("rule file listed in the manifest does not exist", field=name)
         rules.extend(load_rule_file(rule_path))
         digest_paths.append(rule_path)
+        read.append(rule_path)
         case_path = rule_path.with_name(rule_path.name.removesuffix(".yaml") + ".cases.yaml")
         if case_path.is_file():
             cases.extend(load_case_file(case_path))
+            read.append(case_path)
+        else:
+            absent.append(case_path)
     tables: dict[str, Table] = {}
     for tname, tfile in manifest.tables.items():
         tpath = root / tfile
@@ -157,6 +171,7 @@ def load_rulebook(path: Path | None = None) -> Rulebook:
             raise RulebookError("table listed in the manifest does not exist", field=tfile)
         tables[tname] = load_table(tpath, tname)
         digest_paths.append(tpath)
+        read.append(tpath)
     _check_unique([(r.file, r.id) for r in rules], "rule")
     _check_unique([(c.file, c.id) for c in cases], "case")
     known = {r.id for r in rules}
@@ -164,7 +179,7 @@ def load_rulebook(path: Path | None = None) -> Rulebook:
         for rid in c.expect.rules:
             if rid not in known:
                 raise RulebookError(f"case {c.id}: expects unknown rule id {rid!r}", field=c.file)
-    return Rulebook(
+    book = Rulebook(
         id=manifest.id,
         version=manifest.version,
         digest=content_digest(digest_paths),
@@ -174,6 +189,7 @@ def load_rulebook(path: Path | None = None) -> Rulebook:
         root=root,
         rule_files=tuple(manifest.rule_files),
     )
+    return book, tuple(read), tuple(absent)
 
 
 def _check_unique(pairs: list[tuple[str, str]], kind: str) -> None:

@@ -118,8 +118,11 @@ class ScreeningPolicy(_Strict):
 def load_screening_policy() -> ScreeningPolicy:
     """Load and validate the packaged screening-policy table (strict: unknown keys fail)."""
     text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_text("utf-8")
+    # libyaml's safe loader when available: the same values as yaml.safe_load (same
+    # constructor and resolvers), ~10× less CPU than the pure-Python parser at start-up
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return ScreeningPolicy.model_validate(yaml.safe_load(text))
+        return ScreeningPolicy.model_validate(yaml.load(text, Loader=loader))
     except ValidationError as exc:
         raise RulebookError(f"screening_policy.yaml: {exc.errors()[0]['msg']}") from None
 
