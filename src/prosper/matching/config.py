@@ -83,6 +83,10 @@ EXTRA_TOKEN_ORG = 0.55
 # ... but when one name is a single token, the other's extra tokens count in full:
 # "EMMA DANIELS" vs "EMMA LLC" (legal form removed → "emma") scores 0.67, not a match.
 EXTRA_TOKEN_SINGLE = 1.0
+# ... and so when a person's name has one word that names someone, particles, titles and
+# patronymics aside (True): the kunya "HAFSAT, Abu" ("father of Hafsat") is no partial match
+# of "Hafsat Yusuf" (0.85 + country → 0.6; 8 of the tuning negatives' 15 Nigerian alerts).
+SINGLE_NAMED_WORD = True
 # ... and when both names keep unaligned tokens, those disagree rather than being missing:
 # "Kim Jong Un" vs "Kim Yo Jong" ("un" vs "yo") drops from 0.81 to ~0.69.
 EXTRA_TOKEN_CONFLICT = 1.0
@@ -113,6 +117,11 @@ PARTICLE_SPELLINGS = ("bin ibn ben bn", "al el ul", "abu abou abw bw", "abd abdu
 # Two patronymics whose fathers' names (ending removed) are at least this alike are one name in
 # two spellings, no conflict: "Semjonovitj" / "Semenovich", "Mykolaiovych" / "Nikolayevich".
 PATRONYMIC_CONFLICT = True
+# A patronymic and a word that is none agree only when written alike (True): "Vladimirovna" (a
+# father's name) is no near spelling of the surname "Vladimirova", nor "Zakharovna" of
+# "Zakharova" — 1 letter apart, they named 5 of the tuning negatives' 19 Russian alerts
+# ("Tatyana Naumovna Vladimirova" ~ "KUREPINA, Tatyana Vladimirovna" 0.77 + country).
+PATRONYMIC_ONLY_PATRONYMIC = True
 PATRONYMIC_SAME_SIMILARITY = 0.5
 PATRONYMIC_ENDINGS = (
     r"(?:ovich|evich|ovych|evych|ovitj|evitj|ovitch|ovic|evic|ovna|evna|ivna|ichna"
@@ -155,13 +164,18 @@ NUMBER_ONLY_FACTOR = 0.3
 
 # --- entity-level adjustments (used by prosper.screening.index) -----------------------------------
 # A name of at most this many syllables in all ("Li Li", 李丽, "Min Sun", 김철) is shared by
-# too many people to alert on the name alone: without an agreeing qualifier (country, date of
-# birth, identifier) its hit is capped at THIN_NAME_CAP, just under the default 0.80 threshold
-# — it still shows at a lower threshold or when a qualifier agrees. The exact listed name in
+# too many people to alert on the name alone: without an agreeing date of birth or identifier
+# its hit is capped at THIN_NAME_CAP, just under the default 0.80 threshold — it still shows at
+# a lower threshold or when one agrees. The exact listed name in
 # the list's own script is exempt ("KIM Chol" typed as listed stays 1.0), not a transliteration
 # (李丽 → "li li" loses which of dozens of characters were meant).
 THIN_NAME_SYLLABLES = 2
 THIN_NAME_CAP = 0.79
+# ... and a country is no such qualifier (False): tens of thousands of people in China are
+# called 李颖 "LI, Ying", so a CN customer of that name with another date of birth is no hit on a
+# listed "LI, Ying" without one (tuning negatives: 20 of the 43 CN alerts were such names, each
+# lifted over the cap by the country alone). A date of birth or a document still lifts it.
+THIN_NAME_COUNTRY_LIFTS = False
 WEAK_ALIAS_FACTOR = 0.92  # OFAC weak a.k.a. / UN "Low" quality alias
 TYPE_MISMATCH = -0.15  # query says person, list entry is an organisation
 COUNTRY_MATCH = 0.04
@@ -234,6 +248,9 @@ PATRONYMIC_GIVEN_MIN_PER_100K = 125.0
 # document agrees: a country is no corroboration for a name millions bear. "Kim Jong Un"
 # ("jong", "un" are rare) is never capped; a contradicting birth year still lowers. The cap is
 # COMMON_NAME_CAP × the score (so capped hits keep their order: the exact listed name first).
+# The hit is a person's when the list entry is a person or the query says it screens one: a
+# customer "Lisa Martin" is not corroborated by an entry "LISA MARTIN" that a list files as an
+# organisation or a vessel (the type mismatch alone, TYPE_MISMATCH, left 0.89).
 COMMON_NAME_CAP = 0.79
 # ... but only for a name of at most COMMON_NAME_MAX_WORDS aligned words (a given name and a
 # surname): a full name of three or four words that are each common ("Roberto Carlos

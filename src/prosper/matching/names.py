@@ -307,8 +307,14 @@ def _score_tokens(
     wq = [weights.weight(t, pop and i in agree_q) for i, t in enumerate(qt)]
     wc = [weights.weight(t, pop and j in agree_c) for j, t in enumerate(ct)]
     extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
-    if min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1:
-        extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"
+    # words that name someone: particles, titles and patronymics aside ("Abu Hafsat" is one)
+    named_q = sum(1 for m in mq if not m) if cfg.SINGLE_NAMED_WORD else len(qt)
+    named_c = sum(1 for m in mc if not m) if cfg.SINGLE_NAMED_WORD else len(ct)
+    if (min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1) or (
+        person and min(named_q, named_c) == 1 and max(named_q, named_c) > 1
+    ):
+        # "EMMA LLC" is not "EMMA DANIELS"; "Hafsat Yusuf" is not "HAFSAT, Abu"
+        extra = cfg.EXTRA_TOKEN_SINGLE
     elif any(i not in used_q and not mq[i] for i in range(len(qt))) and any(
         j not in used_c and not mc[j] for j in range(len(ct))
     ):

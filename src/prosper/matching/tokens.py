@@ -276,4 +276,6 @@ def token_agreement(
     near = how in ("phonetic", "fuzzy", "spelling")
     if near and best > cfg.FUZZY_INFLECTION and _inflection(_russian_ending(q), _russian_ending(c)):
         best = cfg.FUZZY_INFLECTION  # "Ivanov" vs "Ivanova", "Mario" vs "Maria"
+    if near and cfg.PATRONYMIC_ONLY_PATRONYMIC and person and is_patronymic(q) != is_patronymic(c):
+        return 0.0, ""  # a father's name is no surname: "Vladimirovna" / "Vladimirova"
     return best, how

@@ -74,20 +74,23 @@ def make_hit(
                 "makes a match",
             )
         )
-    if not agrees and score > cfg.THIN_NAME_CAP and _thin_match(form, result, cand):
+    # a country is no corroboration for a name this short ("LI, Ying" in CN): only a date of
+    # birth or a document lifts the cap (THIN_NAME_COUNTRY_LIFTS)
+    lifted = corroborated or (cfg.THIN_NAME_COUNTRY_LIFTS and agrees)
+    if not lifted and score > cfg.THIN_NAME_CAP and _thin_match(form, result, cand):
         score = cfg.THIN_NAME_CAP
         expl.append(
             Explanation(
                 "thin_name",
                 cfg.THIN_NAME_CAP,
                 "a name this short is shared by many people: capped under the threshold "
-                "unless a country, date of birth or identifier agrees",
+                "unless a date of birth or identifier agrees",
             )
         )
     if (
         not corroborated
         and score > cfg.COMMON_NAME_CAP
-        and entity.type is EntityType.PERSON
+        and EntityType.PERSON in (entity.type, query.type)
         and common_name_match(result, weights, form, cand)
     ):
         # in proportion, so that capped hits keep their order (the exact name first)
