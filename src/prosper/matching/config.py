@@ -178,6 +178,9 @@ THIN_NAME_CAP = 0.79
 THIN_NAME_COUNTRY_LIFTS = False
 WEAK_ALIAS_FACTOR = 0.92  # OFAC weak a.k.a. / UN "Low" quality alias
 TYPE_MISMATCH = -0.15  # query says person, list entry is an organisation
+# ... a person and a vessel or aircraft (either way round): a ship named after a person is not
+# the person. "Li Bai" / vessel "LI BAI" 0.85 → 0.70 (3 of the tuning negatives' alerts).
+TYPE_MISMATCH_CRAFT = -0.30
 COUNTRY_MATCH = 0.04
 COUNTRY_MISMATCH = -0.10
 DOB_DAY_MATCH = 0.08
@@ -252,6 +255,14 @@ PATRONYMIC_GIVEN_MIN_PER_100K = 125.0
 # customer "Lisa Martin" is not corroborated by an entry "LISA MARTIN" that a list files as an
 # organisation or a vessel (the type mismatch alone, TYPE_MISMATCH, left 0.89).
 COMMON_NAME_CAP = 0.79
+# A Han-script query matched only through its Korean (Hanja) reading, when the query gives
+# countries and none is Korea (True), is capped like a common name (HANJA_READING_CAP × the
+# score) unless a date of birth or document agrees: each character has a Korean reading, so any
+# Chinese name reads as some Korean one, and Korean names are few syllables — 李秀玲 of a TW
+# customer read as 리수령 met "RI, Su Yong" at 0.95. Without countries (the recall sets) or with
+# KR / KP the reading counts in full (金正恩 → "KIM Jong Un").
+HANJA_READING_NEEDS_KOREA = True
+HANJA_READING_CAP = 0.79
 # ... but only for a name of at most COMMON_NAME_MAX_WORDS aligned words (a given name and a
 # surname): a full name of three or four words that are each common ("Roberto Carlos
 # Garcia-Salazar", "Jose Luis Rodriguez") is borne by few people together, and an exact match of
