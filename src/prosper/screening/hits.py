@@ -42,7 +42,8 @@ def make_hit(
         )
     if query.type is not None and entity.type is not query.type:
         # a person is never a ship or an aircraft, though many are named after one
-        craft = {query.type, entity.type} & _CRAFT and EntityType.PERSON in (query.type, entity.type)
+        types = {query.type, entity.type}
+        craft = bool(types & _CRAFT) and EntityType.PERSON in types
         delta = cfg.TYPE_MISMATCH_CRAFT if craft else cfg.TYPE_MISMATCH
         expl.append(
             Explanation(
@@ -91,11 +92,7 @@ def make_hit(
                 "unless a date of birth or identifier agrees",
             )
         )
-    if (
-        not corroborated
-        and score > cfg.COMMON_NAME_CAP
-        and _foreign_hanja_reading(query, form)
-    ):
+    if not corroborated and score > cfg.COMMON_NAME_CAP and _foreign_hanja_reading(query, form):
         score = cfg.HANJA_READING_CAP * min(1.0, score)
         expl.append(
             Explanation(
