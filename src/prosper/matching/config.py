@@ -117,11 +117,6 @@ PARTICLE_SPELLINGS = ("bin ibn ben bn", "al el ul", "abu abou abw bw", "abd abdu
 # Two patronymics whose fathers' names (ending removed) are at least this alike are one name in
 # two spellings, no conflict: "Semjonovitj" / "Semenovich", "Mykolaiovych" / "Nikolayevich".
 PATRONYMIC_CONFLICT = True
-# A patronymic and a word that is none agree only when written alike (True): "Vladimirovna" (a
-# father's name) is no near spelling of the surname "Vladimirova", nor "Zakharovna" of
-# "Zakharova" — 1 letter apart, they named 5 of the tuning negatives' 19 Russian alerts
-# ("Tatyana Naumovna Vladimirova" ~ "KUREPINA, Tatyana Vladimirovna" 0.77 + country).
-PATRONYMIC_ONLY_PATRONYMIC = True
 PATRONYMIC_SAME_SIMILARITY = 0.5
 PATRONYMIC_ENDINGS = (
     r"(?:ovich|evich|ovych|evych|ovitj|evitj|ovitch|ovic|evic|ovna|evna|ivna|ichna"

@@ -54,26 +54,6 @@ def is_patronymic(token: str) -> bool:
     return len(token) >= 7 and _PATRONYMIC.search(token) is not None
 
 
-# what a patronymic may end in however spelt ("Sergeyvich", "Sergejevič" → "sergejevic")
-_PATRONYMIC_LIKE = re.compile(r"(?:vich|vych|vitj|vitch|vic|vna|ich|ych)$")
-
-
-def _patronymic_and_surname(a: str, b: str) -> bool:
-    """One token is a patronymic and the other no patronymic however spelt: ``vladimirovna``
-    / ``vladimirova`` (a surname), not ``sergejevic`` / ``sergeyvich`` (two spellings of one).
-
-    >>> _patronymic_and_surname("vladimirovna", "vladimirova")
-    True
-    >>> _patronymic_and_surname("sergejevic", "sergeyvich")
-    False
-    """
-    pa, pb = is_patronymic(a), is_patronymic(b)
-    if pa == pb:
-        return False
-    other = b if pa else a
-    return _PATRONYMIC_LIKE.search(other) is None
-
-
 _FATHER_ENDING = re.compile(cfg.PATRONYMIC_ENDINGS[:-2] + r"|avich|avitj|avic)$")
 
 
@@ -296,6 +276,4 @@ def token_agreement(
     near = how in ("phonetic", "fuzzy", "spelling")
     if near and best > cfg.FUZZY_INFLECTION and _inflection(_russian_ending(q), _russian_ending(c)):
         best = cfg.FUZZY_INFLECTION  # "Ivanov" vs "Ivanova", "Mario" vs "Maria"
-    if near and cfg.PATRONYMIC_ONLY_PATRONYMIC and person and _patronymic_and_surname(q, c):
-        return 0.0, ""  # a father's name is no surname: "Vladimirovna" / "Vladimirova"
     return best, how
