@@ -307,14 +307,8 @@ def _score_tokens(
     wq = [weights.weight(t, pop and i in agree_q) for i, t in enumerate(qt)]
     wc = [weights.weight(t, pop and j in agree_c) for j, t in enumerate(ct)]
     extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
-    # words that name someone: particles, titles and patronymics aside ("Abu Hafsat" is one)
-    named_q = sum(1 for m in mq if not m) if cfg.SINGLE_NAMED_WORD else len(qt)
-    named_c = sum(1 for m in mc if not m) if cfg.SINGLE_NAMED_WORD else len(ct)
-    if (min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1) or (
-        person and min(named_q, named_c) == 1 and max(named_q, named_c) > 1
-    ):
-        # "EMMA LLC" is not "EMMA DANIELS"; "Hafsat Yusuf" is not "HAFSAT, Abu"
-        extra = cfg.EXTRA_TOKEN_SINGLE
+    if min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1:
+        extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"
     elif any(i not in used_q and not mq[i] for i in range(len(qt))) and any(
         j not in used_c and not mc[j] for j in range(len(ct))
     ):
@@ -326,6 +320,13 @@ def _score_tokens(
         # an initial: it is missing with its full weight ("Ryu Jin-u" ≠ "RYU JIN")
         wq = [wq[i] if i in used_q else max(wq[i], weights.idf(t)) for i, t in enumerate(qt)]
         wc = [wc[j] if j in used_c else max(wc[j], weights.idf(t)) for j, t in enumerate(ct)]
+    # a person's name with one word that names someone, particles, titles and patronymics
+    # aside, is a one-word name too: "Hafsat Yusuf" is not "HAFSAT, Abu" (never less than the
+    # share the rules above gave)
+    named_q = sum(1 for m in mq if not m)
+    named_c = sum(1 for m in mc if not m)
+    if cfg.SINGLE_NAMED_WORD and person and min(named_q, named_c) == 1 < max(named_q, named_c):
+        extra = max(extra, cfg.EXTRA_TOKEN_SINGLE)
     # a missing particle, patronymic or generic word says little ("Ahmed DIBE" / "Ahmed
     # AL-DIB", "Kaspersky" / "Kaspersky Lab")
     wq = [w if i in used_q or not mq[i] else w * cfg.MINOR_TOKEN for i, w in enumerate(wq)]
