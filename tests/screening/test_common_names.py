@@ -26,7 +26,7 @@ def index() -> ScreeningIndex:
             id=e["id"],
             source="test",
             list_code="SDN",
-            type=EntityType.PERSON,
+            type=EntityType(e.get("type", "person")),
             name=e["name"],
             countries=tuple(e.get("countries", ())),
             dates_of_birth=tuple(e.get("dates_of_birth", ())),

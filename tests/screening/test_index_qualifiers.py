@@ -55,12 +55,20 @@ def test_thin_transliterated_name_is_capped_without_a_qualifier(index: Screening
     assert "thin_name" in _features(low[0])
 
 
-def test_thin_name_alerts_when_a_qualifier_agrees(index: ScreeningIndex) -> None:
-    hits = index.screen(Query("李丽", P, countries=("CN",)))
+def test_thin_name_alerts_when_a_date_of_birth_agrees(index: ScreeningIndex) -> None:
+    hits = index.screen(Query("李丽", P, countries=("CN",), dob="1970"))
     assert [h.entity.id for h in hits] == ["test:li"]
     assert hits[0].match
     assert hits[0].qualifier_agrees
     assert "thin_name" not in _features(hits[0])
+
+
+def test_a_country_alone_does_not_lift_the_thin_name_cap(index: ScreeningIndex) -> None:
+    # tens of thousands in China bear 李丽: an agreeing country says nothing about which one
+    assert index.screen(Query("李丽", P, countries=("CN",))) == ()
+    low = index.screen(Query("李丽", P, countries=("CN",)), threshold=0.7)
+    assert low[0].qualifier_agrees
+    assert "thin_name" in _features(low[0])
 
 
 def test_exact_listed_thin_name_stays_a_hit(index: ScreeningIndex) -> None:

@@ -83,6 +83,10 @@ EXTRA_TOKEN_ORG = 0.55
 # ... but when one name is a single token, the other's extra tokens count in full:
 # "EMMA DANIELS" vs "EMMA LLC" (legal form removed → "emma") scores 0.67, not a match.
 EXTRA_TOKEN_SINGLE = 1.0
+# ... and so when a person's name has one word that names someone, particles, titles and
+# patronymics aside (True): the kunya "HAFSAT, Abu" ("father of Hafsat") is no partial match
+# of "Hafsat Yusuf" (0.85 + country → 0.6; 8 of the tuning negatives' 15 Nigerian alerts).
+SINGLE_NAMED_WORD = True
 # ... and when both names keep unaligned tokens, those disagree rather than being missing:
 # "Kim Jong Un" vs "Kim Yo Jong" ("un" vs "yo") drops from 0.81 to ~0.69.
 EXTRA_TOKEN_CONFLICT = 1.0
@@ -155,15 +159,23 @@ NUMBER_ONLY_FACTOR = 0.3
 
 # --- entity-level adjustments (used by prosper.screening.index) -----------------------------------
 # A name of at most this many syllables in all ("Li Li", 李丽, "Min Sun", 김철) is shared by
-# too many people to alert on the name alone: without an agreeing qualifier (country, date of
-# birth, identifier) its hit is capped at THIN_NAME_CAP, just under the default 0.80 threshold
-# — it still shows at a lower threshold or when a qualifier agrees. The exact listed name in
+# too many people to alert on the name alone: without an agreeing date of birth or identifier
+# its hit is capped at THIN_NAME_CAP, just under the default 0.80 threshold — it still shows at
+# a lower threshold or when one agrees. The exact listed name in
 # the list's own script is exempt ("KIM Chol" typed as listed stays 1.0), not a transliteration
 # (李丽 → "li li" loses which of dozens of characters were meant).
 THIN_NAME_SYLLABLES = 2
 THIN_NAME_CAP = 0.79
+# ... and a country is no such qualifier (False): tens of thousands of people in China are
+# called 李颖 "LI, Ying", so a CN customer of that name with another date of birth is no hit on a
+# listed "LI, Ying" without one (tuning negatives: 20 of the 43 CN alerts were such names, each
+# lifted over the cap by the country alone). A date of birth or a document still lifts it.
+THIN_NAME_COUNTRY_LIFTS = False
 WEAK_ALIAS_FACTOR = 0.92  # OFAC weak a.k.a. / UN "Low" quality alias
 TYPE_MISMATCH = -0.15  # query says person, list entry is an organisation
+# ... a person and a vessel or aircraft (either way round): a ship named after a person is not
+# the person. "Li Bai" / vessel "LI BAI" 0.85 → 0.70 (3 of the tuning negatives' alerts).
+TYPE_MISMATCH_CRAFT = -0.30
 COUNTRY_MATCH = 0.04
 COUNTRY_MISMATCH = -0.10
 DOB_DAY_MATCH = 0.08
@@ -234,7 +246,18 @@ PATRONYMIC_GIVEN_MIN_PER_100K = 125.0
 # document agrees: a country is no corroboration for a name millions bear. "Kim Jong Un"
 # ("jong", "un" are rare) is never capped; a contradicting birth year still lowers. The cap is
 # COMMON_NAME_CAP × the score (so capped hits keep their order: the exact listed name first).
+# The hit is a person's when the list entry is a person or the query says it screens one: a
+# customer "Lisa Martin" is not corroborated by an entry "LISA MARTIN" that a list files as an
+# organisation or a vessel (the type mismatch alone, TYPE_MISMATCH, left 0.89).
 COMMON_NAME_CAP = 0.79
+# A Han-script query matched only through its Korean (Hanja) reading, when the query gives
+# countries and none is Korea (True), is capped like a common name (HANJA_READING_CAP × the
+# score) unless a date of birth or document agrees: each character has a Korean reading, so any
+# Chinese name reads as some Korean one, and Korean names are few syllables — 李秀玲 of a TW
+# customer read as 리수령 met "RI, Su Yong" at 0.95. Without countries (the recall sets) or with
+# KR / KP the reading counts in full (金正恩 → "KIM Jong Un").
+HANJA_READING_NEEDS_KOREA = True
+HANJA_READING_CAP = 0.79
 # ... but only for a name of at most COMMON_NAME_MAX_WORDS aligned words (a given name and a
 # surname): a full name of three or four words that are each common ("Roberto Carlos
 # Garcia-Salazar", "Jose Luis Rodriguez") is borne by few people together, and an exact match of

@@ -320,6 +320,13 @@ def _score_tokens(
         # an initial: it is missing with its full weight ("Ryu Jin-u" ≠ "RYU JIN")
         wq = [wq[i] if i in used_q else max(wq[i], weights.idf(t)) for i, t in enumerate(qt)]
         wc = [wc[j] if j in used_c else max(wc[j], weights.idf(t)) for j, t in enumerate(ct)]
+    # a person's name with one word that names someone, particles, titles and patronymics
+    # aside, is a one-word name too: "Hafsat Yusuf" is not "HAFSAT, Abu" (never less than the
+    # share the rules above gave)
+    named_q = sum(1 for m in mq if not m)
+    named_c = sum(1 for m in mc if not m)
+    if cfg.SINGLE_NAMED_WORD and person and min(named_q, named_c) == 1 < max(named_q, named_c):
+        extra = max(extra, cfg.EXTRA_TOKEN_SINGLE)
     # a missing particle, patronymic or generic word says little ("Ahmed DIBE" / "Ahmed
     # AL-DIB", "Kaspersky" / "Kaspersky Lab")
     wq = [w if i in used_q or not mq[i] else w * cfg.MINOR_TOKEN for i, w in enumerate(wq)]

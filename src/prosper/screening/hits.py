@@ -4,6 +4,7 @@ common-name cap (:meth:`prosper.screening.index.ScreeningIndex.screen`'s last st
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from prosper.matching import config as cfg
@@ -40,14 +41,18 @@ def make_hit(
             Explanation("weak_alias", cfg.WEAK_ALIAS_FACTOR, "the list marks this alias weak")
         )
     if query.type is not None and entity.type is not query.type:
-        score += cfg.TYPE_MISMATCH
+        # a person is never a ship or an aircraft, though many are named after one
+        types = {query.type, entity.type}
+        craft = bool(types & _CRAFT) and EntityType.PERSON in types
+        delta = cfg.TYPE_MISMATCH_CRAFT if craft else cfg.TYPE_MISMATCH
         expl.append(
             Explanation(
                 "type_mismatch",
-                cfg.TYPE_MISMATCH,
+                delta,
                 f"query is a {query.type.value}, list entry a {entity.type.value}",
             )
         )
+        score += delta
     agrees = corroborated = False  # any qualifier / a date of birth or document
     for feature, delta, detail in qualifiers(query, entity):
         score += delta
@@ -74,20 +79,34 @@ def make_hit(
                 "makes a match",
             )
         )
-    if not agrees and score > cfg.THIN_NAME_CAP and _thin_match(form, result, cand):
+    # a country is no corroboration for a name this short ("LI, Ying" in CN): only a date of
+    # birth or a document lifts the cap (THIN_NAME_COUNTRY_LIFTS)
+    lifted = corroborated or (cfg.THIN_NAME_COUNTRY_LIFTS and agrees)
+    if not lifted and score > cfg.THIN_NAME_CAP and _thin_match(form, result, cand):
         score = cfg.THIN_NAME_CAP
         expl.append(
             Explanation(
                 "thin_name",
                 cfg.THIN_NAME_CAP,
                 "a name this short is shared by many people: capped under the threshold "
-                "unless a country, date of birth or identifier agrees",
+                "unless a date of birth or identifier agrees",
+            )
+        )
+    if not corroborated and score > cfg.COMMON_NAME_CAP and _foreign_hanja_reading(query, form):
+        score = cfg.HANJA_READING_CAP * min(1.0, score)
+        expl.append(
+            Explanation(
+                "hanja_reading",
+                cfg.HANJA_READING_CAP,
+                "matched through the Korean reading of a Han-script name of a party the query "
+                "places outside Korea: capped under the threshold unless a date of birth or "
+                "identifier agrees",
             )
         )
     if (
         not corroborated
         and score > cfg.COMMON_NAME_CAP
-        and entity.type is EntityType.PERSON
+        and EntityType.PERSON in (entity.type, query.type)
         and common_name_match(result, weights, form, cand)
     ):
         # in proportion, so that capped hits keep their order (the exact name first)
@@ -110,6 +129,25 @@ def make_hit(
         strong_alias=strong,
         qualifier_agrees=agrees,
     )
+
+
+_CRAFT = frozenset({EntityType.VESSEL, EntityType.AIRCRAFT})
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KOREAN_COUNTRIES = frozenset({"KR", "KP"})
+
+
+def _foreign_hanja_reading(query: Query, form: NameForm) -> bool:
+    """``form`` is the Korean (Hanja) reading of a Han-script query
+    (:func:`prosper.names.readings.name_readings`) and the query gives countries, none of them
+    Korea: 李秀玲 of a TW customer read as 리수령 "RI, Su Yong" is a guess at a reading the
+    party does not use (:data:`~prosper.matching.config.HANJA_READING_CAP`)."""
+    if not query.countries or not cfg.HANJA_READING_NEEDS_KOREA:
+        return False
+    if "hangul" not in form.scripts or _HAN.search(query.name) is None:
+        return False
+    if any(0xAC00 <= ord(ch) <= 0xD7A3 for ch in query.name):
+        return False  # the query writes Hangul itself ("이병철 (李炳哲)")
+    return not {c.upper() for c in query.countries} & _KOREAN_COUNTRIES
 
 
 def _thin_match(form: NameForm, result: NameScore, cand: NameForm) -> bool:
