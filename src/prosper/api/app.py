@@ -89,9 +89,7 @@ def create_app(
         limiter=RateLimiter(limits.rate_per_minute, limits.burst),
         jobs=JobManager(limits.max_jobs),
         metrics=Metrics(),
-        auth_throttle=AuthThrottle(
-            settings.security.auth_failures, settings.security.auth_window
-        ),
+        auth_throttle=AuthThrottle(settings.security.auth_failures, settings.security.auth_window),
     )
     if refresh:
         from prosper import casework

@@ -68,6 +68,7 @@ from prosper.model import Entity
 if TYPE_CHECKING:
     from prosper.settings import Settings
 
+
 class UpdateFailedError(InputError):
     """An official refresh got no source at all: one line per source; nothing changed."""
 

@@ -250,6 +250,7 @@ def write_index(
 
 # ----------------------------------------------------------------------------- reading
 
+
 def _party_maps(raw: memoryview) -> _PartyMaps:
     doc = json.loads(bytes(raw))
     return (
