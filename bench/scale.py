@@ -61,12 +61,48 @@ def _mutate(name: str, rng: random.Random, donor: str) -> str:
     return "".join(chars)
 
 
+def _key(text: str) -> str:
+    """``text`` case-folded, its letters and digits only: two spellings that fold to the same
+    name have the same key (up to transliteration: ``é`` and ``e`` have two keys, but a
+    mutation never swaps one for the other)."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _typo_keys(entities: tuple[Any, ...]) -> set[str]:
+    """The keys of every spelling a query can take (:func:`_typo` of a listed primary name,
+    the name itself included)."""
+    keys = set()
+    for entity in entities:
+        name = entity.name
+        keys.add(_key(name))
+        for i in range(1, len(name) - 1):
+            keys.add(_key(name[:i] + name[i + 1] + name[i] + name[i + 2 :]))
+    return keys
+
+
+def _unlike_queries(text: str, taken: set[str]) -> str:
+    """``text``, or when its key is a query's spelling, ``text`` with its last letter repeated
+    until it is not (each repetition lengthens the key, so this ends)."""
+    letters = [c for c in text if c.isalnum()]
+    pad = letters[-1] if letters else "x"
+    while _key(text) in taken:
+        text += pad
+    return text
+
+
 def synthetic(entities: tuple[Any, ...], size: int, seed: int = 16) -> tuple[Any, ...]:
-    """``size`` entities: the real ones, then mutated copies (see the module docstring)."""
+    """``size`` entities: the real ones, then mutated copies (see the module docstring).
+
+    No copy's name or alias can be spelt as a query: the queries are listed primary names with
+    two neighbouring letters swapped (:func:`_typo`), so a copy whose key is the key of the
+    original or of any such swap of any listed primary name (:func:`_typo_keys`) gets its last
+    letter repeated until it is not (:func:`_unlike_queries`). Without this, on a large list
+    some copy carried the query's very spelling and outranked the original."""
     from prosper.model import Alias
 
     rng = random.Random(seed)
     out = list(entities[:size])
+    taken = _typo_keys(entities) if size > len(entities) else set()
     k = 0
     while len(out) < size:
         base = entities[k % len(entities)]
@@ -76,9 +112,10 @@ def synthetic(entities: tuple[Any, ...], size: int, seed: int = 16) -> tuple[Any
             replace(
                 base,
                 id=f"{base.id}~{k}",
-                name=_mutate(base.name, rng, donor),
+                name=_unlike_queries(_mutate(base.name, rng, donor), taken),
                 aliases=tuple(
-                    Alias(_mutate(a.name, rng, donor), a.strong) for a in base.aliases[:3]
+                    Alias(_unlike_queries(_mutate(a.name, rng, donor), taken), a.strong)
+                    for a in base.aliases[:3]
                 ),
             )
         )
