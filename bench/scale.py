@@ -11,12 +11,14 @@ two letters swapped, a vowel replaced, a token appended from another entity's na
 reordered) in whatever script they are written, with a fresh id. The known positives are
 listed names with one typo; a positive is *retrieved* when its entity is among the candidates
 that the index scores (``ScreeningIndex._candidates``). Candidate recall at N is the share of
-positives retrieved; "copy recall" also counts a synthetic listing copied from the entity
-(the copies carry the same kinds of typo as the queries: on a large list, one of them is often
-the query's very spelling and outranks the original). The retrieval budgets are compared on
-the same index file: ``fixed`` (before they adapted), ``caps`` (posting caps as a share of the
-list only), ``adaptive`` (as shipped) and ``wide`` (adaptive with four times the shares:
-the recall / query-time trade-off); ``--keep DIR`` keeps the index files for another run.
+positives retrieved; "copy recall" also counts a synthetic listing copied from the entity.
+No copy can be spelt as a query (its letters and digits, case-folded, are never those of a
+listed primary name or of one of its neighbouring-letter swaps: :func:`synthetic`); before,
+on a large list a copy often was the query's very spelling and outranked the original. The
+retrieval budgets are compared on the same index file: ``fixed`` (before they adapted),
+``caps`` (posting caps as a share of the list only), ``adaptive`` (as shipped) and ``wide``
+(adaptive with four times the shares: the recall / query-time trade-off); ``--keep DIR``
+keeps the index files for another run.
 Each size is built in its own process (``--one SIZE``) so that its peak RSS is its own.
 Prints a table and writes JSON to ``bench/results/scale.json``.
 """
