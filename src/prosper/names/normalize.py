@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from rigour.text import ascii_text, metaphone
 from rigour.text.scripts import text_scripts
+from rigour.text.translit import maybe_ascii
 
 from prosper.model import EntityType
 from prosper.names.compounds import join_compounds
@@ -114,9 +115,8 @@ def _romanize_hangul(match: re.Match[str]) -> str:
 
 
 _LATIN = frozenset({"Latin"})
-# scripts whose transliteration leaves ASCII punctuation as it is (not Greek: ";" is its
-# question mark; not the scripts normality transliterates, which drop "$", "+", "|" …)
-_PUNCTUATION_KEPT = frozenset({"Latin", "Cyrillic", "Armenian", "Georgian"})
+_ADMITTED = frozenset({"Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Hangul"})
+_ASCII_SYMBOLS = frozenset("$+<=>^`|~")  # what normality drops beside a script it reads
 _memo: dict[str, str] | None = None  # transliterations remembered while a memo is active
 
 
@@ -143,29 +143,42 @@ def _ascii_by_word(text: str) -> str:
     """``ascii_text(text)``, transliterating each space-separated word alone where that is safe.
 
     ICU's transliteration costs ~20 µs per character of a text it has not seen, and names
-    share their words: a word seen before (rigour remembers it) costs next to nothing. rigour
-    chooses the transliteration by the scripts of the whole text, and punctuation is read in
-    its neighbours' script (``،`` is ``,`` inside Arabic text but ``?`` alone; ``·`` is ``:``
-    in a Greek text but dropped in a Latin one), so a word is transliterated alone only when
-    it is written in exactly the text's scripts, or is punctuation in a text of Latin script
-    only (Latin-to-ASCII reads it the same anywhere); a word of ASCII is kept as it is (no
-    transliteration changes ASCII letters, digits or punctuation; in a Greek text only letters
-    and digits, ``;`` being the Greek question mark). Any other text is transliterated whole.
-    Checked equal to ``ascii_text`` of the whole text on 54,534 names in 30+ scripts (the
-    embedded lists, the bench data sets, the team's other list files), and in
-    ``tests/names/test_normalize_translit.py``.
+    share their words: a word seen before (rigour remembers it) costs next to nothing.
+    ``ascii_text`` reads a text with rigour's ``maybe_ascii`` when that makes it ASCII (the
+    admitted scripts: Latin, Cyrillic, Greek, Armenian, Georgian, Hangul), else the whole text
+    with normality; the transliteration is chosen by the scripts of the whole text, and
+    punctuation is read in its neighbours' script (``،`` is ``,`` inside Arabic text but ``?``
+    alone; ``·`` is ``:`` in a Greek text but dropped in a Latin one). So a word is
+    transliterated alone only when it is written in exactly the text's scripts, or is
+    punctuation that ``maybe_ascii`` makes ASCII in a text of Latin script only; a word of
+    ASCII is kept as it is when the text's reading keeps it (not ``;`` in Greek text, the
+    Greek question mark; not the symbols ``$+<=>^`|~`` that normality drops); when a word
+    needs normality, every word does (a text that also holds an admitted script goes whole).
+    Any other text is transliterated whole. Checked equal to ``ascii_text`` of the whole
+    text on 54,534 names in 30+ scripts (the embedded lists, the bench data sets, the team's
+    other list files), and in ``tests/names/test_normalize_translit.py``.
     """
     scripts = text_scripts(text)
     words = text.split(" ")
-    if scripts and all(_alone(word, scripts) for word in words):
-        return " ".join(w if w.isascii() else str(ascii_text(w)) for w in words)
-    return str(ascii_text(text))
+    if not scripts or not all(_same_scripts(word, scripts) for word in words):
+        return str(ascii_text(text))
+    if scripts <= _ADMITTED:  # rigour's reading, when it makes every word ASCII
+        if "Greek" in scripts and not all(w.isalnum() for w in words if w.isascii()):
+            return str(ascii_text(text))
+        out = [word if word.isascii() else maybe_ascii(word) for word in words]
+        return " ".join(out) if all(w.isascii() for w in out) else str(ascii_text(text))
+    # normality reads the whole text: alike word by word for scripts rigour does not admit,
+    # and ASCII but its symbols (dropped beside such a script) as it is
+    if scripts & _ADMITTED or any(_ASCII_SYMBOLS.intersection(w) for w in words if w.isascii()):
+        return str(ascii_text(text))
+    return " ".join(w if w.isascii() else str(ascii_text(w)) for w in words)
 
 
-def _alone(word: str, scripts: set[str]) -> bool:
-    """Whether ``word`` transliterates alone as inside a text of ``scripts``."""
+def _same_scripts(word: str, scripts: set[str]) -> bool:
+    """Whether ``word`` is written in the scripts of its text (``scripts``): the same, none
+    (punctuation) in a Latin-only text, or ASCII."""
     if word.isascii():
-        return word.isalnum() or not word or scripts <= _PUNCTUATION_KEPT
+        return True
     own = text_scripts(word)
     return own == scripts or (not own and scripts == _LATIN)
 
