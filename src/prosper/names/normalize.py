@@ -7,7 +7,8 @@ One documented pipeline, every step in order (:func:`fold_text`):
    name keeps one token per syllable: ``김정은`` → ``gim jeong eun`` (Revised Romanization).
 3. Every other script goes to Latin through ICU (rigour's ``ascii_text``): Cyrillic, Arabic,
    Greek, Han (pinyin), kana; diacritics are folded (``Ryŏng`` → ``Ryong``, ``Société`` →
-   ``Societe``).
+   ``Societe``). A name is transliterated word by word where each word reads alone as in the
+   whole name (the same output, at a fraction of ICU's cost: :func:`_ascii_by_word`).
 4. Case is folded; apostrophes and transliteration marks are deleted without splitting
    (``CH'OE`` → ``choe``, ``O'Brien`` → ``obrien``); any other punctuation becomes a space
    (``Jong-un`` → ``jong un``); whitespace is collapsed.
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rigour.text import ascii_text, metaphone
+from rigour.text.scripts import text_scripts
+from rigour.text.translit import maybe_ascii
 
 from prosper.model import EntityType
 from prosper.names.compounds import join_compounds
@@ -111,6 +114,9 @@ def _romanize_hangul(match: re.Match[str]) -> str:
     return " " + " ".join(_romanize_hangul_syllable(s) for s in match.group(0)) + " "
 
 
+_LATIN = frozenset({"Latin"})
+_ADMITTED = frozenset({"Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Hangul"})
+_ASCII_SYMBOLS = frozenset("$+<=>^`|~")  # what normality drops beside a script it reads
 _memo: dict[str, str] | None = None  # transliterations remembered while a memo is active
 
 
@@ -133,13 +139,57 @@ def transliteration_memo(known: dict[str, str]) -> Iterator[dict[str, str]]:
         _memo = outer
 
 
+def _ascii_by_word(text: str) -> str:
+    """``ascii_text(text)``, transliterating each space-separated word alone where that is safe.
+
+    ICU's transliteration costs ~20 µs per character of a text it has not seen, and names
+    share their words: a word seen before (rigour remembers it) costs next to nothing.
+    ``ascii_text`` reads a text with rigour's ``maybe_ascii`` when that makes it ASCII (the
+    admitted scripts: Latin, Cyrillic, Greek, Armenian, Georgian, Hangul), else the whole text
+    with normality; the transliteration is chosen by the scripts of the whole text, and
+    punctuation is read in its neighbours' script (``،`` is ``,`` inside Arabic text but ``?``
+    alone; ``·`` is ``:`` in a Greek text but dropped in a Latin one). So a word is
+    transliterated alone only when it is written in exactly the text's scripts, or is
+    punctuation that ``maybe_ascii`` makes ASCII in a text of Latin script only; a word of
+    ASCII is kept as it is when the text's reading keeps it (not ``;`` in Greek text, the
+    Greek question mark; not the symbols ``$+<=>^`|~`` that normality drops); when a word
+    needs normality, every word does (a text that also holds an admitted script goes whole).
+    Any other text is transliterated whole. Checked equal to ``ascii_text`` of the whole
+    text on 54,534 names in 30+ scripts (the embedded lists, the bench data sets, the team's
+    other list files), and in ``tests/names/test_normalize_translit.py``.
+    """
+    scripts = text_scripts(text)
+    words = text.split(" ")
+    if not scripts or not all(_same_scripts(word, scripts) for word in words):
+        return str(ascii_text(text))
+    if scripts <= _ADMITTED:  # rigour's reading, when it makes every word ASCII
+        if "Greek" in scripts and not all(w.isalnum() for w in words if w.isascii()):
+            return str(ascii_text(text))
+        out = [word if word.isascii() else maybe_ascii(word) for word in words]
+        return " ".join(out) if all(w.isascii() for w in out) else str(ascii_text(text))
+    # normality reads the whole text: alike word by word for scripts rigour does not admit,
+    # and ASCII but its symbols (dropped beside such a script) as it is
+    if scripts & _ADMITTED or any(_ASCII_SYMBOLS.intersection(w) for w in words if w.isascii()):
+        return str(ascii_text(text))
+    return " ".join(w if w.isascii() else str(ascii_text(w)) for w in words)
+
+
+def _same_scripts(word: str, scripts: set[str]) -> bool:
+    """Whether ``word`` is written in the scripts of its text (``scripts``): the same, none
+    (punctuation) in a Latin-only text, or ASCII."""
+    if word.isascii():
+        return True
+    own = text_scripts(word)
+    return own == scripts or (not own and scripts == _LATIN)
+
+
 def _ascii(text: str) -> str:
     memo = _memo
     if memo is None:
-        return str(ascii_text(text))
+        return _ascii_by_word(text)
     out = memo.get(text)
     if out is None:
-        out = memo[text] = str(ascii_text(text))
+        out = memo[text] = _ascii_by_word(text)
     return out
 
 

@@ -1,0 +1,54 @@
+"""The scale bench's synthetic lists: no copy is spelt as a query can be."""
+
+from __future__ import annotations
+
+import random
+
+from prosper.entities import Alias, Entity, EntityType
+from scale import _tokens, _typo, _typo_tokens, _unlike_queries, synthetic
+
+ENTITIES = (
+    Entity(
+        id="t:1",
+        name="Aleksey BUDNEV",
+        source="t",
+        list_code="T",
+        type=EntityType.PERSON,
+        aliases=(Alias("BUDNEV, Aleksey"), Alias("Alexei Budnev")),
+    ),
+    Entity("t:2", "t", "T", EntityType.ORGANIZATION, "JOINT STOCK COMPANY ZALIV"),
+    Entity("t:3", "t", "T", EntityType.PERSON, "Kim Jong"),
+)
+
+
+def test_a_word_a_query_can_have_is_lengthened_until_it_cannot() -> None:
+    typos = _typo_tokens(ENTITIES)
+    assert "budenv" in typos  # N and E swapped: a query's word
+    assert "budnev" not in typos  # a listed word
+    padded = _unlike_queries("Aleksey BUDENV", typos)
+    assert padded.startswith("Aleksey budenv")
+    assert not typos.intersection(_tokens(padded))
+    # whatever the order, case and punctuation, and inside a hyphenated part
+    assert _tokens(_unlike_queries("BUDENV, Aleksey", typos))[1] == "aleksey"
+    assert not typos.intersection(_tokens(_unlike_queries("BUDENV, Aleksey", typos)))
+    assert not typos.intersection(_tokens(_unlike_queries("Kim-Jnog Ivanov", typos)))
+    assert _unlike_queries("Aleksey BUDNEVA", typos) == "Aleksey BUDNEVA"  # not a query's word
+
+
+def test_no_copy_has_a_word_only_a_query_has() -> None:
+    ents = synthetic(ENTITIES, 3000)
+    assert len(ents) == 3000
+    assert ents[:3] == ENTITIES
+    copies = ents[3:]
+    names = [e.name for e in copies] + [a.name for e in copies for a in e.aliases]
+    listed = {t for e in ENTITIES for t in _tokens(e.name)}
+    query_words = {
+        t
+        for e in ENTITIES
+        for seed in range(300)
+        for t in _tokens(_typo(e.name, random.Random(seed)))
+    }
+    assert query_words - listed  # the queries do have misspelt words
+    assert not {t for n in names for t in _tokens(n)} & (query_words - listed)
+    # the copies still are mutations of the names (most of them untouched by the guard)
+    assert sum(n.startswith(("Aleksey", "BUDNEV", "JOINT", "Kim")) for n in names) > len(names) / 3
