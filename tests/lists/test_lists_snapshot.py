@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -95,14 +94,13 @@ def test_load_snapshot_without_install_is_embedded(tmp_path: Path) -> None:
     assert load_snapshot(None) is load_embedded_snapshot()
 
 
-def test_load_is_fast() -> None:
+def test_load_reads_every_entity() -> None:
+    """A fresh load of the embedded snapshot holds all its entities (its speed is measured by
+    bench/startup.py, not by a timed test on a shared machine)."""
     load_embedded_snapshot.cache_clear()
-    start = time.perf_counter()
     snapshot = load_embedded_snapshot()
-    elapsed = time.perf_counter() - start
     assert len(snapshot.entities) > 18_000
-    # measured ≈ 0.5 s on the 2-core CI machine; the bound leaves room for a busy machine
-    assert elapsed < 5.0
+    assert sum(info.entity_count for info in snapshot.sources) == len(snapshot.entities)
 
 
 def test_codec_round_trip(embedded: Snapshot) -> None:
