@@ -52,7 +52,6 @@ import sys
 import unicodedata
 from array import array
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
@@ -87,6 +86,8 @@ def index_path(cache_dir: Path, versions: Mapping[str, str]) -> Path:
 
 def translit_path(cache_dir: Path) -> Path:
     """The transliteration file of the installed libraries (see the module docstring)."""
+    from importlib import metadata  # here, not at import: ~0.04 s a screen that builds nothing
+
     libs = []
     for dist in ("rigour", "normality", "PyICU"):
         try:
