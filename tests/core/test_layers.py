@@ -29,6 +29,7 @@ CORE = {
     "entities",
     "__version__",
     "native",
+    "cachefile",
 }
 # what each domain package may import besides the core (and itself)
 DOMAINS: dict[str, set[str]] = {
@@ -58,6 +59,7 @@ CORE_ALLOWED: dict[str, set[str]] = {
     "decide": {"model", "errors"},
     "render": {"model", "errors"},
     "native": set(),
+    "cachefile": set(),
 }
 # modules that must stay pure: no database, network, process or file-system library
 PURE = (

@@ -10,7 +10,6 @@ policy, SQLAlchemy only when the SQLite audit writer does not apply).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -86,6 +85,8 @@ def freshness_defaults(settings: Settings) -> dict[str, int]:
     import hashlib
     from importlib import resources
 
+    from prosper.cachefile import keep_text
+
     text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_bytes()
     kept = settings.data_dir / "cache" / f"freshness-{hashlib.sha256(text).hexdigest()[:24]}.json"
     try:
@@ -99,13 +100,8 @@ def freshness_defaults(settings: Settings) -> dict[str, int]:
     from prosper.screening.parties import load_screening_policy
 
     limits = dict(load_screening_policy().freshness.max_age_days)
-    try:  # best effort: a read-only data folder only costs the validation next time
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        temp = kept.with_name(f".{kept.name}.{os.getpid()}")
-        temp.write_text(json.dumps(limits, sort_keys=True), encoding="utf-8")
-        os.replace(temp, kept)
-    except OSError:
-        pass
+    # best effort: a read-only data folder only costs the validation next time
+    keep_text(kept, json.dumps(limits, sort_keys=True))
     return limits
 
 

@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from prosper.cachefile import keep_text
 from prosper.model import ReviewPolicy, Verdict
 from prosper.rulebook.book import DEFAULT_MANIFEST, Rulebook, read_rulebook
 from prosper.rulebook.grammar import (
@@ -147,13 +147,7 @@ def _write(
         )
     except (OSError, ValueError, TypeError):
         return
-    try:  # best effort: a read-only data folder only costs the load next time
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.name}.{os.getpid()}")
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, target)
-    except OSError:
-        pass
+    keep_text(target, text)  # best effort: a read-only data folder only costs the load again
 
 
 def _day(value: date | None) -> str | None:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
+
+from prosper.cachefile import keep_text
 
 _DIR: ContextVar[Path | None] = ContextVar("prosper_rulebook_yaml_cache", default=None)
 
@@ -54,11 +55,5 @@ def cached_parse(text: str, parse: Callable[[str], Any]) -> Any:
         return value  # not JSON (a NaN, a non-string key type json cannot write)
     if json.loads(encoded)["value"] != value:
         return value  # e.g. integer keys JSON would turn into strings
-    try:  # best effort: a read-only data folder only costs the parse next time
-        directory.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}")
-        temp.write_text(encoded, encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        pass
+    keep_text(path, encoded)  # best effort: a read-only data folder only costs the parse again
     return value
