@@ -148,12 +148,15 @@ def _finder() -> NativeFinder | None:
     return None
 
 
+def _disabled() -> bool:
+    """``PROSPER_NATIVE`` says no (``0``, ``false``, ``no``, ``off``)."""
+    return os.environ.get("PROSPER_NATIVE", "").strip().lower() in {"0", "false", "no", "off"}
+
+
 def install() -> None:
     """Put the finder first on ``sys.meta_path`` unless ``PROSPER_NATIVE=0`` (called by
     ``import prosper``; costs no file access until a compiled module is imported)."""
-    if os.environ.get("PROSPER_NATIVE", "").strip().lower() in {"0", "false", "no", "off"}:
-        return
-    if _finder() is None:
+    if not _disabled() and _finder() is None:
         sys.meta_path.insert(0, NativeFinder(build_dir()))
 
 
@@ -163,11 +166,7 @@ def status() -> dict[str, Any]:
     per module already imported, whether it is compiled."""
     finder = _finder()
     if finder is None:
-        reason = (
-            "disabled (PROSPER_NATIVE=0)"
-            if os.environ.get("PROSPER_NATIVE", "").strip().lower() in {"0", "false", "no", "off"}
-            else "finder not installed"
-        )
+        reason = "disabled (PROSPER_NATIVE=0)" if _disabled() else "finder not installed"
         usable = False
     else:
         usable = bool(finder.files())

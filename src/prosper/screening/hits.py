@@ -4,7 +4,6 @@ common-name cap (:meth:`prosper.screening.index.ScreeningIndex.screen`'s last st
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from prosper.matching import config as cfg
@@ -13,7 +12,7 @@ from prosper.matching.ofac import ofac_score
 from prosper.matching.population import common_name_match
 from prosper.matching.syllables import is_thin
 from prosper.model import Entity, EntityType, Explanation, Hit
-from prosper.names.normalize import NameForm
+from prosper.names.normalize import NameForm, detect_scripts
 from prosper.names.weights import TokenWeights
 from prosper.screening.qualifiers import qualifiers
 from prosper.screening.query import Query
@@ -132,7 +131,6 @@ def make_hit(
 
 
 _CRAFT = frozenset({EntityType.VESSEL, EntityType.AIRCRAFT})
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KOREAN_COUNTRIES = frozenset({"KR", "KP"})
 
 
@@ -143,9 +141,10 @@ def _foreign_hanja_reading(query: Query, form: NameForm) -> bool:
     party does not use (:data:`~prosper.matching.config.HANJA_READING_CAP`)."""
     if not query.countries or not cfg.HANJA_READING_NEEDS_KOREA:
         return False
-    if "hangul" not in form.scripts or _HAN.search(query.name) is None:
+    written = detect_scripts(query.name)
+    if "hangul" not in form.scripts or "han" not in written:
         return False
-    if any(0xAC00 <= ord(ch) <= 0xD7A3 for ch in query.name):
+    if "hangul" in written:
         return False  # the query writes Hangul itself ("이병철 (李炳哲)")
     return not {c.upper() for c in query.countries} & _KOREAN_COUNTRIES
 
