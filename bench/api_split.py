@@ -19,22 +19,13 @@ import sys
 from pathlib import Path
 
 import api
-from httpload import run_load
-
-TICK = os.sysconf("SC_CLK_TCK")
+from httpload import process_times, run_load
 
 
 def snapshot(root: int) -> dict[str, tuple[float, float]]:
     """User and system CPU seconds of ``root`` and of its direct children (summed)."""
     out: dict[str, tuple[float, float]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        rest = text[text.rindex(")") + 2 :].split()
-        pid, parent = int(stat.parent.name), int(rest[1])
-        user, system = int(rest[11]) / TICK, int(rest[12]) / TICK
+    for pid, (parent, user, system) in process_times().items():
         if pid == root:
             out["server"] = (user, system)
         elif parent == root:

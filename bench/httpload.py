@@ -143,30 +143,33 @@ def percentile(sorted_ms: list[float], q: float) -> float:
     return sorted_ms[index]
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` and every live descendant (Linux /proc)."""
-    tick = float(_clock_ticks())
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
+def process_times() -> dict[int, tuple[int, float, float]]:
+    """Every live process: pid → (parent pid, user CPU s, system CPU s) (Linux /proc)."""
     from pathlib import Path
 
+    tick = float(_clock_ticks())
+    out: dict[int, tuple[int, float, float]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:
             continue
         rest = text[text.rindex(")") + 2 :].split()
-        proc = int(stat.parent.name)
-        parents[proc] = int(rest[1])
-        times[proc] = (int(rest[11]) + int(rest[12])) / tick
+        out[int(stat.parent.name)] = (int(rest[1]), int(rest[11]) / tick, int(rest[12]) / tick)
+    return out
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and every live descendant (Linux /proc)."""
+    procs = process_times()
     total = 0.0
-    for proc, cpu in times.items():
+    for proc, (_, user, system) in procs.items():
         p = proc
         for _ in range(64):  # bounded walk up the tree
             if p == pid:
-                total += cpu
+                total += user + system
                 break
-            p = parents.get(p, 0)
+            p = procs[p][0] if p in procs else 0
             if p <= 1:
                 break
     return total
