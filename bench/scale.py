@@ -175,9 +175,10 @@ def _build_file(ents: tuple[Any, ...], path: Path, workers: int) -> dict[str, An
 
 # retrieval budgets compared on the same index: the fixed ones of before, the posting caps as
 # a share of the list only, and the caps with the candidate budget growing with the list
+# (an int stays an int: the compiled retrieval module checks the constants' types)
 VARIANTS: dict[str, dict[str, float]] = {
-    "fixed": {"POSTING_SHARE": 0.0, "WEAK_POSTING_SHARE": 0.0, "REFERENCE_NAMES": 1e18},
-    "caps": {"REFERENCE_NAMES": 1e18},
+    "fixed": {"POSTING_SHARE": 0.0, "WEAK_POSTING_SHARE": 0.0, "REFERENCE_NAMES": 10**18},
+    "caps": {"REFERENCE_NAMES": 10**18},
     "adaptive": {},
     # the trade-off: caps at four times the shipped shares (4 % / 0.8 %), budget growing
     "wide": {"POSTING_SHARE": 0.04, "WEAK_POSTING_SHARE": 0.008},
