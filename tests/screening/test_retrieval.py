@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from prosper.names.normalize import prepare_name
+import math
+import random
+from collections.abc import Container, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+from prosper.names.normalize import NameForm, prepare_name
 from prosper.screening import retrieval
 from prosper.screening.retrieval import budgets, candidates, name_keys
 
@@ -52,3 +59,81 @@ def test_the_candidate_budget_grows_when_many_names_tie() -> None:
     assert len(candidates(query, postings, 2_000_000)) == budgets(2_000_000)[2]
     postings = _postings(3_000, 100_000)
     assert len(candidates(query, postings, 100_000)) == retrieval.CANDIDATES
+
+
+def _walk_every_key(
+    form: NameForm,
+    postings: Mapping[str, Sequence[int]],
+    total: int,
+    keep: Container[int] | None = None,
+) -> list[int]:
+    """What :func:`candidates` answers, the slow way: every key within the share caps walked
+    name by name, the names ranked by evidence, then by where the walk first met them."""
+    most, most_weak, budget = budgets(total)
+    groups: dict[int, list[str]] = {}
+    for key, group in retrieval.query_keys(form, postings).items():
+        groups.setdefault(group, []).append(key)
+    first: dict[int, int] = {}
+    evidence: dict[int, float] = {}
+    step = 0
+    for group_keys in groups.values():
+        best: dict[int, float] = {}
+        for key in group_keys:
+            posting = postings.get(key)
+            if posting is None or len(posting) > (most_weak if key[0] in "paz" else most):
+                continue
+            weight = retrieval.KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting))
+            for n_idx in posting:
+                first.setdefault(n_idx, step)
+                step += 1
+                best[n_idx] = max(best.get(n_idx, 0.0), weight)
+        for n_idx, weight in best.items():
+            evidence[n_idx] = evidence.get(n_idx, 0.0) + weight
+    if keep is not None:
+        evidence = {n: v for n, v in evidence.items() if n in keep}
+    ranked = sorted(evidence, key=lambda n: (-evidence[n], first[n]))[:budget]
+    floor = evidence[ranked[0]] * retrieval.CANDIDATE_FLOOR if ranked else 0.0
+    return [n for k, n in enumerate(ranked) if k < retrieval.MIN_CANDIDATES or evidence[n] >= floor]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_common_keys_walked_or_not_give_the_same_candidates(seed: int) -> None:
+    # on 2M names the share caps (20,000 / 4,000) exceed the fixed ones (4,000 / 800): keys in
+    # between are common, walked only when a name they alone hold could be a candidate
+    rng = random.Random(seed)
+    total = 2_000_000
+    form = prepare_name(rng.choice(["Muhammad Hasan Alli", "Ivan Petrov", "Kim Jong Un"]))
+    postings: dict[str, list[int]] = {}
+    for key in retrieval.query_keys(form, {}):
+        weak = key[0] in "paz"
+        common = rng.random() < 0.2  # most keys rare, some common, a few absent
+        size = rng.randint(801 if weak else 4001, 6_000) if common else rng.randint(0, 400)
+        if size:
+            postings[key] = sorted(rng.sample(range(12_000), size))
+    assert candidates(form, postings, total) == _walk_every_key(form, postings, total)
+    keep = {n for n in range(30_000) if rng.random() < 0.5}
+    assert candidates(form, postings, total, keep.__contains__) == _walk_every_key(
+        form, postings, total, keep
+    )
+
+
+def test_postings_are_ascending_built_and_mapped(tmp_path: Path) -> None:
+    # the common keys are looked up by bisection (retrieval._holds): every posting ascends
+    from tests.screening.test_index import ENTITIES
+
+    from prosper.screening.cache import open_index, write_index
+    from prosper.screening.index import ScreeningIndex
+
+    built = ScreeningIndex.build(ENTITIES)
+    write_index(built, tmp_path / "i.idx")
+    mapped = open_index(tmp_path / "i.idx", ENTITIES)
+    assert mapped is not None
+    for index in (built, mapped):
+        table = index._postings
+        assert len(table) > 50
+        for key in table:
+            posting = list(table[key])
+            assert posting == sorted(set(posting)), key
+    assert retrieval._holds((2, 5, 9), 5) == 1
+    assert retrieval._holds((2, 5, 9), 6) == -1
+    assert retrieval._holds((), 6) == -1

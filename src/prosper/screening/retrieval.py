@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -121,20 +122,12 @@ def budgets(total: int) -> tuple[int, int, int]:
     )
 
 
-def _group_evidence(
-    group_keys: list[str], postings: Mapping[str, Sequence[int]], total: int
-) -> dict[int, float]:
-    """Each list name sharing a key of the group, with the best weight among those keys.
+def _group_evidence(found: list[tuple[float, Sequence[int]]]) -> dict[int, float]:
+    """Each list name on a posting of ``found`` (a group's keys, in order, with their weights),
+    with the best weight among the keys holding it.
 
     Names appear in the order they are first met walking the keys in order (as a name-by-name
     loop inserts them); the value is the largest weight of a key holding the name."""
-    most, most_weak, _ = budgets(total)
-    found: list[tuple[float, Sequence[int]]] = []
-    for key in group_keys:
-        posting = postings.get(key)
-        if posting is None or len(posting) > (most_weak if key[0] in "paz" else most):
-            continue
-        found.append((KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting)), posting))
     if not found:
         return {}
     # the first key's names in C (every weight is > 0: each is its name's best so far) ...
@@ -145,6 +138,98 @@ def _group_evidence(
             if weight > get(n_idx, 0.0):
                 best[n_idx] = weight
     return best
+
+
+def _sum_groups(per_group: list[dict[int, float]]) -> dict[int, float]:
+    """Each name's evidence: its best weight in each group, summed in group order (the names
+    in the order first met)."""
+    acc: dict[int, float] = {}
+    for best in per_group:
+        if not acc:  # the first group: each sum is its one weight, in the same order
+            acc = dict(best)
+            continue
+        get = acc.get
+        for n_idx, weight in best.items():
+            acc[n_idx] = get(n_idx, 0.0) + weight
+    return acc
+
+
+def _holds(posting: Sequence[int], n_idx: int) -> int:
+    """Where ``n_idx`` is in the ascending ``posting``, or -1."""
+    at = bisect_left(posting, n_idx)
+    return at if at < len(posting) and posting[at] == n_idx else -1
+
+
+def _bar(values: list[float], budget: int) -> float:
+    """The evidence a name must exceed to be a candidate for sure, given ``values`` (the
+    evidence some names have at least): ``budget`` names already have as much, or
+    :data:`MIN_CANDIDATES` names do and it is under the 40 % floor of the best. A name whose
+    evidence cannot exceed it is not among :func:`candidates`' answer; ``-inf`` when no name can
+    be left out yet."""
+    top = heapq.nlargest(budget, values)
+    nth = top[budget - 1] if len(top) >= budget else -math.inf
+    least = top[MIN_CANDIDATES - 1] if len(top) >= MIN_CANDIDATES else -math.inf
+    return max(nth, min(least, top[0] * CANDIDATE_FLOOR)) if top else -math.inf
+
+
+def _lifted(
+    keys: list[tuple[int, float, Sequence[int], bool]],
+    per_group: list[dict[int, float]],
+    acc: dict[int, float],
+    budget: int,
+) -> list[int] | None:
+    """The candidates when the common keys (walked: ``False``) cannot bring a name of their
+    own among them, else None (the caller walks them). ``keys`` are every key of the query in
+    walk order — group, weight, posting, walked — ``per_group`` / ``acc`` the evidence of the
+    walked ones only.
+
+    A name no walked key holds has at most ``lift`` (each group's heaviest common key) and a
+    name holding one at most its evidence + ``lift``: names that cannot exceed :func:`_bar`
+    are out whatever the common keys hold, and the others are looked up in the (ascending)
+    common postings by bisection: their evidence and their first place in the walk (which
+    breaks ties) are then those of a walk of every key."""
+    heaviest: dict[int, float] = {}
+    for group, weight, _, walked in keys:
+        if not walked and weight > heaviest.get(group, 0.0):
+            heaviest[group] = weight
+    lift = sum(heaviest.values())
+    bar = _bar(list(acc.values()), budget)
+    if lift >= bar:  # a name only the common keys hold could be a candidate
+        return None
+    ranked: list[tuple[float, int, int, int]] = []
+    for n_idx, evidence in acc.items():
+        if evidence + lift < bar:
+            continue
+        best = [b.get(n_idx, 0.0) for b in per_group]
+        first: tuple[int, int] | None = None
+        for order, (group, weight, posting, walked) in enumerate(keys):
+            if walked and first is not None:
+                continue
+            at = _holds(posting, n_idx)
+            if at < 0:
+                continue
+            if first is None:
+                first = (order, at)
+            if weight > best[group]:
+                best[group] = weight
+        total = 0.0
+        for b in best:  # summed in group order, as a walk of every key sums
+            if b > 0.0:
+                total += b
+        assert first is not None  # a walked key holds the name
+        ranked.append((-total, first[0], first[1], n_idx))
+    ranked.sort()
+    return _cut([(-r[0], r[3]) for r in ranked[:budget]])
+
+
+def _cut(top: list[tuple[float, int]]) -> list[int]:
+    """The best names (evidence, name; best first) beyond :data:`MIN_CANDIDATES` down to the
+    40 % floor of the best evidence."""
+    if len(top) <= MIN_CANDIDATES:
+        return [n for _, n in top]
+    # names sharing much less evidence than the best ones cannot win: stop scoring there
+    floor = top[0][0] * CANDIDATE_FLOOR
+    return [n for k, (v, n) in enumerate(top) if k < MIN_CANDIDATES or v >= floor]
 
 
 def candidates(
@@ -160,29 +245,49 @@ def candidates(
     romanization (k: only) — 리병철 must still find "RI Pyong Chol" among the Hangul aliases
     김병철, 리학철 …
 
+    A key on more names than the fixed caps (:data:`MAX_POSTINGS`, :data:`MAX_WEAK_POSTINGS`)
+    but within the share of a large list is *common*: the rarer keys are walked first, and the
+    common ones are walked name by name only when a name they alone hold could be among the
+    candidates (:func:`_lifted`); otherwise they only add their weight to the names the rarer
+    keys found. The answer is the same either way.
+
     Args:
         form: The prepared query name.
-        postings: Key → list names (the index's inverted index).
+        postings: Key → list names, ascending (the index's inverted index).
         total: How many names are indexed (for the IDF).
         keep: When given, only names it accepts (a source filter).
     """
+    most, most_weak, budget = budgets(total)
     groups: dict[int, list[str]] = {}
     for key, group in query_keys(form, postings).items():
         groups.setdefault(group, []).append(key)
-    acc: dict[int, float] = {}
-    for group_keys in groups.values():
-        best = _group_evidence(group_keys, postings, total)
-        if not acc:  # the first group: each sum is its one weight, in the same order
-            acc = best
+    keys: list[tuple[int, float, Sequence[int], bool]] = []
+    for g, group_keys in enumerate(groups.values()):
+        for key in group_keys:
+            posting = postings.get(key)
+            if posting is None:
+                continue
+            weak = key[0] in "paz"
+            if len(posting) > (most_weak if weak else most):
+                continue
+            weight = KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting))
+            walked = len(posting) <= (MAX_WEAK_POSTINGS if weak else MAX_POSTINGS)
+            keys.append((g, weight, posting, walked))
+    common = not all(k[3] for k in keys)
+    for attempt in (common, False):
+        found: list[list[tuple[float, Sequence[int]]]] = [[] for _ in groups]
+        for g, weight, posting, walked in keys:
+            if walked or not attempt:
+                found[g].append((weight, posting))
+        per_group = [_group_evidence(f) for f in found]
+        acc = _sum_groups(per_group)
+        if keep is not None:
+            acc = {n: v for n, v in acc.items() if keep(n)}
+        if attempt:
+            lifted = _lifted(keys, per_group, acc, budget)
+            if lifted is not None:
+                return lifted
             continue
-        get = acc.get
-        for n_idx, weight in best.items():
-            acc[n_idx] = get(n_idx, 0.0) + weight
-    if keep is not None:
-        acc = {n: v for n, v in acc.items() if keep(n)}
-    top = heapq.nlargest(budgets(total)[2], acc, key=acc.__getitem__)
-    if len(top) <= MIN_CANDIDATES:
-        return top
-    # names sharing much less evidence than the best ones cannot win: stop scoring there
-    floor = acc[top[0]] * CANDIDATE_FLOOR
-    return [n for k, n in enumerate(top) if k < MIN_CANDIDATES or acc[n] >= floor]
+        top = heapq.nlargest(budget, acc, key=acc.__getitem__)
+        return _cut([(acc[n], n) for n in top])
+    raise AssertionError("unreachable")  # the second attempt walks every key
