@@ -79,8 +79,9 @@ def _walk_every_key(
     for group_keys in groups.values():
         best: dict[int, float] = {}
         for key in group_keys:
-            posting = postings.get(key)
-            if posting is None or len(posting) > (most_weak if key[0] in "paz" else most):
+            posting = postings.get("t" + key[1:] if key[0] == "e" else key)  # e: a neighbour
+            weak = key[0] in retrieval.WEAK_KINDS
+            if posting is None or len(posting) > (most_weak if weak else most):
                 continue
             weight = retrieval.KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting))
             for n_idx in posting:
@@ -105,11 +106,12 @@ def test_common_keys_walked_or_not_give_the_same_candidates(seed: int) -> None:
     form = prepare_name(rng.choice(["Muhammad Hasan Alli", "Ivan Petrov", "Kim Jong Un"]))
     postings: dict[str, list[int]] = {}
     for key in retrieval.query_keys(form, {}):
-        weak = key[0] in "paz"
+        weak = key[0] in retrieval.WEAK_KINDS
         common = rng.random() < 0.2  # most keys rare, some common, a few absent
         size = rng.randint(801 if weak else 4001, 6_000) if common else rng.randint(0, 400)
+        lookup = "t" + key[1:] if key[0] == "e" else key  # a neighbour (e:) is a token (t:)
         if size:
-            postings[key] = sorted(rng.sample(range(12_000), size))
+            postings[lookup] = sorted(rng.sample(range(12_000), size))
     assert candidates(form, postings, total) == _walk_every_key(form, postings, total)
     keep = {n for n in range(30_000) if rng.random() < 0.5}
     assert candidates(form, postings, total, keep.__contains__) == _walk_every_key(
@@ -137,3 +139,28 @@ def test_postings_are_ascending_built_and_mapped(tmp_path: Path) -> None:
     assert retrieval._holds((2, 5, 9), 5) == 1
     assert retrieval._holds((2, 5, 9), 6) == -1
     assert retrieval._holds((), 6) == -1
+
+
+def test_a_neighbour_spelling_is_one_slip_away() -> None:
+    near = retrieval.neighbours("dots")
+    assert {"dost", "odts", "dtos"} <= set(near)  # two letters swapped
+    assert {"ots", "dts", "dos", "dot"} <= set(near)  # one left out
+    assert "dots" not in near
+    assert retrieval.neighbours("aab").count("ab") == 1  # each spelling once
+    assert retrieval.neighbours("aa") == ["a"]
+
+
+def test_a_misspelt_rare_word_beside_a_common_one_is_found() -> None:
+    # "DOTS MOHAMMAD" for "DOST MOHAMMAD": no key of "dots" (a short word: no prefix / suffix
+    # key, another metaphone) is on the listed name, and "mohammad" is on too many names
+    total = 100_000
+    listed = name_keys(prepare_name("Dost Mohammad"))
+    postings: dict[str, list[int]] = {k: [7] for k in listed}
+    for key in name_keys(prepare_name("Mohammad")):
+        postings[key] = list(range(8, 5_008))  # 5,000 names: over the cap of 4,000
+    postings["t:mohammad"] = [7, *postings["t:mohammad"]]
+    query = prepare_name("DOTS MOHAMMAD")
+    assert "e:dost" in retrieval.query_keys(query, postings)
+    assert candidates(query, postings, total) == [7]
+    # a query token the lists hold as written looks up no neighbour
+    assert not any(k[0] == "e" for k in retrieval.query_keys(prepare_name("Dost"), postings))

@@ -41,7 +41,11 @@ POSTING_SHARE = 0.01  # ... or, when more, keys on more than this share of the i
 WEAK_POSTING_SHARE = 0.002  # ... and this share for typo keys
 REFERENCE_NAMES = 100_000  # lists of more names score more candidates: × sqrt(names / this)
 # How much each kind of key counts in retrieval (× its IDF).
-KEY_WEIGHTS = {"t": 1.0, "v": 0.9, "k": 1.0, "j": 0.9, "p": 0.7, "s": 0.6, "a": 0.4, "z": 0.4}
+KEY_WEIGHTS = {
+    "t": 1.0, "v": 0.9, "k": 1.0, "j": 0.9, "p": 0.7, "e": 0.7, "s": 0.6, "a": 0.4, "z": 0.4
+}  # fmt: skip
+WEAK_KINDS = "paze"  # typo keys: metaphone, prefix, suffix, a neighbour spelling (query only)
+NEIGHBOUR_MIN = 4  # an unknown query token this long also looks up its neighbour spellings
 # a token's consonant skeleton, remembered: the lists repeat the same tokens ("mohammad")
 consonant_skeleton = lru_cache(maxsize=1 << 16)(skeleton.consonant_skeleton)
 
@@ -77,6 +81,17 @@ def name_keys(form: NameForm) -> set[str]:
     return keys
 
 
+def neighbours(tok: str) -> list[str]:
+    """The spellings one slip away from ``tok`` that a list may hold as a token: two neighbouring
+    letters swapped (``dots`` → ``dost``) or one letter left out (``vitaaliy`` → ``vitaliy``).
+    Looked up for a query token the lists do not hold as written (as ``t:`` keys, weighed as
+    ``e:``): nothing is added to the index."""
+    out = dict.fromkeys(tok[:i] + tok[i + 1] + tok[i] + tok[i + 2 :] for i in range(len(tok) - 1))
+    out.update(dict.fromkeys(tok[:i] + tok[i + 1 :] for i in range(len(tok))))
+    out.pop(tok, None)
+    return list(out)
+
+
 def query_keys(form: NameForm, postings: Mapping[str, Sequence[int]]) -> dict[str, int]:
     """Index keys of a query, each with its group (the query token it stands for; pairs of
     tokens and the whole name are groups of their own): like :func:`name_keys`, but the
@@ -99,6 +114,8 @@ def query_keys(form: NameForm, postings: Mapping[str, Sequence[int]]) -> dict[st
                 mine.append("p:" + phon)
             if len(tok) >= 6:
                 mine += ["a:" + tok[:4], "z:" + tok[-4:]]
+            if len(tok) >= NEIGHBOUR_MIN:
+                mine += ["e:" + near for near in neighbours(tok)]
         if arabic and len(tok) >= 3:
             mine.append("s:" + consonant_skeleton(tok))
         for key in mine:
@@ -264,10 +281,10 @@ def candidates(
     keys: list[tuple[int, float, Sequence[int], bool]] = []
     for g, group_keys in enumerate(groups.values()):
         for key in group_keys:
-            posting = postings.get(key)
+            posting = postings.get("t" + key[1:] if key[0] == "e" else key)
             if posting is None:
                 continue
-            weak = key[0] in "paz"
+            weak = key[0] in WEAK_KINDS
             if len(posting) > (most_weak if weak else most):
                 continue
             weight = KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting))
