@@ -182,6 +182,11 @@ VARIANTS: dict[str, dict[str, float]] = {
     "adaptive": {},
     # the trade-off: caps at four times the shipped shares (4 % / 0.8 %), budget growing
     "wide": {"POSTING_SHARE": 0.04, "WEAK_POSTING_SHARE": 0.008},
+    # adaptive as it was before the lifted common keys and the neighbour spellings: every key
+    # within the caps walked name by name (the same candidates as "lift"), no neighbours
+    "walk": {"LIFT_COMMON": False, "NEIGHBOUR_MIN": 10**9},
+    # ... common keys lifting the names the rarer keys found (same candidates, less walked)
+    "lift": {"NEIGHBOUR_MIN": 10**9},
 }
 _DEFAULTS: dict[str, float] = {}
 
@@ -190,13 +195,24 @@ def _use(retrieval: Any, variant: str) -> None:
     """Set the retrieval budgets of ``variant`` (module constants, as shipped otherwise)."""
     if not hasattr(retrieval, "budgets"):
         return  # a tree from before the adaptive budgets: its fixed budgets
-    for name in ("POSTING_SHARE", "WEAK_POSTING_SHARE", "REFERENCE_NAMES"):
+    for name in {k for v in VARIANTS.values() for k in v}:
+        if not hasattr(retrieval, name):
+            continue  # an older tree
         _DEFAULTS.setdefault(name, getattr(retrieval, name))
         setattr(retrieval, name, VARIANTS[variant].get(name, _DEFAULTS[name]))
     retrieval.budgets.cache_clear()
 
 
-def one(size: int, queries: int, keep: Path | None, workers: int) -> dict[str, Any]:
+def _variants(retrieval: Any) -> list[str]:
+    """The variants ``retrieval`` (this tree's or an older one's) has every setting of."""
+    if not hasattr(retrieval, "budgets"):
+        return ["fixed"]
+    return [v for v, settings in VARIANTS.items() if all(hasattr(retrieval, k) for k in settings)]
+
+
+def one(
+    size: int, queries: int, keep: Path | None, workers: int, chosen: tuple[str, ...]
+) -> dict[str, Any]:
     """Build (or, with ``keep``, reuse) and measure one size (in this process)."""
     from prosper.lists import load_snapshot
     from prosper.names.normalize import prepare_name
@@ -223,7 +239,7 @@ def one(size: int, queries: int, keep: Path | None, workers: int) -> dict[str, A
         assert index is not None
         rng = random.Random(7)
         picks = [rng.randrange(min(size, 41_549)) for _ in range(queries)]  # real entities
-        variants = [v for v in VARIANTS if hasattr(retrieval, "budgets") or v == "fixed"]
+        variants = [v for v in _variants(retrieval) if v in chosen]
         cpu: dict[str, list[float]] = {v: [] for v in variants}
         retrieved = dict.fromkeys(variants, 0)
         n_cands = dict.fromkeys(variants, 0)
@@ -247,7 +263,8 @@ def one(size: int, queries: int, keep: Path | None, workers: int) -> dict[str, A
                 c0 = time.thread_time()
                 index.screen(query)
                 cpu[variant].append((time.thread_time() - c0) * 1000)
-        _use(retrieval, "adaptive" if "adaptive" in variants else "fixed")
+        main_variant = "adaptive" if "adaptive" in variants else variants[0]
+        _use(retrieval, main_variant)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     by_variant = {}
     for variant, times in cpu.items():
@@ -259,7 +276,6 @@ def one(size: int, queries: int, keep: Path | None, workers: int) -> dict[str, A
             "candidate_recall": round(retrieved[variant] / queries, 4),
             "copy_recall": round(family[variant] / queries, 4),
         }
-    main_variant = "adaptive" if "adaptive" in variants else "fixed"
     return {
         "entities": size,
         "names": index.name_count,
@@ -281,10 +297,14 @@ def main() -> None:
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the index files here")
     parser.add_argument("--workers", type=int, default=2, help="processes preparing names")
+    parser.add_argument(
+        "--variants", default=",".join(VARIANTS), help="retrieval variants (comma-separated)"
+    )
     parser.add_argument("--output", type=Path, default=HERE / "results" / "scale.json")
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.queries, args.keep, args.workers)))
+        chosen = tuple(args.variants.split(","))
+        print(json.dumps(one(args.one, args.queries, args.keep, args.workers, chosen)))
         return
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -298,6 +318,8 @@ def main() -> None:
                 str(args.queries),
                 "--workers",
                 str(args.workers),
+                "--variants",
+                args.variants,
                 *(["--keep", str(args.keep)] if args.keep else []),
             ],
             capture_output=True,

@@ -52,3 +52,15 @@ def test_no_copy_has_a_word_only_a_query_has() -> None:
     assert not {t for n in names for t in _tokens(n)} & (query_words - listed)
     # the copies still are mutations of the names (most of them untouched by the guard)
     assert sum(n.startswith(("Aleksey", "BUDNEV", "JOINT", "Kim")) for n in names) > len(names) / 3
+
+
+def test_every_variant_setting_has_the_type_of_the_retrieval_constant() -> None:
+    # the compiled retrieval module rejects a float where an int is declared (1e18 failed every
+    # run of the bench once the module was compiled)
+    from prosper.screening import retrieval
+    from scale import VARIANTS, _variants
+
+    for settings in VARIANTS.values():
+        for name, value in settings.items():
+            assert type(value) is type(getattr(retrieval, name)), name
+    assert _variants(retrieval) == list(VARIANTS)  # this tree has every setting

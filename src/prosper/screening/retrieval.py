@@ -15,6 +15,13 @@ retrieve — and the candidate budget grows with the square root of the size bey
 fixed ones, so the candidates are the same. (On a synthetic 1M-entity list, shares of 4 % /
 0.8 % retrieved what 1 % / 0.2 % did at twice the p99: ``bench/README.md``.)
 
+A key on more names than the fixed caps but within a large list's share is *common*: walked
+name by name only when a name it alone holds could be a candidate, else it only adds its weight
+to the names the rarer keys found (:func:`candidates`; the same answer, less walked). A query
+token the lists do not hold as written also looks up its neighbour spellings (:func:`neighbours`:
+``DOTS`` → ``dost``) among the list tokens: a misspelt word beside a common one ("DOTS
+MOHAMMAD") is found though the two share no other key, at no cost in index size.
+
 The first key of a group takes its posting whole (``dict.fromkeys``, in C); the sums, the per-name
 maxima and the insertion order (which breaks ties between equal evidence) are those of the
 name-by-name loop, so the candidates are the same.
@@ -39,6 +46,7 @@ MAX_POSTINGS = 4000  # keys on more names than this ("al", "bank") do not retrie
 MAX_WEAK_POSTINGS = 800  # the same for typo keys (metaphone, prefix, suffix: "a:muha")
 POSTING_SHARE = 0.01  # ... or, when more, keys on more than this share of the indexed names
 WEAK_POSTING_SHARE = 0.002  # ... and this share for typo keys
+LIFT_COMMON = True  # common keys lift the names rarer keys found (False: walk them: the same)
 REFERENCE_NAMES = 100_000  # lists of more names score more candidates: × sqrt(names / this)
 # How much each kind of key counts in retrieval (× its IDF).
 KEY_WEIGHTS = {
@@ -290,7 +298,7 @@ def candidates(
             weight = KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting))
             walked = len(posting) <= (MAX_WEAK_POSTINGS if weak else MAX_POSTINGS)
             keys.append((g, weight, posting, walked))
-    common = not all(k[3] for k in keys)
+    common = LIFT_COMMON and not all(k[3] for k in keys)
     for attempt in (common, False):
         found: list[list[tuple[float, Sequence[int]]]] = [[] for _ in groups]
         for g, weight, posting, walked in keys:
