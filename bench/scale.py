@@ -175,6 +175,7 @@ def _build_file(ents: tuple[Any, ...], path: Path, workers: int) -> dict[str, An
 
 # retrieval budgets compared on the same index: the fixed ones of before, the posting caps as
 # a share of the list only, and the caps with the candidate budget growing with the list
+_LOW = {"MAX_POSTINGS": 1000, "MAX_WEAK_POSTINGS": 200}
 # (an int stays an int: the compiled retrieval module checks the constants' types)
 VARIANTS: dict[str, dict[str, float]] = {
     "fixed": {"POSTING_SHARE": 0.0, "WEAK_POSTING_SHARE": 0.0, "REFERENCE_NAMES": 10**18},
@@ -187,6 +188,10 @@ VARIANTS: dict[str, dict[str, float]] = {
     "walk": {"LIFT_COMMON": False, "NEIGHBOUR_MIN": 10**9},
     # ... common keys lifting the names the rarer keys found (same candidates, less walked)
     "lift": {"NEIGHBOUR_MIN": 10**9},
+    # the two with the fixed caps at a quarter (1,000 / 200): on a list too small for keys
+    # between the fixed and the share caps (under ~400k names), such keys exist at 100k
+    "walk-low": {"LIFT_COMMON": False, "NEIGHBOUR_MIN": 10**9, **_LOW},
+    "lift-low": {"NEIGHBOUR_MIN": 10**9, **_LOW},
 }
 _DEFAULTS: dict[str, float] = {}
 
