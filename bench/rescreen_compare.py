@@ -95,6 +95,9 @@ def run(store_path: str, workers: int, warm: bool = False) -> None:
     outcome["workers"] = workers
     outcome["warm"] = warm
     outcome["cpu_total"] = round(sum(after[k] - before[k] for k in range(4)), 2)
+    # this process alone (the serial part) and its workers (the part split over them)
+    outcome["cpu_parent"] = round(sum(after[k] - before[k] for k in range(2)), 2)
+    outcome["cpu_children"] = round(sum(after[k] - before[k] for k in range(2, 4)), 2)
     con = sqlite3.connect(copy)
     rows = con.execute(f"select {ALERT_COLUMNS} from case_alert order by party_id, entity_id, id")
     alerts = rows.fetchall()
