@@ -36,7 +36,6 @@ _PARTICLES = frozenset(cfg.PARTICLES.split())
 _PATRONYMIC = re.compile(cfg.PATRONYMIC_ENDINGS)
 TokenInfo = tuple[float, float, float, bool]
 """A token's weight, its cost at each of :data:`EXTRAS`, and whether it is minor."""
-Gains = dict[str, dict[int, tuple[list[float], bool, bool, int]]]
 
 
 @lru_cache(maxsize=200_000)
@@ -89,7 +88,7 @@ class PairBound:
                 by_token[token].append(f_idx)
         # register token → form → (gains by [person, org] × [plain, syllabic] × extras,
         # brand-grade as a person / organization, linked words of the form)
-        self._gain: Gains = {}
+        self._gain: dict[str, dict[int, tuple[list[float], bool, bool, int]]] = {}
         for token in register_tokens:
             linked = links.delta_side(token)
             if not linked:
@@ -130,17 +129,6 @@ class PairBound:
                     words[f_idx],
                 )
             self._gain[token] = table
-
-    @property
-    def gains(self) -> Gains:
-        """Register token → delta name → what it adds (built over the register tokens given;
-        what :meth:`add_gains` takes from a bound built over another part of them)."""
-        return self._gain
-
-    def add_gains(self, gains: Gains) -> None:
-        """Take in the :attr:`gains` of a bound of the same delta names, links and floor over
-        other register tokens (a token's entry depends only on its own links)."""
-        self._gain.update(gains)
 
     def info(self, token: str) -> TokenInfo:
         """``token``'s weight, its two :func:`cost` values (:data:`EXTRAS`) and whether it is

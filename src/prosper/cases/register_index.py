@@ -188,9 +188,12 @@ class RegisterIndex:
         (the threshold less what qualifiers can add) or through a shared identifier."""
         return self.candidates_in(self.plan(entities, floor), 0, len(self.ids))
 
-    def tokens(self) -> list[str]:
-        """The register's distinct name tokens, sorted."""
-        return sorted(self._token_parties)
+    def tokens(self, lo: int = 0, hi: int | None = None) -> list[str]:
+        """The register's distinct name tokens, sorted (those of the parties ``lo`` …
+        ``hi - 1`` when given)."""
+        if lo == 0 and (hi is None or hi >= len(self.ids)):
+            return sorted(self._token_parties)
+        return sorted({t for names in self._names[lo:hi] for name in names for t in name})
 
     def plan(
         self,
@@ -198,18 +201,20 @@ class RegisterIndex:
         floor: float,
         links: TokenLinks | None = None,
         forms: list[tuple[int, NameForm]] | None = None,
+        register_tokens: Iterable[str] | None = None,
     ) -> DeltaPlan:
         """What every part of the register shares for one delta: its names, the token links
         (``links``: built over :meth:`tokens` by the caller, e.g. in parts on several
         processes — see :func:`delta_links` — or here; ``forms``: :func:`delta_forms` of
-        ``entities`` when the caller has them) and the pair bound."""
+        ``entities`` when the caller has them) and the pair bound (over ``register_tokens``: the
+        tokens of the parties a part reads, or all)."""
         if forms is None:
             forms = delta_forms(entities)
         if links is None:
             links = delta_links(forms, self.tokens())
-        bound = PairBound(
-            [f for _, f in forms], links, list(self._token_parties), self.weights, floor
-        )
+        if register_tokens is None:
+            register_tokens = list(self._token_parties)
+        bound = PairBound([f for _, f in forms], links, register_tokens, self.weights, floor)
         return DeltaPlan(entities, forms, links, bound)
 
     def candidates_in(self, plan: DeltaPlan, lo: int, hi: int) -> dict[str, set[str]]:

@@ -23,11 +23,9 @@ from prosper.audit import AuditLog
 from prosper.audit.migrations import write_transaction
 from prosper.cases.alerts import Notify, Screener, SyncRequest, _quiet, close_delisted, sync_hits
 from prosper.cases.model import RegisteredParty, SyncCounts
-from prosper.cases.name_bound import Gains, PairBound
 from prosper.cases.owners import Results, Via, screen_with_owners
 from prosper.cases.register_index import (
     _ARABIC,
-    DeltaPlan,
     RegisterIndex,
     delta_forms,
     delta_links,
@@ -223,11 +221,11 @@ def register_candidates(
     (:meth:`RegisterIndex.candidates_for` over the register ``rows``); ``keys_of`` gives the
     register tokens' keys worked out before (:func:`prosper.cases.token_keys.load`; without
     it, they are computed). With ``workers`` > 1 the work is split over that many processes
-    twice: the token links and the pair bound's table over parts of the register's tokens (a
-    token's links and entry do not depend on the others; merged here), then the parties over
-    contiguous ranges of rows, each process reading the one index and plan it inherits (a
-    party's candidates depend only on its own names and keys and on the delta, so the
-    ranges' union is what the whole register gives)."""
+    twice: the token links over parts of the register's tokens (a token's links do not
+    depend on the others; merged here), then the parties over contiguous ranges of rows, each
+    process reading the one index and links it inherits, with a pair bound over its range's
+    tokens (a party's candidates depend only on its own names and keys and on the delta, so
+    the ranges' union is what the whole register gives)."""
     if not touched or not rows:
         return {}
     default_weights()  # loaded once, before a fork
@@ -236,24 +234,17 @@ def register_candidates(
     known = keys_of(tokens) if keys_of is not None else None
     forms = delta_forms(touched)
     count = max(1, min(workers, len(rows)))
-    names = [f for _, f in forms]
-
-    def link_part(i: int) -> tuple[TokenLinks, Gains]:
-        part = tokens[i::count]
-        links = delta_links(forms, part, known)
-        return links, PairBound(names, links, part, index.weights, floor).gains
-
-    parts = fork_map(link_part, count, workers)
-    links = TokenLinks.combine(p[0] for p in parts)
-    bound = PairBound(names, links, (), index.weights, floor)
-    for _links, gains in parts:
-        bound.add_gains(gains)
-    plan = DeltaPlan(touched, forms, links, bound)
+    parts = fork_map(lambda i: delta_links(forms, tokens[i::count], known), count, workers)
+    links = TokenLinks.combine(parts) if count > 1 else parts[0]
     edges = [len(rows) * i // count for i in range(count + 1)]
+
+    def range_part(i: int) -> dict[str, set[str]]:
+        lo, hi = edges[i], edges[i + 1]
+        plan = index.plan(touched, floor, links, forms, index.tokens(lo, hi))
+        return index.candidates_in(plan, lo, hi)
+
     found: dict[str, set[str]] = {}
-    for part in fork_map(
-        lambda i: index.candidates_in(plan, edges[i], edges[i + 1]), count, workers
-    ):
+    for part in fork_map(range_part, count, workers):
         found.update(part)
     return found
 
