@@ -186,6 +186,21 @@ def test_token_links_cover_every_agreeing_pair() -> None:
     assert agreed > 50
 
 
+def test_token_links_in_parts_are_the_whole() -> None:
+    """Links built over parts of the register's tokens and combined are the links over all
+    of them, in both directions (what the two-process delta re-screen relies on)."""
+    rng = random.Random(11)
+    pool = [_word(rng, rng.choice((1, 2, 3))).lower() for _ in range(300)]
+    pool += [_typo(rng, t) for t in pool[:150] if len(t) > 2]
+    delta, register = pool[::2], sorted(set(pool[1::2]))
+    whole = TokenLinks(delta, register)
+    for count in (2, 3):
+        parts = TokenLinks.combine(TokenLinks(delta, register[i::count]) for i in range(count))
+        assert parts._forward == whole._forward
+        assert parts._backward == whole._backward
+    assert whole._forward  # not trivially empty
+
+
 def test_sharded_candidates_are_the_whole_registers() -> None:
     """The register split into shards on worker processes gives, party by party, the
     candidates of the whole register in one index (and the shards are not trivial)."""

@@ -18,11 +18,14 @@ before they were stored has its names prepared when the index loads.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from prosper.cases.model import RegisteredParty
 from prosper.cases.name_bound import PairBound
+from prosper.cases.token_keys import TokenKeys
 from prosper.cases.token_links import TokenLinks
 from prosper.matching import config as cfg
 from prosper.model import Entity, EntityType
@@ -90,6 +93,43 @@ def _joins(form: NameForm) -> set[str]:
     return {k[2:] for k in name_keys(form) if k.startswith("j:")}
 
 
+@dataclass(frozen=True, slots=True)
+class DeltaPlan:
+    """One delta as every part of the register reads it (:meth:`RegisterIndex.plan`)."""
+
+    entities: Sequence[Entity]
+    forms: list[tuple[int, NameForm]]  # (entity index, one of its prepared names)
+    links: TokenLinks
+    bound: PairBound
+
+
+def delta_forms(entities: Sequence[Entity]) -> list[tuple[int, NameForm]]:
+    """The prepared names of the delta's entities, with each entity's index."""
+    forms: list[tuple[int, NameForm]] = []
+    for e_idx, entity in enumerate(entities):
+        for name, _strong in entity.all_names():
+            form = prepare_name(name, entity.type)
+            if form.tokens:
+                forms.append((e_idx, form))
+    return forms
+
+
+def delta_links(
+    forms: Sequence[tuple[int, NameForm]],
+    register_tokens: Iterable[str],
+    known: Mapping[str, TokenKeys] | None = None,
+) -> TokenLinks:
+    """:class:`TokenLinks` of the delta names ``forms`` over ``register_tokens`` (all of the
+    register's or one part of them: the links of a token do not depend on the others);
+    ``known``: register tokens' keys read from the store (:mod:`prosper.cases.token_keys`)."""
+    return TokenLinks(
+        [t for _, f in forms for t in f.tokens],
+        register_tokens,
+        [t for _, f in forms if "arabic" in f.scripts for t in f.tokens],
+        known,
+    )
+
+
 class RegisterIndex:
     """The register's names and keys, in memory, for one delta."""
 
@@ -146,17 +186,41 @@ class RegisterIndex:
     def candidates_for(self, entities: Sequence[Entity], floor: float) -> dict[str, set[str]]:
         """Party id → the ids of the ``entities`` it could hit at a name score of ``floor``
         (the threshold less what qualifiers can add) or through a shared identifier."""
-        forms: list[tuple[int, NameForm]] = []
-        for e_idx, entity in enumerate(entities):
-            for name, _strong in entity.all_names():
-                form = prepare_name(name, entity.type)
-                if form.tokens:
-                    forms.append((e_idx, form))
-        links = TokenLinks(
-            [t for _, f in forms for t in f.tokens],
-            self._token_parties,
-            [t for _, f in forms if "arabic" in f.scripts for t in f.tokens],
-        )
+        return self.candidates_in(self.plan(entities, floor), 0, len(self.ids))
+
+    def tokens(self, lo: int = 0, hi: int | None = None) -> list[str]:
+        """The register's distinct name tokens, sorted (those of the parties ``lo`` …
+        ``hi - 1`` when given)."""
+        if lo == 0 and (hi is None or hi >= len(self.ids)):
+            return sorted(self._token_parties)
+        return sorted({t for names in self._names[lo:hi] for name in names for t in name})
+
+    def plan(
+        self,
+        entities: Sequence[Entity],
+        floor: float,
+        links: TokenLinks | None = None,
+        forms: list[tuple[int, NameForm]] | None = None,
+        register_tokens: Iterable[str] | None = None,
+    ) -> DeltaPlan:
+        """What every part of the register shares for one delta: its names, the token links
+        (``links``: built over :meth:`tokens` by the caller, e.g. in parts on several
+        processes — see :func:`delta_links` — or here; ``forms``: :func:`delta_forms` of
+        ``entities`` when the caller has them) and the pair bound (over ``register_tokens``: the
+        tokens of the parties a part reads, or all)."""
+        if forms is None:
+            forms = delta_forms(entities)
+        if links is None:
+            links = delta_links(forms, self.tokens())
+        if register_tokens is None:
+            register_tokens = list(self._token_parties)
+        bound = PairBound([f for _, f in forms], links, register_tokens, self.weights, floor)
+        return DeltaPlan(entities, forms, links, bound)
+
+    def candidates_in(self, plan: DeltaPlan, lo: int, hi: int) -> dict[str, set[str]]:
+        """:meth:`candidates_for` of the parties ``lo`` … ``hi - 1`` (in row order): the
+        parts of a split register together give what the whole gives."""
+        entities, forms, links, bound = plan.entities, plan.forms, plan.links, plan.bound
         by_token: dict[str, set[int]] = defaultdict(set)  # delta token → entities naming it
         by_joined: dict[str, set[int]] = defaultdict(set)  # joined tokens → entities
         by_whole: dict[str, set[int]] = defaultdict(set)  # the whole name without spaces
@@ -168,20 +232,24 @@ class RegisterIndex:
                 by_joined[joined].add(e_idx)
             for whole in (form.tokens, form.full, form.tokens[::-1]):
                 by_whole["".join(whole)].add(e_idx)
-        bound = PairBound(
-            [f for _, f in forms], links, list(self._token_parties), self.weights, floor
-        )
         form_entity = [e for e, _ in forms]
         # the list name's side carries the score: a party token links to a required token
         from_list: dict[int, set[int]] = defaultdict(set)
         linked_parties: dict[str, set[int]] = {}
+        whole_range = lo == 0 and hi >= len(self.ids)
+
+        def in_range(parties: list[int]) -> list[int]:
+            # a token's parties are in row order: the range is one slice
+            if whole_range:
+                return parties
+            return parties[bisect_left(parties, lo) : bisect_left(parties, hi)]
 
         def parties_of(token: str) -> set[int]:
             found_set = linked_parties.get(token)
             if found_set is None:
                 found_set = set()
                 for party_token in links.register_side(token):
-                    found_set.update(self._token_parties.get(party_token, ()))
+                    found_set.update(in_range(self._token_parties.get(party_token, [])))
                 linked_parties[token] = found_set
             return found_set
 
@@ -202,9 +270,9 @@ class RegisterIndex:
                 from_list[p_idx].add(f_idx)
         # a party name reaches a delta name only through a linked token or ``from_list``
         any_linked = bound.any_linked
-        for p_idx, names in enumerate(self._names):
+        for p_idx in range(lo, min(hi, len(self.ids))):
             more = from_list.get(p_idx, ())
-            for tokens in names:
+            for tokens in self._names[p_idx]:
                 if not more and not any_linked(tokens):
                     continue
                 for f_idx in bound.reachable(tokens, self._org[p_idx], more):
@@ -215,22 +283,22 @@ class RegisterIndex:
         for joined, parties in self._join_parties.items():
             hit = by_token.get(joined)
             if hit:
-                for p_idx in parties:
+                for p_idx in in_range(parties):
                     found[p_idx].update(hit)
         for joined, e_set in by_joined.items():
-            for p_idx in self._token_parties.get(joined, ()):
+            for p_idx in in_range(self._token_parties.get(joined, [])):
                 found[p_idx].update(e_set)
-        for p_idx, names in enumerate(self._names):
-            for tokens in names:
+        for p_idx in range(lo, min(hi, len(self.ids))):
+            for tokens in self._names[p_idx]:
                 hit = by_whole.get("".join(tokens))
                 if hit:
                     found[p_idx].update(hit)
         for e_idx, entity in enumerate(entities):
             for ident in entity.identifiers:
                 id_key = _id_key(ident.value)
-                for p_idx in () if id_key is None else self._id_parties.get(id_key, ()):
+                for p_idx in in_range([] if id_key is None else self._id_parties.get(id_key, [])):
                     found[p_idx].add(e_idx)
-        for p_idx in self._always:
+        for p_idx in in_range(self._always):
             found[p_idx].update(range(len(entities)))
         ids = [e.id for e in entities]
         return {self.ids[p]: {ids[e] for e in es} for p, es in found.items() if es}

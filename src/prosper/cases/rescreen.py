@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,16 +24,26 @@ from prosper.audit.migrations import write_transaction
 from prosper.cases.alerts import Notify, Screener, SyncRequest, _quiet, close_delisted, sync_hits
 from prosper.cases.model import RegisteredParty, SyncCounts
 from prosper.cases.owners import Results, Via, screen_with_owners
-from prosper.cases.register_index import _ARABIC, RegisterIndex, party_names
+from prosper.cases.register_index import (
+    _ARABIC,
+    RegisterIndex,
+    delta_forms,
+    delta_links,
+    party_names,
+)
 from prosper.cases.store import CaseStore
+from prosper.cases.token_keys import TokenKeys
+from prosper.cases.token_keys import load as load_token_keys
+from prosper.cases.token_links import TokenLinks
 from prosper.cases.workers import fork_map, screen_batch, screen_batches
 from prosper.lists.delta import SourceDelta
 from prosper.matching import config as cfg
+from prosper.matching.bound import ListTokens, QueryBound
 from prosper.matching.names import score_name
 from prosper.model import Entity, EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
-from prosper.names.weights import default_weights
+from prosper.names.weights import TokenWeights, default_weights
 from prosper.screening.index import ScreeningIndex
 from prosper.screening.query import Query
 
@@ -41,7 +51,10 @@ BATCH = 200
 """Parties screened and committed together in a full run (the resume granularity)."""
 CHUNKS_PER_WORKER = 4
 """A delta re-screen's candidate parties are screened in this many chunks per worker."""
+BOUND_MARGIN = 1e-6
+"""Float slack of the bound test in :func:`could_hit` (as the screening index allows)."""
 Progress = Callable[[int, int], None]
+KeysOf = Callable[[list[str]], Mapping[str, TokenKeys]]
 
 
 def _no_progress(_done: int, _total: int) -> None:
@@ -167,11 +180,34 @@ def could_hit(
     for name, type_ in typed:
         for reading in name_readings(name):
             form = prepare_name(reading, type_)
-            if form.tokens and any(
-                score_name(form, cand, weights, type_).score >= floor for cand in wanted
-            ):
-                return True
+            if not form.tokens:
+                continue
+            # the admissible bound first (never below the score): a pair it rules out cannot
+            # reach ``floor``; the others are scored, with one memo of token agreements
+            bound = QueryBound(form, weights, type_, _LIST_TOKENS.get(weights))
+            memo: dict[tuple[str, bool], list[tuple[float, str]]] = {}
+            for cand in wanted:
+                if bound.bound(cand, floor) + BOUND_MARGIN < floor:
+                    continue
+                if score_name(form, cand, weights, type_, memo).score >= floor:
+                    return True
     return False
+
+
+class _ListTokenMemo:
+    """One :class:`~prosper.matching.bound.ListTokens` per weights (the delta's list tokens'
+    features, kept across the parties of a run)."""
+
+    def __init__(self) -> None:
+        self._tokens: ListTokens | None = None
+
+    def get(self, weights: TokenWeights) -> ListTokens:
+        if self._tokens is None or self._tokens.weights is not weights:
+            self._tokens = ListTokens(weights)
+        return self._tokens
+
+
+_LIST_TOKENS = _ListTokenMemo()
 
 
 def register_candidates(
@@ -179,23 +215,36 @@ def register_candidates(
     touched: Sequence[Entity],
     floor: float,
     workers: int = 1,
+    keys_of: KeysOf | None = None,
 ) -> dict[str, set[str]]:
     """Party id → the ids of the ``touched`` entities it could hit
-    (:meth:`RegisterIndex.candidates_for` over the register ``rows``). With ``workers`` > 1
-    the register is split into that many shards, each indexed and bounded in its own process:
-    a party's candidates depend only on its own names and keys and on the delta, so the
-    shards' union is what the whole register gives."""
+    (:meth:`RegisterIndex.candidates_for` over the register ``rows``); ``keys_of`` gives the
+    register tokens' keys worked out before (:func:`prosper.cases.token_keys.load`; without
+    it, they are computed). With ``workers`` > 1 the work is split over that many processes
+    twice: the token links over parts of the register's tokens (a token's links do not
+    depend on the others; merged here), then the parties over contiguous ranges of rows, each
+    process reading the one index and links it inherits, with a pair bound over its range's
+    tokens (a party's candidates depend only on its own names and keys and on the delta, so
+    the ranges' union is what the whole register gives)."""
     if not touched or not rows:
         return {}
     default_weights()  # loaded once, before a fork
+    index = RegisterIndex(rows)
+    tokens = index.tokens()
+    known = keys_of(tokens) if keys_of is not None else None
+    forms = delta_forms(touched)
     count = max(1, min(workers, len(rows)))
-    shards = [rows[i::count] for i in range(count)]
+    parts = fork_map(lambda i: delta_links(forms, tokens[i::count], known), count, workers)
+    links = TokenLinks.combine(parts) if count > 1 else parts[0]
+    edges = [len(rows) * i // count for i in range(count + 1)]
 
-    def shard(i: int) -> dict[str, set[str]]:
-        return RegisterIndex(shards[i]).candidates_for(touched, floor)
+    def range_part(i: int) -> dict[str, set[str]]:
+        lo, hi = edges[i], edges[i + 1]
+        plan = index.plan(touched, floor, links, forms, index.tokens(lo, hi))
+        return index.candidates_in(plan, lo, hi)
 
     found: dict[str, set[str]] = {}
-    for part in fork_map(shard, count, workers):
+    for part in fork_map(range_part, count, workers):
         found.update(part)
     return found
 
@@ -216,7 +265,13 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     delta_index = ScreeningIndex.build(touched)
     phases.mark("index")
     threshold = ctx.match_threshold()
-    found = register_candidates(rows, touched, name_floor(threshold), ctx.workers)
+    found = register_candidates(
+        rows,
+        touched,
+        name_floor(threshold),
+        ctx.workers,
+        lambda tokens: load_token_keys(ctx.store.engine, tokens),
+    )
     candidates = sum(len(v) for v in found.values())
     wanted: set[str] = set(found)
     # parties with an alert on a changed entity: their suppression may end

@@ -12,6 +12,8 @@ PostgreSQL by URL) and are created through the same migration registry
 * ``case_event`` — every state change of an alert, by whom, why, and its audit record id.
 * ``case_webhook`` / ``case_delivery`` — webhook subscriptions and the delivery log.
 * ``case_run`` — re-screening runs (full runs resume from ``cursor``).
+* ``case_token_keys`` — each register name token's features and look-up keys, with the
+  digest of the code that derived them (:mod:`prosper.cases.token_keys`).
 * ``case_outbox`` — webhook events waiting for delivery (one row per subscription and event,
   the signed body fixed when the event happened): the decision commits without the network.
 """
@@ -144,6 +146,14 @@ outbox_table = sa.Table(
     sa.Index("ix_case_outbox_status", "status", "id"),
 )
 
+token_keys_table = sa.Table(
+    "case_token_keys",
+    metadata,
+    sa.Column("token", sa.Text, primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),  # JSON: metaphone, Korean, variant, keys…
+    sa.Column("version", sa.String(40), nullable=False),
+)
+
 
 @migrations(1, "create the register, alerts, events, webhooks, deliveries and runs")
 def _create(conn: sa.Connection) -> None:
@@ -160,3 +170,8 @@ def _via(conn: sa.Connection) -> None:
     columns = {c["name"] for c in sa.inspect(conn).get_columns("case_alert")}
     if "via" not in columns:
         conn.execute(sa.text("ALTER TABLE case_alert ADD COLUMN via TEXT"))
+
+
+@migrations(4, "the register's per-token keys")
+def _token_keys(conn: sa.Connection) -> None:
+    token_keys_table.create(conn, checkfirst=True)

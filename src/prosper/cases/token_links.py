@@ -18,49 +18,27 @@ names made of single syllables, where ``score_name`` drops near-but-different sy
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from rigour.text import metaphone
 
+from prosper.cases.token_keys import Features, TokenKeys, token_keys
 from prosper.matching import config as cfg
 from prosper.matching.names import token_agreement
 from prosper.matching.skeleton import consonant_skeleton
 from prosper.matching.syllables import is_syllable
-from prosper.names.korean import korean_key
 from prosper.names.nicknames import _family
-from prosper.names.variants import spelling_skeletons, variant_key
 
-_PARTICLE_CANON = {
-    spelling: group.split()[0] for group in cfg.PARTICLE_SPELLINGS for spelling in group.split()
-}
-Features = tuple[str, str | None, str]  # metaphone, Korean key, variant key
 Link = tuple[float, float, float, float]
 """Best agreement as in a person's name, the same between two one-syllable names, and both as
 in an organization's name (no nicknames, no initials)."""
 _NEAR = frozenset(("phonetic", "fuzzy", "spelling", "initial"))
 
 
-def features(token: str) -> Features:
-    """What ``prepare_name`` computes per token (:func:`prosper.names.normalize._token_keys`)."""
-    phon = "" if len(token) < 2 or token.isdigit() else str(metaphone(token))
-    return phon, korean_key(token), variant_key(token)
-
-
-def _keys(token: str, feats: Features, abjad: bool) -> list[str]:
+def _keys(token: str, known: TokenKeys, abjad: bool) -> list[str]:
     """Dictionary keys under which two tokens that could agree meet (fuzzy edits aside)."""
-    phon, kor, var = feats
-    out = ["=" + token, "c:" + _PARTICLE_CANON.get(token, token)]
-    if kor is not None:
-        out.append("k:" + kor)
-    if len(token) >= 3:
-        out.append("v:" + var)
-        if phon:
-            out.append("p:" + token[0] + phon)
-    if len(token) >= 4:
-        out.append("4:" + token[:4])
-        out.extend("s:" + skel for skel in spelling_skeletons(token))
+    out = list(known[1])
     if abjad and len(token) >= 3 and not token.isdigit():
         out.append("a:" + consonant_skeleton(token))
     return out
@@ -74,18 +52,21 @@ class TokenLinks:
         delta_tokens: Iterable[str],
         register_tokens: Iterable[str],
         abjad_tokens: Iterable[str] = (),
+        known: Mapping[str, TokenKeys] | None = None,
     ) -> None:
         """Link every register token to the delta tokens; ``abjad_tokens`` are the delta tokens
-        of Arabic-script names."""
+        of Arabic-script names; ``known``: register tokens' keys worked out before
+        (:func:`prosper.cases.token_keys.load`; the others are computed here)."""
         delta = sorted(set(delta_tokens))
         abjad = set(abjad_tokens)
         delta_set = set(delta)
-        feats = {t: features(t) for t in delta}
+        own = {t: token_keys(t) for t in delta}
+        feats = {t: k[0] for t, k in own.items()}
         by_key: dict[str, set[str]] = defaultdict(set)
         by_length: dict[int, list[str]] = defaultdict(list)
         initials: dict[str, set[str]] = defaultdict(set)
         for token in delta:
-            for key in _keys(token, feats[token], token in abjad):
+            for key in _keys(token, own[token], token in abjad):
                 by_key[key].add(token)
             by_length[len(token)].append(token)
             initials[token[:1]].add(token)
@@ -93,9 +74,12 @@ class TokenLinks:
         self._forward: dict[str, dict[str, Link]] = {}
         self._backward: dict[str, set[str]] = defaultdict(set)
         for token in register_tokens:
-            mine = features(token)
+            keys = known.get(token) if known is not None else None
+            if keys is None:
+                keys = token_keys(token)
+            mine = keys[0]
             found: set[str] = set()
-            for key in _keys(token, mine, bool(abjad)):
+            for key in _keys(token, keys, bool(abjad)):
                 found |= by_key.get(key, set())
             if len(token) == 1:
                 found |= initials.get(token, set())  # "J" / "John"
@@ -112,6 +96,17 @@ class TokenLinks:
                     self._backward[other].add(token)
             if scored:
                 self._forward[token] = scored
+
+    @classmethod
+    def combine(cls, parts: Iterable[TokenLinks]) -> TokenLinks:
+        """The links of one delta built over parts of the register's tokens, as one (what
+        the tokens together give: a register token's links do not depend on the others)."""
+        out = cls([], [])
+        for part in parts:
+            out._forward.update(part._forward)
+            for delta_token, tokens in part._backward.items():
+                out._backward[delta_token] |= tokens
+        return out
 
     def delta_side(self, register_token: str) -> dict[str, Link]:
         """The delta tokens ``register_token`` could agree with, and how well at best."""
