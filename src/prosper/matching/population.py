@@ -181,9 +181,9 @@ def common_name_match(
     """At most :data:`~prosper.matching.config.COMMON_NAME_MAX_WORDS` words of the query are
     aligned, and every aligned word of the match, on both sides, is a common name among people
     (:meth:`~prosper.names.weights.TokenWeights.is_common`; initials and particles do not
-    count either way) — or, with :data:`~prosper.matching.config.COMMON_NAME_EITHER_SPELLING`,
-    every aligned pair has a common word on one side at least — and at least one word is
-    aligned. Never for a name written syllable by
+    count either way) — or, with :data:`~prosper.matching.config.COMMON_NAME_QUERY_SPELLING`,
+    every aligned pair's query word is common, whatever the list's spelling — and at least one
+    word is aligned. Never for a name written syllable by
     syllable (Han, Hangul, romanized Korean or Chinese; ``query`` / ``candidate`` when given):
     a capped exact ``KIM, Song`` fell under a partial ``KIM SONG II`` (Korean top-1 0.982 →
     0.976 when tried), and the short ones are already thin names
@@ -229,7 +229,13 @@ def common_name_match(
     }
     if not 0 < len(query_words) <= cfg.COMMON_NAME_MAX_WORDS:
         return False  # a full name of three or more words is rare together (config.py)
-    if cfg.COMMON_NAME_EITHER_SPELLING:
-        # a pair is as common as its common spelling: "Smith" ≈ "Smyth", "Kasim" ≈ "Qasim"
-        return all(any(weights.is_common(t) for t in words) for words in pair_words if words)
+    if cfg.COMMON_NAME_QUERY_SPELLING:
+        # the screened party bears a common name however the list spells it ("Kelly Smith" /
+        # "SMYTH"); a typo of the query ("Jonh Smith") is no common word and is never capped
+        # (an Arabic-script query word is read by its Latin partner, as above)
+        return all(
+            any(weights.is_common(t) for t in (c if q_abjad and not c_abjad else q).split())
+            for (q, c, _, _), words in zip(result.aligned, pair_words, strict=True)
+            if words
+        )
     return all(weights.is_common(t) for words in pair_words for t in words)
