@@ -22,6 +22,10 @@ P = EntityType.PERSON
         ("Kim Jong Un", "KIM, Jong Un", False),  # "jong", "un" are rare among people
         ("George Habbash", "HABBASH, George", False),
         ("Aleksandr Timofeev", "TIMOFEEV, Aleksandr", False),
+        # the query's words decide: a common name however the list spells it ...
+        ("Kelly Smith", "SMYTH, Richard Kelly", True),
+        # ... but a typo in the query is no common word (the listed name keeps its score)
+        ("Kelly Smtih", "SMITH, Kelly", False),
     ],
 )
 def test_common_name_match(a: str, b: str, common: bool) -> None:
@@ -88,3 +92,12 @@ def test_matcher_population_token_by_token_is_the_whole_table() -> None:
     fresh = MatcherPopulation()  # sizing or iterating builds the whole table
     assert len(fresh) == len(full)
     assert dict(fresh) == full
+
+
+def test_common_name_by_both_sides_when_the_query_spelling_rule_is_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cfg, "COMMON_NAME_QUERY_SPELLING", False)
+    w = population_weights()
+    result = score_name(prepare_name("Kelly Smith", P), prepare_name("SMYTH, Kelly", P), w, P)
+    assert not common_name_match(result, w)  # "smyth" is not in the population table

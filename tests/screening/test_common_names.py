@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from prosper.matching import config as cfg
-from prosper.model import Entity, EntityType
+from prosper.model import Entity, EntityType, Hit
 from prosper.screening.index import ScreeningIndex
 from prosper.screening.query import Query
 
@@ -69,3 +69,23 @@ def test_country_alone_does_not_lift_the_cap(index: ScreeningIndex) -> None:
     query = Query("John Smith", EntityType.PERSON, countries=("US",))
     (hit,) = index.screen(query, threshold=0.5)
     assert hit.score == cfg.COMMON_NAME_CAP
+
+
+def test_thin_skeleton_hit_still_shows_and_says_why(index: ScreeningIndex) -> None:
+    (hit,) = index.screen(Query("ثنا معین", EntityType.PERSON), threshold=0.5)
+    assert hit.entity.id == "test:tianminwu"
+    assert hit.score < cfg.THIN_SKELETON_CAP
+    assert "thin_skeleton" in {e.feature for e in hit.explanation}
+
+
+def test_thin_skeleton_cap_is_lifted_by_an_agreeing_date_only(index: ScreeningIndex) -> None:
+    def hit(query: Query) -> Hit:
+        (found,) = [h for h in index.screen(query, threshold=0.5) if h.entity.id == "test:shammout"]
+        return found
+
+    name = "هناء صيام"
+    lifted = hit(Query(name, EntityType.PERSON, dob="1961-04-02"))
+    alone = hit(Query(name, EntityType.PERSON, countries=("AE",)))
+    assert "thin_skeleton" not in {e.feature for e in lifted.explanation}
+    assert "thin_skeleton" in {e.feature for e in alone.explanation}
+    assert alone.score < cfg.THIN_SKELETON_CAP < lifted.score

@@ -181,7 +181,9 @@ def common_name_match(
     """At most :data:`~prosper.matching.config.COMMON_NAME_MAX_WORDS` words of the query are
     aligned, and every aligned word of the match, on both sides, is a common name among people
     (:meth:`~prosper.names.weights.TokenWeights.is_common`; initials and particles do not
-    count either way), and at least one word is aligned. Never for a name written syllable by
+    count either way) — or, with :data:`~prosper.matching.config.COMMON_NAME_QUERY_SPELLING`,
+    every aligned pair's query word is common, whatever the list's spelling — and at least one
+    word is aligned. Never for a name written syllable by
     syllable (Han, Hangul, romanized Korean or Chinese; ``query`` / ``candidate`` when given):
     a capped exact ``KIM, Song`` fell under a partial ``KIM SONG II`` (Korean top-1 0.982 →
     0.976 when tried), and the short ones are already thin names
@@ -196,6 +198,8 @@ def common_name_match(
     True
     >>> common_name_match(match("Kim Jong Un", "KIM Jong Un"), w)
     False
+    >>> common_name_match(match("Kelly Smith", "SMYTH, Kelly"), w)  # a spelling of Smith
+    True
     >>> common_name_match(match("Roberto Carlos Garcia", "Roberto Carlos GARCIA"), w)
     False
     >>> yu_jin = prepare_name("Yu Jin")
@@ -208,18 +212,30 @@ def common_name_match(
     q_abjad, c_abjad = (
         form is not None and "arabic" in form.scripts for form in (query, candidate)
     )
-    words = [
-        token
+    # the words each aligned pair brings, on both sides (the Latin side's only across scripts)
+    pair_words = [
+        [
+            token
+            for token in (
+                *([] if q_abjad and not c_abjad else q.split()),
+                *([] if c_abjad and not q_abjad else c.split()),
+            )
+            if not _minor(token)
+        ]
         for q, c, _, _ in result.aligned
-        for token in (
-            *([] if q_abjad and not c_abjad else q.split()),
-            *([] if c_abjad and not q_abjad else c.split()),
-        )
-        if not _minor(token)
     ]
     query_words = {
         token for q, _, _, _ in result.aligned for token in q.split() if not _minor(token)
     }
     if not 0 < len(query_words) <= cfg.COMMON_NAME_MAX_WORDS:
         return False  # a full name of three or more words is rare together (config.py)
-    return all(weights.is_common(t) for t in words)
+    if cfg.COMMON_NAME_QUERY_SPELLING:
+        # the screened party bears a common name however the list spells it ("Kelly Smith" /
+        # "SMYTH"); a typo of the query ("Jonh Smith") is no common word and is never capped
+        # (an Arabic-script query word is read by its Latin partner, as above)
+        return all(
+            any(weights.is_common(t) for t in (c if q_abjad and not c_abjad else q).split())
+            for (q, c, _, _), words in zip(result.aligned, pair_words, strict=True)
+            if words
+        )
+    return all(weights.is_common(t) for words in pair_words for t in words)

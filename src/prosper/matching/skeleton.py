@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from prosper.matching import config as cfg
+
+if TYPE_CHECKING:
+    from prosper.matching.names import NameScore
+    from prosper.names.normalize import NameForm
 
 # digraphs of English and French transliteration: "Djamel", "Charia", "Lounici"
 _DIGRAPHS = (
@@ -73,3 +80,30 @@ def sound_classes(skeleton: str) -> str:
         if not (out and out[-1] == ch):
             out.append(ch)
     return "".join(out)
+
+
+def thin_skeleton_match(query: NameForm, result: NameScore, candidate: NameForm) -> bool:
+    """The match reads a name across Arabic script (one of ``query`` / ``candidate`` written
+    in it, the other not) and the words of the Arabic-script side that agree (all its words
+    when none is aligned, as in a whole-name comparison) write at most
+    :data:`~prosper.matching.config.THIN_SKELETON_CONSONANTS` consonants in all, articles
+    aside: ثنا معین ("tn mn") / "Tian Min WU" is four consonants that many names share.
+
+    >>> from prosper.matching.names import score_name
+    >>> from prosper.matching.population import population_weights
+    >>> from prosper.names.normalize import prepare_name
+    >>> def thin(a: str, b: str) -> bool:
+    ...     q, c = prepare_name(a), prepare_name(b)
+    ...     return thin_skeleton_match(q, score_name(q, c, population_weights()), c)
+    >>> thin("ثنا معین", "Tian Min WU"), thin("أيمن الظواهري", "Ayman al-ZAWAHIRI")
+    (True, False)
+    """
+    q_abjad, c_abjad = "arabic" in query.scripts, "arabic" in candidate.scripts
+    if q_abjad == c_abjad:
+        return False
+    side = 0 if q_abjad else 1
+    words = [w for pair in result.aligned for w in str(pair[side]).split()]
+    if not words:
+        words = list(query.tokens if q_abjad else candidate.tokens)
+    consonants = sum(len(consonant_skeleton(w)) for w in words if w not in ARTICLES)
+    return consonants <= cfg.THIN_SKELETON_CONSONANTS

@@ -1,6 +1,6 @@
 """One hit, explained: the name score of the matched list name, weak aliases, the entity type,
-the qualifiers (country, date of birth, gender), identifiers, the thin-name cap and the
-common-name cap (:meth:`prosper.screening.index.ScreeningIndex.screen`'s last step)."""
+the qualifiers (country, date of birth, gender), identifiers, the thin-name, thin-skeleton and
+common-name caps (:meth:`prosper.screening.index.ScreeningIndex.screen`'s last step)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from prosper.matching import config as cfg
 from prosper.matching.names import NameScore
 from prosper.matching.ofac import ofac_score
 from prosper.matching.population import common_name_match
+from prosper.matching.skeleton import thin_skeleton_match
 from prosper.matching.syllables import is_thin
 from prosper.model import Entity, EntityType, Explanation, Hit
 from prosper.names.normalize import NameForm, detect_scripts
@@ -89,6 +90,22 @@ def make_hit(
                 cfg.THIN_NAME_CAP,
                 "a name this short is shared by many people: capped under the threshold "
                 "unless a date of birth or identifier agrees",
+            )
+        )
+    if (
+        not corroborated
+        and score > cfg.THIN_SKELETON_CAP
+        and EntityType.PERSON in (entity.type, query.type)
+        and thin_skeleton_match(form, result, cand)
+    ):
+        score = cfg.THIN_SKELETON_CAP * min(1.0, score)
+        expl.append(
+            Explanation(
+                "thin_skeleton",
+                cfg.THIN_SKELETON_CAP,
+                "read across Arabic script, the agreeing words write so few consonants that "
+                "many names share them: capped under the threshold unless a date of birth or "
+                "identifier agrees",
             )
         )
     if not corroborated and score > cfg.COMMON_NAME_CAP and _foreign_hanja_reading(query, form):
