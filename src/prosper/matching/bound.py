@@ -21,6 +21,7 @@ comparison without spaces (:func:`~prosper.matching.compact.compact_score`) exac
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Final
 
 from prosper.matching import config as cfg
 from prosper.matching.compact import compact_score
@@ -51,6 +52,18 @@ _EXTRA_MIN_OTHER = min(
 )
 _MERGED = cfg.EXACT * cfg.COMPACT_FACTOR
 _MERGED_ABJAD = max(_MERGED, cfg.TRANSLITERATED)
+# the tuning constants the hot loops read, bound once (a compiled module reads its own
+# globals directly, another module's attributes by a dictionary lookup each time)
+_ACRONYM_MIN_LETTERS: Final = cfg.ACRONYM_MIN_LETTERS
+_ACRONYM_SCORE: Final = cfg.ACRONYM_SCORE
+_BRAND_SCORE: Final = cfg.BRAND_SCORE
+_COMPACT_MIN_LENGTH: Final = cfg.COMPACT_MIN_LENGTH
+_COMPACT_MIN_SIMILARITY: Final = cfg.COMPACT_MIN_SIMILARITY
+_FUZZY_CHARS_PER_EDIT: Final = cfg.FUZZY_CHARS_PER_EDIT
+_FUZZY_MIN_LENGTH: Final = cfg.FUZZY_MIN_LENGTH
+_FUZZY_SHORT_SAME_FIRST: Final = cfg.FUZZY_SHORT_SAME_FIRST
+_MERGED_MIN_LENGTH: Final = cfg.MERGED_MIN_LENGTH
+_PHONETIC: Final = cfg.PHONETIC
 
 
 def name_bound(
@@ -177,6 +190,7 @@ class QueryBound:
         self.extra = _EXTRA_MIN_PERSON if type is EntityType.PERSON else _EXTRA_MIN_OTHER
         self.arabic = "arabic" in query.scripts
         qt = query.tokens
+        self.q_tokens = qt
         self.q_weights = [self._weights(t) for t in qt]
         self.q_facts = [
             _facts(*keys)
@@ -188,7 +202,7 @@ class QueryBound:
         # a query word that may be two list words: its prefixes and the rest of it
         self.prefixes: dict[str, list[tuple[int, str]]] = {}
         for i, word in enumerate(qt):
-            if len(word) >= cfg.MERGED_MIN_LENGTH:
+            if len(word) >= _MERGED_MIN_LENGTH:
                 for k in range(1, len(word)):
                     self.prefixes.setdefault(word[:k], []).append((i, word[k:]))
         # two query words that may be one list word
@@ -257,7 +271,7 @@ class QueryBound:
         q_merge: set[int] = set()
         c_merge: set[int] = set()
         prefixes = self.prefixes
-        if len(ct) >= 2 and prefixes and any(t in prefixes for t in ct):
+        if len(ct) >= 2 and prefixes and not prefixes.keys().isdisjoint(ct):
             where: dict[str, list[int]] = {}
             for j, tok in enumerate(ct):
                 where.setdefault(tok, []).append(j)
@@ -270,7 +284,7 @@ class QueryBound:
                         c_merge.update(others)
         if self.pairs:
             for j, word in enumerate(ct):
-                if len(word) >= cfg.MERGED_MIN_LENGTH:
+                if len(word) >= _MERGED_MIN_LENGTH:
                     for a, b in self.pairs.get(word, ()):
                         c_merge.add(j)
                         q_merge.update((a, b))
@@ -279,7 +293,7 @@ class QueryBound:
     def _token_bound(self, listed: ListName, floor: float) -> float:
         query = self.query
         abjad = self.arabic != listed.arabic
-        qt, ct = query.tokens, listed.tokens
+        qt, ct = self.q_tokens, listed.tokens
         if not qt or not ct:
             return 1.0  # nothing to bound by (the index holds no such name)
         if abjad:
@@ -294,7 +308,15 @@ class QueryBound:
         features = listed.features
         entries = [rows_get(c) or self._row(c, features[j], abjad) for j, c in enumerate(ct)]
         # each query token's best agreement with any list token
-        best_q = entries[0][0] if len(entries) == 1 else list(map(max, *(e[0] for e in entries)))
+        best_q = entries[0][0]
+        if len(entries) > 1:
+            best_q = best_q[:]
+            n_q = len(best_q)
+            for entry in entries[1:]:
+                row = entry[0]
+                for i in range(n_q):
+                    if row[i] > best_q[i]:
+                        best_q[i] = row[i]
         alignable: list[tuple[float, float]] = []  # (best agreement, largest weight)
         missing = 0.0  # smallest weight of the tokens that cannot be aligned
         for j, (_, m, hi, lo) in enumerate(entries):
@@ -321,14 +343,16 @@ class QueryBound:
             if den > 0.0 and num / den > bound:
                 bound = num / den
         org = self.org
-        if (
-            org
-            and len(ct) > len(qt)
-            and all(best_q[i] >= cfg.PHONETIC or i in q_merge for i in range(len(qt)))
-        ):
-            bound = max(bound, cfg.BRAND_SCORE)  # the brand rule may apply
-        if org and bound < cfg.ACRONYM_SCORE and self._acronym(listed):
-            bound = cfg.ACRONYM_SCORE
+        if org and len(ct) > len(qt) and bound < _BRAND_SCORE:
+            brand = True
+            for i in range(len(qt)):
+                if best_q[i] < _PHONETIC and i not in q_merge:
+                    brand = False
+                    break
+            if brand:
+                bound = _BRAND_SCORE  # the brand rule may apply
+        if org and bound < _ACRONYM_SCORE and self._acronym(listed):
+            bound = _ACRONYM_SCORE
         if bound < floor and self._compact_may_count(listed, abjad):
             bound = max(bound, compact_score(query, listed.form, abjad))
         return min(1.0, bound)
@@ -336,7 +360,7 @@ class QueryBound:
     def _acronym(self, listed: ListName) -> bool:
         """:func:`~prosper.matching.names._whole_acronym` of the query and ``listed``: one
         is a single word of enough letters that is the initials of the other's words."""
-        least = cfg.ACRONYM_MIN_LETTERS
+        least = _ACRONYM_MIN_LETTERS
         if (
             len(self.one_word) >= least
             and listed.n_full >= least
@@ -357,22 +381,22 @@ class QueryBound:
             return True
         if (
             self.n_full == listed.n_full
-            and len(self.query.tokens) == len(listed.tokens)
+            and len(self.q_tokens) == len(listed.tokens)
             # compact.space_moved: as many letters in words of other lengths
             and not (self.lengths[0] == listed.letters and self.word_lengths != listed.word_lengths)
         ):
             return False
         if self.korean and listed.korean:
             return True
-        slack = 1.0 - cfg.COMPACT_MIN_SIMILARITY  # the smallest similarity it ever accepts
-        mine = listed.letters, listed.letters_full
-        return any(
-            lq >= cfg.COMPACT_MIN_LENGTH
-            and lc >= cfg.COMPACT_MIN_LENGTH
-            and abs(lq - lc) <= slack * max(lq, lc)
-            for lq in self.lengths
-            for lc in mine
-        )
+        slack = 1.0 - _COMPACT_MIN_SIMILARITY  # the smallest similarity it ever accepts
+        least = _COMPACT_MIN_LENGTH
+        for lq in self.lengths:
+            if lq < least:
+                continue
+            for lc in (listed.letters, listed.letters_full):
+                if lc >= least and abs(lq - lc) <= slack * max(lq, lc):
+                    return True
+        return False
 
 
 # what the rules of token_agreement look at first, for one token (see _may_agree)
@@ -424,9 +448,9 @@ def _may_agree(a: _Facts, q_nick: frozenset[str], b: _Facts, person: bool, abjad
         return True
     longer = max(lq, lc)
     if (
-        (short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and longer >= 4))
-        and (q[0] == c[0] or short > cfg.FUZZY_SHORT_SAME_FIRST)
-        and longer - short <= max(1, short // cfg.FUZZY_CHARS_PER_EDIT)
+        (short >= _FUZZY_MIN_LENGTH or (short == 3 and longer >= 4))
+        and (q[0] == c[0] or short > _FUZZY_SHORT_SAME_FIRST)
+        and longer - short <= max(1, short // _FUZZY_CHARS_PER_EDIT)
     ):
         return True  # an edit distance within the budget is possible
     return short >= 3 and lq == lc and _swapped(q, c)
@@ -442,7 +466,7 @@ def _mergeable(
     if len(two) < 2:
         return ones, twos
     for i, word in enumerate(one):
-        if len(word) < cfg.MERGED_MIN_LENGTH:
+        if len(word) < _MERGED_MIN_LENGTH:
             continue
         if abjad and len(consonant_skeleton(word)) >= 3:
             ones.add(i)  # consonants of two words joined: any two may do
