@@ -213,3 +213,19 @@ def test_acronym_of_an_organisation_is_bounded_by_the_acronym_score() -> None:
         bound = name_bound(q, c, weights, o)
         assert bound >= cfg.ACRONYM_SCORE
         assert bound >= score_name(q, c, weights, o).score - 1e-9
+
+
+def test_list_names_beyond_the_cap_are_summarised_but_not_remembered() -> None:
+    """A ListTokens full of summaries still bounds a new name (the same bound as a fresh
+    one) without keeping it: memory stays within ``names_max`` summaries."""
+    weights = population_weights()
+    full = ListTokens(weights, names_max=1)
+    p = EntityType.PERSON
+    first, second = prepare_name("SMITH, John", p), prepare_name("Ali Hassan Al-Bakr", p)
+    query = prepare_name("Jon Smith", p)
+    bounder = QueryBound(query, weights, p, full)
+    assert bounder.bound(first) == name_bound(query, first, weights, p)
+    assert bounder.bound(second) == name_bound(query, second, weights, p)
+    assert len(full.names) == 1
+    assert full.name(first) is full.name(first)
+    assert full.name(second) is not full.name(second)

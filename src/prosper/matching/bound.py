@@ -88,7 +88,9 @@ _ListToken = tuple["_Facts", float, float, float]
 # a list token's agreement with each query token, the best of them, its weights (see _row)
 _Row = tuple[list[float], float, float, float]
 _LIST_TOKENS_MAX = 500_000  # a ListTokens stops remembering beyond this many tokens
-_LIST_NAMES_MAX = 1_000_000  # … and beyond this many list names
+# … and beyond this many list names (a summary is a few hundred bytes compiled, ~1.2 kB
+# pure: the embedded lists' 98,537 names fit; a 1M-name index keeps the first 200k seen)
+_LIST_NAMES_MAX = 200_000
 _ACRONYM_SKIPPED = ("of", "and", "the", "for")  # words an acronym leaves out (as names.py)
 
 
@@ -132,20 +134,21 @@ class ListTokens:
     to each :class:`QueryBound`, so a list token is worked out once per index, not once per
     query."""
 
-    def __init__(self, weights: TokenWeights) -> None:
+    def __init__(self, weights: TokenWeights, names_max: int = _LIST_NAMES_MAX) -> None:
         self.weights = weights
         self.known: dict[tuple[str, str, str | None, str], _ListToken] = {}
         # id of a list name → its summary (which holds the name: the id is not reused)
         self.names: dict[int, ListName] = {}
+        self.names_max = names_max
 
     def name(self, form: NameForm) -> ListName:
         """The query-independent summary of list name ``form`` (:class:`ListName`), made
-        once per name object and remembered (up to ``_LIST_NAMES_MAX`` names)."""
+        once per name object and remembered (up to ``names_max`` names)."""
         known = self.names.get(id(form))
         if known is not None and known.form is form:
             return known
         known = ListName(form, self)
-        if len(self.names) < _LIST_NAMES_MAX:
+        if len(self.names) < self.names_max:
             self.names[id(form)] = known
         return known
 
