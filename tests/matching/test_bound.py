@@ -158,3 +158,74 @@ def test_a_moved_space_is_bounded_by_the_comparison_without_spaces() -> None:
         score = score_name(q, c, weights, None).score
         assert score > 0.9
         assert name_bound(q, c, weights, None) >= score - 1e-9
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), TYPES)
+def test_list_name_summary_reads_as_the_name_form(data: st.DataObject, type_) -> None:  # type: ignore[no-untyped-def]
+    """The summary a ListName keeps of a list name answers the acronym rule as
+    ``names._whole_acronym`` does, and calls the comparison without spaces hopeless only when
+    ``compact_score`` is 0 (on list names and their mutations, both ways round)."""
+    from prosper.matching.compact import compact_score
+    from prosper.matching.names import _whole_acronym
+
+    weights = population_weights()
+    shared = ListTokens(weights)
+    listed = data.draw(_names())
+    other = data.draw(st.one_of(_mutated(listed), _names()))
+    for a, b in ((listed, other), (other, listed)):
+        q, c = prepare_name(a, type_), prepare_name(b, type_)
+        if not q.tokens or not c.tokens:
+            continue
+        bounder = QueryBound(q, weights, type_, shared)
+        summary = shared.name(c)
+        assert bounder._acronym(summary) == _whole_acronym(q, c), (a, b)
+        abjad = bounder.arabic != summary.arabic
+        if not bounder._compact_may_count(summary, abjad):
+            assert compact_score(q, c, abjad) == 0.0, (a, b)
+
+
+def test_list_names_are_remembered_per_name_object() -> None:
+    """ListTokens.name makes one summary per name object and gives it back; another object
+    with the same name gets its own summary and the same bound."""
+    weights = population_weights()
+    shared = ListTokens(weights)
+    p = EntityType.PERSON
+    a, b = prepare_name("SMITH, John", p), prepare_name("SMITH, John", p)
+    assert shared.name(a) is shared.name(a)
+    assert shared.name(b) is not shared.name(a)
+    assert shared.name(b).form is b
+    query = prepare_name("Jon Smith", p)
+    bounder = QueryBound(query, weights, p, shared)
+    assert bounder.bound(a) == bounder.bound(b) == name_bound(query, a, weights, p)
+
+
+def test_acronym_of_an_organisation_is_bounded_by_the_acronym_score() -> None:
+    """A one-word query that is the initials of a list name's words (the acronym rule):
+    the bound reaches the acronym score both ways round, and no bound is below the score."""
+    from prosper.matching import config as cfg
+
+    weights = population_weights()
+    o = EntityType.ORGANIZATION
+    short = prepare_name("SMIC", o)
+    long = prepare_name("Semiconductor Manufacturing International Corporation", o)
+    for q, c in ((short, long), (long, short)):
+        bound = name_bound(q, c, weights, o)
+        assert bound >= cfg.ACRONYM_SCORE
+        assert bound >= score_name(q, c, weights, o).score - 1e-9
+
+
+def test_list_names_beyond_the_cap_are_summarised_but_not_remembered() -> None:
+    """A ListTokens full of summaries still bounds a new name (the same bound as a fresh
+    one) without keeping it: memory stays within ``names_max`` summaries."""
+    weights = population_weights()
+    full = ListTokens(weights, names_max=1)
+    p = EntityType.PERSON
+    first, second = prepare_name("SMITH, John", p), prepare_name("Ali Hassan Al-Bakr", p)
+    query = prepare_name("Jon Smith", p)
+    bounder = QueryBound(query, weights, p, full)
+    assert bounder.bound(first) == name_bound(query, first, weights, p)
+    assert bounder.bound(second) == name_bound(query, second, weights, p)
+    assert len(full.names) == 1
+    assert full.name(first) is full.name(first)
+    assert full.name(second) is not full.name(second)

@@ -21,10 +21,10 @@ comparison without spaces (:func:`~prosper.matching.compact.compact_score`) exac
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Final
 
 from prosper.matching import config as cfg
-from prosper.matching.compact import compact_score, space_moved
-from prosper.matching.names import _whole_acronym
+from prosper.matching.compact import compact_score
 from prosper.matching.skeleton import consonant_skeleton
 from prosper.matching.tokens import _PARTICLE_CANON, _swapped, minor, token_agreement
 from prosper.model import EntityType
@@ -52,6 +52,18 @@ _EXTRA_MIN_OTHER = min(
 )
 _MERGED = cfg.EXACT * cfg.COMPACT_FACTOR
 _MERGED_ABJAD = max(_MERGED, cfg.TRANSLITERATED)
+# the tuning constants the hot loops read, bound once (a compiled module reads its own
+# globals directly, another module's attributes by a dictionary lookup each time)
+_ACRONYM_MIN_LETTERS: Final = cfg.ACRONYM_MIN_LETTERS
+_ACRONYM_SCORE: Final = cfg.ACRONYM_SCORE
+_BRAND_SCORE: Final = cfg.BRAND_SCORE
+_COMPACT_MIN_LENGTH: Final = cfg.COMPACT_MIN_LENGTH
+_COMPACT_MIN_SIMILARITY: Final = cfg.COMPACT_MIN_SIMILARITY
+_FUZZY_CHARS_PER_EDIT: Final = cfg.FUZZY_CHARS_PER_EDIT
+_FUZZY_MIN_LENGTH: Final = cfg.FUZZY_MIN_LENGTH
+_FUZZY_SHORT_SAME_FIRST: Final = cfg.FUZZY_SHORT_SAME_FIRST
+_MERGED_MIN_LENGTH: Final = cfg.MERGED_MIN_LENGTH
+_PHONETIC: Final = cfg.PHONETIC
 
 
 def name_bound(
@@ -73,7 +85,46 @@ def name_bound(
 # a list token's features that do not depend on the query: its facts (see _facts), its
 # largest weight aligned and its smallest unaligned, for an organisation and for a person
 _ListToken = tuple["_Facts", float, float, float]
+# a list token's agreement with each query token, the best of them, its weights (see _row)
+_Row = tuple[list[float], float, float, float]
 _LIST_TOKENS_MAX = 500_000  # a ListTokens stops remembering beyond this many tokens
+# … and beyond this many list names (a summary is a few hundred bytes compiled, ~1.2 kB
+# pure: the embedded lists' 98,537 names fit; a 1M-name index keeps the first 200k seen)
+_LIST_NAMES_MAX = 200_000
+_ACRONYM_SKIPPED = ("of", "and", "the", "for")  # words an acronym leaves out (as names.py)
+
+
+def _initials(full: tuple[str, ...]) -> str:
+    """The initials of a name's words, as :func:`~prosper.matching.names._whole_acronym`
+    reads them ("semiconductor manufacturing international corporation" → "smic")."""
+    return "".join(t[:1] for t in full if t not in _ACRONYM_SKIPPED)
+
+
+class ListName:
+    """What the bound reads of one list name that does not depend on the query: its tokens
+    with their :class:`ListTokens` features, whether it is in Arabic script, its lengths
+    (letters with and without legal forms, sorted word lengths), whether every token has a
+    Korean key, and its one word / initials (the acronym rule). Made once per list name
+    (:meth:`ListTokens.name`), so a query reads plain fields instead of the name form's
+    attributes and the features of its tokens."""
+
+    def __init__(self, form: NameForm, tokens: ListTokens) -> None:
+        self.form = form
+        ct = form.tokens
+        self.tokens = ct
+        get = tokens.get
+        self.features: list[_ListToken] = [
+            get(c, cp, ck, cv)
+            for c, cp, ck, cv in zip(ct, form.phonetic, form.korean, form.variant, strict=True)
+        ]
+        self.arabic = "arabic" in form.scripts
+        self.n_full = len(form.full)
+        self.letters = sum(map(len, ct))
+        self.letters_full = sum(map(len, form.full))
+        self.word_lengths = sorted(map(len, ct))
+        self.korean = all(k is not None for k in form.korean)
+        self.one_word = ct[0] if len(ct) == 1 else ""
+        self.initials = _initials(form.full)
 
 
 class ListTokens:
@@ -83,9 +134,23 @@ class ListTokens:
     to each :class:`QueryBound`, so a list token is worked out once per index, not once per
     query."""
 
-    def __init__(self, weights: TokenWeights) -> None:
+    def __init__(self, weights: TokenWeights, names_max: int = _LIST_NAMES_MAX) -> None:
         self.weights = weights
         self.known: dict[tuple[str, str, str | None, str], _ListToken] = {}
+        # id of a list name → its summary (which holds the name: the id is not reused)
+        self.names: dict[int, ListName] = {}
+        self.names_max = names_max
+
+    def name(self, form: NameForm) -> ListName:
+        """The query-independent summary of list name ``form`` (:class:`ListName`), made
+        once per name object and remembered (up to ``names_max`` names)."""
+        known = self.names.get(id(form))
+        if known is not None and known.form is form:
+            return known
+        known = ListName(form, self)
+        if len(self.names) < self.names_max:
+            self.names[id(form)] = known
+        return known
 
     def get(self, token: str, phon: str, kor: str | None, var: str) -> _ListToken:
         """The features of one list token (with its keys as the name form holds them)."""
@@ -128,6 +193,7 @@ class QueryBound:
         self.extra = _EXTRA_MIN_PERSON if type is EntityType.PERSON else _EXTRA_MIN_OTHER
         self.arabic = "arabic" in query.scripts
         qt = query.tokens
+        self.q_tokens = qt
         self.q_weights = [self._weights(t) for t in qt]
         self.q_facts = [
             _facts(*keys)
@@ -139,7 +205,7 @@ class QueryBound:
         # a query word that may be two list words: its prefixes and the rest of it
         self.prefixes: dict[str, list[tuple[int, str]]] = {}
         for i, word in enumerate(qt):
-            if len(word) >= cfg.MERGED_MIN_LENGTH:
+            if len(word) >= _MERGED_MIN_LENGTH:
                 for k in range(1, len(word)):
                     self.prefixes.setdefault(word[:k], []).append((i, word[k:]))
         # two query words that may be one list word
@@ -149,9 +215,17 @@ class QueryBound:
                 if j != k:
                     self.pairs.setdefault(first + second, []).append((j, k))
         self.lengths = (sum(map(len, qt)), sum(map(len, query.full)))
+        self.word_lengths = sorted(map(len, qt))
+        self.n_full = len(query.full)
+        self.one_word = qt[0] if len(qt) == 1 else ""
+        self.initials = _initials(query.full)
         self.korean = all(k is not None for k in query.korean)
-        # list token → its agreement with each query token, best of them, weights
-        self.rows: dict[tuple[str, bool], tuple[list[float], float, float, float]] = {}
+        # list token → its agreement with each query token, best of them, weights (one
+        # table for names in the query's script family, one across Arabic script)
+        self.rows: dict[str, _Row] = {}
+        self.rows_abjad: dict[str, _Row] = {}
+        self._joined: QueryBound | None = None  # the query with its compounds joined
+        self._joined_done = False
 
     def _weights(self, token: str) -> tuple[float, float]:
         """The largest weight of ``token`` aligned (the population factor only lowers it) and
@@ -161,23 +235,25 @@ class QueryBound:
 
     def bound(self, candidate: NameForm, floor: float = float("inf")) -> float:
         """An upper bound of the score of ``candidate`` (see :func:`name_bound`)."""
-        bound = self._token_bound(candidate, floor)
-        if self.arabic != ("arabic" in candidate.scripts) and bound < floor:
-            jq, jc = with_compounds_joined(self.query), with_compounds_joined(candidate)
-            if jq is not None or jc is not None:
-                joined = QueryBound(jq or self.query, self.weights, self.type, self.tokens)
-                bound = max(bound, joined._token_bound(jc or candidate, floor))
+        listed = self.tokens.name(candidate)
+        bound = self._token_bound(listed, floor)
+        if self.arabic != listed.arabic and bound < floor:
+            if not self._joined_done:
+                jq = with_compounds_joined(self.query)
+                if jq is not None:
+                    self._joined = QueryBound(jq, self.weights, self.type, self.tokens)
+                self._joined_done = True
+            jc = with_compounds_joined(candidate)
+            if self._joined is not None or jc is not None:
+                joined = self if self._joined is None else self._joined
+                # a joined list name is made per call: not remembered
+                other = listed if jc is None else ListName(jc, self.tokens)
+                bound = max(bound, joined._token_bound(other, floor))
         return bound
 
-    def _row(
-        self, candidate: NameForm, j: int, abjad: bool
-    ) -> tuple[list[float], float, float, float]:
-        c = candidate.tokens[j]
-        known = self.rows.get((c, abjad))
-        if known is not None:
-            return known
-        cp, ck, cv = candidate.phonetic[j], candidate.korean[j], candidate.variant[j]
-        mine, hi, lo_org, lo_person = self.tokens.get(c, cp, ck, cv)
+    def _row(self, c: str, feature: _ListToken, abjad: bool) -> _Row:
+        mine, hi, lo_org, lo_person = feature
+        cp, ck, cv = mine[1], mine[2], mine[3]
         person = self.person
         row = [
             token_agreement(q[0], q[1], q[2], c, cp, ck, person, abjad, q[3], cv)[0]
@@ -186,7 +262,10 @@ class QueryBound:
             for q, nick in zip(self.q_facts, self.q_nicknames, strict=True)
         ]
         known = (row, max(row, default=0.0), hi, lo_org if self.org else lo_person)
-        self.rows[(c, abjad)] = known
+        if abjad:
+            self.rows_abjad[c] = known
+        else:
+            self.rows[c] = known
         return known
 
     def _merges(self, ct: tuple[str, ...]) -> tuple[set[int], set[int]]:
@@ -195,7 +274,7 @@ class QueryBound:
         q_merge: set[int] = set()
         c_merge: set[int] = set()
         prefixes = self.prefixes
-        if len(ct) >= 2 and prefixes and any(t in prefixes for t in ct):
+        if len(ct) >= 2 and prefixes and not prefixes.keys().isdisjoint(ct):
             where: dict[str, list[int]] = {}
             for j, tok in enumerate(ct):
                 where.setdefault(tok, []).append(j)
@@ -208,16 +287,16 @@ class QueryBound:
                         c_merge.update(others)
         if self.pairs:
             for j, word in enumerate(ct):
-                if len(word) >= cfg.MERGED_MIN_LENGTH:
+                if len(word) >= _MERGED_MIN_LENGTH:
                     for a, b in self.pairs.get(word, ()):
                         c_merge.add(j)
                         q_merge.update((a, b))
         return q_merge, c_merge
 
-    def _token_bound(self, candidate: NameForm, floor: float) -> float:
+    def _token_bound(self, listed: ListName, floor: float) -> float:
         query = self.query
-        abjad = self.arabic != ("arabic" in candidate.scripts)
-        qt, ct = query.tokens, candidate.tokens
+        abjad = self.arabic != listed.arabic
+        qt, ct = self.q_tokens, listed.tokens
         if not qt or not ct:
             return 1.0  # nothing to bound by (the index holds no such name)
         if abjad:
@@ -228,10 +307,19 @@ class QueryBound:
         else:
             q_merge, c_merge = self._merges(ct)
             merged = _MERGED
-        rows_get = self.rows.get
-        entries = [rows_get((c, abjad)) or self._row(candidate, j, abjad) for j, c in enumerate(ct)]
+        rows_get = (self.rows_abjad if abjad else self.rows).get
+        features = listed.features
+        entries = [rows_get(c) or self._row(c, features[j], abjad) for j, c in enumerate(ct)]
         # each query token's best agreement with any list token
-        best_q = entries[0][0] if len(entries) == 1 else list(map(max, *(e[0] for e in entries)))
+        best_q = entries[0][0]
+        if len(entries) > 1:
+            best_q = best_q[:]
+            n_q = len(best_q)
+            for entry in entries[1:]:
+                row = entry[0]
+                for i in range(n_q):
+                    if row[i] > best_q[i]:
+                        best_q[i] = row[i]
         alignable: list[tuple[float, float]] = []  # (best agreement, largest weight)
         missing = 0.0  # smallest weight of the tokens that cannot be aligned
         for j, (_, m, hi, lo) in enumerate(entries):
@@ -258,42 +346,60 @@ class QueryBound:
             if den > 0.0 and num / den > bound:
                 bound = num / den
         org = self.org
-        if (
-            org
-            and len(ct) > len(qt)
-            and all(best_q[i] >= cfg.PHONETIC or i in q_merge for i in range(len(qt)))
-        ):
-            bound = max(bound, cfg.BRAND_SCORE)  # the brand rule may apply
-        if org and bound < cfg.ACRONYM_SCORE and _whole_acronym(query, candidate):
-            bound = cfg.ACRONYM_SCORE
-        if bound < floor and self._compact_may_count(candidate, abjad):
-            bound = max(bound, compact_score(query, candidate, abjad))
+        if org and len(ct) > len(qt) and bound < _BRAND_SCORE:
+            brand = True
+            for i in range(len(qt)):
+                if best_q[i] < _PHONETIC and i not in q_merge:
+                    brand = False
+                    break
+            if brand:
+                bound = _BRAND_SCORE  # the brand rule may apply
+        if org and bound < _ACRONYM_SCORE and self._acronym(listed):
+            bound = _ACRONYM_SCORE
+        if bound < floor and self._compact_may_count(listed, abjad):
+            bound = max(bound, compact_score(query, listed.form, abjad))
         return min(1.0, bound)
 
-    def _compact_may_count(self, candidate: NameForm, abjad: bool) -> bool:
+    def _acronym(self, listed: ListName) -> bool:
+        """:func:`~prosper.matching.names._whole_acronym` of the query and ``listed``: one
+        is a single word of enough letters that is the initials of the other's words."""
+        least = _ACRONYM_MIN_LETTERS
+        if (
+            len(self.one_word) >= least
+            and listed.n_full >= least
+            and self.one_word == listed.initials
+        ):
+            return True
+        return (
+            len(listed.one_word) >= least
+            and self.n_full >= least
+            and listed.one_word == self.initials
+        )
+
+    def _compact_may_count(self, listed: ListName, abjad: bool) -> bool:
         """:func:`~prosper.matching.compact.compact_score` may be above 0 (cheap tests of
         its own conditions: the token counts and a moved space, the lengths without spaces,
         the Korean keys)."""
-        query = self.query
         if abjad:
             return True
         if (
-            len(query.full) == len(candidate.full)
-            and len(query.tokens) == len(candidate.tokens)
-            and not space_moved(query.tokens, candidate.tokens)
+            self.n_full == listed.n_full
+            and len(self.q_tokens) == len(listed.tokens)
+            # compact.space_moved: as many letters in words of other lengths
+            and not (self.lengths[0] == listed.letters and self.word_lengths != listed.word_lengths)
         ):
             return False
-        if self.korean and all(k is not None for k in candidate.korean):
+        if self.korean and listed.korean:
             return True
-        slack = 1.0 - cfg.COMPACT_MIN_SIMILARITY  # the smallest similarity it ever accepts
-        mine = sum(map(len, candidate.tokens)), sum(map(len, candidate.full))
-        return any(
-            lq >= cfg.COMPACT_MIN_LENGTH
-            and lc >= cfg.COMPACT_MIN_LENGTH
-            and abs(lq - lc) <= slack * max(lq, lc)
-            for lq in self.lengths
-            for lc in mine
-        )
+        slack = 1.0 - _COMPACT_MIN_SIMILARITY  # the smallest similarity it ever accepts
+        least = _COMPACT_MIN_LENGTH
+        for lq in self.lengths:
+            if lq < least:
+                continue
+            for lc in (listed.letters, listed.letters_full):
+                if lc >= least and abs(lq - lc) <= slack * max(lq, lc):
+                    return True
+        return False
 
 
 # what the rules of token_agreement look at first, for one token (see _may_agree)
@@ -345,9 +451,9 @@ def _may_agree(a: _Facts, q_nick: frozenset[str], b: _Facts, person: bool, abjad
         return True
     longer = max(lq, lc)
     if (
-        (short >= cfg.FUZZY_MIN_LENGTH or (short == 3 and longer >= 4))
-        and (q[0] == c[0] or short > cfg.FUZZY_SHORT_SAME_FIRST)
-        and longer - short <= max(1, short // cfg.FUZZY_CHARS_PER_EDIT)
+        (short >= _FUZZY_MIN_LENGTH or (short == 3 and longer >= 4))
+        and (q[0] == c[0] or short > _FUZZY_SHORT_SAME_FIRST)
+        and longer - short <= max(1, short // _FUZZY_CHARS_PER_EDIT)
     ):
         return True  # an edit distance within the budget is possible
     return short >= 3 and lq == lc and _swapped(q, c)
@@ -363,7 +469,7 @@ def _mergeable(
     if len(two) < 2:
         return ones, twos
     for i, word in enumerate(one):
-        if len(word) < cfg.MERGED_MIN_LENGTH:
+        if len(word) < _MERGED_MIN_LENGTH:
             continue
         if abjad and len(consonant_skeleton(word)) >= 3:
             ones.add(i)  # consonants of two words joined: any two may do

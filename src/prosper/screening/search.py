@@ -174,21 +174,22 @@ def _live_entities(
     weights = index._weights
     tokens = _list_tokens(index)
     entity_type = index._entity_type
+    query_type = query.type
     for form, found in zip(forms, retrieved, strict=True):
-        bounders: dict[EntityType | None, QueryBound] = {}
-        # by the name object (the index keeps its names): hashing a NameForm costs more
-        bounds: dict[tuple[int, EntityType | None], float] = {}
+        # per entity type: the query's bound and the bounds taken, by the name object (the
+        # index keeps its names): hashing a NameForm costs more
+        bounders: dict[EntityType | None, tuple[QueryBound, dict[int, float]]] = {}
         for _, (e_idx, _strong, cand) in found:
             if e_idx in live:
                 continue
-            type_ = query.type if query.type is not None else entity_type(e_idx)
-            bound = bounds.get((id(cand), type_))
+            type_ = query_type if query_type is not None else entity_type(e_idx)
+            known = bounders.get(type_)
+            if known is None:
+                known = bounders[type_] = (QueryBound(form, weights, type_, tokens), {})
+            bounder, bounds = known
+            bound = bounds.get(id(cand))
             if bound is None:
-                bounder = bounders.get(type_)
-                if bounder is None:
-                    bounder = bounders[type_] = QueryBound(form, weights, type_, tokens)
-                bound = bounder.bound(cand, floor)
-                bounds[(id(cand), type_)] = bound
+                bound = bounds[id(cand)] = bounder.bound(cand, floor)
             if bound + _MARGIN >= floor:
                 live.add(e_idx)
     return live
