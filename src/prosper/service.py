@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from prosper.engine import Engine
 from prosper.errors import InputError, NotFoundError
+from prosper.intake import parse_transaction
 from prosper.model import Transaction
 from prosper.reader import InputLimits, parse_document
 from prosper.render import decision_to_dict, jsonable
-from prosper.intake import parse_transaction
 from prosper.settings import Settings, load_settings
 
 if TYPE_CHECKING:

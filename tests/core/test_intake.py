@@ -73,7 +73,8 @@ def test_every_example_is_read_plainly_and_the_same(path: Path) -> None:
 def test_an_invalid_document_gets_pydantics_error(raw: dict[str, Any], message: str) -> None:
     assert intake.read_plain(raw) is None
     kind, (text, field) = _outcome(intake.parse_transaction, raw)
-    assert kind == "error" and message in text
+    assert kind == "error"
+    assert message in text
     assert _outcome(schema.parse_transaction, raw) == (kind, (text, field))
 
 
@@ -95,7 +96,8 @@ def test_values_pydantic_would_change_go_to_pydantic() -> None:
         assert _outcome(intake.parse_transaction, raw) == _outcome(schema.parse_transaction, raw)
     assert intake.read_plain({"parties": [{"name": " Padded "}]}) is None
     plain = intake.read_plain({"items": [{"description": "d", "kind": "other", "tpp": 5}]})
-    assert plain is not None and type(plain.items[0].tpp) is float
+    assert plain is not None
+    assert type(plain.items[0].tpp) is float
 
 
 _VALUES = st.sampled_from(
