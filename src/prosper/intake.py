@@ -28,7 +28,7 @@ from typing import Any, Literal, get_args
 
 from prosper import model as m
 from prosper.errors import InputError
-from prosper.reader import InputLimits
+from prosper.limits import InputLimits
 from prosper.values import check_country, check_date, check_dob
 
 DataCategory = Literal[

@@ -20,6 +20,7 @@ CORE = {
     "model",
     "schema",
     "intake",
+    "limits",
     "errors",
     "settings",
     "decide",
@@ -52,11 +53,12 @@ CORE_ALLOWED: dict[str, set[str]] = {
     "model": {"entities"},
     "entities": set(),
     "errors": set(),
-    "settings": {"errors", "reader"},
+    "settings": {"errors", "reader", "limits"},
+    "limits": set(),
     "schema": {"errors", "model", "reader", "values", "intake"},
-    "intake": {"errors", "model", "reader", "values", "schema"},  # schema: on doubt, lazily
+    "intake": {"errors", "model", "reader", "values", "schema", "limits"},  # schema: on doubt, lazily
     "values": {"errors"},
-    "reader": {"errors", "charsets"},
+    "reader": {"errors", "charsets", "limits"},
     "charsets": {"errors"},
     "decide": {"model", "errors"},
     "render": {"model", "errors"},
@@ -67,6 +69,7 @@ CORE_ALLOWED: dict[str, set[str]] = {
 PURE = (
     "model",
     "intake",
+    "limits",
     "entities",
     "values",
     "decide",
