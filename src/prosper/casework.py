@@ -307,6 +307,16 @@ def _hook(result: UpdateResult) -> None:
 DRY_RUN_NOTE = "dry run: a what-if, not part of the official record (nothing was written)"
 
 
+def result_digest(value: Any) -> str:
+    """``sha256:<hex>`` of ``value`` as canonical JSON: :func:`prosper.cases.model.digest`,
+    without importing the case models (their dataclasses, ~0.03 s of CPU) for one screen."""
+    import hashlib
+    import json
+
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def screening_entry(
     doc: dict[str, Any], *, channel: str, claim: str | None = None
 ) -> dict[str, Any]:
@@ -314,8 +324,6 @@ def screening_entry(
     the query, the digest of the result, the hits (entity and score), the list versions, and
     ``claim`` (who the CLI's caller says acts, :func:`cli_claim`) as ``claimed_actor``. What
     :func:`record_screening` and the CLI's lean ``screen`` append."""
-    from prosper.cases.model import digest
-
     hits = [
         {"entity_id": h.get("entity_id"), "score": h.get("score"), "match": h.get("match")}
         for h in doc.get("hits", [])
@@ -328,7 +336,11 @@ def screening_entry(
             "threshold": doc.get("threshold"),
             **({"claimed_actor": claim} if claim else {}),
         },
-        "output": {"result_digest": digest(doc), "hits": hits, "warnings": doc.get("warnings", [])},
+        "output": {
+            "result_digest": result_digest(doc),
+            "hits": hits,
+            "warnings": doc.get("warnings", []),
+        },
         "versions": {"lists": {s["source"]: s["version"] for s in doc.get("lists", [])}},
     }
 

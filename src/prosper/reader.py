@@ -39,6 +39,7 @@ from yaml.scanner import Scanner
 
 from prosper.charsets import decode_text
 from prosper.errors import InputError
+from prosper.limits import InputLimits as InputLimits
 
 MAX_INT_DIGITS = 40
 """An integer written with more digits is refused (10^40 is beyond any count or figure the
@@ -51,22 +52,6 @@ _BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # In a key (it becomes part of a field name in an error line) no control character at all.
 _BAD_KEY = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 MAX_KEY_LENGTH = 100
-
-
-@dataclass(frozen=True, slots=True)
-class InputLimits:
-    """How much one document may hold (settings ``PROSPER_MAX_*``)."""
-
-    max_bytes: int = 1_048_576
-    """Largest document: 1 MiB holds a transaction with hundreds of parties."""
-    max_depth: int = 32
-    """Deepest nesting of mappings and lists (a transaction needs about 8)."""
-    max_parties: int = 1_000
-    """Most parties in one transaction."""
-    max_items: int = 1_000
-    """Most items in one transaction."""
-    max_transfers: int = 1_000
-    """Most data transfers in one transaction."""
 
 
 class _RefusedError(Exception):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -29,6 +29,11 @@ from pydantic import (
 
 from prosper import model as m
 from prosper.errors import InputError
+from prosper.intake import DATA_CATEGORIES as DATA_CATEGORIES
+from prosper.intake import DataCategory as DataCategory
+from prosper.intake import check_counts as check_counts
+from prosper.intake import check_shares as _check_shares
+from prosper.intake import to_model as to_model
 from prosper.reader import InputLimits
 from prosper.values import (
     check_country,
@@ -72,13 +77,6 @@ class OwnerIn(_Strict):
     @classmethod
     def _shares(cls, v: list[OwnerIn]) -> list[OwnerIn]:
         return _check_shares(v)
-
-
-def _check_shares(owners: list[OwnerIn]) -> list[OwnerIn]:
-    total = sum(o.percent for o in owners)
-    if total > 100.0001:
-        raise ValueError(f"the owners' shares add up to {total:g} %, more than 100 %")
-    return owners
 
 
 class PartyIn(_Strict):
@@ -149,24 +147,6 @@ class RecipientIn(_Strict):
     @classmethod
     def _shares(cls, v: list[OwnerIn]) -> list[OwnerIn]:
         return _check_shares(v)
-
-
-DataCategory = Literal[
-    "contact",
-    "identifiers",
-    "precise_geolocation",
-    "biometric",
-    "genomic",
-    "health",
-    "emr",
-    "financial",
-    "credit_info",
-    "resident_registration_number",
-    "map_survey",
-    "government_related",
-    "other_personal",
-]
-DATA_CATEGORIES: tuple[str, ...] = get_args(DataCategory)
 
 
 # The transfer test (docs/data_transfers.md): who exports to whom.
@@ -240,20 +220,6 @@ def validation_error(exc: ValidationError) -> InputError:
     return InputError(msg, field=_field_path(tuple(err["loc"])))
 
 
-def check_counts(raw: Mapping[str, Any], limits: InputLimits) -> None:
-    """Refuse more parties, items or data transfers than ``limits`` allow (before validating)."""
-    for key, most, setting in (
-        ("parties", limits.max_parties, "PROSPER_MAX_PARTIES"),
-        ("items", limits.max_items, "PROSPER_MAX_ITEMS"),
-        ("data_transfers", limits.max_transfers, "PROSPER_MAX_TRANSFERS"),
-    ):
-        value = raw.get(key)
-        if isinstance(value, list) and len(value) > most:
-            raise InputError(
-                f"{len(value):,} entries; at most {most:,} per transaction ({setting})", field=key
-            )
-
-
 def parse_transaction(
     raw: Any, *, today: date | None = None, limits: InputLimits | None = None
 ) -> m.Transaction:
@@ -277,103 +243,3 @@ def parse_transaction(
     except ValidationError as exc:
         raise validation_error(exc) from None
     return to_model(tx, today=today or date.today())
-
-
-def _ownership(rows: list[OwnershipIn]) -> tuple[m.Ownership, ...]:
-    return tuple(m.Ownership(country=o.country, percent=o.percent) for o in rows)
-
-
-def _owners(rows: list[OwnerIn]) -> tuple[m.Owner, ...]:
-    return tuple(
-        m.Owner(
-            name=o.name,
-            percent=o.percent,
-            country=o.country,
-            type=m.EntityType(o.type),
-            owners=_owners(o.owners),
-            aliases=tuple(o.aliases),
-            identifiers=tuple(o.identifiers),
-        )
-        for o in rows
-    )
-
-
-def to_model(tx: TransactionIn, *, today: date) -> m.Transaction:
-    """Convert a validated :class:`TransactionIn` into the frozen core model."""
-    return m.Transaction(
-        as_of=tx.as_of or today,
-        id=tx.id,
-        origin_country=tx.origin_country,
-        destination_country=tx.destination_country,
-        parties=tuple(
-            m.Party(
-                name=p.name,
-                role=m.PartyRole(p.role),
-                country=p.country,
-                type=m.EntityType(p.type),
-                headquarters_country=p.headquarters_country,
-                parent_country=p.parent_country,
-                ownership=_ownership(p.ownership),
-                aliases=tuple(p.aliases),
-                dob=p.dob,
-                identifiers=tuple(p.identifiers),
-                owners=_owners(p.owners),
-            )
-            for p in tx.parties
-        ),
-        items=tuple(
-            m.Item(
-                description=i.description,
-                kind=m.ItemKind(i.kind),
-                eccn=i.eccn,
-                quantity=i.quantity,
-                us_origin=i.us_origin,
-                us_content_percent=i.us_content_percent,
-                made_with_us_technology=i.made_with_us_technology,
-                performance=tuple(m.Performance(bits=p.bits, tops=p.tops) for p in i.performance),
-                tpp=i.tpp,
-                die_area_mm2=i.die_area_mm2,
-                datacenter=i.datacenter,
-                dram_bandwidth_gbps=i.dram_bandwidth_gbps,
-                memory_bandwidth_density=i.memory_bandwidth_density,
-                training_ops=i.training_ops,
-                published=i.published,
-                us_technology_eccns=tuple(e.upper() for e in i.us_technology_eccns),
-            )
-            for i in tx.items
-        ),
-        end_use=m.EndUse(description=tx.end_use.description, flags=tuple(tx.end_use.flags)),
-        data_transfers=tuple(
-            m.DataTransfer(
-                from_country=d.from_country,
-                to_country=d.to_country,
-                categories=tuple(d.categories),
-                subjects_country=d.subjects_country,
-                subjects_count=d.subjects_count,
-                anonymised=d.anonymised,
-                pseudonymised=d.pseudonymised,
-                purpose=d.purpose,
-                transaction_type=d.transaction_type,
-                sector=d.sector,
-                recipient=None
-                if d.recipient is None
-                else m.Recipient(
-                    name=d.recipient.name,
-                    country=d.recipient.country,
-                    ownership=_ownership(d.recipient.ownership),
-                    certifications=tuple(d.recipient.certifications),
-                    owners=_owners(d.recipient.owners),
-                ),
-                safeguards=tuple(d.safeguards),
-                collection=d.collection,
-                same_entity=d.same_entity,
-                access=d.access,
-                exporter_role=d.exporter_role,
-                importer_role=d.importer_role,
-                onward=tuple(
-                    m.OnwardTransfer(country=o.country, name=o.name, role=o.role) for o in d.onward
-                ),
-            )
-            for d in tx.data_transfers
-        ),
-    )

@@ -6,7 +6,6 @@ the API call these functions and only render what they return.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -15,10 +14,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from prosper.engine import Engine
 from prosper.errors import InputError, NotFoundError
+from prosper.intake import parse_transaction
 from prosper.model import Transaction
 from prosper.reader import InputLimits, parse_document
 from prosper.render import decision_to_dict, jsonable
-from prosper.schema import parse_transaction
 from prosper.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -102,6 +101,8 @@ def run_aside(
 ) -> bool:
     """Run ``target(*args)`` in a spawned process; True when it ended well within ``timeout``
     seconds (else it is killed: False). ``started`` gets the process id."""
+    import multiprocessing  # only to build an index in a child process
+
     process = multiprocessing.get_context("spawn").Process(target=target, args=args, daemon=True)
     process.start()
     if started is not None and process.pid is not None:

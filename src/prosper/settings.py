@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prosper.errors import InputError
-from prosper.reader import InputLimits
+from prosper.limits import InputLimits
 
 DEFAULT_THRESHOLD = 0.80
 DAY = 86_400.0

@@ -7,6 +7,7 @@ file in ``examples/``, and one audit chain that verifies after both writers appe
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,3 +200,30 @@ def test_lean_check_creates_a_new_log_through_auditlog(
         head = log.head()
     assert head is not None
     assert head[0] == 2
+
+
+def test_a_warm_json_check_imports_no_pydantic_typer_or_normality(data_dir: Path) -> None:
+    """In a fresh interpreter on a warm data folder (the first run fills the caches): a
+    valid transaction of Latin-script names is decided and recorded without pydantic, Typer,
+    SQLAlchemy, normality or rigour's Python packages."""
+    heavy = ("pydantic", "typer", "click", "sqlalchemy", "rich", "normality", "rigour.text",
+             "rigour.names", "multiprocessing", "prosper.cases")  # fmt: skip
+    example = EXAMPLES[0].parent / "export_us_h100_to_vietnam.yaml"
+    code = f"""
+import json, sys
+sys.argv = ["prosper", "check", {str(example)!r}, "--json"]
+from prosper.cli import main
+try:
+    main()
+finally:
+    print(json.dumps([m for m in {heavy!r} if m in sys.modules]), file=sys.stderr)
+"""
+    src = str(Path(cli.__file__).resolve().parents[2])
+    env = {"PROSPER_DATA_DIR": str(data_dir), "PYTHONPATH": src, "PROSPER_ACTOR": "t"}
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        )
+    assert done.returncode in (0, 3), done.stderr
+    assert json.loads(done.stdout)["verdict"]
+    assert json.loads(done.stderr.splitlines()[-1]) == []

@@ -267,7 +267,10 @@ def test_dry_run_writes_no_record(
     assert not (data_dir / "audit.sqlite3").exists()
 
 
-HEAVY = ("typer", "click", "sqlalchemy", "pydantic", "rich", "prosper.service", "prosper.engine")
+HEAVY = (
+    *("typer", "click", "sqlalchemy", "pydantic", "rich", "prosper.service", "prosper.engine"),
+    *("yaml", "normality", "rigour.text", "rigour.names", "multiprocessing", "prosper.cases"),
+)
 
 
 def test_a_json_screen_imports_no_typer_sqlalchemy_or_pydantic(data_dir: Path) -> None:

@@ -275,7 +275,10 @@ def test_screening_policy_is_read_as_yaml_safe_load_reads_it() -> None:
 
     import yaml
 
-    from prosper.screening.parties import ScreeningPolicy, load_screening_policy
+    from prosper.screening.parties import load_screening_policy
+    from prosper.screening.policy import from_validated
+    from prosper.screening.policy_schema import validate_policy
 
     text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_text("utf-8")
-    assert load_screening_policy() == ScreeningPolicy.model_validate(yaml.safe_load(text))
+    strict = from_validated(validate_policy(yaml.safe_load(text), "screening_policy.yaml"))
+    assert load_screening_policy() == strict

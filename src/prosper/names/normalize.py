@@ -27,10 +27,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rigour.text import ascii_text, metaphone
-from rigour.text.scripts import text_scripts
-from rigour.text.translit import maybe_ascii
-
 from prosper.model import EntityType
 from prosper.names.compounds import join_compounds
 from prosper.names.korean import korean_key, looks_korean_person, split_joined_given_name
@@ -39,6 +35,7 @@ from prosper.names.orgs import (
     remove_legal_forms,
     strip_native_legal_forms,
 )
+from prosper.names.primitives import ascii_text, maybe_ascii, metaphone, text_scripts
 from prosper.names.variants import variant_key
 
 _DELETE = dict.fromkeys(map(ord, "'’ʼ`´‘ʻʿʾ?"), None)  # apostrophes and ICU's unknown marks

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rigour.names import extract_org_types, remove_org_types
+from prosper.names.primitives import extract_org_types, remove_org_types
 
 # Generic designators not treated as legal forms by rigour (checked with rigour 2.6).
 _GENERIC_FORMS = frozenset({"corp", "corporation", "company", "co", "pvt", "private", "cie"})

@@ -19,12 +19,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
 
-from prosper.errors import RulebookError
 from prosper.model import (
     Finding,
     Hit,
@@ -37,81 +35,13 @@ from prosper.model import (
     Verdict,
 )
 from prosper.screening.freshness import Stale
-
-VerdictName = Literal["prohibited", "license_required", "review"]
-# list code (= source) of a user's own watchlist, decided by the policy's ``custom`` row
-CUSTOM_PREFIX = "custom_"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ListRule(_Strict):
-    """How a hit on one list is decided."""
-
-    regime: str
-    rule_id: str
-    citation: str
-    url: str
-    effective_from: date
-    effective_to: date | None = None
-    strong: VerdictName = "review"
-    policy_from_row: bool = False
-    expires_with_row: bool = False
-    conditions: tuple[str, ...] = ()
-    summary: str
-    jurisdiction: tuple[str, ...] = ()
-    jurisdiction_name: str | None = None
-    outside_jurisdiction: VerdictName = "review"
-    name_programs: bool = False
-
-
-class NoMatchRule(_Strict):
-    """The finding for a party with no hit."""
-
-    regime: str
-    rule_id: str
-    citation: str
-    url: str
-    effective_from: date
-    summary: str
-
-
-class Freshness(_Strict):
-    """How old each source may be (days) before screening against it is not a clean pass."""
-
-    citation: str
-    max_age_days: dict[str, int]
-
-
-class ScreeningPolicy(_Strict):
-    """The whole table of ``screening_policy.yaml``."""
-
-    version: str
-    policy_text: dict[str, ReviewPolicy]
-    lists: dict[str, ListRule]
-    default: ListRule
-    no_match: NoMatchRule
-    freshness: Freshness
-    stale: NoMatchRule
-    custom: ListRule | None = None
-
-    def rule_for(self, list_code: str) -> ListRule:
-        """The rule for hits on ``list_code``: its own row; for a user's own watchlist
-        (``custom_<name>``) the ``custom`` row, its rule id naming the list; else the default."""
-        rule = self.lists.get(list_code)
-        if rule is not None:
-            return rule
-        if list_code.startswith(CUSTOM_PREFIX) and self.custom is not None:
-            name = list_code[len(CUSTOM_PREFIX) :]
-            return self.custom.model_copy(
-                update={
-                    "rule_id": f"{self.custom.rule_id}.{name}",
-                    "summary": f"{self.custom.summary} ({name})",
-                }
-            )
-        return self.default
+from prosper.screening.policy import CUSTOM_PREFIX as CUSTOM_PREFIX
+from prosper.screening.policy import Freshness as Freshness
+from prosper.screening.policy import ListRule as ListRule
+from prosper.screening.policy import NoMatchRule as NoMatchRule
+from prosper.screening.policy import ScreeningPolicy as ScreeningPolicy
+from prosper.screening.policy import VerdictName as VerdictName
+from prosper.screening.policy import read_policy
 
 
 @cache
@@ -121,10 +51,7 @@ def load_screening_policy() -> ScreeningPolicy:
     # libyaml's safe loader when available: the same values as yaml.safe_load (same
     # constructor and resolvers), ~10× less CPU than the pure-Python parser at start-up
     loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return ScreeningPolicy.model_validate(yaml.load(text, Loader=loader))
-    except ValidationError as exc:
-        raise RulebookError(f"screening_policy.yaml: {exc.errors()[0]['msg']}") from None
+    return read_policy(yaml.load(text, Loader=loader), "screening_policy.yaml")
 
 
 def review_policy_of(

@@ -7,7 +7,7 @@ finding for an unknown fact says what to fill in.
 
 from __future__ import annotations
 
-from prosper.schema import DATA_CATEGORIES
+from prosper.intake import DATA_CATEGORIES
 
 # The data categories of the contract (``data_transfers[].categories``), one vocabulary.
 CATEGORIES = DATA_CATEGORIES
