@@ -3,8 +3,13 @@ system time, for several source trees in interleaved rounds (closed loop).
 
 Usage::
 
-    .venv/bin/python bench/api_split.py OLD_SRC,NEW_SRC screen|check SECONDS [CLIENTS] [ROUNDS]
-        [--index-cache DIR]  (default: $PROSPER_DATA_DIR/cache)
+    .venv/bin/python bench/api_split.py OLD_SRC,NEW_SRC screen|check|healthz|whoami SECONDS
+        [CLIENTS] [ROUNDS] [--index-cache DIR] [--unique]
+
+``--index-cache`` defaults to ``$PROSPER_DATA_DIR/cache``; ``--unique`` suffixes every screened
+name and party with the request number (no repeated name: a memo of recent screenings cannot
+help). A tree may be several folders joined by ``:`` (``NEW/src:/tmp/extras``: packages
+installed beside it for the run, e.g. httptools and uvloop).
 
 Each tree is served as by ``bench/api.py`` (its ``start``/``ready``/``makers``); every round runs
 the closed loop on each server in turn, so a neighbour's load hits all of them alike. Prints one
@@ -19,7 +24,7 @@ import sys
 from pathlib import Path
 
 import api
-from httpload import process_times, run_load
+from httpload import percentile, process_times, run_load
 
 
 def snapshot(root: int) -> dict[str, tuple[float, float]]:
@@ -41,14 +46,17 @@ def main(argv: list[str]) -> int:
         at = argv.index("--index-cache")
         cache = Path(argv[at + 1])
         del argv[at : at + 2]
+    unique = "--unique" in argv
+    if unique:
+        argv.remove("--unique")
     srcs, kind, secs = argv[0].split(","), argv[1], float(argv[2])
     clients = int(argv[3]) if len(argv) > 3 else 50
     rounds = int(argv[4]) if len(argv) > 4 else 1
-    servers = [api.start(f"s{i}", Path(s).resolve(), cache) for i, s in enumerate(srcs)]
+    servers = [api.start(f"s{i}", Path(s), cache) for i, s in enumerate(srcs)]
     try:
         for server in servers:
             api.ready(server)
-        plans = [api.makers(server, False) for server in servers]
+        plans = [api.makers(server, unique) for server in servers]
         for server, plan in zip(servers, plans, strict=True):  # warm-up
             run_load(server.port, plan[kind], connections=4, seconds=3)
         for _ in range(rounds):
@@ -64,7 +72,9 @@ def main(argv: list[str]) -> int:
                 }
                 lat = sorted(result.latencies_ms)
                 p50 = round(lat[len(lat) // 2], 1) if lat else float("nan")
-                print(src, kind, "ok", result.ok, "ms/req user,sys:", split, "p50", p50, flush=True)
+                p99 = round(percentile(lat, 0.99), 1)
+                line = f"ms/req user,sys: {split} p50 {p50} p99 {p99} load {os.getloadavg()[0]:.1f}"
+                print(src, kind, "ok", result.ok, line, flush=True)
     finally:
         for server in servers:
             api.stop(server)

@@ -21,6 +21,7 @@ from prosper.api.backend import Backend, CoreBackend
 from prosper.api.deps import AppState
 from prosper.api.errors import install_error_handlers
 from prosper.api.jobs import JobManager
+from prosper.api.keycache import KeyCache
 from prosper.api.limits import ApiLimits, AuthThrottle, BodySizeLimit, RateLimiter
 from prosper.api.metrics import Metrics, MetricsMiddleware
 from prosper.api.refresh import ListRefresher
@@ -90,6 +91,7 @@ def create_app(
         jobs=JobManager(limits.max_jobs),
         metrics=Metrics(),
         auth_throttle=AuthThrottle(settings.security.auth_failures, settings.security.auth_window),
+        key_cache=KeyCache(limits.key_cache_seconds),
     )
     if refresh:
         from prosper import casework

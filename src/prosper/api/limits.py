@@ -36,6 +36,10 @@ class ApiLimits:
     """Requests a key may make at once before the average applies."""
     max_jobs: int = 100
     """Batch jobs kept in memory (the oldest finished ones are forgotten first)."""
+    key_cache_seconds: float = 2.0
+    """How long a checked API key is trusted before it is looked up again: a key revoked by
+    another process (``prosper keys revoke``) is refused within this time; 0: every request
+    (:class:`prosper.api.keycache.KeyCache`)."""
 
 
 class RateLimiter:
