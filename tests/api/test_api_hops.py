@@ -92,3 +92,17 @@ def test_dry_run_screen_still_says_so(client: TestClient, keys: Keys) -> None:
     assert "X-Prosper-Audit-Record" not in r.headers
     recorded = client.post("/v1/screen", json={"name": LISTED}, headers=keys.header("screener"))
     assert int(recorded.headers["X-Prosper-Audit-Record"]) >= 1
+
+
+def test_fastapi_telemetry_is_off(client: TestClient) -> None:
+    """FastAPI's own OpenTelemetry hook is off where it exists (it asked for the global
+    providers on every request); Prosper's /metrics and access log are its instrumentation."""
+    import fastapi
+
+    app: Any = client.app
+    native = getattr(app, "_native_telemetry", None)
+    if native is None:
+        pytest.skip(f"FastAPI {fastapi.__version__} has no built-in telemetry")
+    assert native.enabled() is False
+    r = client.get("/healthz")
+    assert r.status_code == 200
