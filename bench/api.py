@@ -19,8 +19,8 @@ each in turn, so a neighbour's load on the shared machine hits all of them alike
   counted from when each request was due (a stall is not hidden);
 * ``check closed`` / ``check @R/s``: the same for ``POST /v1/check`` over the examples mix
   (``examples/export_*.yaml``, ``transfer_*.yaml``), each recorded in the audit log;
-  ``--unique-parties`` suffixes every party name with the request number, so that no party
-  was screened before (no help from the engine's memo of recent party screenings);
+  ``--unique-parties`` suffixes every party name (and every screened name) with the request
+  number, so that no name was screened before (no help from a memo of recent screenings);
 * ``large``: one check with ``--large-parties`` parties (distinct names) posted while screens
   and small checks go on at 10/s each; their latency during it, and its own time;
 * ``20,001 parties``: the status and time of a check with 20,001 parties, and the screens'
@@ -91,18 +91,23 @@ def _free_port() -> int:
         return port
 
 
-def start(label: str, src: Path, cache: Path | None) -> Server:
-    """Start ``prosper serve`` from ``src`` with a fresh data folder."""
+def start(label: str, src: Path, cache: Path | None, *, args: tuple[str, ...] = ()) -> Server:
+    """Start ``prosper serve`` from ``src`` with a fresh data folder.
+
+    ``src`` may name several folders joined by ``os.pathsep`` (``NEW/src:/tmp/extras``: a tree
+    and packages installed beside it for the run); ``args`` are more ``prosper serve`` options.
+    """
     data = Path(tempfile.mkdtemp(prefix=f"prosper-bench-api-{label}-"))
     if cache is not None:
         shutil.copytree(cache, data / "cache")
-    env = {**os.environ, "PYTHONPATH": str(src), "PROSPER_DATA_DIR": str(data)}
+    path = os.pathsep.join(str(Path(p).resolve()) for p in str(src).split(os.pathsep))
+    env = {**os.environ, "PYTHONPATH": path, "PROSPER_DATA_DIR": str(data)}
     env.update(PROSPER_LISTS_REFRESH="off", PROSPER_LISTS_MAX_AGE_DAYS="36500")
     env.pop("PROSPER_DB_URL", None)
     port = _free_port()
     command = [sys.executable, "-m", "prosper", "serve", "--port", str(port)]
     command += ["--log-level", "warning", "--rate-limit", "1e9", "--burst", "1000000000"]
-    command += ["--max-body", str(2 << 20)]
+    command += ["--max-body", str(2 << 20), *args]
     log = (data / "server.log").open("wb")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     return Server(label, src, port, data, process)
@@ -179,7 +184,22 @@ def makers(server: Server, unique: bool) -> dict[str, Any]:
             party["name"] = f"{party['name']} {i}"
         return request_bytes("POST", "/v1/check", json.dumps(doc).encode(), head)
 
-    return {"screen": lambda i: screens[i % len(screens)], "check": check, "head": head}
+    def screen(i: int) -> bytes:
+        if not unique:
+            return screens[i % len(screens)]
+        body = json.dumps({"name": f"{NAMES[i % len(NAMES)]} {i}", "limit": 10}).encode()
+        return request_bytes("POST", "/v1/screen", body, head)
+
+    get = {"X-API-Key": server.key}
+    healthz = request_bytes("GET", "/healthz", b"", {})
+    whoami = request_bytes("GET", "/v1/whoami", b"", get)
+    return {
+        "screen": screen,
+        "check": check,
+        "healthz": lambda i: healthz,
+        "whoami": lambda i: whoami,
+        "head": head,
+    }
 
 
 def row(server: Server, name: str, result: LoadResult, cpu_s: float) -> dict[str, Any]:
@@ -282,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     # a terminated bench still stops the servers it started (the finally below)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sources = [s.partition("=") for s in args.src] or [("this", "=", str(REPO / "src"))]
-    servers = [start(label, Path(path).resolve(), args.index_cache) for label, _, path in sources]
+    servers = [start(label, Path(path), args.index_cache) for label, _, path in sources]
     try:
         for server in servers:
             ready(server)

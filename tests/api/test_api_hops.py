@@ -2,8 +2,9 @@
 
 FastAPI runs every plain ``def`` dependency in its thread pool; on a busy server each hop is a
 thread hand-off under the GIL (issue 16, deliver 6). ``get_state``, ``get_backend`` and
-``get_settings`` only read the app's state, so they are ``async def``; the key check and the
-screening itself still run in the pool (they read the database and hold the CPU).
+``get_settings`` only read the app's state, so they are ``async def``; the screening itself
+still runs in the pool (it holds the CPU), and so does the key's lookup in the table — but only
+for a key not checked a moment ago (:class:`prosper.api.keycache.KeyCache`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import fastapi.routing as routing
 from fastapi.testclient import TestClient
 from tests.api.conftest import LISTED, Keys
 
+import prosper.api.auth as auth_module
 import prosper.api.routers.documents as documents_router
 import prosper.api.routers.screen as screen_router
 from prosper.api.deps import get_backend, get_settings, get_state
@@ -32,7 +34,7 @@ def test_trivial_providers_are_coroutines() -> None:
 
 def _count_hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    for module in (dependency_utils, routing, screen_router, documents_router):
+    for module in (dependency_utils, routing, screen_router, documents_router, auth_module):
         original = module.run_in_threadpool
 
         async def counting(func: Any, *args: Any, _orig: Any = original, **kw: Any) -> Any:
@@ -50,9 +52,13 @@ def test_screen_takes_two_thread_hops(
     r = client.post("/v1/screen", json={"name": LISTED}, headers=keys.header("screener"))
     assert r.status_code == 200, r.text
     assert r.json()["hits"][0]["name"] == LISTED
-    # the key check (database) and the screening with its audit write; no hop for a provider
-    # or for the response's validation
-    assert sorted(calls) == ["require_screener", "screen_and_record"], calls
+    # the key's lookup (database) and the screening with its audit write; no hop for a
+    # provider, for the key check itself or for the response's validation
+    assert sorted(calls) == ["_lookup", "screen_and_record"], calls
+    calls.clear()
+    r = client.post("/v1/screen", json={"name": LISTED}, headers=keys.header("screener"))
+    assert r.status_code == 200, r.text
+    assert calls == ["screen_and_record"], calls  # the key was checked a moment ago
 
 
 def test_unknown_key_is_still_refused(client: TestClient) -> None:
@@ -69,8 +75,12 @@ def test_check_takes_two_thread_hops(
     r = client.post("/v1/check", json=TX, headers=keys.header("screener"))
     assert r.status_code == 200, r.text
     assert r.json()["audit"]["record_id"] >= 1
-    # the key check and the decision with its audit write (the body read in that thread too)
-    assert sorted(calls) == ["check_body", "require_screener"], calls
+    # the key's lookup and the decision with its audit write (the body read in that thread too)
+    assert sorted(calls) == ["_lookup", "check_body"], calls
+    calls.clear()
+    r = client.post("/v1/check", json=TX, headers=keys.header("screener"))
+    assert r.status_code == 200, r.text
+    assert calls == ["check_body"], calls
 
 
 def test_dry_run_screen_still_says_so(client: TestClient, keys: Keys) -> None:
@@ -82,3 +92,17 @@ def test_dry_run_screen_still_says_so(client: TestClient, keys: Keys) -> None:
     assert "X-Prosper-Audit-Record" not in r.headers
     recorded = client.post("/v1/screen", json={"name": LISTED}, headers=keys.header("screener"))
     assert int(recorded.headers["X-Prosper-Audit-Record"]) >= 1
+
+
+def test_fastapi_telemetry_is_off(client: TestClient) -> None:
+    """FastAPI's own OpenTelemetry hook is off where it exists (it asked for the global
+    providers on every request); Prosper's /metrics and access log are its instrumentation."""
+    import fastapi
+
+    app: Any = client.app
+    native = getattr(app, "_native_telemetry", None)
+    if native is None:
+        pytest.skip(f"FastAPI {fastapi.__version__} has no built-in telemetry")
+    assert native.enabled() is False
+    r = client.get("/healthz")
+    assert r.status_code == 200

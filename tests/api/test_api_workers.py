@@ -332,3 +332,86 @@ def test_worker_and_cap_settings() -> None:
         load_settings({**base, "PROSPER_CHECK_WORKERS": "many"})
     with pytest.raises(Exception, match="PROSPER_API_MAX_PARTIES"):
         load_settings({**base, "PROSPER_API_MAX_PARTIES": "0"})
+
+
+def _stored(settings: Settings) -> list[tuple[str, str, str, str, str]]:
+    with AuditLog.from_settings(settings) as log:
+        return [
+            (r.kind, r.actor, json.dumps(r.input), json.dumps(r.output), json.dumps(r.versions))
+            for r in sorted(log.list(limit=100), key=lambda r: r.id)
+        ]
+
+
+def test_worker_texts_record_what_record_check_records(tmp_path: Path) -> None:
+    """A check recorded from the worker's texts stores the same values as record_check, and
+    the chain verifies; a decision whose texts cannot be made falls back to record_check."""
+    from prosper.api.workers import check_texts
+
+    small = engine(BASE)
+    doc, output = small_decision(small)
+    texts = check_texts(doc, output)
+    assert texts is not None
+    logs = []
+    for name in ("via_record_check", "via_texts"):
+        data = tmp_path / name
+        settings = Settings(
+            data_dir=data, db_url=f"sqlite:///{data / 'a.sqlite3'}", threshold=0.8, actor="t"
+        )
+        backend = CoreBackend(settings, check_workers=0)
+        if name == "via_record_check":
+            result = service.record_check(doc, output, settings=settings, actor="key:1:a")
+        else:
+            backend.pool = FakePool(doc, output, texts)  # type: ignore[assignment]
+            result = backend.check_body(b"{}", "application/json", mode="enforced",
+                                        as_of=None, actor="key:1:a")  # fmt: skip
+            backend.pool = None
+        assert result == {**output, "audit": result["audit"]}
+        assert _verify(settings).ok
+        logs.append(_stored(settings))
+        service.reset_engines()
+    assert logs[0] == logs[1]
+    assert len(logs[0]) == 1
+    assert check_texts(doc, {**output, "versions": ["not", "an", "object"]}) is None
+    assert check_texts(doc, {k: v for k, v in output.items() if k != "versions"}) is None
+    assert check_texts(doc, {**output, "x": float("nan")}) is None
+
+
+class FakePool:
+    """A check pool that hands back a fixed decision and texts."""
+
+    def __init__(self, doc: Any, output: Any, texts: Any) -> None:
+        self.answer = (doc, output, texts)
+
+    def decide_body(self, *_a: Any, **_k: Any) -> Any:
+        return self.answer
+
+
+def test_a_decision_without_texts_is_recorded_by_record_check(tmp_path: Path) -> None:
+    small = engine(BASE)
+    doc, output = small_decision(small)
+    data = tmp_path / "d"
+    settings = Settings(
+        data_dir=data, db_url=f"sqlite:///{data / 'a.sqlite3'}", threshold=0.8, actor="t"
+    )
+    backend = CoreBackend(settings, check_workers=0)
+    backend.pool = FakePool(doc, output, None)  # type: ignore[assignment]
+    result = backend.check_body(b"{}", "application/json", mode="enforced", as_of=None,
+                                actor="key:1:a")  # fmt: skip
+    backend.pool = None
+    assert result["audit"]["record_id"] == 1
+    assert _verify(settings).ok
+    service.reset_engines()
+
+
+def small_decision(small: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A real decided check (document, decision) on the small engine."""
+    from prosper import service as svc
+
+    original = svc.get_engine
+    svc.get_engine = lambda settings=None: small  # type: ignore[assignment]
+    try:
+        settings = Settings(data_dir=Path("/nonexistent"), db_url="sqlite://", threshold=0.8,
+                            actor="t")  # fmt: skip
+        return svc.decide_document(_tx("PO-T"), settings=settings, mode="enforced", as_of=None)
+    finally:
+        svc.get_engine = original  # type: ignore[assignment]

@@ -9,20 +9,19 @@ as the audit log names it; never the key itself), or null when none did::
      "route": "/match/{dataset}", "status": 200, "duration_ms": 12.4,
      "client": "127.0.0.1", "key": "key:3f2a…:alice"}
 
-``prosper serve`` writes the lines to stderr (:func:`enable_access_log`); embedding apps route
+:class:`prosper.api.middleware.RequestMiddleware` writes them. ``prosper serve`` writes the
+lines to stderr (:func:`enable_access_log`); embedding apps route
 the logger wherever they like.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-import time
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 LOGGER = "prosper.access"
 
@@ -42,37 +41,6 @@ def access_record(scope: Scope, status: int, seconds: float) -> dict[str, Any]:
         "client": None if not client else client[0],
         "key": None if key is None else getattr(key, "actor", None),
     }
-
-
-class AccessLogMiddleware:
-    """ASGI middleware writing one :func:`access_record` line per HTTP request."""
-
-    def __init__(self, app: ASGIApp, logger: logging.Logger | None = None) -> None:
-        """Wrap ``app``; lines go to ``logger`` (``prosper.access`` by default)."""
-        self.app = app
-        self.logger = logger or logging.getLogger(LOGGER)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve the request, then log it (also when the app raised)."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        scope.setdefault("state", {})  # shared with the request: the auth check fills api_key
-        start = time.perf_counter()
-        status = 500
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        finally:
-            if self.logger.isEnabledFor(logging.INFO):
-                record = access_record(scope, status, time.perf_counter() - start)
-                self.logger.info(json.dumps(record, ensure_ascii=False))
 
 
 def enable_access_log(stream: TextIO | None = None) -> logging.Logger:

@@ -7,6 +7,7 @@ at once and the first request does not pay for the load.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,13 +17,14 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from prosper import __version__
-from prosper.api.access_log import AccessLogMiddleware
 from prosper.api.backend import Backend, CoreBackend
 from prosper.api.deps import AppState
 from prosper.api.errors import install_error_handlers
 from prosper.api.jobs import JobManager
-from prosper.api.limits import ApiLimits, AuthThrottle, BodySizeLimit, RateLimiter
-from prosper.api.metrics import Metrics, MetricsMiddleware
+from prosper.api.keycache import KeyCache
+from prosper.api.limits import ApiLimits, AuthThrottle, RateLimiter
+from prosper.api.metrics import Metrics
+from prosper.api.middleware import RequestMiddleware
 from prosper.api.refresh import ListRefresher
 from prosper.api.routers import (
     admin,
@@ -49,6 +51,19 @@ audit log of Prosper, over HTTP. Every `/v1/` route needs an API key
 (`prosper keys create --role screener|reviewer|admin`) in the `X-API-Key` header.
 Errors are `{"error", "message", "field"}`; bad input is 422 and names the field.
 """
+
+
+def _no_telemetry() -> dict[str, Any]:
+    """``FastAPI(telemetry=…)`` turning its built-in OpenTelemetry instrumentation off, where
+    this FastAPI has it (0.165 and later): Prosper serves its own metrics (``/metrics``) and
+    access log, and FastAPI otherwise asks for the global OpenTelemetry providers on every
+    request (issue 16: a visible share of the server's CPU per request, for nothing)."""
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+
+
+_NO_TELEMETRY = _no_telemetry()
 
 
 def _warm(state: AppState) -> None:
@@ -90,6 +105,7 @@ def create_app(
         jobs=JobManager(limits.max_jobs),
         metrics=Metrics(),
         auth_throttle=AuthThrottle(settings.security.auth_failures, settings.security.auth_window),
+        key_cache=KeyCache(limits.key_cache_seconds),
     )
     if refresh:
         from prosper import casework
@@ -127,6 +143,7 @@ def create_app(
         # Ours (routers/docs.py) serves the files from this server and needs a key; no /redoc.
         docs_url=None,
         redoc_url=None,
+        **_NO_TELEMETRY,
     )
     app.state.prosper = state
     install_error_handlers(app)
@@ -137,10 +154,9 @@ def create_app(
     app.include_router(docs.router)  # /docs: Swagger UI from the swagger-ui-bundle package, keyed
     app.include_router(cases_web.router)
     web.mount_static(app)
-    # Outermost first: metrics see every request, including those rejected as too large.
-    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
-    app.add_middleware(MetricsMiddleware, metrics=state.metrics)
-    app.add_middleware(AccessLogMiddleware)  # one JSON line per request (prosper.access)
+    # One layer: the body-size limit (413), request metrics and the access log's JSON line
+    # (prosper.access) of every request, including those rejected as too large.
+    app.add_middleware(RequestMiddleware, metrics=state.metrics, max_bytes=limits.max_body_bytes)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

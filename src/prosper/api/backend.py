@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from prosper.api.bodies import parse_body
+from prosper.api.screenmemo import ScreenResultMemo
 from prosper.api.workers import CheckPool
 from prosper.errors import NotFoundError, ProsperError
 from prosper.settings import Settings
@@ -104,6 +105,8 @@ class CoreBackend:
         self._workers = settings.check_workers if check_workers is None else check_workers
         self._worker_setup = worker_setup
         self.pool: CheckPool | None = None
+        self.memo = ScreenResultMemo()
+        """Recent screening results (:mod:`prosper.api.screenmemo`)."""
 
     def _engine(self) -> Any:
         return _core("prosper.service").get_engine(self.settings)
@@ -126,7 +129,8 @@ class CoreBackend:
     def screen(
         self, query: dict[str, Any], *, threshold: float | None, limit: int
     ) -> dict[str, Any]:
-        """Screen one query with the engine's index."""
+        """Screen one query with the engine's index (a query screened a moment ago on the same
+        engine, day, threshold and limit: its remembered result, :mod:`.screenmemo`)."""
         screening = _core("prosper.screening.query")
         model = _core("prosper.model")
         kind = query.get("type")
@@ -139,7 +143,12 @@ class CoreBackend:
             sources=tuple(query.get("sources", ())),
             gender=query.get("gender"),
         )
-        result: dict[str, Any] = self._engine().screen(q, threshold=threshold, limit=limit)
+        engine = self._engine()
+        key = (q, threshold, limit)
+        result = self.memo.get(engine, key)
+        if result is None:
+            result = engine.screen(q, threshold=threshold, limit=limit)
+            self.memo.put(engine, key, result)
         return result
 
     def match(self, name1: str, name2: str, *, type: str | None) -> dict[str, Any]:
@@ -193,11 +202,19 @@ class CoreBackend:
             doc = parse_body(body, content_type, "transaction", self.settings.input_limits)
             service.check_size(doc, self.settings.api_max_parties)
             return self.check(doc, mode=mode, as_of=as_of, actor=actor)
-        recorded, output = pool.decide_body(body, content_type, mode=mode, as_of=as_of)
-        result: dict[str, Any] = service.record_check(
-            recorded, output, settings=self.settings, actor=actor
+        recorded, output, texts = pool.decide_body(body, content_type, mode=mode, as_of=as_of)
+        if texts is None:
+            result: dict[str, Any] = service.record_check(
+                recorded, output, settings=self.settings, actor=actor
+            )
+            return result
+        # The record's values were serialised in the worker (workers.check_texts, the same
+        # entry as record_check's): this process only chains, signs and stores them.
+        prepared = _core("prosper.audit.prepared").Prepared(
+            "check", actor or self.settings.actor, recorded, output, output["versions"], texts
         )
-        return result
+        record = service.audit_log(self.settings).append_prepared(prepared)
+        return {**output, "audit": {"record_id": record.id, "hash": record.hash}}
 
     def lists(self) -> list[dict[str, Any]]:
         """The engine's list sources with their age in days."""

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from prosper.api.backend import Backend
 from prosper.api.jobs import JobManager
+from prosper.api.keycache import KeyCache
 from prosper.api.limits import ApiLimits, AuthThrottle, RateLimiter
 from prosper.api.metrics import Metrics
 from prosper.api.refresh import ListRefresher, RefreshLog
@@ -32,6 +33,7 @@ class AppState:
     jobs: JobManager
     metrics: Metrics
     auth_throttle: AuthThrottle = field(default_factory=lambda: AuthThrottle(10, 60.0))
+    key_cache: KeyCache = field(default_factory=lambda: KeyCache(0.0))
     ready: threading.Event = field(default_factory=threading.Event)
     ready_error: str | None = None
     refresh_log: RefreshLog = field(default_factory=RefreshLog)

@@ -1,5 +1,5 @@
-"""Request limits: body size (413), batch size (413), a per-key rate limit and a per-client
-throttle of failed authentications (429).
+"""Request limits: body size (413, enforced by :class:`prosper.api.middleware.RequestMiddleware`),
+batch size (413), a per-key rate limit and a per-client throttle of failed authentications (429).
 
 The rate limit is a token bucket per API key, kept in process memory: each key may make
 ``rate_per_minute`` requests a minute on average, in bursts of up to ``burst``. The failed-
@@ -11,15 +11,11 @@ Several server processes each keep their own counts (put a shared limiter in fro
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +32,10 @@ class ApiLimits:
     """Requests a key may make at once before the average applies."""
     max_jobs: int = 100
     """Batch jobs kept in memory (the oldest finished ones are forgotten first)."""
+    key_cache_seconds: float = 2.0
+    """How long a checked API key is trusted before it is looked up again: a key revoked by
+    another process (``prosper keys revoke``) is refused within this time; 0: every request
+    (:class:`prosper.api.keycache.KeyCache`)."""
 
 
 class RateLimiter:
@@ -112,79 +112,3 @@ class AuthThrottle:
             self._failures.move_to_end(client)
             while len(self._failures) > self.MAX_CLIENTS:
                 self._failures.popitem(last=False)
-
-
-class BodySizeLimit:
-    """ASGI middleware answering 413 to a body larger than ``max_bytes``.
-
-    Checks ``Content-Length`` first, then counts the bytes actually received (a chunked
-    upload has no length header). Past the limit it answers 413 itself, tells the app the
-    client has gone (``http.disconnect``) and drops whatever the app still tries to send.
-    """
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        """Wrap ``app``."""
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass the request on unless its body is too large."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = 0
-                if declared > self.max_bytes:
-                    await self._reject(send)
-                    return
-        received = 0
-        started = False
-        rejected = False
-
-        async def counting_receive() -> Message:
-            nonlocal received, rejected
-            if rejected:
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    rejected = True
-                    if not started:
-                        await self._reject(send)
-                    return {"type": "http.disconnect"}
-            return message
-
-        async def guarded_send(message: Message) -> None:
-            nonlocal started
-            if rejected:
-                return  # the 413 has been sent; the app's own answer is dropped
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, guarded_send)
-        except Exception:
-            if not rejected:
-                raise
-            # the app failed because it saw the disconnect: the client already has its 413
-
-    async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": "payload_too_large",
-                "message": f"request body larger than {self.max_bytes} bytes",
-                "field": "body",
-            }
-        ).encode()
-        headers: list[Any] = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})

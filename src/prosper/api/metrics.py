@@ -12,10 +12,7 @@ screening matches). ``/metrics`` serves both to a reviewer key; with
 
 from __future__ import annotations
 
-import time
-
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -82,34 +79,3 @@ class Metrics:
             ("source",),
             registry=self.registry,
         )
-
-
-class MetricsMiddleware:
-    """ASGI middleware counting every HTTP request and timing it."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        """Wrap ``app``."""
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve the request, then record its route, status and duration."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 500
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "<unmatched>"
-            self.metrics.requests.labels(scope.get("method", ""), template, str(status)).inc()
-            self.metrics.latency.labels(template).observe(time.perf_counter() - start)

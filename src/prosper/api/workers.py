@@ -89,8 +89,30 @@ def _decide(raw: Any, mode: str, as_of: date | None) -> tuple[bool, Any]:
         return False, (type(exc).__name__, exc.message, exc.field)
 
 
+def check_texts(document: Any, decision: Any) -> tuple[str, str, str] | None:
+    """The canonical JSON texts of a check's audit record — its ``input`` (the document),
+    ``output`` (the decision) and ``versions`` (the decision's), as
+    :func:`prosper.service.record_check` records them — or None when they cannot be made
+    (the server then records through ``record_check``, which names the fault)."""
+    from prosper.audit.canonical import canonical_json
+
+    try:
+        versions = decision["versions"]
+        values = (document, decision, versions)
+        if not all(isinstance(v, dict) for v in values):
+            return None
+        texts = (canonical_json(document), canonical_json(decision), canonical_json(versions))
+        for text in texts:
+            text.encode("utf-8")  # a lone surrogate cannot be stored
+    except (KeyError, TypeError, ValueError):
+        return None
+    return texts
+
+
 def _decide_body(body: bytes, content_type: str, mode: str, as_of: date | None) -> tuple[bool, Any]:
-    """In a worker: read the request body, refuse an oversized check, decide."""
+    """In a worker: read the request body, refuse an oversized check, decide, and serialise
+    the audit record's values (:func:`check_texts`: the server process, the one writer, then
+    only chains and stores them — issue 16, its CPU per check)."""
     from prosper import service
     from prosper.api.bodies import parse_body
 
@@ -100,7 +122,11 @@ def _decide_body(body: bytes, content_type: str, mode: str, as_of: date | None) 
         service.check_size(doc, settings.api_max_parties)
     except ProsperError as exc:
         return False, (type(exc).__name__, exc.message, exc.field)
-    return _decide(doc, mode, as_of)
+    ok, value = _decide(doc, mode, as_of)
+    if not ok:
+        return ok, value
+    document, decision = value
+    return True, (document, decision, check_texts(document, decision))
 
 
 def _error(name: str, message: str, field: str | None) -> ProsperError:
@@ -210,11 +236,12 @@ class CheckPool:
 
     def decide_body(
         self, body: bytes, content_type: str, *, mode: str, as_of: date | None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    ) -> tuple[dict[str, Any], dict[str, Any], tuple[str, str, str] | None]:
         """Like :meth:`decide`, from a request body read in the worker (:mod:`.bodies`), which
-        also refuses a check over ``PROSPER_API_MAX_PARTIES`` names (TooManyParties, 413)."""
-        document, decision = self._run(_decide_body, body, content_type, mode, as_of)
-        return document, decision
+        also refuses a check over ``PROSPER_API_MAX_PARTIES`` names (TooManyParties, 413);
+        also the audit record's texts (:func:`check_texts`)."""
+        document, decision, texts = self._run(_decide_body, body, content_type, mode, as_of)
+        return document, decision, texts
 
     def _run(self, task: Callable[..., tuple[bool, Any]], *args: Any) -> Any:
         for _ in range(ATTEMPTS):
@@ -233,6 +260,5 @@ class CheckPool:
                 continue
             if not ok:
                 raise _error(*value)
-            document, decision = value
-            return document, decision
+            return value
         raise WorkerError("the check worker stopped while deciding this check; try again")

@@ -196,6 +196,21 @@ class AuditLog:
             raise InputError("must be a non-empty string", field="actor")
         return self._writer.append(Prepared.of(kind, actor, input, output, versions))
 
+    def append_prepared(self, item: Prepared) -> AuditRecord:
+        """Append a record whose values were serialised elsewhere (``item.texts``: the
+        canonical JSON of its ``input``, ``output`` and ``versions``, as :meth:`Prepared.of`
+        makes them; the server's check workers do). The hash covers those texts; the returned
+        record carries ``item``'s values as given.
+
+        Raises:
+            InputError, AuditIntegrityError, AuditError: as :meth:`append`.
+        """
+        if not isinstance(item.kind, str) or not item.kind.strip():
+            raise InputError("must be a non-empty string", field="kind")
+        if not isinstance(item.actor, str) or not item.actor.strip():
+            raise InputError("must be a non-empty string", field="actor")
+        return self._writer.append(item)
+
     def _write_batch(self, batch: Sequence[Prepared]) -> list[AuditRecord]:
         """Write ``batch`` in one transaction, then witness it in the anchor file (one fsync).
 

@@ -20,6 +20,13 @@ def serve(
     max_batch: int = typer.Option(
         1000, "--max-batch", help="Most queries in one POST /v1/screen/batch.", min=1
     ),
+    key_cache: float = typer.Option(
+        2.0,
+        "--key-cache",
+        help="Seconds a checked API key is trusted before it is looked up again (a key revoked "
+        "by `prosper keys revoke` is refused within this time; 0: look up every request).",
+        min=0.0,
+    ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
 ) -> None:
     """Serve the HTTP API under /v1/ and the web page at / (create a key: prosper keys create)."""
@@ -36,7 +43,11 @@ def serve(
 
     settings = load_settings()
     limits = ApiLimits(
-        max_body_bytes=max_body, max_batch=max_batch, rate_per_minute=rate_limit, burst=burst
+        max_body_bytes=max_body,
+        max_batch=max_batch,
+        rate_per_minute=rate_limit,
+        burst=burst,
+        key_cache_seconds=key_cache,
     )
     app = create_app(settings, limits=limits, refresh=True)
     from prosper.api.access_log import enable_access_log

@@ -66,4 +66,6 @@ async def revoke_key(
     state: AppState = Depends(get_state),
 ) -> dict[str, Any]:
     """Revoke a key: it gets 401 from then on. 409 for the last active admin key."""
-    return key_to_dict(await run_in_threadpool(state.keys.revoke, key_id))
+    revoked = await run_in_threadpool(state.keys.revoke, key_id)
+    state.key_cache.forget(key_id)  # this server refuses it from the next request on
+    return key_to_dict(revoked)

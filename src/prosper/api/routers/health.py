@@ -10,9 +10,10 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from prosper.api.auth import api_key_header, bearer, require_reviewer
+from prosper.api.auth import api_key_header, bearer, check_key
 from prosper.api.deps import AppState, get_state
 from prosper.api.models import ErrorBody
+from prosper.keys import Role
 
 router = APIRouter(tags=["operations"])
 
@@ -71,7 +72,7 @@ def metrics(
     reviewer key the business ones."""
     full = bool(header_key or bearer_key) or not state.settings.security.metrics_public
     if full:
-        require_reviewer(request, state, header_key, bearer_key)  # 401 / 403 / 429
+        check_key(Role.REVIEWER, request, state, header_key, bearer_key)  # 401 / 403 / 429
     for name, count in state.jobs.counts().items():
         state.metrics.jobs.labels(name).set(count)
     state.metrics.ready.set(1 if state.ready.is_set() else 0)

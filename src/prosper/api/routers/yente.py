@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field
 
-from prosper.api.auth import api_key_header, bearer, require
+from prosper.api.auth import api_key_header, bearer, check_key
 from prosper.api.deps import AppState, get_state
 from prosper.api.errors import ApiError
 from prosper.api.models import ErrorBody
@@ -36,7 +36,6 @@ MAX_LIMIT = 100
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 422, 429)
 }
-_screener = require(Role.SCREENER)
 authorization_header = APIKeyHeader(
     name="Authorization",
     auto_error=False,
@@ -56,7 +55,7 @@ def require_key(
         scheme, _, value = authorization.partition(" ")
         if scheme.lower() == "apikey" and value.strip():
             header_key = value.strip()
-    return _screener(request, state, header_key, bearer_key)
+    return check_key(Role.SCREENER, request, state, header_key, bearer_key)
 
 
 def get_engine(state: AppState = Depends(get_state)) -> Engine:
