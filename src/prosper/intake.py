@@ -6,11 +6,11 @@ building those models costs ~0.2–0.3 s of CPU, more than deciding the transact
 that only *accept*: a document whose every value is exactly of its field's type (``str``,
 ``int``, ``float``, ``bool``, ``list``, ``dict``), already stripped, in range and of a known
 field, is built into the same :class:`~prosper.model.Transaction` by the same
-:func:`to_model`; at the first value it is not sure of (a wrong type, an unknown key, text
-with surrounding spaces, an unknown country code …) it stops and hands the whole document to
-:func:`prosper.schema.parse_transaction`, so every error message (and every value pydantic
-would coerce) stays pydantic's. ``tests/core/test_intake.py`` checks both readings equal on
-every example and on thousands of mutated documents.
+:func:`~prosper.intake_model.to_model`; at the first value it is not sure of (a wrong type, an
+unknown key, text with surrounding spaces, an unknown country code …) it stops and hands the
+whole document to :func:`prosper.schema.parse_transaction`, so every error message (and every
+value pydantic would coerce) stays pydantic's. ``tests/core/test_intake.py`` checks both
+readings equal on every example and on thousands of mutated documents.
 
 The contract lives in :mod:`prosper.schema`; :data:`_TRANSACTION` mirrors it field by field
 (a field added there and not here sends every document using it to pydantic: slower, never
@@ -28,6 +28,7 @@ from typing import Any, Literal, get_args
 
 from prosper import model as m
 from prosper.errors import InputError
+from prosper.intake_model import to_model
 from prosper.limits import InputLimits
 from prosper.values import check_country, check_date, check_dob
 
@@ -407,104 +408,3 @@ def parse_transaction(
     from prosper.schema import parse_transaction as parse_strict
 
     return parse_strict(raw, today=today, limits=limits)
-
-
-def _ownership(rows: list[Any]) -> tuple[m.Ownership, ...]:
-    return tuple(m.Ownership(country=o.country, percent=o.percent) for o in rows)
-
-
-def _owners(rows: list[Any]) -> tuple[m.Owner, ...]:
-    return tuple(
-        m.Owner(
-            name=o.name,
-            percent=o.percent,
-            country=o.country,
-            type=m.EntityType(o.type),
-            owners=_owners(o.owners),
-            aliases=tuple(o.aliases),
-            identifiers=tuple(o.identifiers),
-        )
-        for o in rows
-    )
-
-
-def to_model(tx: Any, *, today: date) -> m.Transaction:
-    """Convert a validated transaction (:class:`prosper.schema.TransactionIn` or the plain
-    reading of :func:`read_plain`) into the frozen core model."""
-    return m.Transaction(
-        as_of=tx.as_of or today,
-        id=tx.id,
-        origin_country=tx.origin_country,
-        destination_country=tx.destination_country,
-        parties=tuple(
-            m.Party(
-                name=p.name,
-                role=m.PartyRole(p.role),
-                country=p.country,
-                type=m.EntityType(p.type),
-                headquarters_country=p.headquarters_country,
-                parent_country=p.parent_country,
-                ownership=_ownership(p.ownership),
-                aliases=tuple(p.aliases),
-                dob=p.dob,
-                identifiers=tuple(p.identifiers),
-                owners=_owners(p.owners),
-            )
-            for p in tx.parties
-        ),
-        items=tuple(
-            m.Item(
-                description=i.description,
-                kind=m.ItemKind(i.kind),
-                eccn=i.eccn,
-                quantity=i.quantity,
-                us_origin=i.us_origin,
-                us_content_percent=i.us_content_percent,
-                made_with_us_technology=i.made_with_us_technology,
-                performance=tuple(m.Performance(bits=p.bits, tops=p.tops) for p in i.performance),
-                tpp=i.tpp,
-                die_area_mm2=i.die_area_mm2,
-                datacenter=i.datacenter,
-                dram_bandwidth_gbps=i.dram_bandwidth_gbps,
-                memory_bandwidth_density=i.memory_bandwidth_density,
-                training_ops=i.training_ops,
-                published=i.published,
-                us_technology_eccns=tuple(e.upper() for e in i.us_technology_eccns),
-            )
-            for i in tx.items
-        ),
-        end_use=m.EndUse(description=tx.end_use.description, flags=tuple(tx.end_use.flags)),
-        data_transfers=tuple(
-            m.DataTransfer(
-                from_country=d.from_country,
-                to_country=d.to_country,
-                categories=tuple(d.categories),
-                subjects_country=d.subjects_country,
-                subjects_count=d.subjects_count,
-                anonymised=d.anonymised,
-                pseudonymised=d.pseudonymised,
-                purpose=d.purpose,
-                transaction_type=d.transaction_type,
-                sector=d.sector,
-                recipient=None
-                if d.recipient is None
-                else m.Recipient(
-                    name=d.recipient.name,
-                    country=d.recipient.country,
-                    ownership=_ownership(d.recipient.ownership),
-                    certifications=tuple(d.recipient.certifications),
-                    owners=_owners(d.recipient.owners),
-                ),
-                safeguards=tuple(d.safeguards),
-                collection=d.collection,
-                same_entity=d.same_entity,
-                access=d.access,
-                exporter_role=d.exporter_role,
-                importer_role=d.importer_role,
-                onward=tuple(
-                    m.OnwardTransfer(country=o.country, name=o.name, role=o.role) for o in d.onward
-                ),
-            )
-            for d in tx.data_transfers
-        ),
-    )

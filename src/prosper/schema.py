@@ -33,7 +33,7 @@ from prosper.intake import DATA_CATEGORIES as DATA_CATEGORIES
 from prosper.intake import DataCategory as DataCategory
 from prosper.intake import check_counts as check_counts
 from prosper.intake import check_shares as _check_shares
-from prosper.intake import to_model as to_model
+from prosper.intake_model import to_model as to_model
 from prosper.reader import InputLimits
 from prosper.values import (
     check_country,

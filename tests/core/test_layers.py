@@ -20,6 +20,7 @@ CORE = {
     "model",
     "schema",
     "intake",
+    "intake_model",
     "limits",
     "errors",
     "settings",
@@ -55,9 +56,10 @@ CORE_ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "settings": {"errors", "reader", "limits"},
     "limits": set(),
-    "schema": {"errors", "model", "reader", "values", "intake"},
+    "schema": {"errors", "model", "reader", "values", "intake", "intake_model"},
     # intake hands a document it doubts to schema (imported then)
-    "intake": {"errors", "model", "reader", "values", "schema", "limits"},
+    "intake": {"errors", "model", "reader", "values", "schema", "limits", "intake_model"},
+    "intake_model": {"model"},
     "values": {"errors"},
     "reader": {"errors", "charsets", "limits"},
     "charsets": {"errors"},
@@ -70,6 +72,7 @@ CORE_ALLOWED: dict[str, set[str]] = {
 PURE = (
     "model",
     "intake",
+    "intake_model",
     "limits",
     "entities",
     "values",
