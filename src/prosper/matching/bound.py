@@ -20,22 +20,27 @@ comparison without spaces (:func:`~prosper.matching.compact.compact_score`) exac
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Final
 
 from prosper.matching import config as cfg
+from prosper.matching.bound_tokens import (
+    ListName,
+    ListTokens,
+    _facts,
+    _initials,
+    _ListToken,
+    _may_agree,
+    _may_be_minor,
+    _mergeable,
+)
 from prosper.matching.compact import compact_score
-from prosper.matching.skeleton import consonant_skeleton
-from prosper.matching.tokens import _PARTICLE_CANON, _swapped, minor, token_agreement
+from prosper.matching.tokens import token_agreement
 from prosper.model import EntityType
-from prosper.names.given_names import given_name_family
 from prosper.names.nicknames import _family as _nickname_family
 from prosper.names.normalize import NameForm, with_compounds_joined
-from prosper.names.orgs import is_generic_word
-from prosper.names.variants import spelling_skeletons
 from prosper.names.weights import TokenWeights
 
-__all__ = ["ListTokens", "QueryBound", "name_bound"]
+__all__ = ["ListName", "ListTokens", "QueryBound", "name_bound"]
 
 # the smallest share of its weight an unaligned token can count with (whatever rule applies)
 _EXTRA_MIN_PERSON = min(
@@ -59,9 +64,6 @@ _ACRONYM_SCORE: Final = cfg.ACRONYM_SCORE
 _BRAND_SCORE: Final = cfg.BRAND_SCORE
 _COMPACT_MIN_LENGTH: Final = cfg.COMPACT_MIN_LENGTH
 _COMPACT_MIN_SIMILARITY: Final = cfg.COMPACT_MIN_SIMILARITY
-_FUZZY_CHARS_PER_EDIT: Final = cfg.FUZZY_CHARS_PER_EDIT
-_FUZZY_MIN_LENGTH: Final = cfg.FUZZY_MIN_LENGTH
-_FUZZY_SHORT_SAME_FIRST: Final = cfg.FUZZY_SHORT_SAME_FIRST
 _MERGED_MIN_LENGTH: Final = cfg.MERGED_MIN_LENGTH
 _PHONETIC: Final = cfg.PHONETIC
 
@@ -82,91 +84,8 @@ def name_bound(
     return QueryBound(query, weights, type).bound(candidate, floor)
 
 
-# a list token's features that do not depend on the query: its facts (see _facts), its
-# largest weight aligned and its smallest unaligned, for an organisation and for a person
-_ListToken = tuple["_Facts", float, float, float]
 # a list token's agreement with each query token, the best of them, its weights (see _row)
 _Row = tuple[list[float], float, float, float]
-_LIST_TOKENS_MAX = 500_000  # a ListTokens stops remembering beyond this many tokens
-# … and beyond this many list names (a summary is a few hundred bytes compiled, ~1.2 kB
-# pure: the embedded lists' 98,537 names fit; a 1M-name index keeps the first 200k seen)
-_LIST_NAMES_MAX = 200_000
-_ACRONYM_SKIPPED = ("of", "and", "the", "for")  # words an acronym leaves out (as names.py)
-
-
-def _initials(full: tuple[str, ...]) -> str:
-    """The initials of a name's words, as :func:`~prosper.matching.names._whole_acronym`
-    reads them ("semiconductor manufacturing international corporation" → "smic")."""
-    return "".join(t[:1] for t in full if t not in _ACRONYM_SKIPPED)
-
-
-class ListName:
-    """What the bound reads of one list name that does not depend on the query: its tokens
-    with their :class:`ListTokens` features, whether it is in Arabic script, its lengths
-    (letters with and without legal forms, sorted word lengths), whether every token has a
-    Korean key, and its one word / initials (the acronym rule). Made once per list name
-    (:meth:`ListTokens.name`), so a query reads plain fields instead of the name form's
-    attributes and the features of its tokens."""
-
-    def __init__(self, form: NameForm, tokens: ListTokens) -> None:
-        self.form = form
-        ct = form.tokens
-        self.tokens = ct
-        get = tokens.get
-        self.features: list[_ListToken] = [
-            get(c, cp, ck, cv)
-            for c, cp, ck, cv in zip(ct, form.phonetic, form.korean, form.variant, strict=True)
-        ]
-        self.arabic = "arabic" in form.scripts
-        self.n_full = len(form.full)
-        self.letters = sum(map(len, ct))
-        self.letters_full = sum(map(len, form.full))
-        self.word_lengths = sorted(map(len, ct))
-        self.korean = all(k is not None for k in form.korean)
-        self.one_word = ct[0] if len(ct) == 1 else ""
-        self.initials = _initials(form.full)
-
-
-class ListTokens:
-    """The features of list tokens that do not depend on the query (:func:`_facts`, the
-    weights :meth:`QueryBound._weights` gives), remembered across queries for one
-    :class:`~prosper.names.weights.TokenWeights`: the screening index keeps one and passes it
-    to each :class:`QueryBound`, so a list token is worked out once per index, not once per
-    query."""
-
-    def __init__(self, weights: TokenWeights, names_max: int = _LIST_NAMES_MAX) -> None:
-        self.weights = weights
-        self.known: dict[tuple[str, str, str | None, str], _ListToken] = {}
-        # id of a list name → its summary (which holds the name: the id is not reused)
-        self.names: dict[int, ListName] = {}
-        self.names_max = names_max
-
-    def name(self, form: NameForm) -> ListName:
-        """The query-independent summary of list name ``form`` (:class:`ListName`), made
-        once per name object and remembered (up to ``names_max`` names)."""
-        known = self.names.get(id(form))
-        if known is not None and known.form is form:
-            return known
-        known = ListName(form, self)
-        if len(self.names) < self.names_max:
-            self.names[id(form)] = known
-        return known
-
-    def get(self, token: str, phon: str, kor: str | None, var: str) -> _ListToken:
-        """The features of one list token (with its keys as the name form holds them)."""
-        key = (token, phon, kor, var)
-        known = self.known.get(key)
-        if known is None:
-            w = self.weights.weight(token, False)
-            known = (
-                _facts(token, phon, kor, var),
-                w,
-                w * (cfg.MINOR_TOKEN if _may_be_minor(token, True) else 1.0),
-                w * (cfg.MINOR_TOKEN if _may_be_minor(token, False) else 1.0),
-            )
-            if len(self.known) < _LIST_TOKENS_MAX:
-                self.known[key] = known
-        return known
 
 
 class QueryBound:
@@ -400,94 +319,3 @@ class QueryBound:
                 if lc >= least and abs(lq - lc) <= slack * max(lq, lc):
                     return True
         return False
-
-
-# what the rules of token_agreement look at first, for one token (see _may_agree)
-_Facts = tuple[str, str, str | None, str, int, frozenset[str], str | None, str, bool]
-
-
-@lru_cache(maxsize=1 << 16)
-def _facts(token: str, phon: str, kor: str | None, var: str) -> _Facts:
-    """A token, its keys, length, spelling skeletons, given-name family, particle spelling
-    and whether it is a number."""
-    return (
-        token,
-        phon,
-        kor,
-        var,
-        len(token),
-        spelling_skeletons(token) if len(token) >= 4 else frozenset(),
-        given_name_family(token, var),
-        _PARTICLE_CANON.get(token, token),
-        token.isdigit(),
-    )
-
-
-def _may_agree(a: _Facts, q_nick: frozenset[str], b: _Facts, person: bool, abjad: bool) -> bool:
-    """False only when :func:`~prosper.matching.tokens.token_agreement` of the two tokens is
-    0: a cheap test of what each of its rules needs first (same key, same first four letters,
-    a shared spelling skeleton, a name table, close lengths for an edit …). ``q_nick``: the
-    nickname family of the first token (empty when shorter than two letters)."""
-    q, qp, qk, qv, lq, q_skel, q_given, q_canon, q_digit = a
-    c, cp, ck, cv, lc, c_skel, c_given, c_canon, c_digit = b
-    if q == c or abjad:
-        return True
-    if q_digit or c_digit:
-        return False  # numbers agree exactly or not at all
-    if (qk is not None and qk == ck) or (qv and qv == cv):
-        return True
-    short = min(lq, lc)
-    if short >= 4 and (q[:4] == c[:4] or not q_skel.isdisjoint(c_skel)):
-        return True  # a stem or a spelling variant
-    if person and short >= 2 and c in q_nick:
-        return True  # a nickname
-    if person and short >= 3 and q_given is not None and q_given == c_given:
-        return True  # a given-name variant
-    if q_canon == c_canon:
-        return True  # a particle's spellings
-    if short == 1:
-        return person and q[0] == c[0]  # an initial
-    if qp and qp == cp and q[0] == c[0]:
-        return True
-    longer = max(lq, lc)
-    if (
-        (short >= _FUZZY_MIN_LENGTH or (short == 3 and longer >= 4))
-        and (q[0] == c[0] or short > _FUZZY_SHORT_SAME_FIRST)
-        and longer - short <= max(1, short // _FUZZY_CHARS_PER_EDIT)
-    ):
-        return True  # an edit distance within the budget is possible
-    return short >= 3 and lq == lc and _swapped(q, c)
-
-
-def _mergeable(
-    one: tuple[str, ...], two: tuple[str, ...], abjad: bool
-) -> tuple[set[int], set[int]]:
-    """Tokens of ``one`` that may be one word for two of ``two``, and those two
-    (:func:`~prosper.matching.compact.merge_split_tokens`, any tokens free)."""
-    ones: set[int] = set()
-    twos: set[int] = set()
-    if len(two) < 2:
-        return ones, twos
-    for i, word in enumerate(one):
-        if len(word) < _MERGED_MIN_LENGTH:
-            continue
-        if abjad and len(consonant_skeleton(word)) >= 3:
-            ones.add(i)  # consonants of two words joined: any two may do
-            twos.update(range(len(two)))
-            continue
-        for j, first in enumerate(two):
-            if not word.startswith(first):
-                continue
-            for k, second in enumerate(two):
-                if j != k and len(first) + len(second) == len(word) and word.endswith(second):
-                    ones.add(i)
-                    twos.update((j, k))
-    return ones, twos
-
-
-def _may_be_minor(token: str, org: bool) -> bool:
-    """The token may count as a minor word when unaligned (particle, title, patronymic; for
-    an organisation also an acronym or a generic word)."""
-    if minor(token, not org):
-        return True
-    return org and (len(token) <= 6 or is_generic_word(token))

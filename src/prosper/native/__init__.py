@@ -35,6 +35,7 @@ __all__ = ["MODULES", "NativeFinder", "build_dir", "install", "status"]
 # the modules compiled, hottest first (the bound, the scorer, retrieval and the search loop)
 MODULES = (
     "prosper.matching.bound",
+    "prosper.matching.bound_tokens",
     "prosper.matching.compact",
     "prosper.matching.names",
     "prosper.matching.tokens",
