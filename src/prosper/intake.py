@@ -102,16 +102,17 @@ def _dob(v: Any) -> str:
         raise _DoubtError from None
 
 
+def _check_range(v: float, ge: float | None, gt: float | None, le: float | None) -> None:
+    """Doubt ``v`` unless it is within the bounds given (``ge`` ≤ v, ``gt`` < v, v ≤ ``le``)."""
+    if (ge is not None and v < ge) or (gt is not None and v <= gt) or (le is not None and v > le):
+        raise _DoubtError
+
+
 def _int(ge: int | None = None, gt: int | None = None, le: int | None = None) -> Check:
     def check(v: Any) -> int:
         if type(v) is not int:  # strict: not a bool, not a float
             raise _DoubtError
-        if (
-            (ge is not None and v < ge)
-            or (gt is not None and v <= gt)
-            or (le is not None and v > le)
-        ):
-            raise _DoubtError
+        _check_range(v, ge, gt, le)
         return v
 
     return check
@@ -123,12 +124,7 @@ def _float(ge: float | None = None, gt: float | None = None, le: float | None = 
             v = float(v)
         if type(v) is not float or not math.isfinite(v):
             raise _DoubtError
-        if (
-            (ge is not None and v < ge)
-            or (gt is not None and v <= gt)
-            or (le is not None and v > le)
-        ):
-            raise _DoubtError
+        _check_range(v, ge, gt, le)
         return v
 
     return check

@@ -4,9 +4,7 @@ gives: the same Transaction for every document it accepts, pydantic's error for 
 from __future__ import annotations
 
 import copy
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -164,7 +162,7 @@ def test_mutated_documents_read_the_same(which: int, edits: list[tuple[int, str,
     assert _outcome(intake.parse_transaction, raw) == expected
 
 
-def test_reading_plainly_imports_no_pydantic() -> None:
+def test_reading_plainly_imports_no_pydantic(fresh_python: Callable[[str], list[str]]) -> None:
     code = (
         "import sys\n"
         "from prosper.intake import parse_transaction\n"
@@ -173,8 +171,5 @@ def test_reading_plainly_imports_no_pydantic() -> None:
         "parse_transaction({'parties': [{'name': ' A'}]})\n"
         "print('pydantic' in sys.modules)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    ).stdout.split()
+    out = fresh_python(code)
     assert out == ["False", "True"]

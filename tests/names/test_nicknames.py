@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 
 from nicknames import NickNamer
 
@@ -38,15 +36,12 @@ def test_every_family_is_the_same() -> None:
         assert nicknames._family(name) == _old_family(namer, name), name
 
 
-def test_the_package_is_not_imported() -> None:
+def test_the_package_is_not_imported(fresh_python: Callable[[str], list[str]]) -> None:
     code = (
         "import sys\n"
         "from prosper.names.nicknames import are_nicknames\n"
         "print(are_nicknames('bob', 'robert'), 'nicknames' in sys.modules,"
         " 'importlib.metadata' in sys.modules)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    ).stdout.split()
-    assert out == ["True", "False", "False"]
+    out = fresh_python(code)
+    assert out == ["True False False"]

@@ -3,10 +3,8 @@ rigour's public functions give, and preparing an ASCII name does not import norm
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 import pytest
@@ -65,7 +63,9 @@ def test_ascii_text_goes_to_normality_only_past_rigours_scripts() -> None:
     assert primitives.ascii_text("金正恩").isascii()
 
 
-def test_an_ascii_name_is_prepared_without_normality() -> None:
+def test_an_ascii_name_is_prepared_without_normality(
+    fresh_python: Callable[[str], list[str]],
+) -> None:
     code = (
         "import sys\n"
         "from prosper.names import prepare_name\n"
@@ -77,8 +77,5 @@ def test_an_ascii_name_is_prepared_without_normality() -> None:
         "prepare_name('金正恩')\n"  # Han: normality now
         "print('normality' in sys.modules)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    ).stdout.splitlines()
+    out = fresh_python(code)
     assert out == ["['rigour', 'rigour._core']", "True"]

@@ -4,9 +4,7 @@ the strict pydantic reading (``policy_schema``), and a bad table gets pydantic's
 from __future__ import annotations
 
 import copy
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -142,15 +140,14 @@ def test_mutated_tables_read_the_same(edits: list[tuple[int, Any]]) -> None:
     assert _ours(raw) == expected
 
 
-def test_the_packaged_table_loads_without_pydantic() -> None:
+def test_the_packaged_table_loads_without_pydantic(
+    fresh_python: Callable[[str], list[str]],
+) -> None:
     code = (
         "import sys\n"
         "from prosper.screening.parties import load_screening_policy\n"
         "load_screening_policy()\n"
         "print('pydantic' in sys.modules)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    ).stdout.split()
+    out = fresh_python(code)
     assert out == ["False"]

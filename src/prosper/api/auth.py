@@ -50,6 +50,11 @@ def _presented(header_key: str | None, bearer_key: HTTPAuthorizationCredentials 
     return presented.strip()
 
 
+def _retry_after(seconds: float) -> dict[str, str]:
+    """The ``Retry-After`` header of a 429: whole seconds, at least one."""
+    return {"Retry-After": str(max(1, math.ceil(seconds)))}
+
+
 def _client(request: Request, state: AppState) -> str:
     """The caller's address, refused with 429 while it is throttled for failed keys."""
     client = request.client.host if request.client is not None else "unknown"
@@ -59,7 +64,7 @@ def _client(request: Request, state: AppState) -> str:
             429,
             "too_many_failures",
             f"too many failed authentications from {client}; retry in {throttled:.0f} s",
-            headers={"Retry-After": str(max(1, math.ceil(throttled)))},
+            headers=_retry_after(throttled),
         )
     return client
 
@@ -84,7 +89,7 @@ def _admit(
             429,
             "rate_limited",
             f"rate limit of key {key.id} reached; retry in {wait:.1f} s",
-            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            headers=_retry_after(wait),
         )
     return key
 
