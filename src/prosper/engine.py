@@ -7,8 +7,6 @@ and ``check`` take values and return values. Loading (files, caches) happens in
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +18,7 @@ from prosper.controls.parties import defer_party_findings
 from prosper.controls.transaction import assess_transaction
 from prosper.decide import Assessment, CheckContext, DecisionParts, decide
 from prosper.lists import Snapshot
+from prosper.memo import ScreenMemo as ScreenMemo
 from prosper.model import Decision, Hit, Party, Transaction
 from prosper.screening.document import result_document
 from prosper.screening.freshness import Stale, stale_sources
@@ -31,40 +30,6 @@ from prosper.transfers import assess_transfers
 
 PARTY_LIMIT = 10
 """Hits kept per name when screening a transaction's party or owner."""
-
-
-class ScreenMemo:
-    """The hits of the last ``size`` party queries (least recently used forgotten first).
-
-    An engine's lists never change (a list update builds a new engine), so a query screened
-    again — the same exporter on every order, a repeat customer, an owner named twice — gets
-    the same hits. Thread-safe; bounded memory.
-    """
-
-    def __init__(self, size: int = 4096) -> None:
-        """Remember at most ``size`` queries."""
-        self.size = size
-        self._hits: OrderedDict[Query, tuple[Hit, ...]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, query: Query) -> tuple[Hit, ...] | None:
-        """The remembered hits of ``query``, if any."""
-        with self._lock:
-            hits = self._hits.get(query)
-            if hits is not None:
-                self._hits.move_to_end(query)
-            return hits
-
-    def put(self, query: Query, hits: tuple[Hit, ...]) -> None:
-        """Remember ``hits`` for ``query``."""
-        with self._lock:
-            self._hits[query] = hits
-            self._hits.move_to_end(query)
-            while len(self._hits) > self.size:
-                self._hits.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._hits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +46,9 @@ class Engine:
     rulebook: Any = None
     max_age: Mapping[str, int] | None = None
     affiliates_rule: str | None = None  # PROSPER_AFFILIATES_RULE: in_force | stayed | None
-    memo: ScreenMemo = field(default_factory=lambda: ScreenMemo(), compare=False, repr=False)
+    memo: ScreenMemo[Query, tuple[Hit, ...]] = field(
+        default_factory=lambda: ScreenMemo(), compare=False, repr=False
+    )
     """Recent party-name screenings of this engine (its lists do not change)."""
 
     def stale_lists(self, on: date) -> tuple[Stale, ...]:

@@ -33,6 +33,7 @@ CORE = {
     "__version__",
     "native",
     "cachefile",
+    "memo",
 }
 # what each domain package may import besides the core (and itself)
 DOMAINS: dict[str, set[str]] = {
@@ -67,6 +68,7 @@ CORE_ALLOWED: dict[str, set[str]] = {
     "render": {"model", "errors"},
     "native": set(),
     "cachefile": set(),
+    "memo": set(),
 }
 # modules that must stay pure: no database, network, process or file-system library
 PURE = (

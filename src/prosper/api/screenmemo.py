@@ -12,17 +12,19 @@ changes. Thread-safe; bounded memory (least recently used forgotten first).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
+
+from prosper.memo import ScreenMemo
 
 RESULTS = 2048
 """Results kept (a result of 10 hits is a few kB)."""
 
 
 class ScreenResultMemo:
-    """Screening result documents by ``(query, threshold, limit)`` for one engine and one day.
+    """Screening result documents by ``(query, threshold, limit)`` for one engine and one day
+    (an :class:`~prosper.memo.ScreenMemo` emptied when either changes).
 
     The documents are shared between the requests that asked the same: callers must not
     change them (the routes only read and serialise them).
@@ -30,10 +32,9 @@ class ScreenResultMemo:
 
     def __init__(self, size: int = RESULTS, today: Callable[[], date] = date.today) -> None:
         """Keep at most ``size`` results (0: keep none)."""
-        self.size = max(0, size)
         self._today = today
         self._owner: tuple[object, date] | None = None
-        self._results: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._results: ScreenMemo[Hashable, dict[str, Any]] = ScreenMemo(size)
         self._lock = threading.Lock()
         self.hits = 0
         """Results answered from the memo so far (for tests and metrics)."""
@@ -48,26 +49,18 @@ class ScreenResultMemo:
 
     def get(self, engine: object, key: Hashable) -> dict[str, Any] | None:
         """The result remembered for ``key`` on ``engine`` today, if any."""
-        if self.size == 0:
-            return None
         with self._lock:
             self._current(engine)
             result = self._results.get(key)
             if result is not None:
-                self._results.move_to_end(key)
                 self.hits += 1
             return result
 
     def put(self, engine: object, key: Hashable, result: dict[str, Any]) -> None:
         """Remember ``result`` for ``key`` on ``engine`` today."""
-        if self.size == 0:
-            return
         with self._lock:
             self._current(engine)
-            self._results[key] = result
-            self._results.move_to_end(key)
-            while len(self._results) > self.size:
-                self._results.popitem(last=False)
+            self._results.put(key, result)
 
     def __len__(self) -> int:
         return len(self._results)
