@@ -73,6 +73,14 @@ def _warm_token_keys(store: Any) -> None:
     load(store.engine, RegisterIndex(store.name_keys()).tokens())
 
 
+def _by_process(call: list[tuple[int, float]]) -> list[float]:
+    """One fork_map call's task CPU seconds summed per process (largest first)."""
+    sums: dict[int, float] = {}
+    for pid, cpu in call:
+        sums[pid] = sums.get(pid, 0.0) + cpu
+    return sorted((round(v, 2) for v in sums.values()), reverse=True)
+
+
 def run(store_path: str, workers: int, warm: bool = False) -> None:
     """One delta re-screen on a copy of the prepared store."""
     from prosper.cases.rescreen import RescreenContext, rescreen_delta
@@ -87,9 +95,15 @@ def run(store_path: str, workers: int, warm: bool = False) -> None:
         ctx = replace(ctx, workers=workers)
     if warm:
         _warm_token_keys(store)
+    from prosper.cases import workers as fork_workers
+
+    task_cpu: list[list[tuple[int, float]]] = getattr(fork_workers, "TASK_CPU", [])  # old: none
+    task_cpu.clear()
     before = os.times()
     outcome = rescreen_delta(ctx, deltas).to_dict()
     after = os.times()
+    # each fork_map call (links, candidates, screening): task CPU per process
+    outcome["task_cpu"] = [_by_process(call) for call in task_cpu]
     store.close()
     outcome.pop("opened_ids", None)
     outcome["workers"] = workers

@@ -6,10 +6,12 @@ import random
 from dataclasses import replace
 from functools import partial
 
+from rapidfuzz.distance import OSA
+
 from prosper.cases.alerts import found_entities
 from prosper.cases.model import RegisteredParty
-from prosper.cases.name_bound import EXTRAS, PairBound, benefit
-from prosper.cases.register_index import SUBSET_TOKENS, RegisterIndex, _sum_reaches, register_row
+from prosper.cases.name_bound import EXTRAS, SUBSET_TOKENS, PairBound, _sum_reaches, benefit
+from prosper.cases.register_index import RegisterIndex, register_row
 from prosper.cases.rescreen import (
     could_hit,
     name_floor,
@@ -17,7 +19,8 @@ from prosper.cases.rescreen import (
     register_candidates,
     screen_against,
 )
-from prosper.cases.token_links import TokenLinks
+from prosper.cases.token_links import TokenLinks, _edited
+from prosper.matching import config as cfg
 from prosper.matching.names import token_agreement
 from prosper.model import Entity, EntityType, Identifier
 from prosper.names.normalize import prepare_name
@@ -199,6 +202,31 @@ def test_token_links_in_parts_are_the_whole() -> None:
         assert parts._forward == whole._forward
         assert parts._backward == whole._backward
     assert whole._forward  # not trivially empty
+
+
+def test_edit_search_is_every_token_within_the_fuzzy_budget() -> None:
+    """The edit search (one search per register token over the delta tokens of every length
+    in reach, each result held to its own budget) finds exactly the delta tokens within the
+    fuzzy rule's budget of the shorter token — checked against OSA distance pair by pair."""
+    rng = random.Random(5)
+    letters = "abcde"  # a small alphabet: many near pairs
+    delta = sorted({"".join(rng.choices(letters, k=rng.randint(1, 14))) for _ in range(400)})
+    by_length: dict[int, list[str]] = {}
+    for token in delta:
+        by_length.setdefault(len(token), []).append(token)
+    bands: dict[int, list[str]] = {}
+    found = 0
+    for _ in range(400):
+        token = "".join(rng.choices(letters, k=rng.randint(1, 14)))
+        want = set()
+        if len(token) >= 3:
+            for other in delta:
+                budget = max(1, min(len(token), len(other)) // cfg.FUZZY_CHARS_PER_EDIT)
+                if OSA.distance(token, other) <= budget:
+                    want.add(other)
+        assert _edited(token, by_length, bands) == want, token
+        found += len(want)
+    assert found > 150  # not trivially empty
 
 
 def test_sharded_candidates_are_the_whole_registers() -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from prosper.cases.token_links import TokenLinks
@@ -34,6 +34,9 @@ from prosper.names.weights import TokenWeights
 EXTRAS = (cfg.EXTRA_TOKEN_PERSON, min(cfg.EXTRA_TOKEN_CONFLICT, cfg.EXTRA_TOKEN_SINGLE))
 _PARTICLES = frozenset(cfg.PARTICLES.split())
 _PATRONYMIC = re.compile(cfg.PATRONYMIC_ENDINGS)
+ESSENTIAL_MARGIN = 1e-9
+SUBSET_TOKENS = 8
+"""Up to this many distinct tokens, :func:`_sum_reaches` works on token subsets."""
 TokenInfo = tuple[float, float, float, bool]
 """A token's weight, its cost at each of :data:`EXTRAS`, and whether it is minor."""
 
@@ -74,6 +77,7 @@ class PairBound:
         self.floor = floor
         self.weights = weights
         self._info: dict[str, TokenInfo] = {}
+        self._one_syllable: dict[str, bool] = {}
         self._required: dict[tuple[str, ...], frozenset[str]] = {}
         # every occurrence of a token counts (a repeated token costs and gains each time)
         toks = [f.tokens for f in forms]
@@ -141,6 +145,17 @@ class PairBound:
             known = (w, w * EXTRAS[0] * scale, w * EXTRAS[1] * scale, small)
             self._info[token] = known
         return known
+
+    def syllabic(self, tokens: Sequence[str]) -> bool:
+        """:func:`syllabic`, with each token's syllable count worked out once."""
+        known = self._one_syllable
+        for token in tokens:
+            one = known.get(token)
+            if one is None:
+                one = known[token] = syllabic((token,))
+            if not one:
+                return False
+        return True
 
     def _benefits(self, token: str, link: Sequence[float]) -> list[float]:
         """:func:`benefit` of ``token`` at each of the four agreements of ``link``, at each of
@@ -217,7 +232,7 @@ class PairBound:
         info = self.info
         own = [sum(info(t)[1] for t in tokens), sum(info(t)[2] for t in tokens)]
         words = sum(1 for t in tokens if not info(t)[3])
-        one_syllable = syllabic(tokens)
+        one_syllable = self.syllabic(tokens)
         base = 4 if organization else 0
         floor, n = self.floor, len(tokens)
         # a token without links adds nothing to any sum: only the linked ones are walked
@@ -251,3 +266,102 @@ class PairBound:
             if (dear if conflict else plain) >= floor * (own[x] + self._form_cost[f_idx][x]):
                 out.append(f_idx)
         return out
+
+
+def list_side(
+    bound: PairBound, forms: int, parties_of: Callable[[str], set[int]]
+) -> dict[int, set[int]]:
+    """Party → the delta names (of the first ``forms``) whose own side of the sum can carry
+    the pair: a party token links to one of the name's required tokens
+    (:meth:`PairBound.form_required`), the party links to every token without which the
+    others fall short, and the name's best gains over the tokens it links to reach the share
+    (:func:`_sum_reaches`); ``parties_of``: delta token → the parties linking to it."""
+    from_list: dict[int, set[int]] = defaultdict(set)
+    for f_idx in range(forms):
+        reached: set[int] = set()
+        for token in bound.form_required(f_idx):
+            reached |= parties_of(token)
+        if not reached:
+            continue
+        tokens, best, share = bound.form_side(f_idx)
+        # a token without which the others, all linked, fall short: every party kept
+        # links to it (the margin keeps a sum's rounding from dropping one)
+        total = sum(best[t] for t in tokens)
+        for token in set(tokens):
+            if total - best[token] * tokens.count(token) < share - ESSENTIAL_MARGIN:
+                reached.intersection_update(parties_of(token))
+        for p_idx in _sum_reaches(tokens, best, share, reached, parties_of):
+            from_list[p_idx].add(f_idx)
+    return from_list
+
+
+def party_side(
+    bound: PairBound,
+    names: Sequence[Sequence[tuple[str, ...]]],
+    org: Sequence[bool],
+    parties: Iterable[int],
+    from_list: dict[int, set[int]],
+) -> dict[int, set[int]]:
+    """Party → the delta names one of its names could score ``floor`` against
+    (:meth:`PairBound.reachable`), for the ``parties`` (indexes into ``names``: each party's
+    names' tokens, and ``org``: whether it is an organization); ``from_list``: the names
+    each party reaches through the list side (:func:`list_side`). A party name reaches a
+    delta name only through a linked token or ``from_list``."""
+    out: dict[int, set[int]] = {}
+    for p_idx in parties:
+        more = from_list.get(p_idx)
+        for tokens in names[p_idx]:
+            if more is None and not bound.any_linked(tokens):
+                continue
+            reached = bound.reachable(tokens, org[p_idx], () if more is None else more)
+            if reached:
+                known = out.get(p_idx)
+                if known is None:
+                    known = out[p_idx] = set()
+                known.update(reached)
+    return out
+
+
+def _sum_reaches(
+    tokens: Sequence[str],
+    best: dict[str, float],
+    share: float,
+    reached: set[int],
+    parties_of: Callable[[str], set[int]],
+) -> set[int]:
+    """The ``reached`` parties whose sum of ``best`` over the tokens they link to (each
+    occurrence, in the name's order) reaches ``share``. A party's sum depends only on which
+    tokens it links to, and adding a token (``best`` ≥ 0) never lowers a float sum, so the
+    parties are those linking to every token of some least subset whose sum reaches ``share``:
+    set intersections per such subset instead of a sum per party (the same floats, compared
+    the same way). Names of more than :data:`SUBSET_TOKENS` distinct tokens (or a share of 0):
+    party by party."""
+    distinct = list(dict.fromkeys(tokens))
+    if len(distinct) > SUBSET_TOKENS or share <= 0:
+        sums: dict[int, float] = {}
+        for token in tokens:
+            b = best[token]
+            for p_idx in reached.intersection(parties_of(token)):
+                sums[p_idx] = sums.get(p_idx, 0) + b
+        return {p_idx for p_idx, total in sums.items() if total >= share}
+    count = len(distinct)
+    bit = {t: 1 << i for i, t in enumerate(distinct)}
+    steps = [(bit[t], best[t]) for t in tokens]
+    totals: list[float] = []
+    for mask in range(1 << count):
+        # the float a party linking to exactly these tokens accumulates: each occurrence,
+        # in the name's order, from 0 (as the party-by-party sum)
+        total: float = 0
+        for flag, b in steps:
+            if mask & flag:
+                total = total + b
+        totals.append(total)
+    out: set[int] = set()
+    for mask in range(1, 1 << count):
+        if totals[mask] < share:
+            continue
+        bits = [i for i in range(count) if mask >> i & 1]
+        if any(totals[mask ^ (1 << i)] >= share for i in bits):
+            continue  # not a least subset: a smaller one already reaches ``share``
+        out |= reached.intersection(*(parties_of(distinct[i]) for i in bits))
+    return out

@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from prosper.cases.model import RegisteredParty
-from prosper.cases.name_bound import PairBound
+from prosper.cases.name_bound import PairBound, list_side, party_side
 from prosper.cases.token_keys import TokenKeys
 from prosper.cases.token_links import TokenLinks
 from prosper.matching import config as cfg
@@ -46,7 +46,6 @@ without the flag is taken as a person's, the more permissive."""
 """An Arabic-script name: compared by consonant skeletons, so always a candidate."""
 MIN_ID = 4  # shorter numbers ("12") say nothing; the list index skips them too
 UNALIGNED = cfg.EXTRA_TOKEN_PERSON  # the least an unaligned token costs, × its weight
-ESSENTIAL_MARGIN = 1e-9
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -234,7 +233,6 @@ class RegisterIndex:
                 by_whole["".join(whole)].add(e_idx)
         form_entity = [e for e, _ in forms]
         # the list name's side carries the score: a party token links to a required token
-        from_list: dict[int, set[int]] = defaultdict(set)
         linked_parties: dict[str, set[int]] = {}
         whole_range = lo == 0 and hi >= len(self.ids)
 
@@ -253,30 +251,11 @@ class RegisterIndex:
                 linked_parties[token] = found_set
             return found_set
 
-        for f_idx in range(len(forms)):
-            reached: set[int] = set()
-            for token in bound.form_required(f_idx):
-                reached |= parties_of(token)
-            if not reached:
-                continue
-            tokens, best, share = bound.form_side(f_idx)
-            # a token without which the others, all linked, fall short: every party kept
-            # links to it (the margin keeps a sum's rounding from dropping one)
-            total = sum(best[t] for t in tokens)
-            for token in set(tokens):
-                if total - best[token] * tokens.count(token) < share - ESSENTIAL_MARGIN:
-                    reached.intersection_update(parties_of(token))
-            for p_idx in _sum_reaches(tokens, best, share, reached, parties_of):
-                from_list[p_idx].add(f_idx)
+        from_list = list_side(bound, len(forms), parties_of)
         # a party name reaches a delta name only through a linked token or ``from_list``
-        any_linked = bound.any_linked
-        for p_idx in range(lo, min(hi, len(self.ids))):
-            more = from_list.get(p_idx, ())
-            for tokens in self._names[p_idx]:
-                if not more and not any_linked(tokens):
-                    continue
-                for f_idx in bound.reachable(tokens, self._org[p_idx], more):
-                    found[p_idx].add(form_entity[f_idx])
+        rows = range(lo, min(hi, len(self.ids)))
+        for p_idx, f_set in party_side(bound, self._names, self._org, rows, from_list).items():
+            found[p_idx].update(form_entity[f_idx] for f_idx in f_set)
         # merged tokens: the party's two tokens joined are one list token ("Jong Un" /
         # "JONGUN"), a party token is two list tokens joined ("Jongun" / "JONG UN"), or the
         # whole names without spaces are equal (the compact score, exact)
@@ -306,52 +285,3 @@ class RegisterIndex:
     def candidates(self, entity: Entity, floor: float = 0.68) -> list[str]:
         """Ids of the parties that could hit ``entity`` (see :meth:`candidates_for`)."""
         return sorted(self.candidates_for([entity], floor))
-
-
-SUBSET_TOKENS = 8
-"""Up to this many distinct tokens, :func:`_sum_reaches` works on token subsets."""
-
-
-def _sum_reaches(
-    tokens: Sequence[str],
-    best: dict[str, float],
-    share: float,
-    reached: set[int],
-    parties_of: Callable[[str], set[int]],
-) -> set[int]:
-    """The ``reached`` parties whose sum of ``best`` over the tokens they link to (each
-    occurrence, in the name's order) reaches ``share``. A party's sum depends only on which
-    tokens it links to, and adding a token (``best`` ≥ 0) never lowers a float sum, so the
-    parties are those linking to every token of some least subset whose sum reaches ``share``:
-    set intersections per such subset instead of a sum per party (the same floats, compared
-    the same way). Names of more than :data:`SUBSET_TOKENS` distinct tokens (or a share of 0):
-    party by party."""
-    distinct = list(dict.fromkeys(tokens))
-    if len(distinct) > SUBSET_TOKENS or share <= 0:
-        sums: dict[int, float] = {}
-        for token in tokens:
-            b = best[token]
-            for p_idx in reached.intersection(parties_of(token)):
-                sums[p_idx] = sums.get(p_idx, 0) + b
-        return {p_idx for p_idx, total in sums.items() if total >= share}
-    count = len(distinct)
-    bit = {t: 1 << i for i, t in enumerate(distinct)}
-    steps = [(bit[t], best[t]) for t in tokens]
-    totals: list[float] = []
-    for mask in range(1 << count):
-        # the float a party linking to exactly these tokens accumulates: each occurrence,
-        # in the name's order, from 0 (as the party-by-party sum)
-        total: float = 0
-        for flag, b in steps:
-            if mask & flag:
-                total = total + b
-        totals.append(total)
-    out: set[int] = set()
-    for mask in range(1, 1 << count):
-        if totals[mask] < share:
-            continue
-        bits = [i for i in range(count) if mask >> i & 1]
-        if any(totals[mask ^ (1 << i)] >= share for i in bits):
-            continue  # not a least subset: a smaller one already reaches ``share``
-        out |= reached.intersection(*(parties_of(distinct[i]) for i in bits))
-    return out

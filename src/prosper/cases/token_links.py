@@ -49,8 +49,8 @@ class TokenLinks:
 
     def __init__(
         self,
-        delta_tokens: Iterable[str],
-        register_tokens: Iterable[str],
+        delta_tokens: Iterable[str] = (),
+        register_tokens: Iterable[str] = (),
         abjad_tokens: Iterable[str] = (),
         known: Mapping[str, TokenKeys] | None = None,
     ) -> None:
@@ -71,6 +71,7 @@ class TokenLinks:
             by_length[len(token)].append(token)
             initials[token[:1]].add(token)
         singles = {t for t in delta if len(t) == 1}
+        bands: dict[int, list[str]] = {}  # token length → delta tokens in edit reach
         self._forward: dict[str, dict[str, Link]] = {}
         self._backward: dict[str, set[str]] = defaultdict(set)
         for token in register_tokens:
@@ -85,7 +86,7 @@ class TokenLinks:
                 found |= initials.get(token, set())  # "J" / "John"
             if token[:1] in singles:  # a one-letter delta token it starts with
                 found.add(token[:1])
-            found |= _edited(token, by_length)
+            found |= _edited(token, by_length, bands)
             if token.isalpha() and len(token) >= 2:  # "bob" / "robert"
                 found |= _family(token) & delta_set
             scored: dict[str, Link] = {}
@@ -131,20 +132,36 @@ def _agreement(q: str, qf: Features, c: str, cf: Features, abjad: bool) -> Link:
     return out[0], out[1], out[2], out[3]
 
 
-def _edited(token: str, by_length: dict[int, list[str]]) -> set[str]:
-    """Delta tokens within the fuzzy rule's edit budget (and the first-letter swap)."""
+def _edited(token: str, by_length: dict[int, list[str]], bands: dict[int, list[str]]) -> set[str]:
+    """Delta tokens within the fuzzy rule's edit budget (and the first-letter swap): one
+    search at the widest budget over the delta tokens of every length within reach
+    (:func:`_band`), each result then held to its own length's budget."""
     n = len(token)
     if n < 3:
         return set()
-    out: set[str] = set()
+    choices = bands.get(n)
+    if choices is None:
+        choices = bands[n] = _band(n, by_length)
+    if not choices:
+        return set()
     reach = max(1, n // cfg.FUZZY_CHARS_PER_EDIT)
-    for length in range(max(1, n - reach), n + reach + 1):
-        choices = by_length.get(length)
-        budget = max(1, min(n, length) // cfg.FUZZY_CHARS_PER_EDIT)
-        if not choices or abs(length - n) > budget:
-            continue
-        for other, _dist, _i in process.extract(
-            token, choices, scorer=OSA.distance, score_cutoff=budget, limit=None
-        ):
+    out: set[str] = set()
+    for other, dist, _i in process.extract(
+        token, choices, scorer=OSA.distance, score_cutoff=reach, limit=None
+    ):
+        if dist <= max(1, min(n, len(other)) // cfg.FUZZY_CHARS_PER_EDIT):
             out.add(other)
+    return out
+
+
+def _band(n: int, by_length: dict[int, list[str]]) -> list[str]:
+    """The delta tokens a token of ``n`` characters may be within the fuzzy budget of: the
+    lengths whose difference from ``n`` is within the budget of the shorter of the two (no
+    budget exceeds ``max(1, n // FUZZY_CHARS_PER_EDIT)``, the widest search)."""
+    reach = max(1, n // cfg.FUZZY_CHARS_PER_EDIT)
+    out: list[str] = []
+    for length in range(max(1, n - reach), n + reach + 1):
+        budget = max(1, min(n, length) // cfg.FUZZY_CHARS_PER_EDIT)
+        if abs(length - n) <= budget:
+            out.extend(by_length.get(length, ()))
     return out

@@ -16,6 +16,8 @@ the candidate parties' screening on the delta, in chunks.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -62,21 +64,37 @@ def screen_batches(
 
 
 _TASK: list[Callable[[int], Any]] = []  # the task a forked worker inherits
+KEEP_TASK_CPU = 8  # the last calls' entries kept (a long-lived server must not grow it)
+TASK_CPU: list[list[tuple[int, float]]] = []
+"""Per :func:`fork_map` call (the last :data:`KEEP_TASK_CPU`), each item's ``(process id,
+CPU seconds of the task)``: what ``bench/rescreen_compare.py`` reports as the split over the
+workers."""
 
 
-def _run(item: int) -> Any:
-    return _TASK[0](item)
+def _timed(task: Callable[[int], T], item: int) -> tuple[T, int, float]:
+    start = time.process_time()
+    out = task(item)
+    return out, os.getpid(), time.process_time() - start
+
+
+def _run(item: int) -> tuple[Any, int, float]:
+    return _timed(_TASK[0], item)
 
 
 def fork_map(task: Callable[[int], T], count: int, workers: int = 1) -> list[T]:
     """``[task(0), …, task(count - 1)]`` on ``workers`` forked processes, in order: ``task``
     and what it reads are inherited (not pickled), only the results travel back. One worker,
-    one item, or a platform without ``fork``: in this process."""
+    one item, or a platform without ``fork``: in this process. Each item's CPU seconds and
+    process are appended to :data:`TASK_CPU`."""
     if workers <= 1 or count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [task(i) for i in range(count)]
-    _TASK[:] = [task]
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
-            return pool.map(_run, range(count), chunksize=1)
-    finally:
-        _TASK.clear()
+        done = [_timed(task, i) for i in range(count)]
+    else:
+        _TASK[:] = [task]
+        try:
+            with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
+                done = pool.map(_run, range(count), chunksize=1)
+        finally:
+            _TASK.clear()
+    TASK_CPU.append([(pid, cpu) for _out, pid, cpu in done])
+    del TASK_CPU[:-KEEP_TASK_CPU]
+    return [out for out, _pid, _cpu in done]

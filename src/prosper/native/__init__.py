@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["MODULES", "NativeFinder", "build_dir", "install", "status"]
 
-# the modules compiled, hottest first (the bound, the scorer, retrieval and the search loop)
+# the modules compiled, hottest first (the bound, the scorer, retrieval and the search loop;
+# then the delta re-screen's token links and pair bound)
 MODULES = (
     "prosper.matching.bound",
     "prosper.matching.bound_tokens",
@@ -41,6 +42,8 @@ MODULES = (
     "prosper.matching.tokens",
     "prosper.screening.retrieval",
     "prosper.screening.search",
+    "prosper.cases.token_links",
+    "prosper.cases.name_bound",
 )
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../prosper
 NATIVE_ROOT = os.path.join(PACKAGE_DIR, "_native")
