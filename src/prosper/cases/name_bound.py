@@ -351,7 +351,7 @@ def _sum_reaches(
     for mask in range(1 << count):
         # the float a party linking to exactly these tokens accumulates: each occurrence,
         # in the name's order, from 0 (as the party-by-party sum)
-        total: float = 0
+        total = 0.0
         for flag, b in steps:
             if mask & flag:
                 total = total + b
