@@ -67,3 +67,17 @@ def test_nisba_ending_splits_a_surname_in_i_from_its_name(monkeypatch: pytest.Mo
     monkeypatch.setattr(cfg, "NISBA_ENDING", False)
     assert not nisba_mismatch("mhmdy", "muhammad")
     assert not whole_name_nisba_mismatch(("ly", "mhmdy"), ("ali", "muhammad"))
+
+
+def test_nisba_ending_holds_for_a_word_merged_from_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """خسروی "khsrwy" (Khosravi) is not "Ali QAASIR" read as one word ("aliqaasir" → "ksr")."""
+    from prosper.matching.compact import merge_split_tokens
+
+    def merges() -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+        return merge_split_tokens(("ali", "qaasir"), ("mhmd", "hsyn", "khsrwy"), set(), set(), True)
+
+    assert merges() == []
+    # a compound that keeps its ending on both sides still merges: عبدالطیف / Abdul Latif
+    assert merge_split_tokens(("bdaltyf",), ("abdul", "latif"), set(), set(), True)
+    monkeypatch.setattr(cfg, "NISBA_ENDING", False)
+    assert merges() != []
