@@ -3,8 +3,10 @@ Arabic-script consonant classes, and the per-pair memo."""
 
 from __future__ import annotations
 
+import pytest
+
 from prosper.matching import config as cfg
-from prosper.matching.skeleton import sound_classes
+from prosper.matching.skeleton import nisba_mismatch, sound_classes, whole_name_nisba_mismatch
 from prosper.matching.tokens import org_stem, token_agreement
 
 
@@ -47,3 +49,35 @@ def test_a_three_letter_syllable_typed_with_two_letters_swapped() -> None:
     assert _agree("osp", "sop") == (cfg.FUZZY_START_SWAP, "fuzzy")
     assert _agree("ski", "sik") == (cfg.FUZZY_START_SWAP, "fuzzy")
     assert _agree("amr", "mar")[0] < cfg.FUZZY_START_SWAP  # two names, neither a syllable
+
+
+def test_nisba_ending_splits_a_surname_in_i_from_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """محمدی "mhmdy" (Mohammadi) is not "Muhammad"; موسی "mwsy" is still "Musa"; a Latin -i
+    may write a dropped letter (طالع "tal" / "Tali"); config.NISBA_ENDING off restores it."""
+    assert nisba_mismatch("mhmdy", "muhammad")
+    assert nisba_mismatch("ahmad", "ahmdy")
+    assert not nisba_mismatch("mwsy", "musa")
+    assert not nisba_mismatch("mhdy", "mahdi")
+    assert not nisba_mismatch("tali", "tal")
+    assert not nisba_mismatch("ly", "al")
+    assert whole_name_nisba_mismatch(("ly", "mhmdy"), ("ali", "muhammad"))
+    # a partner that has the ending too: the whole name may still agree
+    assert not whole_name_nisba_mismatch(("mhmdy", "gl"), ("mohammad", "muhammadi", "gul"))
+    assert token_agreement("mhmdy", "", None, "muhammad", "", None, True, True)[0] == 0.0
+    monkeypatch.setattr(cfg, "NISBA_ENDING", False)
+    assert not nisba_mismatch("mhmdy", "muhammad")
+    assert not whole_name_nisba_mismatch(("ly", "mhmdy"), ("ali", "muhammad"))
+
+
+def test_nisba_ending_holds_for_a_word_merged_from_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """خسروی "khsrwy" (Khosravi) is not "Ali QAASIR" read as one word ("aliqaasir" → "ksr")."""
+    from prosper.matching.compact import merge_split_tokens
+
+    def merges() -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+        return merge_split_tokens(("ali", "qaasir"), ("mhmd", "hsyn", "khsrwy"), set(), set(), True)
+
+    assert merges() == []
+    # a compound that keeps its ending on both sides still merges: عبدالطیف / Abdul Latif
+    assert merge_split_tokens(("bdaltyf",), ("abdul", "latif"), set(), set(), True)
+    monkeypatch.setattr(cfg, "NISBA_ENDING", False)
+    assert merges() != []

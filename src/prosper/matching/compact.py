@@ -8,7 +8,12 @@ from __future__ import annotations
 from rapidfuzz.distance import Levenshtein
 
 from prosper.matching import config as cfg
-from prosper.matching.skeleton import ARTICLES, consonant_skeleton
+from prosper.matching.skeleton import (
+    ARTICLES,
+    consonant_skeleton,
+    nisba_mismatch,
+    whole_name_nisba_mismatch,
+)
 from prosper.names.normalize import NameForm
 
 
@@ -44,7 +49,7 @@ def merge_split_tokens(
                 elif abjad:
                     skel = consonant_skeleton(word)
                     pair = consonant_skeleton(joined)
-                    if len(skel) >= 3 and skel == pair:
+                    if len(skel) >= 3 and skel == pair and not nisba_mismatch(word, joined):
                         score = cfg.TRANSLITERATED
                 if score:
                     used_one.add(i)
@@ -81,7 +86,7 @@ def _orders(tokens: tuple[str, ...], full: tuple[str, ...]) -> tuple[tuple[str, 
 
 def compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) -> float:
     """Both names without spaces: catches merged and split tokens ("Jongun", "JSCARGUMENT")."""
-    if abjad:
+    if abjad and not whole_name_nisba_mismatch(query.tokens, candidate.tokens):
         qa, ca = _abjad_compact(query.tokens), _abjad_compact(candidate.tokens)
         if min(len(qa), len(ca)) >= 3:
             sim = Levenshtein.normalized_similarity(qa, ca)

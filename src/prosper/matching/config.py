@@ -285,3 +285,13 @@ COMMON_NAME_MAX_WORDS = 2
 # it capped the listed entity under typo queries of a common listed name — held-out
 # typo / reorder top-1 0.9904 → 0.9877 — and was replaced by this rule.)
 COMMON_NAME_QUERY_SPELLING = True
+# A Persian (or Arabic) surname made of a name and the ending -i (ی / ي: محمدی Mohammadi,
+# احمدی Ahmadi, حسینی Hosseini) is another name than the name it comes from: across Arabic
+# script, where only consonants are compared, "mhmdy" and "Muhammad" share the skeleton "mhmd".
+# With NISBA_ENDING on, a token ending in a consonant + i / y does not agree by consonants with
+# a token ending in a consonant (h and w aside) — neither word by word nor in the whole-name
+# skeleton — so محمدی ≠ "MUHAMMAD" and احمدی ≠ "Ahmad", while a final ی / ى that writes a long
+# a (موسی Musa, مصطفی Mostafa, یحیی Yahya) still agrees with its Latin spelling, which ends in a
+# vowel. (Tuning negatives: 5 of the 16 IR alerts of the s5-acc round were such a surname read
+# as the given name.)
+NISBA_ENDING = True

@@ -61,6 +61,48 @@ def consonant_skeleton(token: str) -> str:
     return skel
 
 
+_VOWELS = frozenset("aeiouy")
+_SOFT_FINALS = frozenset("aeiouyhw")  # a final h or w may write a vowel ("Abdullah", "Mostafaw")
+
+
+def nisba_mismatch(a: str, b: str) -> bool:
+    """One token ends in a consonant + ``y`` (the ending ``-i`` of a surname made from a name,
+    as Arabic script writes it and ICU reads it: ``mhmdy`` from محمدی, ``ahmdy``) and the other
+    in a consonant: across Arabic script they are two names even when their consonant
+    skeletons agree (:data:`~prosper.matching.config.NISBA_ENDING`). Only a written ``y``: a
+    Latin ``-i`` may write a letter that transliteration drops (``Tali`` / طالع "tal").
+
+    >>> nisba_mismatch("mhmdy", "muhammad"), nisba_mismatch("mwsy", "musa")
+    (True, False)
+    >>> nisba_mismatch("ahmad", "ahmdy"), nisba_mismatch("ly", "ali"), nisba_mismatch("tali", "tal")
+    (True, False, False)
+    """
+    if not cfg.NISBA_ENDING or len(a) < 3 or len(b) < 3:
+        return False
+    for one, two in ((a, b), (b, a)):
+        if one[-1] == "y" and one[-2] not in _VOWELS and two[-1] not in _SOFT_FINALS:
+            return True
+    return False
+
+
+def whole_name_nisba_mismatch(abjad: tuple[str, ...], latin: tuple[str, ...]) -> bool:
+    """A word of one name that ends in ``-y`` agrees by consonants with words of the other only
+    where those lack the ending (:func:`nisba_mismatch` with every such partner): the whole-name
+    skeleton, which drops the final ``y``, must not join them (``ly mhmdy`` / ``Ali
+    MUHAMMAD``); ``mhmdy gl`` / ``MOHAMMAD … MUHAMMADI GUL`` has a partner that agrees."""
+    if not cfg.NISBA_ENDING:
+        return False
+    for one, two in ((abjad, latin), (latin, abjad)):
+        for x in one:
+            if len(x) < 3 or x[-1] != "y":
+                continue
+            key = sound_classes(consonant_skeleton(x))
+            partners = [y for y in two if sound_classes(consonant_skeleton(y)) == key]
+            if partners and all(nisba_mismatch(x, y) for y in partners):
+                return True
+    return False
+
+
 # Letters that write one Arabic-script consonant in the Latin of one language and another in
 # the Latin of another (ICU writes the Arabic values): ض ظ ذ ز are "d", "z", "dh" in Arabic
 # and all "z" in Persian and Urdu (فضل "fdl" / Fazl, ذاکر Dhakir / Zakir); ث is "th" or "s"

@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from prosper.matching import config as cfg
-from prosper.matching.skeleton import consonant_skeleton, sound_classes
+from prosper.matching.skeleton import consonant_skeleton, nisba_mismatch, sound_classes
 from prosper.matching.syllables import is_syllable
 from prosper.names.given_names import same_given_name
 from prosper.names.nicknames import are_nicknames
@@ -204,7 +204,10 @@ def token_agreement(
         best, how = cfg.ROMANIZATION, "romanization"
     if q_var and q_var == c_var and len(q_var) >= 3 and best < cfg.VARIANT:
         best, how = cfg.VARIANT, "transliterated"
-    if abjad and best < cfg.TRANSLITERATED:
+    # محمدی "mhmdy" (Mohammadi) is no spelling of "Muhammad" across Arabic script: a surname
+    # in -i (config.NISBA_ENDING); no consonant rule may join them
+    nisba = abjad and nisba_mismatch(q, c)
+    if abjad and best < cfg.TRANSLITERATED and not nisba:
         qs, cs = consonant_skeleton(q), consonant_skeleton(c)
         if qs and qs == cs:
             # "mr" is Omar, Amir, Amr, Mira …: two consonants say little
@@ -228,7 +231,7 @@ def token_agreement(
     short = min(lq, lc)
     if short >= 4 and best < cfg.STEM and q[:4] == c[:4] and _same_stem(q, c, person):
         best, how = cfg.STEM, "stem"  # "bank" / "banking", "trade" / "trading"
-    if short >= 4 and best < cfg.SPELLING_VARIANT:
+    if short >= 4 and best < cfg.SPELLING_VARIANT and not nisba:
         shared = spelling_skeletons(q) & spelling_skeletons(c)
         if any(
             len(skel) >= cfg.SPELLING_MIN_CONSONANTS
