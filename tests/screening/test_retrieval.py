@@ -164,3 +164,40 @@ def test_a_misspelt_rare_word_beside_a_common_one_is_found() -> None:
     assert candidates(query, postings, total) == [7]
     # a query token the lists hold as written looks up no neighbour
     assert not any(k[0] == "e" for k in retrieval.query_keys(prepare_name("Dost"), postings))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_walking_the_rarest_keys_first_gives_the_same_candidates(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # keys walked shortest posting first, the walk stopped once the keys left cannot bring a
+    # new name among the candidates: the same answer as a name-by-name walk of every key
+    monkeypatch.setattr(retrieval, "EARLY_STOP_POSTINGS", 60)
+    rng = random.Random(1000 + seed)
+    total = 2_000_000
+    form = prepare_name(rng.choice(["Muhammad Hasan Alli", "Ivan Petrov", "Kim Jong Un"]))
+    postings: dict[str, list[int]] = {}
+    for key in retrieval.query_keys(form, {}):
+        size = rng.choice([0, rng.randint(1, 40), rng.randint(61, 3_000), rng.randint(801, 6_000)])
+        lookup = "t" + key[1:] if key[0] == "e" else key
+        if size:
+            postings[lookup] = sorted(rng.sample(range(12_000), size))
+    assert candidates(form, postings, total) == _walk_every_key(form, postings, total)
+    keep = {n for n in range(30_000) if rng.random() < 0.5}
+    assert candidates(form, postings, total, keep.__contains__) == _walk_every_key(
+        form, postings, total, keep
+    )
+
+
+def test_the_rarest_keys_first_stop_before_a_long_posting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(retrieval, "EARLY_STOP_POSTINGS", 100)
+    rare = list(range(0, 40, 2))  # 20 names on both rare keys: far more evidence than ...
+    long = list(range(1, 4_001, 2))  # ... the long key can give a name of its own
+    keys = [(0, 9.0, rare, True), (1, 9.0, rare, True), (2, 1.0, long, True)]
+    found = retrieval._rarest_first(keys, 3, 12, None)
+    assert found == rare[:12]
+    # a long key heavy enough to bring its own names: not stopped (the caller walks it all)
+    keys = [(0, 1.0, rare, True), (1, 9.0, long, True)]
+    assert retrieval._rarest_first(keys, 2, 12, None) is None
+    # no long posting: nothing to spare
+    assert retrieval._rarest_first([(0, 1.0, rare, True)], 1, 12, None) is None
