@@ -196,8 +196,11 @@ def test_the_rarest_keys_first_stop_before_a_long_posting(monkeypatch: pytest.Mo
     keys = [(0, 9.0, rare, True), (1, 9.0, rare, True), (2, 1.0, long, True)]
     found = retrieval._rarest_first(keys, 3, 12, None)
     assert found == rare[:12]
-    # a long key heavy enough to bring its own names: not stopped (the caller walks it all)
+    # a long key heavy enough to bring its own names: walked all the same, and the names
+    # ranked as a walk in key order ranks them (evidence, then where the walk meets them)
     keys = [(0, 1.0, rare, True), (1, 9.0, long, True)]
-    assert retrieval._rarest_first(keys, 2, 12, None) is None
+    assert retrieval._rarest_first(keys, 2, 12, None) == long[:12]
+    keys = [(0, 9.0, long, True), (1, 9.0, rare, True)]  # ties: the first key's order first
+    assert retrieval._rarest_first(keys, 2, 12, None) == long[:12]
     # no long posting: nothing to spare
     assert retrieval._rarest_first([(0, 1.0, rare, True)], 1, 12, None) is None

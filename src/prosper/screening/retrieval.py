@@ -50,7 +50,7 @@ LIFT_COMMON = True  # common keys lift the names rarer keys found (False: walk t
 # keys walked rarest first; before a posting longer than this, stop if the keys left cannot
 # bring a new name among the candidates (the same candidates: :func:`_rarest_first`) ...
 EARLY_STOP_POSTINGS = 1000
-EARLY_STOP_CHECKS = 4  # ... checked at most this many times per query (each costs a ranking)
+EARLY_STOP_CHECKS = 2  # ... checked at most this many times per query (each costs a ranking)
 REFERENCE_NAMES = 100_000  # lists of more names score more candidates: × sqrt(names / this)
 # How much each kind of key counts in retrieval (× its IDF).
 KEY_WEIGHTS = {
@@ -260,7 +260,9 @@ def _rarest_first(
     """The candidates found walking the keys rarest first (shortest posting) and stopping once
     the keys not yet walked cannot bring a name of their own among them: the rest are lifted
     (:func:`_lifted`: the same answer as a walk of every key). None when no posting is longer
-    than :data:`EARLY_STOP_POSTINGS` or none could be left unwalked (the caller walks as before).
+    than :data:`EARLY_STOP_POSTINGS` (the caller walks as before). When no check stops the
+    walk, every key is walked once all the same and the names that can be among the first
+    ``budget`` are ranked as a walk in key order ranks them (no second walk).
 
     Before each long posting (more than :data:`EARLY_STOP_POSTINGS` names, at most
     :data:`EARLY_STOP_CHECKS` times), the bar of the names found so far (:func:`_bar`, their
@@ -275,9 +277,7 @@ def _rarest_first(
     checks = 0
     for rank, i in enumerate(order):
         g, weight, posting, _ = keys[i]
-        if len(posting) > EARLY_STOP_POSTINGS:
-            if checks == EARLY_STOP_CHECKS:
-                return None  # the caller walks every key (what was walked here is wasted)
+        if len(posting) > EARLY_STOP_POSTINGS and checks < EARLY_STOP_CHECKS:
             checks += 1
             heaviest: dict[int, float] = {}
             for j in order[rank:]:
@@ -289,14 +289,33 @@ def _rarest_first(
                 acc = {n: v for n, v in acc.items() if keep(n)}
             if sum(heaviest.values()) < _bar(list(acc.values()), budget):
                 marked = [(k[0], k[1], k[2], walked[j]) for j, k in enumerate(keys)]
-                return _lifted(marked, per_group, acc, budget)
+                lifted = _lifted(marked, per_group, acc, budget)
+                if lifted is not None:
+                    return lifted
         best = per_group[g]
         get = best.get
         for n_idx in posting:
             if weight > get(n_idx, 0.0):
                 best[n_idx] = weight
         walked[i] = True
-    return None
+    # every key walked, not in the walk's order: the names that can be among the first
+    # ``budget`` ranked by evidence, then by where a walk in key order meets them first
+    acc = _sum_groups(per_group)
+    if keep is not None:
+        acc = {n: v for n, v in acc.items() if keep(n)}
+    top = heapq.nlargest(budget, acc.values())
+    least = top[-1] if len(top) == budget else -math.inf
+    ranked: list[tuple[float, int, int, int]] = []
+    for n_idx, evidence in acc.items():
+        if evidence < least:
+            continue
+        for order, (_, _, posting, _) in enumerate(keys):
+            at = _holds(posting, n_idx)
+            if at >= 0:
+                ranked.append((-evidence, order, at, n_idx))
+                break
+    ranked.sort()
+    return _cut([(-r[0], r[3]) for r in ranked[:budget]])
 
 
 def _cut(top: list[tuple[float, int]]) -> list[int]:
