@@ -309,10 +309,10 @@ def _rarest_first(
     for n_idx, evidence in acc.items():
         if evidence < least:
             continue
-        for order, (_, _, posting, _) in enumerate(keys):
+        for place, (_, _, posting, _) in enumerate(keys):
             at = _holds(posting, n_idx)
             if at >= 0:
-                ranked.append((-evidence, order, at, n_idx))
+                ranked.append((-evidence, place, at, n_idx))
                 break
     ranked.sort()
     return _cut([(-r[0], r[3]) for r in ranked[:budget]])
