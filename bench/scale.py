@@ -17,9 +17,9 @@ characters of a listed primary name makes and no listed name has: :func:`synthet
 before, on a large list a copy often had the query's very spelling and outranked the original. The
 retrieval budgets are compared on the same index file: ``fixed`` (before they adapted),
 ``caps`` (posting caps as a share of the list only), ``adaptive`` (as shipped) and ``wide``
-(adaptive with four times the shares: the recall / query-time trade-off), ``noearly``
-(adaptive without the rarest-first early stop); ``--keep DIR`` keeps the index files and a
-later run with the same ``DIR`` re-queries them (no rebuild: a retrieval change needs none).
+(adaptive with four times the shares: the recall / query-time trade-off); ``--keep DIR``
+keeps the index files and a later run with the same ``DIR`` re-queries them (no rebuild: a
+retrieval change needs none).
 Each variant's query CPU is also split by stage (retrieval, bound, scoring, hits).
 Each size is built in its own process (``--one SIZE``) so that its peak RSS is its own.
 Prints a table and writes JSON to ``bench/results/scale.json``.
@@ -190,8 +190,6 @@ VARIANTS: dict[str, dict[str, float]] = {
     "walk": {"LIFT_COMMON": False, "NEIGHBOUR_MIN": 10**9},
     # ... common keys lifting the names the rarer keys found (same candidates, less walked)
     "lift": {"NEIGHBOUR_MIN": 10**9},
-    # adaptive without the early stop of the rarest-first walk (as before s6-scale)
-    "noearly": {"EARLY_STOP_POSTINGS": 10**9},
     # the two with the fixed caps at a quarter (1,000 / 200): on a list too small for keys
     # between the fixed and the share caps (under ~400k names), such keys exist at 100k
     "walk-low": {"LIFT_COMMON": False, "NEIGHBOUR_MIN": 10**9, **_LOW},

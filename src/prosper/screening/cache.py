@@ -207,10 +207,7 @@ def write_index(
     ]
     ents = [index.entities[i] for i in range(len(index.entities))]
     ent_off, ent_blob = _strings(
-        [
-            _UNICODE({**encode_entity(e), "_source": e.source}).encode()
-            for e in ents
-        ]
+        [_UNICODE({**encode_entity(e), "_source": e.source}).encode() for e in ents]
     )
     eid_off, eid_blob = _strings([e.id.encode() for e in ents])
     source_names = sorted({e.source for e in ents})

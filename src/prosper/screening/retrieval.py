@@ -47,10 +47,6 @@ MAX_WEAK_POSTINGS = 800  # the same for typo keys (metaphone, prefix, suffix: "a
 POSTING_SHARE = 0.01  # ... or, when more, keys on more than this share of the indexed names
 WEAK_POSTING_SHARE = 0.002  # ... and this share for typo keys
 LIFT_COMMON = True  # common keys lift the names rarer keys found (False: walk them: the same)
-# keys walked rarest first; before a posting longer than this, stop if the keys left cannot
-# bring a new name among the candidates (the same candidates: :func:`_rarest_first`) ...
-EARLY_STOP_POSTINGS = 1000
-EARLY_STOP_CHECKS = 2  # ... checked at most this many times per query (each costs a ranking)
 REFERENCE_NAMES = 100_000  # lists of more names score more candidates: × sqrt(names / this)
 # How much each kind of key counts in retrieval (× its IDF).
 KEY_WEIGHTS = {
@@ -62,7 +58,7 @@ NEIGHBOUR_MIN = 4  # an unknown query token this long also looks up its neighbou
 consonant_skeleton = lru_cache(maxsize=1 << 16)(skeleton.consonant_skeleton)
 
 
-@lru_cache(maxsize=1 << 20)  # a 1M-entity list has ~1M distinct tokens
+@lru_cache(maxsize=1 << 20)  # a 1M-entity list has more distinct tokens than 2**18
 def _token_keys(tok: str, phon: str, kor: str | None, variant: str) -> tuple[str, ...]:
     """The keys of one list token (the lists repeat tokens: each is worked out once)."""
     keys = ["t:" + tok]
@@ -251,73 +247,6 @@ def _lifted(
     return _cut([(-r[0], r[3]) for r in ranked[:budget]])
 
 
-def _rarest_first(
-    keys: list[tuple[int, float, Sequence[int], bool]],
-    n_groups: int,
-    budget: int,
-    keep: Callable[[int], bool] | None,
-) -> list[int] | None:
-    """The candidates found walking the keys rarest first (shortest posting) and stopping once
-    the keys not yet walked cannot bring a name of their own among them: the rest are lifted
-    (:func:`_lifted`: the same answer as a walk of every key). None when no posting is longer
-    than :data:`EARLY_STOP_POSTINGS` (the caller walks as before). When no check stops the
-    walk, every key is walked once all the same and the names that can be among the first
-    ``budget`` are ranked as a walk in key order ranks them (no second walk).
-
-    Before each long posting (more than :data:`EARLY_STOP_POSTINGS` names, at most
-    :data:`EARLY_STOP_CHECKS` times), the bar of the names found so far (:func:`_bar`, their
-    evidence from the keys walked: a lower bound of their evidence) is compared with what the
-    keys left could give a name none of the walked keys holds (each group's heaviest key left,
-    summed); when that is below the bar, no such name can be a candidate."""
-    order = sorted(range(len(keys)), key=lambda i: len(keys[i][2]))
-    if not order or len(keys[order[-1]][2]) <= EARLY_STOP_POSTINGS:
-        return None  # no long posting to spare
-    per_group: list[dict[int, float]] = [{} for _ in range(n_groups)]
-    walked = [False] * len(keys)
-    checks = 0
-    for rank, i in enumerate(order):
-        g, weight, posting, _ = keys[i]
-        if len(posting) > EARLY_STOP_POSTINGS and checks < EARLY_STOP_CHECKS:
-            checks += 1
-            heaviest: dict[int, float] = {}
-            for j in order[rank:]:
-                h_group, h_weight = keys[j][0], keys[j][1]
-                if h_weight > heaviest.get(h_group, 0.0):
-                    heaviest[h_group] = h_weight
-            acc = _sum_groups(per_group)
-            if keep is not None:
-                acc = {n: v for n, v in acc.items() if keep(n)}
-            if sum(heaviest.values()) < _bar(list(acc.values()), budget):
-                marked = [(k[0], k[1], k[2], walked[j]) for j, k in enumerate(keys)]
-                lifted = _lifted(marked, per_group, acc, budget)
-                if lifted is not None:
-                    return lifted
-        best = per_group[g]
-        get = best.get
-        for n_idx in posting:
-            if weight > get(n_idx, 0.0):
-                best[n_idx] = weight
-        walked[i] = True
-    # every key walked, not in the walk's order: the names that can be among the first
-    # ``budget`` ranked by evidence, then by where a walk in key order meets them first
-    acc = _sum_groups(per_group)
-    if keep is not None:
-        acc = {n: v for n, v in acc.items() if keep(n)}
-    top = heapq.nlargest(budget, acc.values())
-    least = top[-1] if len(top) == budget else -math.inf
-    ranked: list[tuple[float, int, int, int]] = []
-    for n_idx, evidence in acc.items():
-        if evidence < least:
-            continue
-        for place, (_, _, posting, _) in enumerate(keys):
-            at = _holds(posting, n_idx)
-            if at >= 0:
-                ranked.append((-evidence, place, at, n_idx))
-                break
-    ranked.sort()
-    return _cut([(-r[0], r[3]) for r in ranked[:budget]])
-
-
 def _cut(top: list[tuple[float, int]]) -> list[int]:
     """The best names (evidence, name; best first) beyond :data:`MIN_CANDIDATES` down to the
     40 % floor of the best evidence."""
@@ -369,10 +298,6 @@ def candidates(
             weight = KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting))
             walked = len(posting) <= (MAX_WEAK_POSTINGS if weak else MAX_POSTINGS)
             keys.append((g, weight, posting, walked))
-    if LIFT_COMMON:
-        early = _rarest_first(keys, len(groups), budget, keep)
-        if early is not None:
-            return early
     common = LIFT_COMMON and not all(k[3] for k in keys)
     for attempt in (common, False):
         found: list[list[tuple[float, Sequence[int]]]] = [[] for _ in groups]
