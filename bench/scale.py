@@ -18,7 +18,9 @@ before, on a large list a copy often had the query's very spelling and outranked
 retrieval budgets are compared on the same index file: ``fixed`` (before they adapted),
 ``caps`` (posting caps as a share of the list only), ``adaptive`` (as shipped) and ``wide``
 (adaptive with four times the shares: the recall / query-time trade-off); ``--keep DIR``
-keeps the index files for another run.
+keeps the index files and a later run with the same ``DIR`` re-queries them (no rebuild: a
+retrieval change needs none).
+Each variant's query CPU is also split by stage (retrieval, bound, scoring, hits).
 Each size is built in its own process (``--one SIZE``) so that its peak RSS is its own.
 Prints a table and writes JSON to ``bench/results/scale.json``.
 """
@@ -215,6 +217,12 @@ def _variants(retrieval: Any) -> list[str]:
     return [v for v, settings in VARIANTS.items() if all(hasattr(retrieval, k) for k in settings)]
 
 
+def _pct(values: list[float], share: float) -> float:
+    """The ``share`` percentile of ``values`` (as the bench's p50 / p99 columns take it)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
 def one(
     size: int, queries: int, keep: Path | None, workers: int, chosen: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -225,6 +233,7 @@ def one(
     from prosper.screening.cache import open_index
     from prosper.screening.index import INDEX_FORMAT
     from prosper.screening.query import Query
+    from prosper.screening.search import StageClock, screen
 
     ents = synthetic(load_snapshot().entities, size)
     with tempfile.TemporaryDirectory() as tmp:
@@ -246,6 +255,7 @@ def one(
         picks = [rng.randrange(min(size, 41_549)) for _ in range(queries)]  # real entities
         variants = [v for v in _variants(retrieval) if v in chosen]
         cpu: dict[str, list[float]] = {v: [] for v in variants}
+        stages: dict[str, dict[str, list[float]]] = {v: {} for v in variants}
         retrieved = dict.fromkeys(variants, 0)
         n_cands = dict.fromkeys(variants, 0)
         family = dict.fromkeys(variants, 0)
@@ -265,9 +275,12 @@ def one(
                 family[variant] += e_idx in owners or any(
                     ents[o].id.split("~")[0] == entity.id for o in owners
                 )
+                clock = StageClock()
                 c0 = time.thread_time()
-                index.screen(query)
+                screen(index, query, clock=clock)  # what index.screen runs, stage by stage
                 cpu[variant].append((time.thread_time() - c0) * 1000)
+                for stage, seconds in clock.seconds.items():
+                    stages[variant].setdefault(stage, []).append(seconds * 1000)
         main_variant = "adaptive" if "adaptive" in variants else variants[0]
         _use(retrieval, main_variant)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -280,6 +293,12 @@ def one(
             "candidates_mean": round(n_cands[variant] / queries, 1),
             "candidate_recall": round(retrieved[variant] / queries, 4),
             "copy_recall": round(family[variant] / queries, 4),
+            # each stage's p50 / p99 over the queries (CPU ms; the slowest queries' own split
+            # is not this: the stages' p99 come from different queries)
+            "stages_ms_p50_p99": {
+                stage: [round(_pct(v, 0.5), 2), round(_pct(v, 0.99), 2)]
+                for stage, v in stages[variant].items()
+            },
         }
     return {
         "entities": size,
@@ -345,7 +364,8 @@ def main() -> None:
             print(
                 f"    {name:>8}: p50/p99 {v['cpu_ms_p50']}/{v['cpu_ms_p99']} ms"
                 f"  candidates {v['candidates_mean']}  candidate recall {v['candidate_recall']}"
-                f" (or a copy of it: {v['copy_recall']})",
+                f" (or a copy of it: {v['copy_recall']})  stages p50/p99 "
+                + " ".join(f"{k} {a}/{b}" for k, (a, b) in v["stages_ms_p50_p99"].items()),
                 flush=True,
             )
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -198,3 +198,17 @@ def test_party_maps_are_decoded_only_when_a_party_is_found(tmp_path: Path) -> No
     assert hits
     assert hits == built.screen(kim, 0.5)
     assert calls == [1]
+
+
+def test_a_table_of_any_keys_is_written_in_byte_order_and_found(tmp_path: Path) -> None:
+    # the keys are sorted as str (code point order), which is their UTF-8 byte order: the
+    # mapped table's byte-wise bisection finds every key, beyond the BMP too
+    from prosper.screening.cache import _table
+
+    table = {k: (i, i + 7) for i, k in enumerate(["z", "é", "a", "\U0001f600", "ab", "\uffff"])}
+    sections = {name: memoryview(data) for name, data in _table(table)}
+    mapped = MappedTable(sections)
+    assert [mapped._keys[i] for i in range(len(mapped))] == sorted(k.encode() for k in table)
+    for key, posting in table.items():
+        assert list(mapped[key]) == list(posting)
+    assert mapped.get("b") is None

@@ -220,7 +220,8 @@ def _reorder_last_first(text: str) -> str:
     return f"{first} {last}"
 
 
-@lru_cache(maxsize=200_000)
+# (a 1M-entity list has ~1M distinct tokens: a smaller cache recomputes most of them)
+@lru_cache(maxsize=1 << 20)
 def _token_keys(token: str) -> tuple[str, str | None, str]:
     phon = "" if len(token) < 2 or token.isdigit() else str(metaphone(token))
     return phon, korean_key(token), variant_key(token)

@@ -52,6 +52,7 @@ import sys
 import unicodedata
 from array import array
 from collections.abc import Mapping, Sequence
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Protocol
 
@@ -133,6 +134,12 @@ class _SnapshotLike(Protocol):
 # ----------------------------------------------------------------------------- writing
 
 
+# one encoder each, made once: ``json.dumps`` with options builds a new encoder per call (2M
+# name records and 1M entity records at the 1M-entity scale); the same bytes
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_UNICODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _form_record(form: NameForm) -> bytes:
     rec = [
         form.original,
@@ -144,7 +151,7 @@ def _form_record(form: NameForm) -> bytes:
         form.korean,
         form.variant,
     ]
-    return json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode()
+    return _COMPACT(rec).encode()
 
 
 def _strings(items: Sequence[bytes]) -> tuple[bytes, bytes]:
@@ -159,13 +166,12 @@ def _strings(items: Sequence[bytes]) -> tuple[bytes, bytes]:
 
 def _table(table: Mapping[str, Sequence[int]]) -> list[tuple[str, bytes]]:
     """A key → int list table as four sections: sorted keys and their CSR postings."""
-    keys = sorted((k.encode(), k) for k in table)
-    key_off, key_blob = _strings([b for b, _ in keys])
+    keys = sorted(table)  # str order is UTF-8 byte order (both are code point order)
+    key_off, key_blob = _strings([k.encode() for k in keys])
+    lists = [table[k] for k in keys]
     post_off = array("q", [0])
-    post = array("i")
-    for _, key in keys:
-        post.extend(table[key])
-        post_off.append(len(post))
+    post_off.extend(accumulate(map(len, lists)))
+    post = array("i", chain.from_iterable(lists))  # in one pass
     return [
         ("key_off", key_off),
         ("key_blob", key_blob),
@@ -201,10 +207,7 @@ def write_index(
     ]
     ents = [index.entities[i] for i in range(len(index.entities))]
     ent_off, ent_blob = _strings(
-        [
-            json.dumps({**encode_entity(e), "_source": e.source}, ensure_ascii=False).encode()
-            for e in ents
-        ]
+        [_UNICODE({**encode_entity(e), "_source": e.source}).encode() for e in ents]
     )
     eid_off, eid_blob = _strings([e.id.encode() for e in ents])
     source_names = sorted({e.source for e in ents})

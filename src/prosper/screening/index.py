@@ -131,25 +131,26 @@ class ScreeningIndex:
         names: list[tuple[int, bool, NameForm]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         idents: dict[str, list[int]] = defaultdict(list)
-        # the same name on several lists (or twice on one) is prepared once: a name's form and
-        # keys are functions of the name and the entity type
-        prepared: dict[tuple[str, EntityType], tuple[NameForm, frozenset[str]]] = {}
+        # the same name on several lists (or twice on one) is prepared once: a name's form is a
+        # function of the name and the entity type. Its keys are worked out each time it is
+        # indexed (from per-token keys worked out once), not kept: ~2M key sets at 1M entities
+        prepared: dict[tuple[str, EntityType], NameForm] = {}
         for e_idx, entity in enumerate(ents):
             seen: set[tuple[str, ...]] = set()
+            kind = entity.type
             for name, strong in entity.all_names():
-                known = prepared.get((name, entity.type))
-                if known is None:
-                    given = forms.get((name, entity.type))
-                    form = prepare_name(name, entity.type) if given is None else given
-                    known = (form, frozenset(name_keys(form)) if form.tokens else frozenset())
-                    prepared[(name, entity.type)] = known
-                form, keys = known
-                if not form.tokens or form.tokens in seen:
+                form = prepared.get((name, kind))
+                if form is None:
+                    given = forms.get((name, kind))
+                    form = prepare_name(name, kind) if given is None else given
+                    prepared[(name, kind)] = form
+                toks = form.tokens
+                if not toks or toks in seen:
                     continue
-                seen.add(form.tokens)
+                seen.add(toks)
                 n_idx = len(names)
                 names.append((e_idx, strong, form))
-                for key in keys:
+                for key in name_keys(form):
                     postings[key].append(n_idx)
             for ident in entity.identifiers:
                 value = normalize_identifier(ident.value)

@@ -58,7 +58,7 @@ NEIGHBOUR_MIN = 4  # an unknown query token this long also looks up its neighbou
 consonant_skeleton = lru_cache(maxsize=1 << 16)(skeleton.consonant_skeleton)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 20)  # a 1M-entity list has more distinct tokens than 2**18
 def _token_keys(tok: str, phon: str, kor: str | None, variant: str) -> tuple[str, ...]:
     """The keys of one list token (the lists repeat tokens: each is worked out once)."""
     keys = ["t:" + tok]
