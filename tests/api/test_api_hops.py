@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import LISTED, Keys
 
 import prosper.api.auth as auth_module
+import prosper.api.lean as lean_module
 import prosper.api.routers.documents as documents_router
 import prosper.api.routers.screen as screen_router
 from prosper.api.deps import get_backend, get_settings, get_state
@@ -34,7 +35,8 @@ def test_trivial_providers_are_coroutines() -> None:
 
 def _count_hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    for module in (dependency_utils, routing, screen_router, documents_router, auth_module):
+    modules = (dependency_utils, routing, screen_router, documents_router, auth_module, lean_module)
+    for module in modules:
         original = module.run_in_threadpool
 
         async def counting(func: Any, *args: Any, _orig: Any = original, **kw: Any) -> Any:
