@@ -75,3 +75,18 @@ def test_compiled_once_per_condition() -> None:
     assert compiled(cond) is compiled(cond)
     other = AnyOf((Leaf("a", "eq", 1),))  # equal, but another object: compiled on its own
     assert compiled(other)({"a": 1}) == (True, frozenset())
+
+
+def test_a_memo_shared_by_both_readings_changes_no_outcome() -> None:
+    from prosper.rulebook import load_rulebook
+
+    book = load_rulebook()
+    assert book.cases
+    for case in book.cases:
+        memo: dict[int, Any] = {}
+        for reading in ("enforced", "literal"):
+            plain = book.evaluate(case.regime, case.facts, case.as_of, reading)
+            shared = book.evaluate(case.regime, case.facts, case.as_of, reading, memo=memo)
+            assert shared == plain, (case, reading)
+        in_both = book.rules_in_force(case.as_of, case.regime, "enforced")
+        assert all(id(r) in memo for r in in_both)

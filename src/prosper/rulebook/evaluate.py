@@ -236,10 +236,18 @@ def render(template: str, facts: Mapping[str, Any]) -> str:
 def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleMatch | None:
     """Apply one rule to ``facts``: its match, a ``review`` naming missing facts, or None."""
     if rule.when is None:
-        value: Tri = True
-        missing: frozenset[str] = frozenset()
-    else:
-        value, missing = compiled(rule.when)(facts)
+        return match_rule(rule, True, _KNOWN, facts)
+    value, missing = compiled(rule.when)(facts)
+    if value is False:
+        return None
+    return match_rule(rule, value, missing, facts)
+
+
+def match_rule(
+    rule: Rule, value: Tri, missing: frozenset[str], facts: Mapping[str, Any]
+) -> RuleMatch | None:
+    """The outcome of ``rule`` whose condition came out ``value`` (missing ``missing``) on
+    ``facts``: as :func:`evaluate_rule`, for a caller that evaluated the condition itself."""
     if value is False:
         return None
     lacking = tuple(sorted(missing | {f for f in rule.requires if _missing(facts.get(f))}))
