@@ -12,7 +12,9 @@ Usage::
 ``--index-cache`` defaults to ``$PROSPER_DATA_DIR/cache``; ``--unique`` suffixes every screened
 name and party with the request number (no repeated name: a memo of recent screenings cannot
 help). A tree may be several folders joined by ``:`` (``NEW/src:/tmp/extras``: packages
-installed beside it for the run, e.g. httptools and uvloop).
+installed beside it for the run, e.g. httptools and uvloop), and may end with ``@OPTIONS``:
+more ``prosper serve`` options for that server, e.g. ``NEW/src@--no-lean-routes`` (one tree
+with and without an option in the same run).
 
 Each tree is served as by ``bench/api.py`` (its ``start``/``ready``/``makers``); every round runs
 the closed loop on each server in turn, so a neighbour's load hits all of them alike. Prints one
@@ -56,7 +58,10 @@ def main(argv: list[str]) -> int:
     srcs, kinds, secs = argv[0].split(","), argv[1].split(","), float(argv[2])
     clients = int(argv[3]) if len(argv) > 3 else 50
     rounds = int(argv[4]) if len(argv) > 4 else 1
-    servers = [api.start(f"s{i}", Path(s), cache) for i, s in enumerate(srcs)]
+    servers = []
+    for i, entry in enumerate(srcs):
+        src, _, options = entry.partition("@")
+        servers.append(api.start(f"s{i}", Path(src), cache, args=tuple(options.split())))
     try:
         for server in servers:
             api.ready(server)

@@ -10,6 +10,7 @@ for a key not checked a moment ago (:class:`prosper.api.keycache.KeyCache`).
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,12 +20,31 @@ pytest.importorskip("fastapi")
 import fastapi.dependencies.utils as dependency_utils
 import fastapi.routing as routing
 from fastapi.testclient import TestClient
-from tests.api.conftest import LISTED, Keys
+from tests.api.conftest import LISTED, FakeBackend, Keys
 
 import prosper.api.auth as auth_module
+import prosper.api.lean as lean_module
 import prosper.api.routers.documents as documents_router
 import prosper.api.routers.screen as screen_router
+from prosper.api import ApiLimits, create_app
 from prosper.api.deps import get_backend, get_settings, get_state
+from prosper.settings import Settings
+
+
+@pytest.fixture
+def client(settings: Settings, keys: Keys, limits: ApiLimits) -> Iterator[TestClient]:
+    """The tests' app with keys trusted for an hour: the second request must find its key
+    checked however long a loaded machine takes between the two (the default is 2 s)."""
+    limits = ApiLimits(
+        max_body_bytes=limits.max_body_bytes,
+        max_batch=limits.max_batch,
+        rate_per_minute=limits.rate_per_minute,
+        burst=limits.burst,
+        key_cache_seconds=3600.0,
+    )
+    app = create_app(settings, backend=FakeBackend(settings), key_store=keys.store, limits=limits)
+    with TestClient(app) as test_client:
+        yield test_client
 
 
 def test_trivial_providers_are_coroutines() -> None:
@@ -34,7 +54,8 @@ def test_trivial_providers_are_coroutines() -> None:
 
 def _count_hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    for module in (dependency_utils, routing, screen_router, documents_router, auth_module):
+    modules = (dependency_utils, routing, screen_router, documents_router, auth_module, lean_module)
+    for module in modules:
         original = module.run_in_threadpool
 
         async def counting(func: Any, *args: Any, _orig: Any = original, **kw: Any) -> Any:

@@ -83,15 +83,23 @@ def _admit(
             "forbidden",
             f"this needs the {role.value} role; key {key.id} has {key.role.value}",
         )
-    wait = state.limiter.hit(key.id)
-    if wait is not None:
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"rate limit of key {key.id} reached; retry in {wait:.1f} s",
-            headers=_retry_after(wait),
-        )
+    refused = spend_rate(state, key)
+    if refused is not None:
+        raise refused
     return key
+
+
+def spend_rate(state: AppState, key: ApiKey) -> ApiError | None:
+    """Take one request from ``key``'s rate limit: None, or the 429 refusing it."""
+    wait = state.limiter.hit(key.id)
+    if wait is None:
+        return None
+    return ApiError(
+        429,
+        "rate_limited",
+        f"rate limit of key {key.id} reached; retry in {wait:.1f} s",
+        headers=_retry_after(wait),
+    )
 
 
 def _lookup(state: AppState, presented: str) -> ApiKey | None:

@@ -77,13 +77,25 @@ def _snake(name: str) -> str:
     return out.lstrip("_")
 
 
-async def _prosper_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ProsperError)
+def prosper_error_response(exc: ProsperError) -> JSONResponse:
+    """The response to a :class:`~prosper.errors.ProsperError` (logged when it is a 5xx)."""
     if exc.http_status >= 500:
         log.error("internal error: %s", exc, exc_info=exc)
     return JSONResponse(
         error_body(_snake(type(exc).__name__), exc.message, exc.field), status_code=exc.http_status
     )
+
+
+def api_error_response(exc: ApiError) -> JSONResponse:
+    """The response to an :class:`ApiError`, with its headers (``Retry-After`` …)."""
+    return JSONResponse(
+        error_body(exc.error, exc.message, exc.field), status_code=exc.status, headers=exc.headers
+    )
+
+
+async def _prosper_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProsperError)
+    return prosper_error_response(exc)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -107,9 +119,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(
-        error_body(exc.error, exc.message, exc.field), status_code=exc.status, headers=exc.headers
-    )
+    return api_error_response(exc)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

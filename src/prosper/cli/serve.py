@@ -27,6 +27,12 @@ def serve(
         "by `prosper keys revoke` is refused within this time; 0: look up every request).",
         min=0.0,
     ),
+    lean_routes: bool = typer.Option(
+        True,
+        "--lean-routes/--no-lean-routes",
+        help="Answer ordinary POST /v1/screen and /v1/check requests without FastAPI's "
+        "routing and dependency machinery (same answers, less CPU); off: all through FastAPI.",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
 ) -> None:
     """Serve the HTTP API under /v1/ and the web page at / (create a key: prosper keys create)."""
@@ -49,7 +55,7 @@ def serve(
         burst=burst,
         key_cache_seconds=key_cache,
     )
-    app = create_app(settings, limits=limits, refresh=True)
+    app = create_app(settings, limits=limits, refresh=True, lean_routes=lean_routes)
     from prosper.api.access_log import enable_access_log
 
     enable_access_log()  # one JSON line per request on stderr (never a key or a query string)

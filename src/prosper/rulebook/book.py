@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from prosper.errors import RulebookError
-from prosper.rulebook.evaluate import evaluate_rule, most_restrictive, strictest_policy
+from prosper.rulebook.evaluate import (
+    Compiled,
+    compiled,
+    evaluate_rule,
+    match_rule,
+    most_restrictive,
+    strictest_policy,
+)
 from prosper.rulebook.grammar import (
     READINGS,
     Case,
@@ -40,6 +47,9 @@ class Rulebook:
     root: Path | None = None
     rule_files: tuple[str, ...] = ()
     _in_force: dict[tuple[date, str | None, str | None], tuple[Rule, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _checks: dict[tuple[date, str, str], tuple[tuple[Rule, Compiled | None], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -75,14 +85,54 @@ class Rulebook:
                 self._in_force[key] = found
         return found
 
+    def _compiled_in_force(
+        self, on: date, regime: str, reading: str
+    ) -> tuple[tuple[Rule, Compiled | None], ...]:
+        """:meth:`rules_in_force`, each rule with its compiled condition (memo per date)."""
+        key = (on, regime, reading)
+        found = self._checks.get(key)
+        if found is None:
+            found = tuple(
+                (r, None if r.when is None else compiled(r.when))
+                for r in self.rules_in_force(on, regime, reading)
+            )
+            if len(self._checks) < 4096:  # bounded like _in_force
+                self._checks[key] = found
+        return found
+
     def evaluate(
-        self, regime: str, facts: Mapping[str, Any], on: date, reading: str
+        self,
+        regime: str,
+        facts: Mapping[str, Any],
+        on: date,
+        reading: str,
+        memo: dict[int, RuleMatch | None] | None = None,
     ) -> tuple[RuleMatch, ...]:
-        """Apply the rules of ``regime`` in force on ``on`` for ``reading`` to ``facts``."""
+        """Apply the rules of ``regime`` in force on ``on`` for ``reading`` to ``facts``
+        (as :func:`~prosper.rulebook.evaluate.evaluate_rule` on each, in file order).
+
+        ``memo``: outcomes of rules already applied to these same ``facts`` (by rule), filled
+        as rules are applied — for a caller evaluating the two readings of the same facts,
+        where a rule in force in both would otherwise be applied twice. Pass a new one for
+        other facts.
+        """
         if reading not in READINGS:
             raise RulebookError(f"unknown reading {reading!r}", field="reading")
-        found = (evaluate_rule(r, facts) for r in self.rules_in_force(on, regime, reading))
-        return tuple(m for m in found if m is not None)
+        found: list[RuleMatch] = []
+        for rule, when in self._compiled_in_force(on, regime, reading):
+            if memo is not None and id(rule) in memo:
+                match = memo[id(rule)]
+            elif when is None:
+                match = evaluate_rule(rule, facts)
+            else:
+                value, missing = when(facts)
+                # most rules are settled (false) by their first condition
+                match = None if value is False else match_rule(rule, value, missing, facts)
+            if memo is not None:
+                memo[id(rule)] = match  # the rulebook holds the rule: its id stays its own
+            if match is not None:
+                found.append(match)
+        return tuple(found)
 
     def run_cases(self) -> CaseReport:
         """Run every ``*.cases.yaml`` case under each of its readings."""

@@ -163,10 +163,14 @@ def assess_transfers(ctx: CheckContext) -> Assessment:
     blocks: dict[str, list[dict[str, Any]]] = {"enforced": [], "literal": []}
     for index in range(len(tx.data_transfers)):
         facts = compute_facts(tx, index, ref)
+        applied: dict[int, Any] = {}  # one outcome per rule for both readings of these facts
         for reading in readings:
             dets = tuple(
                 determine(
-                    regime, rulebook.evaluate(regime, facts, tx.as_of, reading), index, tx.as_of
+                    regime,
+                    rulebook.evaluate(regime, facts, tx.as_of, reading, memo=applied),
+                    index,
+                    tx.as_of,
                 )
                 for regime in REGIMES
             )
