@@ -207,7 +207,10 @@ def test_a_warm_json_check_imports_no_pydantic_typer_or_normality(data_dir: Path
     valid transaction of Latin-script names is decided and recorded without pydantic, Typer,
     SQLAlchemy, normality or rigour's Python packages."""
     heavy = ("pydantic", "typer", "click", "sqlalchemy", "rich", "normality", "rigour.text",
-             "rigour.names", "multiprocessing", "prosper.cases")  # fmt: skip
+             "rigour.names", "multiprocessing", "prosper.cases",
+             # YAML (the screening policy's parsed table is cached), pycountry (its codes are
+             # read from its database file) and the importlib.metadata it would import
+             "yaml", "pycountry", "importlib.metadata")  # fmt: skip
     example = EXAMPLES[0].parent / "export_us_h100_to_vietnam.yaml"
     code = f"""
 import json, sys
