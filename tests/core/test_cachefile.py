@@ -69,7 +69,9 @@ def test_parsed_dates_are_kept_and_read_back(tmp_path: Path) -> None:
         assert cached_parse("dated", parse) == value
         again = cached_parse("dated", parse)
     assert calls == ["dated"]
-    assert again == value and type(again["from"]) is date and type(again["at"]) is datetime
+    assert again == value
+    assert type(again["from"]) is date
+    assert type(again["at"]) is datetime
     looks_like_a_tag = '{"__date__": "2026-01-02"}'
     with yaml_cache(tmp_path):
         assert cached_parse(looks_like_a_tag, parse) == {"__date__": "2026-01-02"}

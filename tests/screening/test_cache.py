@@ -238,10 +238,12 @@ def test_party_maps_are_read_key_by_key(tmp_path: Path) -> None:
     built, mapped = _mapped(tmp_path, ENTITIES)
     by_name, by_ref = built._party_keys()
     m_name, m_ref = mapped._party_keys()
-    assert dict(m_name.items()) == dict(by_name) and dict(m_ref.items()) == dict(by_ref)
+    assert dict(m_name.items()) == dict(by_name)
+    assert dict(m_ref.items()) == dict(by_ref)
     for key, entities in by_name.items():
         assert m_name.get(key) == entities
-    assert m_name.get(("nobody", "nowhere")) is None and m_ref.get("QDi.000") is None
+    assert m_name.get(("nobody", "nowhere")) is None
+    assert m_ref.get("QDi.000") is None
     assert m_name.get("not a tuple") is None  # type: ignore[call-overload]
 
 
