@@ -1,16 +1,23 @@
 """Best-effort files in the data folder's cache: written whole or not at all.
 
-The caches that spare a command its start-up work (parsed rulebook YAML, the compiled
-rulebook, the validated list-age limits) are only ever a saving: a folder that cannot be
-written costs the work again next time, never an error. Standard library only (the lean
-command-line paths import it).
+The caches that spare a command its start-up work (parsed rulebook and screening-policy
+YAML, the compiled rulebook, the validated list-age limits) are only ever a saving: a folder
+that cannot be written costs the work again next time, never an error. Standard library
+only (the lean command-line paths import it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 
 def keep_text(path: Path, text: str) -> bool:
@@ -27,3 +34,65 @@ def keep_text(path: Path, text: str) -> bool:
             temp.unlink(missing_ok=True)
         return False
     return True
+
+
+# ----------------------------------------------------------------------------- parsed YAML
+# (documented in prosper.rulebook.yamlcache, which re-exports these: here so that the
+# screening policy can use them without importing the rulebook package)
+
+_DIR: ContextVar[Path | None] = ContextVar("prosper_rulebook_yaml_cache", default=None)
+
+
+@contextmanager
+def yaml_cache(directory: Path | None) -> Iterator[None]:
+    """Within the block, parsed rulebook YAML is kept in ``directory`` (None: not kept)."""
+    token = _DIR.set(directory)
+    try:
+        yield
+    finally:
+        _DIR.reset(token)
+
+
+def _encode(value: object) -> object:
+    """YAML's dates in JSON (the screening policy's ``effective_from``): tagged objects."""
+    if isinstance(value, datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, date):
+        return {"__date__": value.isoformat()}
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _decode(obj: dict[str, Any]) -> object:
+    if len(obj) == 1:
+        if isinstance(obj.get("__date__"), str):
+            return date.fromisoformat(obj["__date__"])
+        if isinstance(obj.get("__datetime__"), str):
+            return datetime.fromisoformat(obj["__datetime__"])
+    return obj
+
+
+def cached_parse(text: str, parse: Callable[[str], Any]) -> Any:
+    """``parse(text)``, read from the cache when a block of :func:`yaml_cache` is active and
+    this text was parsed before (``parse``'s errors are raised as they are: never cached).
+
+    Dates and datetimes are kept as tagged objects (``{"__date__": "2026-01-01"}``); a value
+    that does not read back equal (a mapping that looks like a tag, integer keys) is not kept.
+    """
+    directory = _DIR.get()
+    if directory is None:
+        return parse(text)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    path = directory / f"yaml-{digest}.json"
+    try:
+        return json.loads(path.read_text("utf-8"), object_hook=_decode)["value"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    value = parse(text)
+    try:
+        encoded = json.dumps({"value": value}, ensure_ascii=False, allow_nan=False, default=_encode)
+        if json.loads(encoded, object_hook=_decode)["value"] != value:
+            return value  # e.g. integer keys JSON would turn into strings
+    except (TypeError, ValueError):
+        return value  # not JSON (a NaN, a non-string key type json cannot write)
+    keep_text(path, encoded)  # best effort: a read-only data folder only costs the parse again
+    return value

@@ -152,9 +152,11 @@ def prime_cli_engine(settings: Settings) -> Engine:
     compiled in the data folder's cache, checked against the digests of its files and code
     (:mod:`prosper.rulebook.compiled`: no YAML parsed, no pydantic model built when current).
     """
+    from prosper.cachefile import yaml_cache
     from prosper.lists import Snapshot
     from prosper.rulebook.compiled import load_compiled_rulebook
     from prosper.screening.cache import open_snapshot_index
+    from prosper.screening.parties import load_screening_policy
 
     key = _engine_key(settings)
     with _LOCK:
@@ -162,6 +164,8 @@ def prime_cli_engine(settings: Settings) -> Engine:
         if engine is not None:
             return engine
     cache = settings.data_dir / "cache"
+    with yaml_cache(cache):  # the parsed screening-policy YAML kept beside the rulebook's
+        load_screening_policy()
     sources, index = open_snapshot_index(settings.snapshot_dir, cache)
     # the mapped entities: a sequence decoding each entity when read, not a tuple
     snapshot = Snapshot(sources=sources, entities=cast("tuple[Entity, ...]", index.entities))

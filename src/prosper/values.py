@@ -20,6 +20,27 @@ EXTRA_COUNTRY_CODES = frozenset({"XK"})
 
 @cache
 def _iso_codes() -> frozenset[str]:
+    """pycountry's ISO 3166-1 alpha-2 codes, with :data:`EXTRA_COUNTRY_CODES`.
+
+    Read from pycountry's own database file (``databases/iso3166-1.json``, the file
+    ``pycountry.countries`` loads) without importing pycountry: its ``__init__`` reads its
+    version through ``importlib.metadata`` (with ``email`` and ``socket``), more CPU than a
+    whole ``prosper check``'s decision. Anything unexpected imports pycountry instead.
+    """
+    import json
+    import os
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("pycountry")  # finds the package without running its __init__
+        folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+        path = os.path.join(folders[0], "databases", "iso3166-1.json")
+        with open(path, encoding="utf-8") as fh:
+            codes = frozenset(entry["alpha_2"] for entry in json.load(fh)["3166-1"])
+        if codes and all(isinstance(c, str) for c in codes):
+            return codes | EXTRA_COUNTRY_CODES
+    except (OSError, ValueError, LookupError, TypeError):
+        pass
     import pycountry
 
     return frozenset(c.alpha_2 for c in pycountry.countries) | EXTRA_COUNTRY_CODES

@@ -207,7 +207,10 @@ def test_a_warm_json_check_imports_no_pydantic_typer_or_normality(data_dir: Path
     valid transaction of Latin-script names is decided and recorded without pydantic, Typer,
     SQLAlchemy, normality or rigour's Python packages."""
     heavy = ("pydantic", "typer", "click", "sqlalchemy", "rich", "normality", "rigour.text",
-             "rigour.names", "multiprocessing", "prosper.cases")  # fmt: skip
+             "rigour.names", "multiprocessing", "prosper.cases",
+             # pycountry (its codes are read from its database file) and the
+             # importlib.metadata it would import (YAML is the transaction's own format)
+             "pycountry", "importlib.metadata")  # fmt: skip
     example = EXAMPLES[0].parent / "export_us_h100_to_vietnam.yaml"
     code = f"""
 import json, sys
@@ -227,3 +230,29 @@ finally:
     assert done.returncode in (0, 3), done.stderr
     assert json.loads(done.stdout)["verdict"]
     assert json.loads(done.stderr.splitlines()[-1]) == []
+
+
+def test_a_warm_check_parses_no_screening_policy_yaml(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screening policy's parsed table is kept beside the rulebook's (the first check
+    writes it): a warm check reads the same policy from there, parsing no YAML."""
+    from prosper.screening import parties
+
+    def no_yaml(text: str) -> Any:
+        raise AssertionError("parsed the screening policy's YAML again")
+
+    parties.load_screening_policy.cache_clear()
+    service.reset_engines()
+    try:
+        service.prime_cli_engine(load_settings())
+        assert list((data_dir / "cache").glob("yaml-*.json"))
+        expected = parties.load_screening_policy()
+        parties.load_screening_policy.cache_clear()
+        service.reset_engines()
+        monkeypatch.setattr(parties, "_parse_yaml", no_yaml)
+        service.prime_cli_engine(load_settings())
+        assert parties.load_screening_policy() == expected
+    finally:
+        parties.load_screening_policy.cache_clear()
+        service.reset_engines()

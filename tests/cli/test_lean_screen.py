@@ -270,6 +270,8 @@ def test_dry_run_writes_no_record(
 HEAVY = (
     *("typer", "click", "sqlalchemy", "pydantic", "rich", "prosper.service", "prosper.engine"),
     *("yaml", "normality", "rigour.text", "rigour.names", "multiprocessing", "prosper.cases"),
+    # the check's transaction and decision classes, pycountry and its importlib.metadata
+    *("prosper.transactions", "pycountry", "importlib.metadata"),
 )
 
 

@@ -48,3 +48,34 @@ def test_keep_text_when_the_replace_fails_leaves_no_temporary(
     monkeypatch.setattr(os, "replace", refuse)
     assert not keep_text(tmp_path / "x.json", "{}")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_parsed_dates_are_kept_and_read_back(tmp_path: Path) -> None:
+    """A parsed value with dates is kept (tagged) and read back equal, types and all; a
+    mapping that only looks like a tag, or integer keys, is never kept."""
+    import json
+    from datetime import date, datetime
+
+    from prosper.cachefile import cached_parse, yaml_cache
+
+    value = {"from": date(2026, 1, 2), "at": datetime(2026, 1, 2, 3, 4), "n": [1, 2.5, None]}
+    calls: list[str] = []
+
+    def parse(text: str) -> object:
+        calls.append(text)
+        return json.loads(text, object_hook=lambda o: o) if text.startswith("{") else value
+
+    with yaml_cache(tmp_path):
+        assert cached_parse("dated", parse) == value
+        again = cached_parse("dated", parse)
+    assert calls == ["dated"]
+    assert again == value
+    assert type(again["from"]) is date
+    assert type(again["at"]) is datetime
+    looks_like_a_tag = '{"__date__": "2026-01-02"}'
+    with yaml_cache(tmp_path):
+        assert cached_parse(looks_like_a_tag, parse) == {"__date__": "2026-01-02"}
+        assert cached_parse(looks_like_a_tag, parse) == {"__date__": "2026-01-02"}
+        assert cached_parse("ints", lambda t: {1: "a"}) == {1: "a"}
+    assert len(calls) == 3  # the tag-like mapping was parsed both times: never kept
+    assert len(list(tmp_path.glob("yaml-*.json"))) == 1

@@ -212,3 +212,65 @@ def test_a_table_of_any_keys_is_written_in_byte_order_and_found(tmp_path: Path) 
     for key, posting in table.items():
         assert list(mapped[key]) == list(posting)
     assert mapped.get("b") is None
+
+def test_an_id_is_found_in_the_blob_as_a_map_would_find_it() -> None:
+    """``_Strings.find``: the last equal string (a map's answer), never a part of one or a
+    run across two; None when absent."""
+    from array import array
+
+    from prosper.screening.mapped import _Strings
+
+    items = ["ab", "b", "abc", "", "b", "c:1", "x:1", "c:1x", "bab"]
+    off = array("q", [0])
+    for item in items:
+        off.append(off[-1] + len(item.encode()))
+    strings = _Strings(memoryview(off.tobytes()).cast("q"), memoryview("".join(items).encode()))
+    assert list(strings) == items
+    expected = {s: i for i, s in enumerate(items)}
+    for text in [*items, "a", "bc", "abcb", "1x", "c", "x:1c", "zz", "ba"]:
+        assert strings.find(text) == expected.get(text), text
+
+
+def test_strong_name_keys_by_search_equal_those_by_map(tmp_path: Path) -> None:
+    """The first look-ups of a mapped index search its ids; after :data:`FIND_IDS` of them a
+    map is built: the same keys either way, and the same as the built index's."""
+    from prosper.screening import index as index_module
+
+    built, mapped = _mapped(tmp_path, ENTITIES)
+    first = [mapped.strong_name_keys(e) for e in ENTITIES]
+    assert getattr(mapped, "_by_id", None) is None or len(ENTITIES) > index_module.FIND_IDS
+    mapped._id_finds = index_module.FIND_IDS  # the next look-up builds the map
+    again = [mapped.strong_name_keys(e) for e in ENTITIES]
+    assert mapped._by_id is not None
+    assert first == again == [built.strong_name_keys(e) for e in ENTITIES]
+    stranger = Entity("nobody:1", "us_ofac_sdn", "SDN", EntityType.PERSON, "Kim Jong Un")
+    assert mapped.strong_name_keys(stranger) == built.strong_name_keys(stranger)
+
+
+def test_party_maps_are_read_key_by_key(tmp_path: Path) -> None:
+    built, mapped = _mapped(tmp_path, ENTITIES)
+    by_name, by_ref = built._party_keys()
+    m_name, m_ref = mapped._party_keys()
+    assert dict(m_name.items()) == dict(by_name)
+    assert dict(m_ref.items()) == dict(by_ref)
+    for key, entities in by_name.items():
+        assert m_name.get(key) == entities
+    assert m_name.get(("nobody", "nowhere")) is None
+    assert m_ref.get("QDi.000") is None
+    assert m_name.get("not a tuple") is None  # type: ignore[call-overload]
+
+
+def test_a_token_holding_the_party_separator_is_refused() -> None:
+    from prosper.screening.cache import _party_tables
+    from prosper.screening.mapped import PARTY_SEP
+
+    with pytest.raises(ValueError, match="separator"):
+        _party_tables(({("a" + PARTY_SEP + "b",): (1, 2)}, {}))
+
+
+def test_normalisation_never_leaves_the_party_separator_in_a_token() -> None:
+    from prosper.names.normalize import prepare_name
+    from prosper.screening.mapped import PARTY_SEP
+
+    for name in (f"KIM{PARTY_SEP}Jong Un", f"Rosoboron{PARTY_SEP}export", PARTY_SEP):
+        assert all(PARTY_SEP not in t for t in prepare_name(name).tokens)

@@ -151,3 +151,36 @@ def test_the_packaged_table_loads_without_pydantic(
     )
     out = fresh_python(code)
     assert out == ["False"]
+
+
+def test_the_parsed_table_is_cached_by_content_and_read_back_equal(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside ``yaml_cache`` (a command-line check) the parsed table is kept by digest; the
+    next load reads it without parsing YAML and gives the same policy."""
+    from prosper.cachefile import yaml_cache
+    from prosper.screening import parties
+
+    expected = read_policy(RAW, "screening_policy.yaml")
+    load_screening_policy.cache_clear()
+    try:
+        with yaml_cache(tmp_path):
+            assert load_screening_policy() == expected
+        assert len(list(tmp_path.glob("yaml-*.json"))) == 1
+        load_screening_policy.cache_clear()
+
+        def no_yaml(text: str) -> Any:
+            raise AssertionError("parsed the YAML again")
+
+        monkeypatch.setattr(parties, "_parse_yaml", no_yaml)
+        with yaml_cache(tmp_path):
+            assert load_screening_policy() == expected
+        # a damaged cache file is parsed again (the same policy), never an error
+        for kept in tmp_path.glob("yaml-*.json"):
+            kept.write_text("{not json", "utf-8")
+        monkeypatch.undo()
+        load_screening_policy.cache_clear()
+        with yaml_cache(tmp_path):
+            assert load_screening_policy() == expected
+    finally:
+        load_screening_policy.cache_clear()

@@ -20,7 +20,9 @@ File layout (native byte order, recorded in the header; every section 8-byte ali
     post_off     int64 × (keys + 1)   offsets (in items) into post
     post         int32                the names of each key
     id_*         the same four sections for normalised identifiers → entity indexes
-    party        JSON: strong-name key and UN reference → entities (merging listings)
+    pn_*         the same four sections for strong-name keys (sorted tokens joined by
+                 ``\x1f``) → entities, and pr_* for UN references → entities (merging
+                 listings; looked up key by key, nothing decoded at open)
     ent_off      int64 × (entities + 1)  offsets into ent_blob
     ent_blob     one JSON record per entity (the list snapshot's own codec)
     eid_off      int64 × (entities + 1)  offsets into eid_blob
@@ -62,13 +64,21 @@ from prosper.matching.population import population_weights
 from prosper.model import Entity, EntityType
 from prosper.names.normalize import NameForm
 from prosper.screening.index import INDEX_FORMAT, ScreeningIndex
-from prosper.screening.mapped import Coded, MappedEntities, MappedNames, MappedTable
+from prosper.screening.mapped import (
+    PARTY_SEP,
+    Coded,
+    MappedEntities,
+    MappedNames,
+    MappedTable,
+    PartyNames,
+    PartyRefs,
+)
 
-FILE_FORMAT = 4  # bump when the file layout changes
+FILE_FORMAT = 5  # bump when the file layout changes (5: party maps as mapped tables)
 MAGIC = b"PRSPIDX1"
 _TYPES = tuple(EntityType)
 _TYPE_NO = {t: i for i, t in enumerate(_TYPES)}
-_PartyMaps = tuple[dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]]]
+_PartyMaps = tuple[Mapping[tuple[str, ...], tuple[int, ...]], Mapping[str, tuple[int, ...]]]
 
 
 def index_cache_key(versions: Mapping[str, str]) -> str:
@@ -180,13 +190,18 @@ def _table(table: Mapping[str, Sequence[int]]) -> list[tuple[str, bytes]]:
     ]
 
 
-def _party_json(maps: _PartyMaps) -> bytes:
+def _party_tables(maps: _PartyMaps) -> list[tuple[str, bytes]]:
+    """The party maps as two mapped tables (``pn_``: strong-name keys, ``pr_``: UN refs)."""
     by_name, by_ref = maps
-    doc = {
-        "names": [[list(k), list(v)] for k, v in by_name.items()],
-        "refs": [[k, list(v)] for k, v in by_ref.items()],
-    }
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    names: dict[str, Sequence[int]] = {}
+    for key, entities in by_name.items():
+        if any(PARTY_SEP in token for token in key):  # normalisation never leaves one
+            raise ValueError(f"a name token holds the party key separator: {key!r}")
+        names[PARTY_SEP.join(key)] = entities
+    return [
+        *[("pn_" + k, v) for k, v in _table(names)],
+        *[("pr_" + k, v) for k, v in _table(by_ref)],
+    ]
 
 
 def write_index(
@@ -203,7 +218,7 @@ def write_index(
         ("name_blob", name_blob),
         *_table(index._postings),
         *[("id_" + k, v) for k, v in _table(index._identifiers)],
-        ("party", _party_json(index._party_keys())),
+        *_party_tables(index._party_keys()),
     ]
     ents = [index.entities[i] for i in range(len(index.entities))]
     ent_off, ent_blob = _strings(
@@ -254,14 +269,6 @@ def write_index(
 # ----------------------------------------------------------------------------- reading
 
 
-def _party_maps(raw: memoryview) -> _PartyMaps:
-    doc = json.loads(bytes(raw))
-    return (
-        {tuple(k): tuple(v) for k, v in doc["names"]},
-        {k: tuple(v) for k, v in doc["refs"]},
-    )
-
-
 def open_index(
     path: Path,
     entities: tuple[Entity, ...] | None,
@@ -303,7 +310,6 @@ def open_index(
         names = MappedNames(sections)
         if len(names) != header["names"]:
             return None
-        party = sections["party"]
         ents = MappedEntities(sections, header["sources"])
         if len(ents) != header["entities"] or (entities is not None and len(entities) != len(ents)):
             return None
@@ -314,7 +320,10 @@ def open_index(
             MappedTable(sections, "id_"),
             population_weights(),
             name_entities=names._entity,
-            party_maps=lambda: _party_maps(party),
+            party_maps=lambda: (
+                PartyNames(MappedTable(sections, "pn_")),
+                PartyRefs(MappedTable(sections, "pr_")),
+            ),
             entity_ids=ents.ids,
             entity_sources=ents.sources,
             entity_types=Coded(sections["ent_type"], [EntityType(t) for t in header["types"]]),

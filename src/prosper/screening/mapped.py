@@ -17,6 +17,9 @@ from prosper.names.normalize import NameForm
 
 _NameRow = tuple[int, bool, NameForm]
 _FENCE = 32  # keys per block of a mapped table's two-level search
+PARTY_SEP = "\x1f"
+"""Joins a strong name's sorted tokens into one key of the party-name table (``kim\x1fjong\x1fun``):
+normalisation splits a name at every control character, so no token holds it."""
 
 
 class _Keys(Sequence[bytes]):
@@ -170,6 +173,30 @@ class _Strings(Sequence[str]):
         data, off = bytes(self._blob), self._off.tolist()
         return (data[a:b].decode() for a, b in pairwise(off))
 
+    def find(self, text: str) -> int | None:
+        """The position of the last string equal to ``text`` (as ``{s: i for i, s in
+        enumerate(self)}`` would say), or None: a search of the blob, not a decode of every
+        string (a warm one-name screen asks for a few entities of 41k)."""
+        raw = text.encode()
+        data: bytes | None = getattr(self, "_data", None)
+        if data is None:
+            data = self._data = bytes(self._blob)
+        off = self._off
+        end = len(data)
+        while raw:
+            at = data.rfind(raw, 0, end)
+            if at < 0:
+                break
+            i = bisect_right(off, at) - 1  # the last string starting at or before it
+            if off[i] == at and off[i + 1] == at + len(raw):
+                return i
+            end = at + len(raw) - 1  # an occurrence inside or across strings: look further left
+        if not raw:  # the empty string: the last empty entry, if any
+            for i in range(len(self) - 1, -1, -1):
+                if off[i] == off[i + 1]:
+                    return i
+        return None
+
 
 class Coded(Sequence[_T]):
     """A per-entity value stored as one byte code per entity (its source, its type), read
@@ -210,3 +237,42 @@ class MappedEntities(_Decoded[Entity]):
         record = json.loads(self._records[i])
         source = str(record.pop("_source"))
         return decode_entity(record, self._sources.get(source, source), self._pool)
+
+
+class PartyNames(Mapping[tuple[str, ...], tuple[int, ...]]):
+    """Strong-name key (sorted tokens) → entities sharing it, over a mapped table whose keys
+    are the tokens joined by :data:`PARTY_SEP` (read key by key, not decoded at open)."""
+
+    def __init__(self, table: MappedTable) -> None:
+        self._table = table
+
+    def __getitem__(self, key: tuple[str, ...]) -> tuple[int, ...]:
+        found = self._table.get(PARTY_SEP.join(key)) if isinstance(key, tuple) else None
+        if found is None:
+            raise KeyError(key)
+        return tuple(found)
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return (tuple(k.split(PARTY_SEP)) for k in self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+class PartyRefs(Mapping[str, tuple[int, ...]]):
+    """UN reference → entities holding it, over a mapped table (as :class:`PartyNames`)."""
+
+    def __init__(self, table: MappedTable) -> None:
+        self._table = table
+
+    def __getitem__(self, key: str) -> tuple[int, ...]:
+        found = self._table.get(key)
+        if found is None:
+            raise KeyError(key)
+        return tuple(found)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)

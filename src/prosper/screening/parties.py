@@ -21,8 +21,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from prosper.model import (
     Finding,
     Hit,
@@ -44,14 +42,26 @@ from prosper.screening.policy import VerdictName as VerdictName
 from prosper.screening.policy import read_policy
 
 
-@cache
-def load_screening_policy() -> ScreeningPolicy:
-    """Load and validate the packaged screening-policy table (strict: unknown keys fail)."""
-    text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_text("utf-8")
+def _parse_yaml(text: str) -> Any:
+    import yaml  # here: a check whose parsed table is cached imports no YAML (~0.03 s)
+
     # libyaml's safe loader when available: the same values as yaml.safe_load (same
     # constructor and resolvers), ~10× less CPU than the pure-Python parser at start-up
     loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return read_policy(yaml.load(text, Loader=loader), "screening_policy.yaml")
+    return yaml.load(text, Loader=loader)
+
+
+@cache
+def load_screening_policy() -> ScreeningPolicy:
+    """Load and validate the packaged screening-policy table (strict: unknown keys fail).
+
+    Inside :func:`prosper.cachefile.yaml_cache` (``prosper check`` from the command
+    line) the parsed YAML is kept in the data folder's cache by content digest, as the
+    rulebook's files are; the same values are validated either way."""
+    from prosper.cachefile import cached_parse
+
+    text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_text("utf-8")
+    return read_policy(cached_parse(text, _parse_yaml), "screening_policy.yaml")
 
 
 def review_policy_of(

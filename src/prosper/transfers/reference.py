@@ -16,8 +16,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 
 @dataclass(frozen=True, slots=True)
 class CountrySet:
@@ -69,6 +67,8 @@ REFERENCE_TABLES = (
 
 def _read_package_table(name: str) -> Any:
     file = name.removesuffix("_reference") + ".reference.yaml"
+    import yaml  # here: a decision that reads the rulebook's own tables parses no YAML
+
     text = resources.files("prosper.rules").joinpath(file).read_text(encoding="utf-8")
     return yaml.safe_load(text)["data"]
 
