@@ -213,6 +213,7 @@ def test_a_table_of_any_keys_is_written_in_byte_order_and_found(tmp_path: Path) 
         assert list(mapped[key]) == list(posting)
     assert mapped.get("b") is None
 
+
 def test_an_id_is_found_in_the_blob_as_a_map_would_find_it() -> None:
     """``_Strings.find``: the last equal string (a map's answer), never a part of one or a
     run across two; None when absent."""
