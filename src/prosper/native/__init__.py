@@ -32,8 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MODULES", "NativeFinder", "build_dir", "install", "status"]
 
-# the modules compiled, hottest first (the bound, the scorer, retrieval, the search loop and
-# the hits stage: a hit explained, its qualifiers, the merge of a party's listings)
+# the modules compiled, hottest first (the bound, the scorer, retrieval and the search loop)
 MODULES = (
     "prosper.matching.bound",
     "prosper.matching.bound_tokens",
@@ -42,9 +41,6 @@ MODULES = (
     "prosper.matching.tokens",
     "prosper.screening.retrieval",
     "prosper.screening.search",
-    "prosper.screening.hits",
-    "prosper.screening.merge",
-    "prosper.screening.qualifiers",
 )
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../prosper
 NATIVE_ROOT = os.path.join(PACKAGE_DIR, "_native")
