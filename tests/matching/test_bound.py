@@ -229,3 +229,42 @@ def test_list_names_beyond_the_cap_are_summarised_but_not_remembered() -> None:
     assert len(full.names) == 1
     assert full.name(first) is full.name(first)
     assert full.name(second) is not full.name(second)
+
+
+def test_agreements_remembered_across_queries_are_the_token_agreements() -> None:
+    """The agreements a ListTokens remembers per query token (across queries) are exactly
+    token_agreement's for the pair (the keys are functions of the token), and a later query
+    with the same tokens reads them and gives the same bounds as a fresh QueryBound."""
+    from prosper.matching.tokens import token_agreement
+    from prosper.names.normalize import _token_keys
+
+    weights = population_weights()
+    shared = ListTokens(weights)
+    p = EntityType.PERSON
+    listed = [prepare_name(n, p) for n in ("SMITH, John", "Jon Smyth", "Ali Hassan Al-Bakr")]
+    for query in ("John Smith", "Smith Jonathan", "John Smith"):
+        q = prepare_name(query, p)
+        bounder = QueryBound(q, weights, p, shared)
+        for c in listed:
+            assert bounder.bound(c) == QueryBound(q, weights, p).bound(c)
+    assert shared.agreements_count == sum(len(m) for m in shared.agreements.values()) > 0
+    for (q_token, person, abjad), memo in shared.agreements.items():
+        assert not abjad
+        for c_token, agreement in memo.items():
+            qp, qk, qv = _token_keys(q_token)
+            cp, ck, cv = _token_keys(c_token)
+            expected = token_agreement(q_token, qp, qk, c_token, cp, ck, person, abjad, qv, cv)
+            assert agreement == expected[0], (q_token, c_token)
+    # "john" met "jon" and "smyth" for the first query: read, not worked out, by the third
+    assert shared.agreements[("john", True, False)]["jon"] > 0.0
+
+
+def test_agreements_beyond_the_cap_are_not_remembered() -> None:
+    """A ListTokens that may remember no agreement bounds exactly as a fresh one."""
+    weights = population_weights()
+    none_kept = ListTokens(weights, agreements_max=0)
+    p = EntityType.PERSON
+    q, c = prepare_name("Jon Smith", p), prepare_name("SMITH, John", p)
+    assert QueryBound(q, weights, p, none_kept).bound(c) == name_bound(q, c, weights, p)
+    assert none_kept.agreements_count == 0
+    assert all(not memo for memo in none_kept.agreements.values())

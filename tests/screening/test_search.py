@@ -3,15 +3,21 @@ and leaves candidates unscored; ScreeningIndex.screen is the bounded screening."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import pytest
 
 from prosper.lists import load_snapshot
+from prosper.matching.names import NameScore, score_name
 from prosper.model import EntityType, Hit
+from prosper.names.normalize import NameForm, prepare_name
+from prosper.names.readings import name_readings
+from prosper.screening.hits import make_hit, with_name_detail, with_ofac
 from prosper.screening.index import ScreeningIndex
+from prosper.screening.merge import un_references
 from prosper.screening.query import Query
-from prosper.screening.search import StageClock, _list_tokens, screen
+from prosper.screening.search import REACH, StageClock, _hits, _list_tokens, screen
 
 
 @lru_cache(maxsize=1)
@@ -126,3 +132,81 @@ def test_list_tokens_are_kept_per_index() -> None:
     other = ScreeningIndex.build(load_snapshot().entities[:40])
     assert (_list_tokens(other) is tokens) == (other._weights is index._weights)
     assert _list_tokens(other).weights is other._weights
+
+
+def _scored_best(index: ScreeningIndex, query: Query) -> dict[int, tuple[NameScore, int, NameForm]]:
+    """Every retrieved name of ``query`` scored, the best per entity (as ``screen`` keeps)."""
+    best: dict[int, tuple[NameScore, int, NameForm]] = {}
+    for reading in name_readings(query.name):
+        form = prepare_name(reading, query.type)
+        if not form.tokens:
+            continue
+        for n_idx in index._candidates(form, frozenset()):
+            e_idx, _strong, cand = index._names[n_idx]
+            result = score_name(form, cand, index._weights, query.type or index._entity_type(e_idx))
+            if e_idx not in best or result.score > best[e_idx][0].score:
+                best[e_idx] = (result, n_idx, form)
+    return best
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8])
+def test_hits_explained_and_merged_as_every_hit_explained_then_merged(threshold: float) -> None:
+    """The hits stage (name match put in words only for the hits returned, no merging when
+    nothing reaches the threshold or one hit is found) returns what explaining every hit and
+    merging them all returns."""
+    index = _index()
+    seen_one = seen_merged = seen_none = 0
+    for query, _ in _queries()[::3]:
+        best = _scored_best(index, query)
+        every = [
+            index._hit(query, form, result, n_idx, False, threshold)
+            for _, (result, n_idx, form) in best.items()
+            if result.score + REACH >= threshold
+        ]
+        merged = [h for h in index.merge_listings(every) if h.score >= threshold]
+        expected = tuple(with_ofac(query, h) for h in merged[:10])
+        got = _hits(index, query, best, set(), threshold, 10)
+        assert got == expected, query
+        assert all(h.explanation[0].detail or not h.explanation[0].score for h in got)
+        seen_one += len(every) == 1 and bool(got)
+        seen_merged += any(h.listings for h in got)
+        seen_none += bool(every) and not got
+    assert seen_one  # each path was taken
+    assert seen_merged
+    assert seen_none
+
+
+def test_a_hit_made_unexplained_is_explained_with_its_name_score() -> None:
+    """make_hit(explain=False) leaves the name match's detail empty; with_name_detail puts in
+    the detail of the name score it was made of, for the hit and its listings."""
+    index = _index()
+    query = Query("John Smith", EntityType.PERSON)
+    best = _scored_best(index, query)
+    e_idx, (result, n_idx, form) = max(best.items(), key=lambda kv: kv[1][0].score)
+    _, strong, cand = index._names[n_idx]
+    entity = index.entities[e_idx]
+    args = (query, form, result, cand, strong, entity, False, 0.5, index._weights)
+    bare = make_hit(*args, explain=False)
+    assert bare.explanation[0].detail == ""
+    full = make_hit(*args)
+    assert with_name_detail(bare, {entity.id: result}) == full
+    nested = replace(bare, listings=(bare,))
+    assert with_name_detail(nested, {entity.id: result}) == replace(full, listings=(full,))
+    with pytest.raises(KeyError):  # a hit whose name score is not given is not explained
+        with_name_detail(bare, {})
+
+
+def test_companions_are_remembered_per_entity() -> None:
+    """The other listings of a party are looked up once per entity and are those its strong
+    names and UN references give."""
+    index = _index()
+    by_name, by_ref = index._party_keys()
+    shared = next(e for ents in by_name.values() for e in ents)
+    first = index._companions(shared)
+    assert shared in first
+    assert len(first) > 1
+    assert index._companions(shared) is first
+    entity = index.entities[shared]
+    expected = {e for k in index.strong_name_keys(entity) for e in by_name.get(k, ())}
+    expected |= {e for ref in un_references(entity) for e in by_ref.get(ref, ())}
+    assert first == expected

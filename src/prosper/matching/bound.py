@@ -143,6 +143,10 @@ class QueryBound:
         # table for names in the query's script family, one across Arabic script)
         self.rows: dict[str, _Row] = {}
         self.rows_abjad: dict[str, _Row] = {}
+        # each query token's remembered agreements (ListTokens.agreements_of), looked up
+        # on the first row built
+        self._memos: list[dict[str, float]] | None = None
+        self._memos_abjad: list[dict[str, float]] | None = None
         self._joined: QueryBound | None = None  # the query with its compounds joined
         self._joined_done = False
 
@@ -174,13 +178,32 @@ class QueryBound:
         mine, hi, lo_org, lo_person = feature
         cp, ck, cv = mine[1], mine[2], mine[3]
         person = self.person
-        row = [
-            token_agreement(q[0], q[1], q[2], c, cp, ck, person, abjad, q[3], cv)[0]
-            if _may_agree(q, nick, mine, person, abjad)
-            else 0.0
-            for q, nick in zip(self.q_facts, self.q_nicknames, strict=True)
-        ]
-        known = (row, max(row, default=0.0), hi, lo_org if self.org else lo_person)
+        tokens = self.tokens
+        memos = self._memos_abjad if abjad else self._memos
+        if memos is None:
+            memos = [tokens.agreements_of(q, person, abjad) for q in self.q_tokens]
+            if abjad:
+                self._memos_abjad = memos
+            else:
+                self._memos = memos
+        row: list[float] = []
+        best = 0.0
+        for i, memo in enumerate(memos):
+            agreement = memo.get(c)
+            if agreement is None:
+                q = self.q_facts[i]
+                agreement = (
+                    token_agreement(q[0], q[1], q[2], c, cp, ck, person, abjad, q[3], cv)[0]
+                    if _may_agree(q, self.q_nicknames[i], mine, person, abjad)
+                    else 0.0
+                )
+                if tokens.agreements_count < tokens.agreements_max:
+                    memo[c] = agreement
+                    tokens.agreements_count += 1
+            row.append(agreement)
+            if agreement > best:
+                best = agreement
+        known = (row, best, hi, lo_org if self.org else lo_person)
         if abjad:
             self.rows_abjad[c] = known
         else:

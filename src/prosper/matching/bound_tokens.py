@@ -37,6 +37,8 @@ _LIST_TOKENS_MAX = 500_000  # a ListTokens stops remembering beyond this many to
 # … and beyond this many list names (a summary is a few hundred bytes compiled, ~1.2 kB
 # pure: the embedded lists' 98,537 names fit; a 1M-name index keeps the first 200k seen)
 _LIST_NAMES_MAX = 200_000
+# … and beyond this many (query token, list token) agreements (a float and a dict slot each)
+_AGREEMENTS_MAX = 1_000_000
 _ACRONYM_SKIPPED = ("of", "and", "the", "for")  # words an acronym leaves out (as names.py)
 
 
@@ -80,12 +82,23 @@ class ListTokens:
     to each :class:`QueryBound`, so a list token is worked out once per index, not once per
     query."""
 
-    def __init__(self, weights: TokenWeights, names_max: int = _LIST_NAMES_MAX) -> None:
+    def __init__(
+        self,
+        weights: TokenWeights,
+        names_max: int = _LIST_NAMES_MAX,
+        agreements_max: int = _AGREEMENTS_MAX,
+    ) -> None:
         self.weights = weights
         self.known: dict[tuple[str, str, str | None, str], _ListToken] = {}
         # id of a list name → its summary (which holds the name: the id is not reused)
         self.names: dict[int, ListName] = {}
         self.names_max = names_max
+        # (query token, person, across Arabic script) → list token → their agreement (the
+        # first of token_agreement, 0.0 when _may_agree says so): a query token seen before
+        # (a common given name or surname) reads its agreements instead of working them out
+        self.agreements: dict[tuple[str, bool, bool], dict[str, float]] = {}
+        self.agreements_count = 0
+        self.agreements_max = agreements_max
 
     def name(self, form: NameForm) -> ListName:
         """The query-independent summary of list name ``form`` (:class:`ListName`), made
@@ -96,6 +109,16 @@ class ListTokens:
         known = ListName(form, self)
         if len(self.names) < self.names_max:
             self.names[id(form)] = known
+        return known
+
+    def agreements_of(self, token: str, person: bool, abjad: bool) -> dict[str, float]:
+        """The remembered agreements of query token ``token`` with list tokens (a token's
+        keys are functions of the token, so the token names them), for a ``person`` or not
+        and across Arabic script or not: the same dict for the same three."""
+        key = (token, person, abjad)
+        known = self.agreements.get(key)
+        if known is None:
+            known = self.agreements[key] = {}
         return known
 
     def get(self, token: str, phon: str, kor: str | None, var: str) -> _ListToken:

@@ -55,7 +55,14 @@ def is_syllable(token: str) -> bool:
 
 def one_syllable_name(form: NameForm) -> bool:
     """Every token is a single romanized syllable: ``Kim Sang-hun``, ``Lei Zhong``, 李丽."""
-    return all(syllable_count(t) == 1 and not t.isdigit() for t in form.tokens)
+    return _one_syllable_tokens(form.tokens)
+
+
+@lru_cache(maxsize=1 << 16)
+def _one_syllable_tokens(tokens: tuple[str, ...]) -> bool:
+    """:func:`one_syllable_name` of a name's tokens (asked of the query and of each list
+    name it is scored against: remembered)."""
+    return all(syllable_count(t) == 1 and not t.isdigit() for t in tokens)
 
 
 def is_thin(form: NameForm) -> bool:

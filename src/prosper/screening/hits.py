@@ -4,6 +4,7 @@ common-name caps (:meth:`prosper.screening.index.ScreeningIndex.screen`'s last s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from prosper.matching import config as cfg
@@ -29,12 +30,19 @@ def make_hit(
     id_match: bool,
     threshold: float,
     weights: TokenWeights,
+    *,
+    explain: bool = True,
 ) -> Hit:
     """The hit of ``entity`` for ``query``: the name score of its list name ``cand`` (weak
     aliases discounted), the type, qualifiers, identifier, thin-name and common-name rules
-    (``weights``: the index's token weights), explained."""
+    (``weights``: the index's token weights), explained.
+
+    ``explain=False`` leaves the detail of the name match (the alignment in words, the one
+    costly text of the explanation) empty, for a hit that may not be returned:
+    :func:`with_name_detail` fills it in for those that are."""
     score = result.score
-    expl = [Explanation("name_match", round(result.score, 4), result.detail())]
+    detail = result.detail() if explain else ""
+    expl = [Explanation("name_match", round(result.score, 4), detail)]
     if not strong:
         score *= cfg.WEAK_ALIAS_FACTOR
         expl.append(
@@ -180,6 +188,15 @@ def _thin_match(form: NameForm, result: NameScore, cand: NameForm) -> bool:
         and all(how == "exact" for _, _, _, how in result.aligned)
     )
     return not (exact and form.scripts == cand.scripts)
+
+
+def with_name_detail(hit: Hit, results: Mapping[str, NameScore]) -> Hit:
+    """``hit`` (made with ``explain=False``) and its listings with the detail of their name
+    match filled in from ``results`` (entity id → the name score the hit was made of)."""
+    first = hit.explanation[0]
+    named = Explanation(first.feature, first.score, results[hit.entity.id].detail())
+    listings = tuple(with_name_detail(h, results) for h in hit.listings)
+    return replace(hit, explanation=(named, *hit.explanation[1:]), listings=listings)
 
 
 def with_ofac(query: Query, hit: Hit) -> Hit:

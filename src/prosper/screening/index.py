@@ -53,6 +53,7 @@ __all__ = [  # retrieval's names are re-exported: callers import them from here
 INDEX_FORMAT = 11  # bump when the index layout or the key scheme changes (invalidates caches)
 MAX_PARTY_KEY = 12  # a name on more listings than this is no one party's (merging listings)
 FIND_IDS = 64  # entity-id look-ups by a search of a mapped index's ids before a map is built
+MAX_COMPANIONS_KEPT = 200_000  # entities whose companions an index remembers (_companions)
 _PartyMaps = tuple[Mapping[tuple[str, ...], tuple[int, ...]], Mapping[str, tuple[int, ...]]]
 
 
@@ -244,15 +245,8 @@ class ScreeningIndex:
         seeds = [e for e, (res, _, _) in best.items() if res.score >= floor]
         if not seeds:
             return  # the party maps (~0.05 s to decode from an index file) are not needed
-        by_name, by_ref = self._party_keys()
         for e_idx in seeds:
-            entity = self.entities[e_idx]
-            found: set[int] = set()
-            for key in self.strong_name_keys(entity):
-                found.update(by_name.get(key, ()))
-            for ref in un_references(entity):
-                found.update(by_ref.get(ref, ()))
-            for other in found - best.keys():
+            for other in self._companions(e_idx) - best.keys():
                 if sources and self._entity_source(other) not in sources:
                     continue
                 n_idx = self._first_name(other)
@@ -264,6 +258,29 @@ class ScreeningIndex:
                         if known is None or result.score > known[0].score:
                             best[other] = (result, n_idx, form)
                     n_idx += 1
+
+    def _companions(self, e_idx: int) -> frozenset[int]:
+        """The entities sharing a strong name or a UN reference with entity ``e_idx`` (itself
+        included when it has such a key), remembered per entity (a party found by one query is
+        often found by the next; at most :data:`MAX_COMPANIONS_KEPT` entities)."""
+        kept: dict[int, frozenset[int]] | None = getattr(self, "_companions_kept", None)
+        if kept is None:
+            kept = {}
+            self._companions_kept = kept
+        known = kept.get(e_idx)
+        if known is not None:
+            return known
+        by_name, by_ref = self._party_keys()
+        entity = self.entities[e_idx]
+        found: set[int] = set()
+        for key in self.strong_name_keys(entity):
+            found.update(by_name.get(key, ()))
+        for ref in un_references(entity):
+            found.update(by_ref.get(ref, ()))
+        known = frozenset(found)
+        if len(kept) < MAX_COMPANIONS_KEPT:
+            kept[e_idx] = known
+        return known
 
     def _party_keys(self) -> _PartyMaps:
         """Strong name key → entities, UN reference → entities (built on first use; a key

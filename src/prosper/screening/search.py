@@ -27,7 +27,7 @@ from prosper.matching.names import NameScore, score_name
 from prosper.model import EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
-from prosper.screening.hits import with_ofac
+from prosper.screening.hits import make_hit, with_name_detail, with_ofac
 from prosper.screening.query import Query
 
 if TYPE_CHECKING:
@@ -148,16 +148,58 @@ def screen(
     if clock is not None:
         t0 = clock.add("scoring", t0)
         clock.scored += scored_count
-    hits = [
-        index._hit(query, form, result, n_idx, e_idx in id_matches, threshold)
-        for e_idx, (result, n_idx, form) in best.items()
-        if e_idx in id_matches or result.score + REACH >= threshold
-    ]
-    merged = [h for h in index.merge_listings(hits) if h.score >= threshold]
-    out = tuple(with_ofac(query, h) for h in merged[:limit])
+    out = _hits(index, query, best, id_matches, threshold, limit)
     if clock is not None:
         clock.add("hits", t0)
     return out
+
+
+def _hits(
+    index: ScreeningIndex,
+    query: Query,
+    best: dict[int, tuple[NameScore, int, NameForm]],
+    id_matches: set[int],
+    threshold: float,
+    limit: int,
+) -> tuple[Hit, ...]:
+    """The hits of the entities in ``best`` that may reach ``threshold``, merged by party
+    (:meth:`~prosper.screening.index.ScreeningIndex.merge_listings`), best first. The name
+    match is put in words only for the hits returned (and their listings); the listings are
+    not merged when no hit reaches ``threshold`` (nothing is returned) or when there is one
+    hit (nothing to merge it with)."""
+    names = index._names
+    entities = index.entities
+    weights = index._weights
+    hits: list[Hit] = []
+    results: dict[str, NameScore] = {}
+    reached = False
+    for e_idx, (result, n_idx, form) in best.items():
+        id_match = e_idx in id_matches
+        if not id_match and result.score + REACH < threshold:
+            continue
+        _, strong, cand = names[n_idx]
+        hit = make_hit(
+            query,
+            form,
+            result,
+            cand,
+            strong,
+            entities[e_idx],
+            id_match,
+            threshold,
+            weights,
+            explain=False,
+        )
+        hits.append(hit)
+        results[hit.entity.id] = result
+        reached = reached or hit.score >= threshold
+    if not reached:
+        return ()  # a party's hit is its best listing's: none reaches the threshold
+    merged = hits if len(hits) == 1 else index.merge_listings(hits)
+    return tuple(
+        with_ofac(query, with_name_detail(h, results))
+        for h in [h for h in merged if h.score >= threshold][:limit]
+    )
 
 
 def _live_entities(
