@@ -99,3 +99,10 @@ def test_persian_gh_meets_q_but_not_k() -> None:
     assert spelling_skeletons("ghoreishi") & spelling_skeletons("qureishi")
     assert not spelling_skeletons("ghasemi") & spelling_skeletons("kazemi")
     assert not spelling_skeletons("wright") & spelling_skeletons("wriqt")
+
+
+def test_russian_joint_stock_form_spelt_with_oye() -> None:
+    form = prepare_name("Otkrytoye Aktsionernoye Obshchestvo Kirov", ORG)
+    assert form.tokens == ("kirov",)
+    assert form.legal_forms == ("ao",)
+    assert prepare_name("Aktsionernoye Kirov", ORG).tokens == ("aktsionernoye", "kirov")

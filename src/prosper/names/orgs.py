@@ -94,6 +94,8 @@ _EXTRA_FORMS: tuple[tuple[str, str], ...] = (
     ("njsc", "jsc"),
     ("fzco|fzc|fze|fz llc", "fz"),
     ("osoo", "ooo"),
+    # Russian joint-stock forms spelt with "-oye" (rigour knows the "-oe" spelling)
+    ("(?:otkrytoye |zakrytoye |publichnoye |nepublichnoye )?aktsionernoye obshchestvo", "ao"),
     ("gufen youxian gongsi", "coltd"),  # pinyin of 股份有限公司 and the two below
     ("youxian zeren gongsi", "llc"),
     ("youxian gongsi", "ltd"),
