@@ -82,7 +82,7 @@ def translate_generic_words(folded: str) -> str:
     """Rewrite the glossary's Latin words of folded text as their concept.
 
     >>> translate_generic_words("uzina de constructii de masini arzamas")
-    'plant de machinebuilding arzamas'
+    'plant de machine building arzamas'
     >>> translate_generic_words("ooo avant speis")
     'ooo avant space'
     """
