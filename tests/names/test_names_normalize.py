@@ -61,9 +61,9 @@ def test_last_first_is_reordered_for_persons_only() -> None:
         ("ООО Ромашка", ("romashka",), ("ooo",)),
         ("EMMA LLC", ("emma",), ("llc",)),
         ("BELLETECH CORP", ("belletech",), ("corp",)),
-        ("삼성전자 주식회사", ("sam", "seong", "jeon", "ja"), ("coltd",)),
+        ("삼성전자 주식회사", ("sam", "seong", "electronics"), ("coltd",)),  # 전자: the glossary
         ("(주)삼성", ("sam", "seong"), ("coltd",)),
-        ("华为技术有限公司", ("hua", "wei", "ji", "shu"), ("ltd",)),
+        ("华为技术有限公司", ("hua", "wei", "technology"), ("ltd",)),  # 技术: the glossary
         ("トヨタ株式会社", ("toyota",), ("kk",)),
         ("LLC", ("llc",), ("llc",)),  # a name that is only a legal form keeps its word
     ],

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from prosper.model import EntityType
 from prosper.names.compounds import join_compounds
+from prosper.names.glossary import translate_native_words
 from prosper.names.korean import korean_key, looks_korean_person, split_joined_given_name
 from prosper.names.orgs import (
     canonical_abbreviations,
@@ -249,6 +250,8 @@ def prepare_name(name: str, type: EntityType | None = None) -> NameForm:
     native_forms: tuple[str, ...] = ()
     if type is not EntityType.PERSON and scripts & {"hangul", "han", "kana"}:
         nfkc, native_forms = strip_native_legal_forms(nfkc)
+    if type is not EntityType.PERSON and not nfkc.isascii():
+        nfkc = translate_native_words(nfkc, type is EntityType.ORGANIZATION or bool(native_forms))
     folded = fold_text(nfkc)
     forms: tuple[str, ...] = ()
     tokens_text = folded

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from prosper.names.glossary import translate_generic_words
 from prosper.names.primitives import extract_org_types, remove_org_types
 
 # Generic designators not treated as legal forms by rigour (checked with rigour 2.6).
@@ -93,6 +94,11 @@ _EXTRA_FORMS: tuple[tuple[str, str], ...] = (
     ("njsc", "jsc"),
     ("fzco|fzc|fze|fz llc", "fz"),
     ("osoo", "ooo"),
+    # Russian joint-stock forms spelt with "-oye" (rigour knows the "-oe" spelling)
+    ("(?:otkrytoye |zakrytoye |publichnoye |nepublichnoye )?aktsionernoye obshchestvo", "ao"),
+    ("gufen youxian gongsi", "coltd"),  # pinyin of 股份有限公司 and the two below
+    ("youxian zeren gongsi", "llc"),
+    ("youxian gongsi", "ltd"),
     ("zrt|nyrt|rt", "rt"),
 )
 _EXTRA_FORMS_RE = tuple((re.compile(rf"(?:^| )(?:{p})(?= |$)"), c) for p, c in _EXTRA_FORMS)
@@ -190,38 +196,14 @@ _ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     (r"manufacturing|manufacture", "mfg"),
     (r"research (?:and )?development|r (?:and )?d", "rnd"),
 )
-# Generic organisation words as the lists' other languages write them (EU lists translate
-# them into every official language; transliterated Russian keeps its own), rewritten as the
-# English word so "Grupo Wagner" meets "Wagner Group" and "Fundación Russkiy Mir"
-# "Fond Russkiy Mir" (folded text; the name's own words are never rewritten).
-_GENERIC_TRANSLATIONS: tuple[tuple[str, str], ...] = (
-    (r"grupo|grupul|grupp|groep|grupa|gruppa|gruppo|groupe|gruppe|csoport", "group"),
-    (
-        r"fondation|fundacija|fundacion|fundacao|fondazione|fundatia|stiftung|fondu|fonds"
-        r"|nadace|nadacia|alapitvany|foundation|fond",
-        "fundacion",  # a typo of the Spanish word ("fundaciin") still agrees
-    ),
-    (r"bataljun|battaglione|batalion|bataillon|bataljon|batalyon|pataljoona", "battalion"),
-    (r"brigada|brigata|brigazile|brigaderna|brigaad|brigad|prikaatit|prikaati|brigady", "brigade"),
-    (r"kompaniya|kompania|compania|compagnie|compagnia|companhia|societatea", "company"),
-    (r"zavod|uzina|fabrica|fabrika|zaklad|usine", "plant"),
-    (r"institut|instituto|istituto|institutul", "institute"),
-    (r"banca|banka|banco|banque|bankasi", "bank"),
-    (r"centre|centro|centrul|centrum|tsentr|zentrum|kozpont", "center"),
-    (r"televizijski|televiziya|televisione|televisao|televizija|televizni|television", "tv"),
-    (r"laboratoriya|laboratorio|laboratoire|laborator", "lab"),
-    (r"akademiya|academia|academie|akademie|akademia", "academy"),
-    (r"inzhiniring|ingenieria", "engineering"),
-    (r"lodzhistiks|logistika|logistica|logistique", "logistics"),
-)
-_ABBREVIATIONS += _GENERIC_TRANSLATIONS
 _ABBREVIATION_RES = tuple((re.compile(rf"\b(?:{p})\b"), short) for p, short in _ABBREVIATIONS)
 
 
 def canonical_abbreviations(folded: str) -> str:
     """Rewrite long forms as the lists' abbreviations (``international`` → ``intl``,
     ``democratic peoples republic of korea`` → ``dprk``) and generic organisation words of
-    other languages as the English word (``grupo`` → ``group``).
+    other languages as the English word of their concept (``grupo`` → ``group``, ``zavod`` →
+    ``plant``; the glossary ``data/org_glossary.tsv``, :mod:`prosper.names.glossary`).
 
     >>> canonical_abbreviations("foreign trade bank of the democratic peoples republic of korea")
     'foreign trade bank of the dprk'
@@ -232,4 +214,4 @@ def canonical_abbreviations(folded: str) -> str:
         return folded
     for pattern, short in _ABBREVIATION_RES:
         folded = pattern.sub(short, folded)
-    return folded
+    return translate_generic_words(folded)

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Applied in order. Each rule folds two or more spellings that transliteration tables produce
@@ -100,9 +101,54 @@ def spelling_skeletons(token: str) -> frozenset[str]:
     keys = {spelling_skeleton(token)}
     if "ch" in token and "sch" not in token and "tch" not in token:
         keys.add(spelling_skeleton(token.replace("ch", "kh")))
+        if "ou" in token:  # French transliteration of Arabic: "ch" = ش, Chouman / Shuman
+            keys.add(spelling_skeleton(token.replace("ch", "sh")))
     if len(token) >= 5 and token[-2:] in ("au", "ou") and token[-3] not in _VOWELS:
         keys.add(spelling_skeleton(token[:-2] + "ov"))  # Belarusian Volkau / Russian Volkov
+    # Ghoreishi / Qureishi: a key of its own ("Q"), as the "q" of the other spelling writes
+    # it, so the gh does not also become the k of another name (Ghasemi is not Kazemi)
+    if len(token) >= 5 and _PERSIAN_GH.search(token):
+        keys.add(spelling_skeleton(_PERSIAN_GH.sub("Q", token)))
+    if len(token) >= 5 and "q" in token:
+        keys.add(spelling_skeleton(token.replace("q", "Q")))
+    stem = czech_feminine_stem(token)
+    if stem is not None:
+        keys.add(spelling_skeleton(stem))
     return frozenset(keys)
+
+
+# Persian writes ق as "gh" where Arabic writes "q" (قریشی Ghoreishi / Qureishi, قاآنی Ghaani /
+# Qaani); only a "gh" before a vowel, not the silent English "gh" of "Wright" or "Hugh".
+_PERSIAN_GH = re.compile(r"gh(?=[aeiou])")
+# Czech and Slovak write a foreign woman's surname with "-ová" (Moralesová / Morales,
+# Gonzálezová); Russian "-ova" surnames of a given name (Ivanova, Denisova) are left alone.
+CZECH_FEMININE_MIN_STEM = 5
+
+
+def czech_feminine_stem(token: str) -> str | None:
+    """The foreign surname a Czech / Slovak feminine ``-ová`` form is made of, or ``None``:
+    a stem of at least :data:`CZECH_FEMININE_MIN_STEM` letters ending in a consonant that is
+    no given name (``denisova`` is Russian, of Denis; the given names of
+    :mod:`prosper.names.given_names` and ``world_given_names.tsv``).
+
+    >>> czech_feminine_stem("moralesova")
+    'morales'
+    >>> czech_feminine_stem("denisova") is None
+    True
+    """
+    if not token.endswith("ova") or len(token) < CZECH_FEMININE_MIN_STEM + 3:
+        return None
+    stem = token[:-3]
+    if stem[-1] in _VOWELS:
+        return None
+    from prosper.names.frequency import (
+        world_given_names_table,  # import cycle: given_names imports this module
+    )
+    from prosper.names.given_names import given_name_family
+
+    if given_name_family(stem) is not None or stem in world_given_names_table():
+        return None
+    return stem
 
 
 @lru_cache(maxsize=200_000)

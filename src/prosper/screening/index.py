@@ -50,7 +50,7 @@ __all__ = [  # retrieval's names are re-exported: callers import them from here
     "name_keys",
 ]
 
-INDEX_FORMAT = 11  # bump when the index layout or the key scheme changes (invalidates caches)
+INDEX_FORMAT = 12  # bump when the index layout or the key scheme changes (invalidates caches)
 MAX_PARTY_KEY = 12  # a name on more listings than this is no one party's (merging listings)
 FIND_IDS = 64  # entity-id look-ups by a search of a mapped index's ids before a map is built
 MAX_COMPANIONS_KEPT = 200_000  # entities whose companions an index remembers (_companions)

@@ -1,0 +1,120 @@
+"""A multilingual glossary of generic organisation words (``data/org_glossary.tsv``).
+
+The lists write one organisation in several languages: the EU's aliases translate the generic
+words into every official language (``Uzina de construcții de mașini Arzamas`` / ``Zavod``),
+DFAT gives the original-script name next to the Latin one (``단천상업은행`` / ``Tanchon
+Commercial Bank``), and Russian registers transliterate English loan words (``Avant-Speis``).
+Each glossary row names a *concept* (its English word) and the words the lists use for it;
+:func:`translate_generic_words` rewrites those words as the concept, on both sides of a
+comparison, so two names agree on a generic word written in two languages. The concept is as
+generic as the English word, and the matcher treats it so: a distinctive word must still agree.
+
+Latin words (and Cyrillic after transliteration) are matched as whole folded words or phrases;
+Han, Hangul and kana words inside the unsegmented text before transliteration
+(:func:`translate_native_words`); Arabic-script words as whole words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+_NATIVE_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def _rows() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(concept, language, words) of every data row."""
+    text = resources.files("prosper.names").joinpath("data/org_glossary.tsv").read_text("utf-8")
+    rows: list[tuple[str, str, tuple[str, ...]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("concept\t"):
+            continue
+        concept, lang, words, _source = line.split("\t")
+        rows.append((concept, lang, tuple(w.strip() for w in words.split("|") if w.strip())))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, str]:
+    """Every glossary word (folded Latin or native script) → its concept.
+
+    Raises:
+        ValueError: a word listed under two concepts.
+    """
+    out: dict[str, str] = {}
+    for concept, _lang, words in _rows():
+        for word in words:
+            if out.get(word, concept) != concept:
+                raise ValueError(f"glossary word {word!r} under {out[word]!r} and {concept!r}")
+            out[word] = concept
+    return out
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(Latin whole words, Han/Hangul/kana substrings, Arabic-script whole words)."""
+    latin, native, arabic = [], [], []
+    for word in glossary():
+        if _NATIVE_SCRIPTS.search(word):
+            native.append(word)
+        elif _ARABIC.search(word):
+            arabic.append(word)
+        else:
+            latin.append(word)
+    return (
+        re.compile(rf"(?<!\w)(?:{_alternation(latin)})(?!\w)") if latin else None,
+        re.compile(_alternation(native)) if native else None,
+        re.compile(rf"(?<!\S)(?:{_alternation(arabic)})(?!\S)") if arabic else None,
+    )
+
+
+def _concept(match: re.Match[str]) -> str:
+    return glossary()[match.group(0)]
+
+
+def translate_generic_words(folded: str) -> str:
+    """Rewrite the glossary's Latin words of folded text as their concept.
+
+    >>> translate_generic_words("uzina de constructii de masini arzamas")
+    'plant de machine building arzamas'
+    >>> translate_generic_words("ooo avant speis")
+    'ooo avant space'
+    """
+    pattern = _patterns()[0]
+    return pattern.sub(_concept, folded) if pattern is not None else folded
+
+
+# A Han or Hangul person's name has two to four syllables: glossary words are replaced inside
+# longer unsegmented text only (or where the caller knows the name is an organisation).
+NATIVE_MIN_CHARS = 5
+
+
+def translate_native_words(text: str, organisation: bool) -> str:
+    """Rewrite the glossary's Han, Hangul, kana and Arabic-script words of ``text`` (before
+    transliteration) as their concept, set off by spaces: ``단천상업은행`` → ``단천 commercial
+    bank``. Han / Hangul / kana words only in organisation names or in text of at least
+    :data:`NATIVE_MIN_CHARS` such characters; a text that would keep nothing but concepts is
+    left as it is.
+
+    >>> translate_native_words("단천상업은행", True)
+    '단천 commercial  bank '
+    >>> translate_native_words("صرافی روشان", True)
+    'exchange روشان'
+    """
+    _, native, arabic = _patterns()
+    out = text
+    if native is not None and (
+        organisation or len(_NATIVE_SCRIPTS.findall(text)) >= NATIVE_MIN_CHARS
+    ):
+        out = native.sub(lambda m: f" {_concept(m)} ", out)
+    if arabic is not None and _ARABIC.search(out):
+        out = arabic.sub(_concept, out)
+    if not _NATIVE_SCRIPTS.search(out) and not _ARABIC.search(out):
+        return text  # only generic words: keep the name as written
+    return out
