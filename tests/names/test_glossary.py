@@ -106,3 +106,18 @@ def test_russian_joint_stock_form_spelt_with_oye() -> None:
     assert form.tokens == ("kirov",)
     assert form.legal_forms == ("ao",)
     assert prepare_name("Aktsionernoye Kirov", ORG).tokens == ("aktsionernoye", "kirov")
+
+
+def test_korean_words_in_both_tables_mean_the_same_concept() -> None:
+    """``readings.KOREAN_ORG_WORDS`` (the English reading of a Korean organisation name) and
+    the glossary's Korean rows are two tables for two mechanisms: where they share a word,
+    the reading's English must be the glossary's concept (or a word the glossary reads so),
+    so that the two cannot drift apart."""
+    from prosper.names.readings import KOREAN_ORG_WORDS
+
+    table = glossary.glossary()
+    shared = [w for w in KOREAN_ORG_WORDS if w in table]
+    assert len(shared) >= 10
+    for word in shared:
+        english = KOREAN_ORG_WORDS[word]
+        assert table.get(english, english) == table[word], word

@@ -80,6 +80,9 @@ def _script_class(text: str) -> str:
 # ("KOREA MINING DEVELOPMENT TRADING CORPORATION", "RECONNAISSANCE GENERAL BUREAU", "KOREA
 # KWANGSON BANKING CORP" …) and the Korean words they translate. Proper names (광선, 련봉,
 # 단군) are transliterated, not translated: they stay Hangul and are romanized.
+# The generic words among them are also rows of the multilingual glossary
+# (``names/data/org_glossary.tsv``, a second mechanism: concepts on both sides of a
+# comparison); ``tests/names/test_glossary.py`` checks that the shared words mean the same.
 KOREAN_ORG_WORDS: dict[str, str] = {
     "조선": "korea",
     "은행": "bank",
