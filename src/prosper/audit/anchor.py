@@ -34,6 +34,11 @@ from prosper.settings import Settings
 
 ANCHOR_FILE_NAME = "audit.anchor"
 POST_TIMEOUT_S = 10.0
+PAUSE_ENV = "PROSPER_AUDIT_TEST_PAUSE_BEFORE_ANCHOR"
+"""A test hook, not a setting: when it names a file, every append writes the ids it just
+committed to that file and then sleeps before writing their anchor lines, so that a test can
+``kill -9`` the process in exactly the gap ``prosper audit recover`` exists for."""
+PAUSE_S = 120.0
 
 
 def default_db_url(settings: Settings) -> str:
@@ -84,6 +89,17 @@ class _Seen:
 
 # path → what this process read last (dict assignment is atomic: threads share it safely)
 _SEEN: dict[str, _Seen] = {}
+
+
+def pause_before_anchor(records: Sequence[AuditRecord]) -> None:
+    """The test hook :data:`PAUSE_ENV` (a no-op unless that variable is set)."""
+    path = os.environ.get(PAUSE_ENV)
+    if not path or not records:
+        return
+    import time
+
+    Path(path).write_text(" ".join(str(r.id) for r in records), encoding="ascii")
+    time.sleep(PAUSE_S)
 
 
 class AnchorFile:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 # canonical JSON and record hashes moved to prosper.audit.canonical; re-exported here
 from prosper.audit.canonical import GENESIS_HASH as GENESIS_HASH
@@ -32,6 +33,9 @@ from prosper.audit.canonical import decode_canonical as decode_canonical
 from prosper.audit.canonical import normalise_json_object as normalise_json_object
 from prosper.audit.canonical import record_hash as record_hash
 from prosper.audit.signing import SigningKey, signature_problem
+
+if TYPE_CHECKING:
+    from prosper.audit.late import LateWitness
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,8 @@ class VerifyReport:
     signed: int = 0
     unsigned: int = 0
     anchor_id: int = 0
+    late: tuple[LateWitness, ...] = ()
+    """Records a crash left unwitnessed and ``prosper audit recover`` witnessed late."""
 
     def to_dict(self) -> JsonObject:
         """The report as one JSON object (the shape of ``prosper audit verify --json``)."""
@@ -156,10 +162,14 @@ class VerifyReport:
             "head": {"id": self.head_id, "hash": self.head_hash},
             "anchor": {"id": self.anchor_id},
             "problems": [{"record_id": p.record_id, "reason": p.reason} for p in self.problems],
+            "witnessed_late": [w.to_dict() for w in self.late],
         }
 
 
-NOT_WITNESSED = "not in the anchor file (anchor truncated, or written around Prosper)"
+NOT_WITNESSED = (
+    "not in the anchor file (a crash before its anchor line: see `prosper audit recover`; "
+    "or the anchor file cut, or written around Prosper)"
+)
 UNSIGNED_AFTER_SIGNED = "unsigned, after signed records (forged append, or its signature removed)"
 
 
@@ -186,6 +196,10 @@ class ChainWalker:
         self._anchor_last = self.witness.anchor_last
         self._signed_from = self.witness.signed_from
         self.first_unwitnessed: int | None = None
+        self.holes: list[int] = []
+        """Signed records the anchor file skips, though it names later ones."""
+        self.recoveries: list[AuditRecord] = []
+        """Intact, signed ``recovery`` records seen (:mod:`prosper.audit.late`)."""
 
     def check(
         self,
@@ -204,6 +218,8 @@ class ChainWalker:
             self.problems.append(Problem(record_id, unreadable or "unreadable JSON (edited)"))
         elif record.compute_hash() != stored_hash:
             self.problems.append(Problem(record_id, "hash mismatch (edited)"))
+        elif record.kind == "recovery" and signature is not None:
+            self.recoveries.append(record)
         expected_id = self.last_id + 1
         if record_id != expected_id:
             missing = _id_range(expected_id, record_id - 1)
@@ -236,13 +252,12 @@ class ChainWalker:
         if anchored is not None and anchored != stored_hash:
             reason = "hash differs from the anchor file (rewritten)"
             self.problems.append(Problem(record_id, reason))
-        if (
-            self.witness.anchor_in_use
-            and signature is not None
-            and record_id > self._anchor_last
-            and self.first_unwitnessed is None
-        ):
-            self.first_unwitnessed = record_id
+        if self.witness.anchor_in_use and signature is not None:
+            if record_id > self._anchor_last:
+                if self.first_unwitnessed is None:
+                    self.first_unwitnessed = record_id
+            elif anchored is None and record_id > (self._signed_from or record_id):
+                self.holes.append(record_id)
 
     def _witness_problems(self) -> list[Problem]:
         found: list[Problem] = []
@@ -250,6 +265,8 @@ class ChainWalker:
             missing = _id_range(self.last_id + 1, self._anchor_last)
             reason = f"{missing} in the anchor file but not in the log (deleted, head moved back)"
             found.append(Problem(self.last_id + 1, reason))
+        for first, last in _runs(self.holes):
+            found.append(Problem(first, f"{_id_range(first, last)} {NOT_WITNESSED}"))
         if self.first_unwitnessed is not None:
             missing = _id_range(self.first_unwitnessed, self.last_id)
             reason = f"{missing} {NOT_WITNESSED}"
@@ -277,6 +294,7 @@ class ChainWalker:
                 where = None if head_id == 0 else head_id
                 self.problems.append(Problem(where, "hash does not match the head checkpoint"))
         self.problems.extend(self._witness_problems())
+        late = self._late_witnesses()
         for anchor in sorted(self.anchors):
             reason = f"anchor {anchor} is not in the chain (rewritten or truncated)"
             self.problems.append(Problem(None, reason))
@@ -289,7 +307,22 @@ class ChainWalker:
             signed=self.signed,
             unsigned=self.unsigned,
             anchor_id=self._anchor_last,
+            late=late,
         )
+
+    def _late_witnesses(self) -> tuple[LateWitness, ...]:
+        """The recovery records seen, read back; their problems go to ``problems``."""
+        from prosper.audit.late import late_problems, read_late_witness
+
+        found: list[LateWitness] = []
+        for record in self.recoveries:
+            late = read_late_witness(record.id, record.actor, record.input)
+            if isinstance(late, Problem):
+                self.problems.append(late)
+            else:
+                self.problems.extend(late_problems(late, self.witness.anchored))
+                found.append(late)
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +401,7 @@ def check_record(
         walker.problems.append(Problem(row.id, "appended after the head checkpoint (inserted)"))
     elif row.id == head[0] and row.hash != head[1]:
         walker.problems.append(Problem(row.id, "hash does not match the head checkpoint"))
-    if walker.first_unwitnessed is not None:
+    if walker.first_unwitnessed is not None or walker.holes:
         walker.problems.append(Problem(row.id, NOT_WITNESSED))
     return CheckedRecord(
         id=row.id,
@@ -382,3 +415,14 @@ def _id_range(first: int, last: int) -> str:
     if first == last:
         return f"record {first}"
     return f"records {first}-{last}"
+
+
+def _runs(ids: list[int]) -> list[tuple[int, int]]:
+    """Ascending ``ids`` as runs of consecutive ids: ``[1, 2, 3, 7]`` → ``[(1, 3), (7, 7)]``."""
+    runs: list[tuple[int, int]] = []
+    for i in ids:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prosper.audit.anchor import AnchorFile, anchor_path
+from prosper.audit.anchor import AnchorFile, anchor_path, pause_before_anchor
 from prosper.audit.chain import AuditRecord
 from prosper.audit.keyfile import KeySource, resolve_key
 from prosper.audit.prepared import Prepared, chain_batch
@@ -172,6 +172,7 @@ def append_sqlite(
                 records = insert_batch(conn, [item], key)
             except sqlite3.Error as exc:
                 raise AuditError(f"cannot append to the audit log: {_reason(exc)}") from None
+            pause_before_anchor(records)
             anchor.witness_records(handle, records)
         finally:
             handle.close()

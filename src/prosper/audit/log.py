@@ -29,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from prosper.audit.anchor import AnchorFile, anchor_path
+from prosper.audit.anchor import AnchorFile, anchor_path, pause_before_anchor
 from prosper.audit.chain import (
     AuditRecord,
     ChainWalker,
@@ -159,6 +159,14 @@ class AuditLog:
             self._key = key
         return self._key
 
+    def signing_key(self) -> SigningKey | None:
+        """The key appends sign with (None without a key source; see :meth:`_signing_key`).
+
+        Raises:
+            AuditIntegrityError: the key is missing but the log holds signed records.
+        """
+        return self._signing_key()
+
     def witness(self, *, incremental: bool = False) -> Witness:
         """What the key and the anchor file say, read now (never creates a key).
 
@@ -224,6 +232,7 @@ class AuditLog:
                 records = insert_batch(self._engine, batch, key)
             except SQLAlchemyError as exc:
                 raise AuditError(f"cannot append to the audit log: {reason(exc)}") from None
+            pause_before_anchor(records)
             if handle is not None and self._anchor is not None:
                 self._anchor.witness_records(handle, records)
         finally:
@@ -361,7 +370,7 @@ class AuditLog:
                 if conn.dialect.name == "postgresql":
                     conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
-                    for raw in self._iter_rows(conn):
+                    for raw in self.iter_rows(conn):
                         row = decode_row(raw)
                         walker.check(
                             record_id=row.id,
@@ -379,8 +388,9 @@ class AuditLog:
         return walker.finish(head)
 
     @staticmethod
-    def _iter_rows(conn: sa.Connection) -> Iterator[sa.Row[Any]]:
-        # Keyset pagination: bounded memory on any backend, without server-side cursors.
+    def iter_rows(conn: sa.Connection) -> Iterator[sa.Row[Any]]:
+        """Every stored row on ``conn``, in id order (keyset pagination: bounded memory on
+        any backend, without server-side cursors)."""
         after = None
         while True:
             query = sa.select(*COLUMNS).order_by(record_table.c.id).limit(VERIFY_BATCH)

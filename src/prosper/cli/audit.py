@@ -1,11 +1,12 @@
-"""`prosper audit list|show|verify|replay|anchor`: read, check and re-run the decision log.
+"""`prosper audit list|show|verify|replay|anchor|recover`: read, check, re-run, recover the log.
 
 The log is the one named by ``PROSPER_DB_URL`` (default: SQLite in the per-user data folder),
 signed with the audit key and witnessed by the anchor file (:mod:`prosper.audit`). Every read
 checks what it shows: ``show`` and ``list`` print a red line for a record that was edited,
 forged or cut from its chain and exit 1; ``replay`` refuses such a record (a tampered record
 would otherwise read as a rules change); ``verify`` exits 1 with one line naming the first
-bad record. An unknown record id exits 2.
+bad record. An unknown record id exits 2. ``recover`` witnesses, late and on the record, what
+a process killed between its commit and its anchor line left unwitnessed.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from prosper.errors import AuditIntegrityError, InputError, NotFoundError
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only when an audit command runs
     from prosper.audit import AuditLog, AuditRecord, CheckedRecord, DecisionDiff, Problem
+    from prosper.audit.recovery import RecoveryPlan
 
 audit_app = typer.Typer(
     name="audit",
-    help="The tamper-evident decision log: list, show, verify, replay, anchor.",
+    help="The tamper-evident decision log: list, show, verify, replay, anchor, recover.",
     no_args_is_help=True,
 )
 
@@ -204,11 +206,13 @@ def verify(
     if report.ok:
         if not as_json:
             unsigned = f" ({report.unsigned} unsigned: written before signing)"
-            Console().print(
+            console = Console(soft_wrap=True)
+            console.print(
                 f"ok: {report.checked} records verified; head {report.head_id} {report.head_hash}"
-                + (unsigned if report.unsigned else ""),
-                soft_wrap=True,
+                + (unsigned if report.unsigned else "")
             )
+            for late in report.late:
+                console.print(f"note: {escape(late.describe())}")
         return
     if not as_json:
         console = Console(stderr=True, soft_wrap=True)
@@ -328,6 +332,81 @@ def anchor(
         if not as_json:
             _alarm(problems)
         raise AuditIntegrityError(problems[0])
+
+
+@audit_app.command("recover")
+def recover(
+    confirm: bool = typer.Option(
+        False, "--yes", help="Write the recovery (without it: only show what would be recovered)."
+    ),
+    why: str = typer.Option(
+        "", "--reason", metavar="TEXT", help="Why (recorded; needed with --yes)."
+    ),
+    limit: int = typer.Option(
+        256, "--limit", min=1, help="Refuse to recover more records than this at once."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Witness records a crash left without their anchor line, late and on the record.
+
+    A process killed after committing a record and before writing its anchor line (kill -9,
+    power loss) leaves a record that `verify` reports as not in the anchor file; the command
+    that appended it never answered its caller. Without --yes this only shows those records
+    (exit 0 when they can be recovered, 1 when recovery is refused). With --yes and --reason it
+    appends a `recovery` record (you, now, the record ids and hashes, the reason, and that their
+    callers were never answered), then writes their anchor lines and its own; `verify` then
+    passes and names them as witnessed late. Refused (exit 1, nothing written) when anything
+    else is wrong: an edited, forged, unsigned or missing record, a gap in the ids, an anchor
+    line that contradicts the database, a missing or damaged anchor file, or more records than
+    --limit.
+    """
+    from prosper.audit import recovery
+    from prosper.settings import load_settings
+
+    settings = load_settings()
+    if confirm and not why.strip():
+        raise InputError("say why the records are recovered (recorded)", field="--reason")
+    with _open_log() as log:
+        if confirm:
+            found, written = recovery.recover(
+                log,
+                actor=settings.actor,
+                reason=why,
+                claimed_actor=settings.actor_claim,
+                limit=limit,
+            )
+        else:
+            found, written = recovery.plan(log, limit=limit), None
+    doc = found.to_dict()
+    if written is not None:
+        doc["recovery_record"] = written.to_dict()
+    if as_json:
+        _print_json(doc)
+    else:
+        _print_recovery(found, written)
+    if found.refused:
+        if not as_json:
+            _alarm(found.refused)
+        raise _refuse(found.refused)
+
+
+def _print_recovery(found: RecoveryPlan, written: AuditRecord | None) -> None:
+    console = Console(soft_wrap=True)
+    if not found.records and not found.refused:
+        console.print("nothing to recover: every record is witnessed")
+        return
+    if found.records:
+        verb = "witnessed late" if written is not None else "not in the anchor file"
+        console.print(f"{len(found.records)} record(s) committed but {verb}:")
+        for r in found.records:
+            console.print(
+                f"  {r.id}  {r.created_at[:19].replace('T', ' ')}  {escape(r.actor)}  {r.kind}  "
+                f"{r.hash}"
+            )
+    if written is not None:
+        console.print(f"recovery record {written.id} {written.hash}")
+    elif found.recoverable:
+        console.print("run again with --yes --reason TEXT to witness them late, on the record")
 
 
 def _now() -> str:
