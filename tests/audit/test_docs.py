@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from prosper.audit.anchor import AnchorFile
 from prosper.audit.chain import ChainWalker, Problem, Witness, decode_canonical
+from prosper.audit.late import LateWitness, late_problems, read_late_witness
 from prosper.audit.signing import SigningKey, signature_problem
 from prosper.cli.audit import audit_app
 
@@ -69,6 +71,10 @@ def _reasons() -> list[str]:
     )
     late.check(record_id=2, prev_hash="h1", stored_hash="h2", record=None, signature=key.sign("h2"))
     problems += late.finish((2, "h2")).problems
+    stated = read_late_witness(3, "ops", {"records": [{"id": 2, "hash": "h2"}], "reason": "r"})
+    assert isinstance(stated, LateWitness)
+    problems += late_problems(stated, {2: "other"})
+    problems.append(cast(Problem, read_late_witness(3, "ops", {})))
     reasons = [p.reason for p in problems]
     for sig_key, sig in ((other, key.sign("h")), (None, key.sign("h")), (key, "bad")):
         reasons.append(str(signature_problem(sig_key, "h", sig)))

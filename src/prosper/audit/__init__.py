@@ -8,6 +8,9 @@
   PostgreSQL or any SQLAlchemy URL; engine in :mod:`prosper.audit.db`, tables and their
   migrations in :mod:`prosper.audit.tables`);
 * :mod:`prosper.audit.migrations` — the tiny migration registry;
+* :mod:`prosper.audit.recovery` — ``prosper audit recover``: records a crash left without their
+  anchor line, witnessed late by a ``recovery`` record (:mod:`prosper.audit.late`, what ``verify``
+  reads back);
 * :mod:`prosper.audit.diff` — :func:`diff_decisions`, what ``prosper audit replay`` shows;
 * :mod:`prosper.audit.prepared` — records serialised, chained and signed (pure), for both
   writers: :mod:`prosper.audit.writer` (SQLAlchemy) and :mod:`prosper.audit.lite` (``sqlite3``,

@@ -8,7 +8,8 @@ so the file remembers every ``(id, hash)`` the log has ever had. ``verify`` and 
 compare the database with it: a record the file names must still be there with the same hash
 (deleting the newest records and moving the head back is caught), and a signed record the file
 does not name was written around Prosper, or the file was cut. The line is written after the
-commit: a crash in between leaves a record unwitnessed (reported), never a false witness.
+commit: a crash in between leaves a record unwitnessed (reported until ``prosper audit recover``
+witnesses it late, on the record: :mod:`prosper.audit.recovery`), never a false witness.
 
 The default file is ``<data dir>/audit.anchor`` for the default SQLite log and
 ``<data dir>/audit-<12 hex>.anchor`` for any other database URL (a hash of the URL without its

@@ -106,6 +106,9 @@ def late_problems(late: LateWitness, anchored: Mapping[int, str]) -> list[Proble
     for record_id, named in zip(late.ids, late.hashes, strict=True):
         held = anchored.get(record_id)
         if held is not None and held != named:
-            reason = f"names record {record_id} with a hash the anchor file does not hold (edited)"
+            reason = (
+                f"recovery record names id {record_id} with a hash the anchor file does not "
+                "hold (edited)"
+            )
             found.append(Problem(late.by, reason))
     return found

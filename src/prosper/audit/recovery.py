@@ -151,12 +151,13 @@ def recover(
     reason: str,
     claimed_actor: str | None = None,
     limit: int = DEFAULT_LIMIT,
-) -> tuple[RecoveryPlan, AuditRecord]:
-    """Witness the unwitnessed tail late, with a recovery record; the plan and that record.
+) -> tuple[RecoveryPlan, AuditRecord | None]:
+    """Witness the unwitnessed records late, with a recovery record; the plan and that record
+    (None, and nothing written, when every record is witnessed).
 
     Raises:
         InputError: an empty ``reason`` or ``actor``, or the log keeps no anchor file.
-        AuditIntegrityError: nothing to recover, or recovery refused (see the module notes).
+        AuditIntegrityError: recovery refused (see the module notes; nothing written).
         AuditError: the database or the anchor file cannot be written.
     """
     if not reason.strip():
@@ -167,6 +168,10 @@ def recover(
     anchor = log.anchor
     if anchor is None:
         raise InputError("this log keeps no anchor file: there is nothing to recover")
+    if not anchor.path.exists():  # opening it for the late lines would create it
+        raise AuditIntegrityError(
+            f"not recovered: the anchor file {anchor.path} is missing (a crash never deletes it)"
+        )
     handle = anchor.open_for_append()  # before the transaction, as every append does
     try:
         try:
@@ -183,7 +188,7 @@ def recover(
                     extra = f" (+{more} more)" if more > 0 else ""
                     raise AuditIntegrityError(f"not recovered: {first}{extra}")
                 if not found.records:
-                    raise AuditIntegrityError("nothing to recover: every record is witnessed")
+                    return found, None
                 named = [(r.id, r.hash) for r in found.records]
                 item = Prepared.of(
                     RECOVERY_KIND,
