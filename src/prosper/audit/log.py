@@ -21,6 +21,7 @@ every append queued meanwhile, one commit and one anchor ``fsync`` for all of th
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from prosper.audit.chain import (
 )
 from prosper.audit.db import make_engine, reason, safe_url
 from prosper.audit.keyfile import KeySource, resolve_key
+from prosper.audit.lite import insert_batch_pooled
 from prosper.audit.signing import SigningKey
 from prosper.audit.tables import COLUMNS, decode_row, head_table, migrations, record_table
 from prosper.audit.writer import GroupCommit, Prepared, insert_batch
@@ -229,8 +231,11 @@ class AuditLog:
         handle = None if self._anchor is None else self._anchor.open_for_append()
         try:
             try:
-                records = insert_batch(self._engine, batch, key)
-            except SQLAlchemyError as exc:
+                if self._engine.dialect.name == "sqlite":
+                    records = insert_batch_pooled(self._engine, batch, key)
+                else:
+                    records = insert_batch(self._engine, batch, key)
+            except (SQLAlchemyError, sqlite3.Error) as exc:
                 raise AuditError(f"cannot append to the audit log: {reason(exc)}") from None
             pause_before_anchor(records)
             if handle is not None and self._anchor is not None:
