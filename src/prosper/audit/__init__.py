@@ -1,6 +1,7 @@
 """Tamper-evident audit log: every decision, its input and versions, in one signed hash chain.
 
 * :mod:`prosper.audit.chain` — canonical JSON, record hashes, the chain rules (pure);
+* :mod:`prosper.audit.checked` — one record checked with its link and witnesses (the read paths);
 * :mod:`prosper.audit.signing` — HMAC signatures of record hashes (pure);
 * :mod:`prosper.audit.keyfile` — where the audit key comes from (setting or 0600 key file);
 * :mod:`prosper.audit.anchor` — the anchor file outside the database that witnesses the head;
@@ -29,13 +30,13 @@ if TYPE_CHECKING:
     from prosper.audit.chain import (
         GENESIS_HASH,
         AuditRecord,
-        CheckedRecord,
         Problem,
         VerifyReport,
         Witness,
         canonical_json,
         record_hash,
     )
+    from prosper.audit.checked import CheckedRecord
     from prosper.audit.diff import DecisionDiff, FindingChange, ValueChange, diff_decisions
     from prosper.audit.keyfile import KeySource
     from prosper.audit.log import AuditLog, AuditPage
@@ -46,7 +47,6 @@ _WHERE = {
         (
             "GENESIS_HASH",
             "AuditRecord",
-            "CheckedRecord",
             "Problem",
             "VerifyReport",
             "Witness",
@@ -56,6 +56,7 @@ _WHERE = {
         "chain",
     ),
     **dict.fromkeys(("DecisionDiff", "FindingChange", "ValueChange", "diff_decisions"), "diff"),
+    "CheckedRecord": "checked",
     "KeySource": "keyfile",
     "AuditLog": "log",
     "AuditPage": "log",

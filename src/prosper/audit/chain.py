@@ -13,8 +13,9 @@ a later record (or the head checkpoint) still remembers.
 Two witnesses the database cannot forge complete the chain: each record's ``signature``
 (:mod:`prosper.audit.signing`, a keyed HMAC of its hash) and the anchor file outside the
 database (:mod:`prosper.audit.anchor`), which remembers every appended ``(id, hash)``. The
-:class:`ChainWalker` checks a whole log against all three; :func:`check_record` checks one
-record and its link for the read paths (``show``, ``list``, ``GET /v1/audit/{id}``).
+:class:`ChainWalker` checks a whole log against all three;
+:func:`prosper.audit.checked.check_record` checks one record and its link for the read paths
+(``show``, ``list``, ``GET /v1/audit/{id}``).
 """
 
 from __future__ import annotations
@@ -222,7 +223,7 @@ class ChainWalker:
             self.recoveries.append(record)
         expected_id = self.last_id + 1
         if record_id != expected_id:
-            missing = _id_range(expected_id, record_id - 1)
+            missing = id_range(expected_id, record_id - 1)
             if record_id > expected_id:
                 reason = f"{missing} missing before it (deleted)"
             else:
@@ -262,13 +263,13 @@ class ChainWalker:
     def _witness_problems(self) -> list[Problem]:
         found: list[Problem] = []
         if self._anchor_last > self.last_id:
-            missing = _id_range(self.last_id + 1, self._anchor_last)
+            missing = id_range(self.last_id + 1, self._anchor_last)
             reason = f"{missing} in the anchor file but not in the log (deleted, head moved back)"
             found.append(Problem(self.last_id + 1, reason))
         for first, last in _runs(self.holes):
-            found.append(Problem(first, f"{_id_range(first, last)} {NOT_WITNESSED}"))
+            found.append(Problem(first, f"{id_range(first, last)} {NOT_WITNESSED}"))
         if self.first_unwitnessed is not None:
-            missing = _id_range(self.first_unwitnessed, self.last_id)
+            missing = id_range(self.first_unwitnessed, self.last_id)
             reason = f"{missing} {NOT_WITNESSED}"
             found.append(Problem(self.first_unwitnessed, reason))
         found.extend(Problem(None, text) for text in self.witness.anchor_problems)
@@ -282,7 +283,7 @@ class ChainWalker:
         else:
             head_id, head_hash = head
             if head_id > self.last_id:
-                missing = _id_range(self.last_id + 1, head_id)
+                missing = id_range(self.last_id + 1, head_id)
                 self.problems.append(
                     Problem(self.last_id + 1, f"{missing} missing at the tail (deleted)")
                 )
@@ -325,93 +326,7 @@ class ChainWalker:
         return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
-class StoredRow:
-    """One row as read from the table: the decoded record, or why it could not be decoded."""
-
-    id: int
-    prev_hash: str
-    hash: str
-    signature: str | None
-    record: AuditRecord | None
-    unreadable: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedRecord:
-    """A record as the read paths hand it out: the row and what is wrong with it, if anything.
-
-    ``record`` is None when the stored JSON cannot be read at all; ``problems`` is empty for
-    an intact record. ``signed`` is False for a record written before signing existed.
-    """
-
-    id: int
-    record: AuditRecord | None
-    problems: tuple[Problem, ...] = ()
-    signed: bool = True
-
-    @property
-    def ok(self) -> bool:
-        """True when the record, its link and its witnesses all check out."""
-        return not self.problems
-
-    def integrity(self) -> JsonObject:
-        """``{"ok", "signed", "problems"}``: the flag the list views show per record."""
-        return {
-            "ok": self.ok,
-            "signed": self.signed,
-            "problems": [str(p) for p in self.problems],
-        }
-
-
-def check_record(
-    row: StoredRow,
-    *,
-    previous: StoredRow | None,
-    head: tuple[int, str] | None,
-    witness: Witness,
-) -> CheckedRecord:
-    """Check one record, its link to the record before and its witnesses.
-
-    ``previous`` is the stored row ``id - 1`` (None when it is gone, or for record 1).
-    Reports what :class:`ChainWalker` would report about this record; what only a walk of
-    the whole log can see (a deleted tail) is left to :meth:`AuditLog.verify`.
-    """
-    walker = ChainWalker(witness=witness)
-    if row.id > 1:
-        if previous is None or previous.id != row.id - 1:
-            missing = _id_range(row.id - 1, row.id - 1)
-            walker.problems.append(Problem(row.id, f"{missing} missing before it (deleted)"))
-            walker.last_hash = row.prev_hash  # the link cannot be checked; do not report twice
-        else:
-            walker.last_hash = previous.hash
-            walker.seen_signed = previous.signature is not None
-        walker.last_id = row.id - 1
-    walker.check(
-        record_id=row.id,
-        prev_hash=row.prev_hash,
-        stored_hash=row.hash,
-        record=row.record,
-        signature=row.signature,
-        unreadable=row.unreadable,
-    )
-    if head is None:
-        walker.problems.append(Problem(None, "head checkpoint missing (deleted)"))
-    elif row.id > head[0]:
-        walker.problems.append(Problem(row.id, "appended after the head checkpoint (inserted)"))
-    elif row.id == head[0] and row.hash != head[1]:
-        walker.problems.append(Problem(row.id, "hash does not match the head checkpoint"))
-    if walker.first_unwitnessed is not None or walker.holes:
-        walker.problems.append(Problem(row.id, NOT_WITNESSED))
-    return CheckedRecord(
-        id=row.id,
-        record=row.record,
-        problems=tuple(walker.problems),
-        signed=row.signature is not None,
-    )
-
-
-def _id_range(first: int, last: int) -> str:
+def id_range(first: int, last: int) -> str:
     if first == last:
         return f"record {first}"
     return f"records {first}-{last}"

@@ -31,15 +31,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from prosper.audit.anchor import AnchorFile, anchor_path, pause_before_anchor
-from prosper.audit.chain import (
-    AuditRecord,
-    ChainWalker,
-    CheckedRecord,
-    Problem,
-    VerifyReport,
-    Witness,
-    check_record,
-)
+from prosper.audit.chain import AuditRecord, ChainWalker, Problem, VerifyReport, Witness
+from prosper.audit.checked import CheckedRecord, check_record
 from prosper.audit.db import make_engine, reason, safe_url
 from prosper.audit.keyfile import KeySource, resolve_key
 from prosper.audit.lite import insert_batch_pooled

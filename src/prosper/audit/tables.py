@@ -11,7 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from prosper.audit.chain import GENESIS_HASH, AuditRecord, StoredRow, decode_canonical
+from prosper.audit.chain import GENESIS_HASH, AuditRecord, decode_canonical
+from prosper.audit.checked import StoredRow
 from prosper.audit.migrations import MigrationSet
 
 migrations = MigrationSet("audit")
