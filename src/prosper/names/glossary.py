@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from prosper.packagedata import read_text
 
 _NATIVE_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -26,7 +27,7 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 def _rows() -> list[tuple[str, str, tuple[str, ...]]]:
     """(concept, language, words) of every data row."""
-    text = resources.files("prosper.names").joinpath("data/org_glossary.tsv").read_text("utf-8")
+    text = read_text("prosper.names", "data/org_glossary.tsv")
     rows: list[tuple[str, str, tuple[str, ...]]] = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or line.startswith("concept\t"):
