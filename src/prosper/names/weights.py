@@ -159,7 +159,7 @@ def default_weights() -> TokenWeights:
 def parse_token_stats(text: str) -> dict[str, Any]:
     """``{"total": N, "df": {token: count}}`` from the text of ``data/token_df.tsv``.
 
-    >>> parse_token_stats("#total\t10\nkim\t3\n")
+    >>> parse_token_stats("#total\\t10\\nkim\\t3\\n")
     {'total': 10, 'df': {'kim': 3}}
     """
     total = 1
