@@ -27,7 +27,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted((HERE.parent / "examples").glob("*.yaml"))
 NAMES = ["Kim Jong Un", "김정은", "Hangzhou Hikvision Digital Technology Co., Ltd.", "金正恩",
-         "Рособоронэкспорт", "John Smith", "Ryŏng-hae Ch'oe"]  # fmt: skip
+         "Рособоронэкспорт", "John Smith", "Ryŏng-hae Ch'oe",
+         # generic organisation words of the glossary (Latin, Hangul, Arabic script)
+         "Uzina de Constructii de Masini Arzamas", "단천상업은행", "صرافی روشان"]  # fmt: skip
 
 
 def _run(src: Path, data_dir: Path, args: list[str]) -> tuple[int, str, str]:

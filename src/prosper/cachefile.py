@@ -96,3 +96,78 @@ def cached_parse(text: str, parse: Callable[[str], Any]) -> Any:
         return value  # not JSON (a NaN, a non-string key type json cannot write)
     keep_text(path, encoded)  # best effort: a read-only data folder only costs the parse again
     return value
+
+
+# ------------------------------------------------------------------- parsed data tables
+# The name tables shipped as TSV (token document frequencies, population name frequencies)
+# are parsed into dicts by every command that screens a name (~0.05 s of CPU for the two a
+# screen reads). Inside :func:`yaml_cache` the parsed dict is kept in the same folder as a
+# marshal file, keyed by the digest of the source text, the table's kind and this Python's
+# marshal version; its payload carries its own SHA-256, checked before it is read.
+
+_TABLE_MAGIC = b"prosper-table-1\n"
+
+
+def _table_path(directory: Path, kind: str, source: str) -> Path:
+    import marshal
+    import sys
+
+    key = hashlib.sha256(
+        f"{kind}\0{marshal.version}\0{sys.version_info[0]}.{sys.version_info[1]}\0".encode()
+        + source.encode("utf-8")
+    ).hexdigest()[:40]
+    return directory / f"table-{kind}-{key}.marshal"
+
+
+def _read_table(path: Path) -> object:
+    """The value kept in ``path``; None when there is none or it does not check out."""
+    import marshal
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_TABLE_MAGIC)
+    if not data.startswith(_TABLE_MAGIC) or len(data) < head + 32:
+        return None
+    payload = data[head + 32 :]
+    if hashlib.sha256(payload).digest() != data[head : head + 32]:
+        return None  # damaged or cut short: never trusted
+    try:
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def cached_table(kind: str, source: str, build: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    """``build(source)`` (a dict of plain values: str, int, float, tuples of them), read from
+    the cache when a block of :func:`yaml_cache` is active and this ``kind`` of table was built
+    from this exact ``source`` before. A kept file that is damaged (its payload's SHA-256 does
+    not match) or does not hold a dict is built again and rewritten; a changed source has
+    another key. Outside the block, or where the folder cannot be written, ``build(source)``.
+    """
+    directory = _DIR.get()
+    if directory is None:
+        return build(source)
+    import marshal
+
+    path = _table_path(directory, kind, source)
+    kept = _read_table(path)
+    if type(kept) is dict:
+        return kept
+    value = build(source)
+    try:
+        payload = marshal.dumps(value)
+    except ValueError:
+        return value  # a value marshal cannot write: not kept
+    if marshal.loads(payload) != value:
+        return value
+    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(_TABLE_MAGIC + hashlib.sha256(payload).digest() + payload)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+    return value

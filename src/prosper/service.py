@@ -166,7 +166,8 @@ def prime_cli_engine(settings: Settings) -> Engine:
     cache = settings.data_dir / "cache"
     with yaml_cache(cache):  # the parsed screening-policy YAML kept beside the rulebook's
         load_screening_policy()
-    sources, index = open_snapshot_index(settings.snapshot_dir, cache)
+        # and the parsed name tables the index's weights read (cachefile.cached_table)
+        sources, index = open_snapshot_index(settings.snapshot_dir, cache)
     # the mapped entities: a sequence decoding each entity when read, not a tuple
     snapshot = Snapshot(sources=sources, entities=cast("tuple[Entity, ...]", index.entities))
     rulebook = load_compiled_rulebook(cache)

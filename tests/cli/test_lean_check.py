@@ -210,7 +210,9 @@ def test_a_warm_json_check_imports_no_pydantic_typer_or_normality(data_dir: Path
              "rigour.names", "multiprocessing", "prosper.cases",
              # pycountry (its codes are read from its database file) and the
              # importlib.metadata it would import (YAML is the transaction's own format)
-             "pycountry", "importlib.metadata")  # fmt: skip
+             "pycountry", "importlib.metadata",
+             # packaged files read from the package folder (prosper.packagedata)
+             "importlib.resources", "zipfile", "tempfile")  # fmt: skip
     example = EXAMPLES[0].parent / "export_us_h100_to_vietnam.yaml"
     code = f"""
 import json, sys

@@ -272,6 +272,8 @@ HEAVY = (
     *("yaml", "normality", "rigour.text", "rigour.names", "multiprocessing", "prosper.cases"),
     # the check's transaction and decision classes, pycountry and its importlib.metadata
     *("prosper.transactions", "pycountry", "importlib.metadata"),
+    # packaged files are read from the package folder (prosper.packagedata)
+    *("importlib.resources", "zipfile", "tempfile"),
 )
 
 

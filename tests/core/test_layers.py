@@ -35,6 +35,7 @@ CORE = {
     "native",
     "cachefile",
     "memo",
+    "packagedata",
 }
 # what each domain package may import besides the core (and itself)
 DOMAINS: dict[str, set[str]] = {
@@ -72,6 +73,7 @@ CORE_ALLOWED: dict[str, set[str]] = {
     "native": set(),
     "cachefile": set(),
     "memo": set(),
+    "packagedata": set(),
 }
 # modules that must stay pure: no database, network, process or file-system library
 PURE = (

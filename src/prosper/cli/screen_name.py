@@ -62,10 +62,15 @@ class Lists:
 
 def _load(settings: Settings) -> tuple[Any, ScreeningIndex]:
     """The snapshot's sources and its index, mapped from the index file when it exists (the
-    lists themselves are not decoded then: an entity is read when a hit needs it)."""
+    lists themselves are not decoded then: an entity is read when a hit needs it). The name
+    tables the index's weights read are kept parsed in the cache
+    (:func:`prosper.cachefile.cached_table`)."""
+    from prosper.cachefile import yaml_cache
     from prosper.screening.cache import open_snapshot_index
 
-    sources, index = open_snapshot_index(settings.snapshot_dir, settings.data_dir / "cache")
+    cache = settings.data_dir / "cache"
+    with yaml_cache(cache):
+        sources, index = open_snapshot_index(settings.snapshot_dir, cache)
     return Lists(sources), index
 
 
@@ -83,11 +88,11 @@ def freshness_defaults(settings: Settings) -> dict[str, int]:
     changed file has another digest and is validated again (an invalid one fails as before).
     """
     import hashlib
-    from importlib import resources
 
     from prosper.cachefile import keep_text
+    from prosper.packagedata import read_bytes
 
-    text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_bytes()
+    text = read_bytes("prosper.rules", "screening_policy.yaml")
     kept = settings.data_dir / "cache" / f"freshness-{hashlib.sha256(text).hexdigest()[:24]}.json"
     try:
         loaded = json.loads(kept.read_text("utf-8"))

@@ -16,13 +16,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from prosper.errors import ListDataError
 from prosper.lists.codec import load_source
 from prosper.model import Entity
+from prosper.packagedata import package_folder
 
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
@@ -193,7 +193,7 @@ def _build_sources(manifest: list[dict[str, Any]], read: Any, where: str) -> Sna
 @lru_cache(maxsize=1)
 def load_embedded_snapshot() -> Snapshot:
     """The default snapshot shipped inside the package (cached: it never changes)."""
-    package = resources.files("prosper.data").joinpath("lists")
+    package = package_folder("prosper.data").joinpath("lists")
     where = "embedded snapshot"
     try:
         manifest = _read_manifest(package.joinpath(MANIFEST).read_bytes(), where)
@@ -253,7 +253,7 @@ def read_source_blob(snapshot_dir: Path | None, source: str) -> bytes | None:
     path = None if snapshot_dir is None else current_snapshot_path(snapshot_dir)
     try:
         if path is None:
-            folder: Any = resources.files("prosper.data").joinpath("lists")
+            folder: Any = package_folder("prosper.data").joinpath("lists")
         else:
             folder = path
         manifest = _read_manifest(folder.joinpath(MANIFEST).read_bytes(), str(folder))
@@ -273,7 +273,7 @@ def load_snapshot_sources(snapshot_dir: Path | None = None) -> tuple[SourceInfo,
     entities of these versions)."""
     path = None if snapshot_dir is None else current_snapshot_path(snapshot_dir)
     if path is None:
-        folder: Any = resources.files("prosper.data").joinpath("lists")
+        folder: Any = package_folder("prosper.data").joinpath("lists")
         where = "embedded snapshot"
     else:
         folder, where = path, str(path)

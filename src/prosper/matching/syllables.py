@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 
 from prosper.matching import config as cfg
 from prosper.names.korean import is_korean_syllable
 from prosper.names.normalize import NameForm
+from prosper.packagedata import read_text
 
 _VOWEL_GROUP = re.compile(r"[aeiou]+|y(?![aeiou])")
 
@@ -40,7 +40,7 @@ def pinyin_syllables_from_pypinyin() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def pinyin_syllables() -> frozenset[str]:
     """The toneless Mandarin syllables shipped in ``names/data/pinyin_syllables.txt``."""
-    text = resources.files("prosper.names").joinpath("data/pinyin_syllables.txt").read_text()
+    text = read_text("prosper.names", "data/pinyin_syllables.txt", None)
     return frozenset(text.split())
 
 

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from importlib import resources
+
+from prosper.cachefile import cached_table
+from prosper.packagedata import read_text
 
 
 def parse_population_table(text: str) -> dict[str, float]:
@@ -42,8 +44,8 @@ def parse_population_table(text: str) -> dict[str, float]:
 
 
 def _read(name: str) -> dict[str, float]:
-    path = resources.files("prosper.names").joinpath(f"data/{name}")
-    return parse_population_table(path.read_text("utf-8"))
+    text = read_text("prosper.names", f"data/{name}")
+    return cached_table("population", text, parse_population_table)  # parsed once per text
 
 
 @lru_cache(maxsize=1)

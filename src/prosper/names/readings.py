@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from prosper.names.korean import joined_given_name_cuts
+from prosper.packagedata import read_text
 
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}$")
 _PARTS = re.compile(r"\s*[()（）/|]\s*")
@@ -34,7 +34,7 @@ MAX_READINGS = 5
 @lru_cache(maxsize=1)
 def hanja_table() -> dict[str, str]:
     """Hanja character → its Hangul reading, from ``data/hanja_readings.tsv``."""
-    text = resources.files("prosper.names").joinpath("data/hanja_readings.tsv").read_text("utf-8")
+    text = read_text("prosper.names", "data/hanja_readings.tsv")
     table: dict[str, str] = {}
     for line in text.splitlines():
         if line.startswith("#") or "\t" not in line:

@@ -31,10 +31,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from typing import Any
 
+from prosper.cachefile import cached_table
 from prosper.model import EntityType
 from prosper.names.normalize import prepare_name
+from prosper.packagedata import read_text
 
 # Length factors: an initial ("j") or a two-letter token ("un", "al") identifies little.
 INITIAL_FACTOR = 0.35  # "J" in "J. Smith"
@@ -149,7 +151,17 @@ def format_token_stats(df: Counter[str], total: int, min_df: int = 3) -> str:
 @lru_cache(maxsize=1)
 def default_weights() -> TokenWeights:
     """Token weights from the frequencies shipped with Prosper (``data/token_df.tsv``)."""
-    text = resources.files("prosper.names").joinpath("data/token_df.tsv").read_text("utf-8")
+    text = read_text("prosper.names", "data/token_df.tsv")
+    table = cached_table("token-df", text, parse_token_stats)  # parsed once per text
+    return TokenWeights(table["df"], table["total"])
+
+
+def parse_token_stats(text: str) -> dict[str, Any]:
+    """``{"total": N, "df": {token: count}}`` from the text of ``data/token_df.tsv``.
+
+    >>> parse_token_stats("#total\\t10\\nkim\\t3\\n")
+    {'total': 10, 'df': {'kim': 3}}
+    """
     total = 1
     df: dict[str, int] = {}
     for line in text.splitlines():
@@ -158,4 +170,4 @@ def default_weights() -> TokenWeights:
             total = int(value)
         elif key:
             df[key] = int(value)
-    return TokenWeights(df, total)
+    return {"total": total, "df": df}

@@ -42,6 +42,36 @@ class _Keys(Sequence[bytes]):
         return bytes(self._blob[self._off[i] : self._off[i + 1]])
 
 
+class _Fences(Sequence[bytes]):
+    """Every :data:`_FENCE`-th key of a table, decoded when a bisection reads it."""
+
+    def __init__(self, keys: _Keys) -> None:
+        self._keys = keys
+        self._len = (len(keys) + _FENCE - 1) // _FENCE
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[bytes]: ...
+    def __getitem__(self, i: int | slice) -> bytes | Sequence[bytes]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        return self._keys[i * _FENCE]
+
+
+LAZY_LOOKUPS = 256
+"""Look-ups of a table that bisect its fences decoded one at a time (~15 keys each); the
+next one decodes every fence once (a list: a C bisect), as a batch or a server asks many. A
+one-name screen asks a few dozen: it no longer decodes the ~11,000 fences of each table."""
+
+
 class MappedTable(Mapping[str, Sequence[int]]):
     """A read-only ``key → ints`` mapping over a mapped file's sorted keys and postings."""
 
@@ -50,15 +80,18 @@ class MappedTable(Mapping[str, Sequence[int]]):
         self._post_off = sections[prefix + "post_off"].cast("q")
         self._post = sections[prefix + "post"].cast("i")
         self._found: dict[str, int] = {}  # key → row, remembered (a batch asks the same keys)
-        self._fences: list[bytes] | None = None
+        self._fences: Sequence[bytes] = _Fences(self._keys)
+        self._lookups = 0
 
     def _row(self, key: str) -> int:
         row = self._found.get(key)
         if row is None:
             raw = key.encode()
             keys = self._keys
-            if self._fences is None:  # every _FENCE-th key, decoded once: a C bisect first
-                self._fences = [keys[i] for i in range(0, len(keys), _FENCE)]
+            if self._lookups <= LAZY_LOOKUPS:
+                self._lookups += 1
+                if self._lookups > LAZY_LOOKUPS:  # decoded once: a C bisect from now on
+                    self._fences = [keys[i] for i in range(0, len(keys), _FENCE)]
             block = bisect_right(self._fences, raw) - 1
             lo = max(0, block) * _FENCE
             row = bisect_left(keys, raw, lo, min(len(keys), lo + _FENCE))

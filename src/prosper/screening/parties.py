@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from prosper.model import (
@@ -32,6 +31,7 @@ from prosper.model import (
     Transaction,
     Verdict,
 )
+from prosper.packagedata import read_text
 from prosper.screening.freshness import Stale
 from prosper.screening.policy import CUSTOM_PREFIX as CUSTOM_PREFIX
 from prosper.screening.policy import Freshness as Freshness
@@ -60,7 +60,7 @@ def load_screening_policy() -> ScreeningPolicy:
     rulebook's files are; the same values are validated either way."""
     from prosper.cachefile import cached_parse
 
-    text = resources.files("prosper.rules").joinpath("screening_policy.yaml").read_text("utf-8")
+    text = read_text("prosper.rules", "screening_policy.yaml")
     return read_policy(cached_parse(text, _parse_yaml), "screening_policy.yaml")
 
 

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from prosper.packagedata import read_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ def _read_package_table(name: str) -> Any:
     file = name.removesuffix("_reference") + ".reference.yaml"
     import yaml  # here: a decision that reads the rulebook's own tables parses no YAML
 
-    text = resources.files("prosper.rules").joinpath(file).read_text(encoding="utf-8")
+    text = read_text("prosper.rules", file)
     return yaml.safe_load(text)["data"]
 
 
