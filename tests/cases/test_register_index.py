@@ -19,7 +19,7 @@ from prosper.cases.rescreen import (
     register_candidates,
     screen_against,
 )
-from prosper.cases.token_links import TokenLinks, _edited
+from prosper.cases.token_links import TokenLinks, edited
 from prosper.matching import config as cfg
 from prosper.matching.names import token_agreement
 from prosper.model import Entity, EntityType, Identifier
@@ -205,28 +205,28 @@ def test_token_links_in_parts_are_the_whole() -> None:
 
 
 def test_edit_search_is_every_token_within_the_fuzzy_budget() -> None:
-    """The edit search (one search per register token over the delta tokens of every length
-    in reach, each result held to its own budget) finds exactly the delta tokens within the
-    fuzzy rule's budget of the shorter token — checked against OSA distance pair by pair."""
+    """The edit search (one distance matrix per register token length over the delta tokens
+    of every length in reach, each column held to its own budget) finds exactly the delta
+    tokens within the fuzzy rule's budget of the shorter token — checked against OSA distance
+    pair by pair, with matrices of a few rows too (the blocks of a large register)."""
     rng = random.Random(5)
     letters = "abcde"  # a small alphabet: many near pairs
     delta = sorted({"".join(rng.choices(letters, k=rng.randint(1, 14))) for _ in range(400)})
     by_length: dict[int, list[str]] = {}
     for token in delta:
         by_length.setdefault(len(token), []).append(token)
-    bands: dict[int, list[str]] = {}
-    found = 0
-    for _ in range(400):
-        token = "".join(rng.choices(letters, k=rng.randint(1, 14)))
-        want = set()
-        if len(token) >= 3:
-            for other in delta:
-                budget = max(1, min(len(token), len(other)) // cfg.FUZZY_CHARS_PER_EDIT)
-                if OSA.distance(token, other) <= budget:
-                    want.add(other)
-        assert _edited(token, by_length, bands) == want, token
-        found += len(want)
-    assert found > 150  # not trivially empty
+    tokens = sorted({"".join(rng.choices(letters, k=rng.randint(1, 14))) for _ in range(400)})
+    want: dict[str, set[str]] = {}
+    for token in tokens:
+        if len(token) < 3:
+            continue
+        for other in delta:
+            budget = max(1, min(len(token), len(other)) // cfg.FUZZY_CHARS_PER_EDIT)
+            if OSA.distance(token, other) <= budget:
+                want.setdefault(token, set()).add(other)
+    assert edited(tokens, by_length) == want
+    assert sum(len(v) for v in want.values()) > 150  # not trivially empty
+    assert edited(tokens, by_length, block=7) == want
 
 
 def test_sharded_candidates_are_the_whole_registers() -> None:
