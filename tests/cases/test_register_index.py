@@ -10,7 +10,15 @@ from rapidfuzz.distance import OSA
 
 from prosper.cases.alerts import found_entities
 from prosper.cases.model import RegisteredParty
-from prosper.cases.name_bound import EXTRAS, SUBSET_TOKENS, PairBound, _sum_reaches, benefit
+from prosper.cases.name_bound import (
+    EXTRAS,
+    SUBSET_TOKENS,
+    PairBound,
+    _least_subsets,
+    _subsets_reach,
+    _sum_reaches,
+    benefit,
+)
 from prosper.cases.register_index import RegisterIndex, register_row
 from prosper.cases.rescreen import (
     could_hit,
@@ -301,6 +309,42 @@ def test_subset_sums_select_the_parties_a_sum_per_party_selects() -> None:
             kept += len(want)
     assert checked == 1600
     assert kept > 1000
+
+
+def test_subset_parties_without_the_union_are_the_unions() -> None:
+    """``_subsets_reach`` (each least subset's parties from its smallest set, filtered by the
+    required and essential tokens only where the subset lacks them) keeps exactly what
+    ``_sum_reaches`` keeps of the union of the required tokens' parties intersected with each
+    essential token's (random, seeded; required and essential sets of every kind)."""
+    rng = random.Random(23)
+    checked = kept = filtered = 0
+    for _round in range(400):
+        distinct = [f"t{i}" for i in range(rng.randint(1, SUBSET_TOKENS))]
+        tokens = distinct + [rng.choice(distinct) for _ in range(rng.randint(0, 2))]
+        best = {t: rng.choice((0.0, 0.2, 0.3, rng.random())) for t in distinct}
+        of = {t: {p for p in range(60) if rng.random() < 0.5} for t in distinct}
+        of["other"] = {p for p in range(60) if rng.random() < 0.3}  # a token outside the name
+        share = rng.random() * sum(best.values())
+        subsets = _least_subsets(tokens, best, share)
+        if subsets is None:
+            continue
+        pool = [*distinct, "other"]
+        required = frozenset(t for t in pool if rng.random() < 0.4)
+        essential = [t for t in distinct if rng.random() < 0.2]
+        reached: set[int] = set()
+        for t in required:
+            reached |= of[t]
+        for t in essential:
+            reached &= of[t]
+        want = _sum_reaches(tokens, best, share, reached, partial(_of, of))
+        got = _subsets_reach(subsets, required, essential, partial(_of, of))
+        assert got == want, (tokens, best, share, required, essential)
+        checked += 1
+        kept += len(want)
+        filtered += any(required.isdisjoint(s) for s in subsets)
+    assert checked > 300
+    assert kept > 1000
+    assert filtered > 50  # the filter of a subset without a required token is exercised
 
 
 def test_subset_sums_would_catch_a_wrong_subset_rule() -> None:
