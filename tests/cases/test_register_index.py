@@ -10,7 +10,15 @@ from rapidfuzz.distance import OSA
 
 from prosper.cases.alerts import found_entities
 from prosper.cases.model import RegisteredParty
-from prosper.cases.name_bound import EXTRAS, SUBSET_TOKENS, PairBound, _sum_reaches, benefit
+from prosper.cases.name_bound import (
+    EXTRAS,
+    SUBSET_TOKENS,
+    PairBound,
+    _least_subsets,
+    _subsets_reach,
+    _sum_reaches,
+    benefit,
+)
 from prosper.cases.register_index import RegisterIndex, register_row
 from prosper.cases.rescreen import (
     could_hit,
@@ -19,7 +27,7 @@ from prosper.cases.rescreen import (
     register_candidates,
     screen_against,
 )
-from prosper.cases.token_links import TokenLinks, _edited
+from prosper.cases.token_links import TokenLinks, edited
 from prosper.matching import config as cfg
 from prosper.matching.names import token_agreement
 from prosper.model import Entity, EntityType, Identifier
@@ -205,28 +213,28 @@ def test_token_links_in_parts_are_the_whole() -> None:
 
 
 def test_edit_search_is_every_token_within_the_fuzzy_budget() -> None:
-    """The edit search (one search per register token over the delta tokens of every length
-    in reach, each result held to its own budget) finds exactly the delta tokens within the
-    fuzzy rule's budget of the shorter token — checked against OSA distance pair by pair."""
+    """The edit search (one distance matrix per register token length over the delta tokens
+    of every length in reach, each column held to its own budget) finds exactly the delta
+    tokens within the fuzzy rule's budget of the shorter token — checked against OSA distance
+    pair by pair, with matrices of a few rows too (the blocks of a large register)."""
     rng = random.Random(5)
     letters = "abcde"  # a small alphabet: many near pairs
     delta = sorted({"".join(rng.choices(letters, k=rng.randint(1, 14))) for _ in range(400)})
     by_length: dict[int, list[str]] = {}
     for token in delta:
         by_length.setdefault(len(token), []).append(token)
-    bands: dict[int, list[str]] = {}
-    found = 0
-    for _ in range(400):
-        token = "".join(rng.choices(letters, k=rng.randint(1, 14)))
-        want = set()
-        if len(token) >= 3:
-            for other in delta:
-                budget = max(1, min(len(token), len(other)) // cfg.FUZZY_CHARS_PER_EDIT)
-                if OSA.distance(token, other) <= budget:
-                    want.add(other)
-        assert _edited(token, by_length, bands) == want, token
-        found += len(want)
-    assert found > 150  # not trivially empty
+    tokens = sorted({"".join(rng.choices(letters, k=rng.randint(1, 14))) for _ in range(400)})
+    want: dict[str, set[str]] = {}
+    for token in tokens:
+        if len(token) < 3:
+            continue
+        for other in delta:
+            budget = max(1, min(len(token), len(other)) // cfg.FUZZY_CHARS_PER_EDIT)
+            if OSA.distance(token, other) <= budget:
+                want.setdefault(token, set()).add(other)
+    assert edited(tokens, by_length) == want
+    assert sum(len(v) for v in want.values()) > 150  # not trivially empty
+    assert edited(tokens, by_length, block=7) == want
 
 
 def test_sharded_candidates_are_the_whole_registers() -> None:
@@ -301,6 +309,42 @@ def test_subset_sums_select_the_parties_a_sum_per_party_selects() -> None:
             kept += len(want)
     assert checked == 1600
     assert kept > 1000
+
+
+def test_subset_parties_without_the_union_are_the_unions() -> None:
+    """``_subsets_reach`` (each least subset's parties from its smallest set, filtered by the
+    required and essential tokens only where the subset lacks them) keeps exactly what
+    ``_sum_reaches`` keeps of the union of the required tokens' parties intersected with each
+    essential token's (random, seeded; required and essential sets of every kind)."""
+    rng = random.Random(23)
+    checked = kept = filtered = 0
+    for _round in range(400):
+        distinct = [f"t{i}" for i in range(rng.randint(1, SUBSET_TOKENS))]
+        tokens = distinct + [rng.choice(distinct) for _ in range(rng.randint(0, 2))]
+        best = {t: rng.choice((0.0, 0.2, 0.3, rng.random())) for t in distinct}
+        of = {t: {p for p in range(60) if rng.random() < 0.5} for t in distinct}
+        of["other"] = {p for p in range(60) if rng.random() < 0.3}  # a token outside the name
+        share = rng.random() * sum(best.values())
+        subsets = _least_subsets(tokens, best, share)
+        if subsets is None:
+            continue
+        pool = [*distinct, "other"]
+        required = frozenset(t for t in pool if rng.random() < 0.4)
+        essential = [t for t in distinct if rng.random() < 0.2]
+        reached: set[int] = set()
+        for t in required:
+            reached |= of[t]
+        for t in essential:
+            reached &= of[t]
+        want = _sum_reaches(tokens, best, share, reached, partial(_of, of))
+        got = _subsets_reach(subsets, required, essential, partial(_of, of))
+        assert got == want, (tokens, best, share, required, essential)
+        checked += 1
+        kept += len(want)
+        filtered += any(required.isdisjoint(s) for s in subsets)
+    assert checked > 300
+    assert kept > 1000
+    assert filtered > 50  # the filter of a subset without a required token is exercised
 
 
 def test_subset_sums_would_catch_a_wrong_subset_rule() -> None:

@@ -64,6 +64,18 @@ def test_register_index_finds_the_matching_party(store: CaseStore) -> None:
     assert len(found) < 10
 
 
+def test_name_keys_rows_are_the_register_rows(store: CaseStore) -> None:
+    """The store's index rows are :func:`register_row`'s, with and without aliases (a party
+    with aliases has its names joined, the same alias twice once)."""
+    aliased = RegisteredParty(id="AL-1", name="Acme Trading", aliases=("Acme Co", "Acme Co"))
+    store.upsert_parties([(aliased, party_keys(aliased))])
+    rows = {row[0]: row for row in store.name_keys()}
+    assert rows["AL-1"] == register_row(aliased)
+    assert rows["AL-1"][2] == "Acme Trading\nAcme Co"
+    for party in PARTIES:
+        assert rows[party.id] == register_row(party)
+
+
 def test_an_identifier_alone_makes_a_candidate(store: CaseStore) -> None:
     from prosper.model import Identifier
 

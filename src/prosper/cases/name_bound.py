@@ -278,19 +278,27 @@ def list_side(
     (:func:`_sum_reaches`); ``parties_of``: delta token → the parties linking to it."""
     from_list: dict[int, set[int]] = defaultdict(set)
     for f_idx in range(forms):
-        reached: set[int] = set()
-        for token in bound.form_required(f_idx):
-            reached |= parties_of(token)
-        if not reached:
-            continue
+        required = bound.form_required(f_idx)
         tokens, best, share = bound.form_side(f_idx)
         # a token without which the others, all linked, fall short: every party kept
         # links to it (the margin keeps a sum's rounding from dropping one)
         total = sum(best[t] for t in tokens)
-        for token in set(tokens):
-            if total - best[token] * tokens.count(token) < share - ESSENTIAL_MARGIN:
+        essential = [
+            t for t in set(tokens) if total - best[t] * tokens.count(t) < share - ESSENTIAL_MARGIN
+        ]
+        subsets = _least_subsets(tokens, best, share)
+        if subsets is None:
+            reached: set[int] = set()
+            for token in required:
+                reached |= parties_of(token)
+            if not reached:
+                continue
+            for token in essential:
                 reached.intersection_update(parties_of(token))
-        for p_idx in _sum_reaches(tokens, best, share, reached, parties_of):
+            kept = _sum_reaches(tokens, best, share, reached, parties_of)
+        else:
+            kept = _subsets_reach(subsets, required, essential, parties_of)
+        for p_idx in kept:
             from_list[p_idx].add(f_idx)
     return from_list
 
@@ -322,6 +330,68 @@ def party_side(
     return out
 
 
+def _least_subsets(
+    tokens: Sequence[str], best: dict[str, float], share: float
+) -> list[list[str]] | None:
+    """The least subsets of the distinct ``tokens`` whose sum of ``best`` (each occurrence, in
+    the name's order, from 0 — the float a party linking to exactly those tokens accumulates)
+    reaches ``share``: a party's sum reaches it exactly when the party links to every token of
+    one of them (adding a token, ``best`` ≥ 0, never lowers a float sum). ``None`` for names of
+    more than :data:`SUBSET_TOKENS` distinct tokens or a share of 0 (summed party by party)."""
+    distinct = list(dict.fromkeys(tokens))
+    if len(distinct) > SUBSET_TOKENS or share <= 0:
+        return None
+    count = len(distinct)
+    bit = {t: 1 << i for i, t in enumerate(distinct)}
+    steps = [(bit[t], best[t]) for t in tokens]
+    totals: list[float] = []
+    for mask in range(1 << count):
+        total = 0.0
+        for flag, b in steps:
+            if mask & flag:
+                total = total + b
+        totals.append(total)
+    out: list[list[str]] = []
+    for mask in range(1, 1 << count):
+        if totals[mask] < share:
+            continue
+        bits = [i for i in range(count) if mask >> i & 1]
+        if any(totals[mask ^ (1 << i)] >= share for i in bits):
+            continue  # not a least subset: a smaller one already reaches ``share``
+        out.append([distinct[i] for i in bits])
+    return out
+
+
+def _subsets_reach(
+    subsets: list[list[str]],
+    required: frozenset[str],
+    essential: Sequence[str],
+    parties_of: Callable[[str], set[int]],
+) -> set[int]:
+    """The parties linking to every token of one of the ``subsets`` (:func:`_least_subsets`),
+    to one of the ``required`` tokens and to every ``essential`` one: what
+    :func:`_sum_reaches` keeps of the parties of the required tokens less those missing an
+    essential one — but each subset's parties are intersected from its smallest set, and the
+    union of the required tokens' parties (tens of thousands for a common token) is never
+    built: a subset holding a required token (or an essential one) already implies it."""
+    out: set[int] = set()
+    need = [parties_of(t) for t in required]
+    if not any(need):
+        return out
+    for subset in subsets:
+        sets = sorted((parties_of(t) for t in subset), key=len)
+        found = sets[0].intersection(*sets[1:])
+        if not found:
+            continue
+        if required.isdisjoint(subset):
+            found = {p for p in found if any(p in s for s in need)}
+        missing = [parties_of(t) for t in essential if t not in subset]
+        if missing:
+            found = {p for p in found if all(p in s for s in missing)}
+        out |= found
+    return out
+
+
 def _sum_reaches(
     tokens: Sequence[str],
     best: dict[str, float],
@@ -330,38 +400,18 @@ def _sum_reaches(
     parties_of: Callable[[str], set[int]],
 ) -> set[int]:
     """The ``reached`` parties whose sum of ``best`` over the tokens they link to (each
-    occurrence, in the name's order) reaches ``share``. A party's sum depends only on which
-    tokens it links to, and adding a token (``best`` ≥ 0) never lowers a float sum, so the
-    parties are those linking to every token of some least subset whose sum reaches ``share``:
-    set intersections per such subset instead of a sum per party (the same floats, compared
-    the same way). Names of more than :data:`SUBSET_TOKENS` distinct tokens (or a share of 0):
-    party by party."""
-    distinct = list(dict.fromkeys(tokens))
-    if len(distinct) > SUBSET_TOKENS or share <= 0:
+    occurrence, in the name's order) reaches ``share``: the parties linking to every token of
+    one of the :func:`_least_subsets` (set intersections per subset instead of a sum per
+    party; the same floats, compared the same way), or party by party where there are none."""
+    subsets = _least_subsets(tokens, best, share)
+    if subsets is None:
         sums: dict[int, float] = {}
         for token in tokens:
             b = best[token]
             for p_idx in reached.intersection(parties_of(token)):
                 sums[p_idx] = sums.get(p_idx, 0) + b
         return {p_idx for p_idx, total in sums.items() if total >= share}
-    count = len(distinct)
-    bit = {t: 1 << i for i, t in enumerate(distinct)}
-    steps = [(bit[t], best[t]) for t in tokens]
-    totals: list[float] = []
-    for mask in range(1 << count):
-        # the float a party linking to exactly these tokens accumulates: each occurrence,
-        # in the name's order, from 0 (as the party-by-party sum)
-        total = 0.0
-        for flag, b in steps:
-            if mask & flag:
-                total = total + b
-        totals.append(total)
     out: set[int] = set()
-    for mask in range(1, 1 << count):
-        if totals[mask] < share:
-            continue
-        bits = [i for i in range(count) if mask >> i & 1]
-        if any(totals[mask ^ (1 << i)] >= share for i in bits):
-            continue  # not a least subset: a smaller one already reaches ``share``
-        out |= reached.intersection(*(parties_of(distinct[i]) for i in bits))
+    for subset in subsets:
+        out |= reached.intersection(*(parties_of(t) for t in subset))
     return out

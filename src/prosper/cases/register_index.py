@@ -47,6 +47,9 @@ without the flag is taken as a person's, the more permissive."""
 MIN_ID = 4  # shorter numbers ("12") say nothing; the list index skips them too
 UNALIGNED = cfg.EXTRA_TOKEN_PERSON  # the least an unaligned token costs, × its weight
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_READ_KEYS = re.compile(r"(?:^|\s)([nji]:|x:)(\S*)")
+"""The keys the index reads (names, joined tokens, identifiers, flags) out of a party's stored
+keys, found in one scan of the text (most of the text is keys it does not read)."""
 
 
 def party_names(party: RegisteredParty) -> tuple[str, ...]:
@@ -153,17 +156,16 @@ class RegisterIndex:
         self.ids.append(party_id)
         names: list[tuple[str, ...]] = []
         abjad = org = False
-        for key in keys.split():
-            kind = key[:2]
+        for kind, value in _READ_KEYS.findall(keys):
             if kind == NAME_KEY:
-                names.append(tuple(key[2:].split("|")))
+                names.append(tuple(value.split("|")))
             elif kind == "j:":
-                self._join_parties[key[2:]].append(idx)
+                self._join_parties[value].append(idx)
             elif kind == ID_KEY:
-                self._id_parties[key].append(idx)
-            elif key == ORG_FLAG:
+                self._id_parties[kind + value].append(idx)
+            elif value == ORG_FLAG[2:]:
                 org = True
-            elif key == ABJAD_FLAG:
+            elif value == ABJAD_FLAG[2:]:
                 abjad = True
         if not names:  # stored before the name tokens were: prepare them now
             for name in names_text.split("\n"):

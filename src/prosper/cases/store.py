@@ -261,9 +261,11 @@ class CaseStore(HookRunStore):
                     party_table.c.aliases,
                 )
             )
-            for row in result:
-                aliases = json.loads(row.aliases) if row.aliases != "[]" else []
-                yield row.id, row.name_keys, "\n".join(dict.fromkeys((row.name, *aliases)))
+            for party_id, keys, name, aliases in result:
+                if aliases == "[]":  # most parties: the name alone
+                    yield party_id, keys, name
+                else:
+                    yield party_id, keys, "\n".join(dict.fromkeys((name, *json.loads(aliases))))
 
     def mark_screened(self, party_ids: Sequence[str], conn: sa.Connection) -> None:
         """Stamp ``screened_at`` on parties (inside the caller's transaction)."""
