@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 MEMO_MIN = 200  # a key's names are kept when its posting has this many (shorter: made per query)
-MEMO_NAMES = 1_000_000  # ... until the kept keys hold this many names (~70-100 bytes each)
+MEMO_NAMES = 500_000  # ... until the kept keys hold this many names (~100 bytes each: ~50 MB)
 
 
 class KeyMemo:
