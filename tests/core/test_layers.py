@@ -103,6 +103,7 @@ PURE_MODULES = (
     "screening/merge.py",
     "screening/freshness.py",
     "screening/retrieval.py",
+    "screening/key_memo.py",
     "screening/hits.py",
 )
 IO_MODULES = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 from collections.abc import Container, Mapping, Sequence
@@ -11,6 +12,7 @@ import pytest
 
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.screening import retrieval
+from prosper.screening.key_memo import MEMO_MIN, KeyMemo
 from prosper.screening.retrieval import budgets, candidates, name_keys
 
 
@@ -164,3 +166,93 @@ def test_a_misspelt_rare_word_beside_a_common_one_is_found() -> None:
     assert candidates(query, postings, total) == [7]
     # a query token the lists hold as written looks up no neighbour
     assert not any(k[0] == "e" for k in retrieval.query_keys(prepare_name("Dost"), postings))
+
+
+def _names_walked(found: list[dict[int, float]]) -> dict[int, float]:
+    """A group's best weight per name, name by name (the loop the dictionary merges replace)."""
+    best: dict[int, float] = {}
+    for names in found:
+        for n_idx, weight in names.items():
+            if weight > best.get(n_idx, 0.0):
+                best[n_idx] = weight
+    return best
+
+
+def _sums_walked(per_group: list[dict[int, float]]) -> dict[int, float]:
+    """Each name's evidence, name by name, in group order."""
+    acc: dict[int, float] = {}
+    for best in per_group:
+        for n_idx, weight in best.items():
+            acc[n_idx] = acc.get(n_idx, 0.0) + weight
+    return acc
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_dictionary_merges_equal_the_name_by_name_walk(seed: int) -> None:
+    # few distinct weights and a small universe: many names met twice, many ties; the keys of
+    # a group heavier, lighter and in between those merged before (each merge's three cases)
+    rng = random.Random(seed)
+    weights = [0.7, 1.3, 2.0, 2.0 + 1e-15, 3.1, 0.1 + 0.2]
+    per_group: list[dict[int, float]] = []
+    for _ in range(rng.randint(1, 6)):
+        found = []
+        for _ in range(rng.randint(1, 4)):
+            posting = sorted(rng.sample(range(300), rng.randint(1, 120)))
+            found.append(dict.fromkeys(posting, rng.choice(weights)))
+        merged = retrieval._group_evidence(found)
+        walked = _names_walked(found)
+        assert list(merged.items()) == list(walked.items())  # same values, same order
+        per_group.append(merged)
+    acc = retrieval._sum_groups(per_group)
+    assert list(acc.items()) == list(_sums_walked(per_group).items())
+    for budget in (1, 5, 48, 400):
+        assert retrieval._top(acc, budget) == heapq.nlargest(budget, acc, key=acc.__getitem__)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_candidates_with_ties_equal_the_walk_of_every_key(seed: int) -> None:
+    # postings of a few lengths only (equal weights) over few names: the candidates tie often
+    rng = random.Random(1000 + seed)
+    total = 100_000
+    form = prepare_name(rng.choice(["Maria de Jesus Lopez", "Ruben van de Ven", "Kim Jong Un"]))
+    postings: dict[str, list[int]] = {}
+    for key in retrieval.query_keys(form, {}):
+        lookup = "t" + key[1:] if key[0] == "e" else key
+        if rng.random() < 0.8:
+            postings[lookup] = sorted(rng.sample(range(2_000), rng.choice([40, 40, 300, 900])))
+    memo = KeyMemo()
+    expected = _walk_every_key(form, postings, total)
+    assert candidates(form, postings, total) == expected
+    assert candidates(form, postings, total, memo=memo) == expected
+    assert candidates(form, postings, total, memo=memo) == expected  # the kept names again
+    assert memo.kept > 0
+
+
+def test_the_key_memo_keeps_long_keys_up_to_its_cap() -> None:
+    long_posting = list(range(0, 2 * MEMO_MIN, 2))
+    memo = KeyMemo(most=MEMO_MIN)
+    first = memo.names("t:de", 2.5, long_posting)
+    assert first == dict.fromkeys(long_posting, 2.5)
+    assert memo.names("t:de", 2.5, long_posting) is first  # kept: the same dictionary
+    assert memo.kept == MEMO_MIN
+    other = memo.names("t:al", 1.5, long_posting)  # over the cap: made, not kept
+    assert other == dict.fromkeys(long_posting, 1.5)
+    assert memo.names("t:al", 1.5, long_posting) is not other
+    assert memo.kept == MEMO_MIN
+    short = [1, 2, 3]  # short keys are made per query
+    assert memo.names("t:van", 4.0, short) is not memo.names("t:van", 4.0, short)
+    # a kept key asked with another weight or posting (another index) is not answered from it
+    assert memo.names("t:de", 3.0, long_posting) == dict.fromkeys(long_posting, 3.0)
+    assert memo.names("t:de", 2.5, long_posting[1:]) == dict.fromkeys(long_posting[1:], 2.5)
+
+
+def test_an_index_keeps_its_long_keys_across_queries() -> None:
+    from tests.screening.test_index import ENTITIES
+
+    from prosper.screening.index import ScreeningIndex
+
+    index = ScreeningIndex.build(ENTITIES)
+    form = prepare_name("Ivan Petrov")
+    first = index._candidates(form, frozenset())
+    assert index._candidates(form, frozenset()) == first
+    assert first == candidates(form, index._postings, index._total)

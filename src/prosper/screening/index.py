@@ -25,6 +25,7 @@ from prosper.model import Entity, EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.weights import TokenWeights
 from prosper.screening.hits import make_hit
+from prosper.screening.key_memo import KeyMemo
 from prosper.screening.merge import merge_hits, un_references
 from prosper.screening.qualifiers import identifier_matches
 from prosper.screening.query import (
@@ -203,7 +204,10 @@ class ScreeningIndex:
             else:
                 src = self._entity_sources
                 keep = lambda n: src[owner[n]] in sources  # noqa: E731
-        return candidates(form, self._postings, self._total, keep)
+        memo: KeyMemo | None = getattr(self, "_key_memo", None)
+        if memo is None:  # made on first use: an index never queried keeps nothing
+            memo = self._key_memo = KeyMemo()
+        return candidates(form, self._postings, self._total, keep, memo)
 
     # ------------------------------------------------------------------ screening
 

@@ -22,22 +22,26 @@ token the lists do not hold as written also looks up its neighbour spellings (:f
 ``DOTS`` → ``dost``) among the list tokens: a misspelt word beside a common one ("DOTS
 MOHAMMAD") is found though the two share no other key, at no cost in index size.
 
-The first key of a group takes its posting whole (``dict.fromkeys``, in C); the sums, the per-name
-maxima and the insertion order (which breaks ties between equal evidence) are those of the
-name-by-name loop, so the candidates are the same.
+The walk is made of dictionary operations in C: each key's names with its weight
+(``dict.fromkeys``; a long key's dictionary kept across the queries of an index,
+:class:`~prosper.screening.key_memo.KeyMemo`), merged with ``dict.update``, only the names
+already met looked at one by one; the best names picked from the values sorted in C, not by
+``heapq.nlargest`` in Python. The sums, the per-name maxima and the insertion order (which
+breaks ties between equal evidence) are those of the name-by-name loop, so the candidates are
+the same (``tests/screening/test_retrieval.py`` checks both against it).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from itertools import pairwise
+from itertools import compress, pairwise
 
 from prosper.matching import skeleton
 from prosper.names.normalize import NameForm
+from prosper.screening.key_memo import KeyMemo
 
 CANDIDATES = 48  # at most this many list names are scored per query after retrieval
 MIN_CANDIDATES = 12  # ... and at least this many (when retrieval found them)
@@ -147,36 +151,64 @@ def budgets(total: int) -> tuple[int, int, int]:
     )
 
 
-def _group_evidence(found: list[tuple[float, Sequence[int]]]) -> dict[int, float]:
-    """Each list name on a posting of ``found`` (a group's keys, in order, with their weights),
-    with the best weight among the keys holding it.
+def _group_evidence(found: list[dict[int, float]]) -> dict[int, float]:
+    """Each list name on a key of ``found`` (a group's keys, in order, each as its names with
+    its weight), with the best weight among the keys holding it.
 
     Names appear in the order they are first met walking the keys in order (as a name-by-name
-    loop inserts them); the value is the largest weight of a key holding the name."""
+    loop inserts them); the value is the largest weight of a key holding the name. Made with
+    dictionary operations in C: only the names already met are looked at one by one."""
     if not found:
         return {}
-    # the first key's names in C (every weight is > 0: each is its name's best so far) ...
-    best = dict.fromkeys(found[0][1], found[0][0])
-    get = best.get
-    for weight, posting in found[1:]:  # ... the other keys name by name
-        for n_idx in posting:
-            if weight > get(n_idx, 0.0):
-                best[n_idx] = weight
+    best = dict(found[0])  # (a copy: the key's names may be kept across queries)
+    most = least = next(iter(best.values()), 0.0)  # the weights of the keys merged so far
+    for names in found[1:]:
+        if not names:
+            continue
+        weight = next(iter(names.values()))
+        if weight >= most:  # every name met takes this weight
+            best.update(names)  # (the new ones in posting order; the met keep their place)
+        elif weight < least:  # every name met keeps its weight
+            before = best.copy()
+            best.update(names)
+            best.update(before)
+        else:  # the met names with more keep it
+            met = names.keys() & best.keys()
+            higher = {n_idx: best[n_idx] for n_idx in met if best[n_idx] > weight}
+            best.update(names)
+            best.update(higher)
+        most = max(most, weight)
+        least = min(least, weight)
     return best
 
 
 def _sum_groups(per_group: list[dict[int, float]]) -> dict[int, float]:
     """Each name's evidence: its best weight in each group, summed in group order (the names
-    in the order first met)."""
+    in the order first met). Only the names met in an earlier group are summed one by one;
+    the others are added by ``dict.update`` (in C, in the group's order)."""
     acc: dict[int, float] = {}
     for best in per_group:
         if not acc:  # the first group: each sum is its one weight, in the same order
             acc = dict(best)
             continue
-        get = acc.get
-        for n_idx, weight in best.items():
-            acc[n_idx] = get(n_idx, 0.0) + weight
+        met = best.keys() & acc.keys()
+        summed = {n_idx: acc[n_idx] + best[n_idx] for n_idx in met}
+        acc.update(best)  # the new names in the group's order, each its one weight ...
+        acc.update(summed)  # ... and the met ones their sums (their place is kept)
     return acc
+
+
+def _top(acc: dict[int, float], budget: int) -> list[int]:
+    """The ``budget`` names of ``acc`` with the most evidence, best first, equal evidence in
+    ``acc``'s order: ``heapq.nlargest(budget, acc, key=acc.__getitem__)``, with the values
+    sorted in C and a Python loop only to pick the names reaching the ``budget``-th value."""
+    if len(acc) <= budget:
+        return sorted(acc, key=acc.__getitem__, reverse=True)  # stable: ties in acc's order
+    values = sorted(acc.values(), reverse=True)
+    cut = values[budget - 1]
+    reach = list(compress(acc, map(cut.__le__, acc.values())))  # value >= cut, in C
+    reach.sort(key=acc.__getitem__, reverse=True)  # stable: ties in acc's order
+    return reach[:budget]
 
 
 def _holds(posting: Sequence[int], n_idx: int) -> int:
@@ -191,7 +223,7 @@ def _bar(values: list[float], budget: int) -> float:
     :data:`MIN_CANDIDATES` names do and it is under the 40 % floor of the best. A name whose
     evidence cannot exceed it is not among :func:`candidates`' answer; ``-inf`` when no name can
     be left out yet."""
-    top = heapq.nlargest(budget, values)
+    top = sorted(values, reverse=True)[:budget]  # heapq.nlargest's values, sorted in C
     nth = top[budget - 1] if len(top) >= budget else -math.inf
     least = top[MIN_CANDIDATES - 1] if len(top) >= MIN_CANDIDATES else -math.inf
     return max(nth, min(least, top[0] * CANDIDATE_FLOOR)) if top else -math.inf
@@ -262,6 +294,7 @@ def candidates(
     postings: Mapping[str, Sequence[int]],
     total: int,
     keep: Callable[[int], bool] | None = None,
+    memo: KeyMemo | None = None,
 ) -> list[int]:
     """The list names worth scoring for ``form``, best retrieval evidence first.
 
@@ -281,12 +314,15 @@ def candidates(
         postings: Key → list names, ascending (the index's inverted index).
         total: How many names are indexed (for the IDF).
         keep: When given, only names it accepts (a source filter).
+        memo: The long keys' names kept across the queries of this index
+            (:class:`~prosper.screening.key_memo.KeyMemo`); none kept when not given.
     """
     most, most_weak, budget = budgets(total)
     groups: dict[int, list[str]] = {}
     for key, group in query_keys(form, postings).items():
         groups.setdefault(group, []).append(key)
     keys: list[tuple[int, float, Sequence[int], bool]] = []
+    texts: list[str] = []  # the keys themselves ("t:jose")
     for g, group_keys in enumerate(groups.values()):
         for key in group_keys:
             posting = postings.get("t" + key[1:] if key[0] == "e" else key)
@@ -298,12 +334,14 @@ def candidates(
             weight = KEY_WEIGHTS[key[0]] * math.log((total + 1) / len(posting))
             walked = len(posting) <= (MAX_WEAK_POSTINGS if weak else MAX_POSTINGS)
             keys.append((g, weight, posting, walked))
+            texts.append(key)
     common = LIFT_COMMON and not all(k[3] for k in keys)
+    memo = KeyMemo(0) if memo is None else memo
     for attempt in (common, False):
-        found: list[list[tuple[float, Sequence[int]]]] = [[] for _ in groups]
-        for g, weight, posting, walked in keys:
+        found: list[list[dict[int, float]]] = [[] for _ in groups]
+        for (g, weight, posting, walked), key in zip(keys, texts, strict=True):
             if walked or not attempt:
-                found[g].append((weight, posting))
+                found[g].append(memo.names(key, weight, posting))
         per_group = [_group_evidence(f) for f in found]
         acc = _sum_groups(per_group)
         if keep is not None:
@@ -313,6 +351,5 @@ def candidates(
             if lifted is not None:
                 return lifted
             continue
-        top = heapq.nlargest(budget, acc, key=acc.__getitem__)
-        return _cut([(acc[n], n) for n in top])
+        return _cut([(acc[n], n) for n in _top(acc, budget)])
     raise AssertionError("unreachable")  # the second attempt walks every key
