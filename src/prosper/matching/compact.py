@@ -5,8 +5,6 @@ split tokens, Korean keys with the surname first or last, Arabic consonant skele
 
 from __future__ import annotations
 
-from typing import Final
-
 from rapidfuzz.distance import Levenshtein
 
 from prosper.matching import config as cfg
@@ -18,14 +16,10 @@ from prosper.matching.skeleton import (
 )
 from prosper.names.normalize import NameForm
 
-SYLLABIC_SCRIPTS: Final = frozenset({"han", "hangul"})
-
 
 def syllabic_script(query: NameForm, candidate: NameForm) -> bool:
     """Either name is written in Han or Hangul (one token per syllable after romanization)."""
-    # no set built per pair: this is asked of every pair scored
-    syllabic = SYLLABIC_SCRIPTS
-    return not (query.scripts.isdisjoint(syllabic) and candidate.scripts.isdisjoint(syllabic))
+    return bool((query.scripts | candidate.scripts) & {"han", "hangul"})
 
 
 def _abjad_compact(tokens: tuple[str, ...]) -> str:

@@ -9,15 +9,9 @@ reduced weight (:data:`~prosper.matching.config.EXTRA_TOKEN_PERSON`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
 
 from prosper.matching import config as cfg
-from prosper.matching.compact import (
-    SYLLABIC_SCRIPTS,
-    compact_score,
-    merge_split_tokens,
-    syllabic_script,
-)
+from prosper.matching.compact import compact_score, merge_split_tokens, syllabic_script
 from prosper.matching.syllables import is_syllable, one_syllable_name
 from prosper.matching.tokens import (
     fuzzy_similarity,
@@ -32,29 +26,6 @@ from prosper.names.orgs import acronym_of, is_generic_word
 from prosper.names.weights import TokenWeights
 
 __all__ = ["NameScore", "TokenPair", "score_name", "token_agreement"]
-
-# the matcher's constants read per pair, as module constants (a compiled read of ``cfg.X`` is a
-# dict lookup on the module each time; nothing patches these: the tests patch only
-# ``NISBA_ENDING`` and ``COMMON_NAME_QUERY_SPELLING``, read elsewhere)
-_ACRONYM_MIN_LETTERS: Final = cfg.ACRONYM_MIN_LETTERS
-_ACRONYM_SCORE: Final = cfg.ACRONYM_SCORE
-_BRAND_MARGIN: Final = cfg.BRAND_MARGIN
-_BRAND_MAX_OTHER_WORDS: Final = cfg.BRAND_MAX_OTHER_WORDS
-_BRAND_MIN_WEIGHT: Final = cfg.BRAND_MIN_WEIGHT
-_BRAND_SCORE: Final = cfg.BRAND_SCORE
-_DIFFERING_WORD_CAP: Final = cfg.DIFFERING_WORD_CAP
-_DIFFERING_WORD_MIN_WEIGHT: Final = cfg.DIFFERING_WORD_MIN_WEIGHT
-_EXTRA_TOKEN_CONFLICT: Final = cfg.EXTRA_TOKEN_CONFLICT
-_EXTRA_TOKEN_ORG: Final = cfg.EXTRA_TOKEN_ORG
-_EXTRA_TOKEN_PERSON: Final = cfg.EXTRA_TOKEN_PERSON
-_EXTRA_TOKEN_SINGLE: Final = cfg.EXTRA_TOKEN_SINGLE
-_EXTRA_TOKEN_SYLLABIC: Final = cfg.EXTRA_TOKEN_SYLLABIC
-_MINOR_TOKEN: Final = cfg.MINOR_TOKEN
-_NUMBER_ONLY_FACTOR: Final = cfg.NUMBER_ONLY_FACTOR
-_PATRONYMIC_CONFLICT: Final = cfg.PATRONYMIC_CONFLICT
-_PHONETIC: Final = cfg.PHONETIC
-_POPULATION_MIN_AGREEMENT: Final = cfg.POPULATION_MIN_AGREEMENT
-_SINGLE_NAMED_WORD: Final = cfg.SINGLE_NAMED_WORD
 
 # Sorting order of agreement kinds when scores tie (more specific first).
 _HOW_RANK = {
@@ -139,7 +110,7 @@ def _is_place(token: str) -> bool:
 
 def _syllabic(form: NameForm) -> bool:
     """A name written syllable by syllable: Han or Hangul script, or romanized Korean."""
-    if not form.scripts.isdisjoint(SYLLABIC_SCRIPTS):
+    if form.scripts & {"han", "hangul"}:
         return True
     return len(form.tokens) >= 2 and all(k is not None for k in form.korean)
 
@@ -155,7 +126,7 @@ def _distinct_unaligned(
         and not minors[i]
         and not t.isdigit()
         and len(t) >= 3
-        and (_is_place(t) or weights[i] >= _DIFFERING_WORD_MIN_WEIGHT)
+        and (_is_place(t) or weights[i] >= cfg.DIFFERING_WORD_MIN_WEIGHT)
         for i, t in enumerate(tokens)
     )
 
@@ -176,7 +147,7 @@ def _minor_words(
         pq = [i for i, t in enumerate(qt) if i not in used_q and is_patronymic(t)]
         pc = [j for j, t in enumerate(ct) if j not in used_c and is_patronymic(t)]
         if (
-            _PATRONYMIC_CONFLICT
+            cfg.PATRONYMIC_CONFLICT
             and pq
             and pc
             and not any(same_father(qt[i], ct[j]) for i in pq for j in pc)
@@ -206,9 +177,9 @@ def _whole_acronym(query: NameForm, candidate: NameForm) -> bool:
     :data:`~prosper.matching.config.ACRONYM_MIN_LETTERS` letters that is the initials of all
     the other's words: "SMIC" / "Semiconductor Manufacturing International Corporation"."""
     for one, other in ((query, candidate), (candidate, query)):
-        if len(one.tokens) == 1 and len(other.full) >= _ACRONYM_MIN_LETTERS:
+        if len(one.tokens) == 1 and len(other.full) >= cfg.ACRONYM_MIN_LETTERS:
             word = one.tokens[0]
-            if len(word) >= _ACRONYM_MIN_LETTERS and word == "".join(
+            if len(word) >= cfg.ACRONYM_MIN_LETTERS and word == "".join(
                 t[0] for t in other.full if t not in ("of", "and", "the", "for")
             ):
                 return True
@@ -328,24 +299,23 @@ def _score_tokens(
     mq, mc = _minor_words(query, candidate, used_q, used_c, org)
     # a shared word common among people says less (population frequency); a missing one not.
     # Not for names written syllable by syllable: a US table does not know 진 from "jin".
-    syllabic = _syllabic(query) or _syllabic(candidate)
-    pop = person and not syllabic
+    pop = person and not (_syllabic(query) or _syllabic(candidate))
     # Only for words that agree: a gendered pair of common names ("Paolo" / "Paola", 0.5)
     # disagrees and keeps its full weight against the score.
-    agree_q = {i for i, _, s, _ in pairs if s >= _POPULATION_MIN_AGREEMENT}
-    agree_c = {j for _, j, s, _ in pairs if s >= _POPULATION_MIN_AGREEMENT}
+    agree_q = {i for i, _, s, _ in pairs if s >= cfg.POPULATION_MIN_AGREEMENT}
+    agree_c = {j for _, j, s, _ in pairs if s >= cfg.POPULATION_MIN_AGREEMENT}
     wq = [weights.weight(t, pop and i in agree_q) for i, t in enumerate(qt)]
     wc = [weights.weight(t, pop and j in agree_c) for j, t in enumerate(ct)]
-    extra = _EXTRA_TOKEN_PERSON if type is EntityType.PERSON else _EXTRA_TOKEN_ORG
+    extra = cfg.EXTRA_TOKEN_PERSON if type is EntityType.PERSON else cfg.EXTRA_TOKEN_ORG
     if min(len(qt), len(ct)) == 1 and max(len(qt), len(ct)) > 1:
-        extra = _EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"
+        extra = cfg.EXTRA_TOKEN_SINGLE  # "EMMA LLC" is not "EMMA DANIELS"
     elif any(i not in used_q and not mq[i] for i in range(len(qt))) and any(
         j not in used_c and not mc[j] for j in range(len(ct))
     ):
-        extra = _EXTRA_TOKEN_CONFLICT  # "Kim Jong Un" vs "Kim Yo Jong": "un" ≠ "yo"
-    elif syllabic:
+        extra = cfg.EXTRA_TOKEN_CONFLICT  # "Kim Jong Un" vs "Kim Yo Jong": "un" ≠ "yo"
+    elif _syllabic(query) or _syllabic(candidate):
         # a Chinese or Korean given name is one unit: 李明辉 ≠ LI Ming, Yoo Jin-ho ≠ YU Jin
-        extra = _EXTRA_TOKEN_SYLLABIC
+        extra = cfg.EXTRA_TOKEN_SYLLABIC
         # ... and a one- or two-letter token there is a whole syllable (이 "i", 우 "u"), not
         # an initial: it is missing with its full weight ("Ryu Jin-u" ≠ "RYU JIN")
         wq = [wq[i] if i in used_q else max(wq[i], weights.idf(t)) for i, t in enumerate(qt)]
@@ -355,12 +325,12 @@ def _score_tokens(
     # share the rules above gave)
     named_q = sum(1 for m in mq if not m)
     named_c = sum(1 for m in mc if not m)
-    if _SINGLE_NAMED_WORD and person and min(named_q, named_c) == 1 < max(named_q, named_c):
-        extra = max(extra, _EXTRA_TOKEN_SINGLE)
+    if cfg.SINGLE_NAMED_WORD and person and min(named_q, named_c) == 1 < max(named_q, named_c):
+        extra = max(extra, cfg.EXTRA_TOKEN_SINGLE)
     # a missing particle, patronymic or generic word says little ("Ahmed DIBE" / "Ahmed
     # AL-DIB", "Kaspersky" / "Kaspersky Lab")
-    wq = [w if i in used_q or not mq[i] else w * _MINOR_TOKEN for i, w in enumerate(wq)]
-    wc = [w if j in used_c or not mc[j] else w * _MINOR_TOKEN for j, w in enumerate(wc)]
+    wq = [w if i in used_q or not mq[i] else w * cfg.MINOR_TOKEN for i, w in enumerate(wq)]
+    wc = [w if j in used_c or not mc[j] else w * cfg.MINOR_TOKEN for j, w in enumerate(wc)]
     num = sum(s * (wq[i] + wc[j]) for i, j, s, _ in pairs)
     den = sum(wq[i] + wc[j] for i, j, _, _ in pairs)
     for q_idx, c_idx, s in merged:  # one word on one side, two on the other
@@ -375,14 +345,14 @@ def _score_tokens(
     pairs.sort(key=lambda p: p[0])
     has_words = not all(t.isdigit() for t in (*qt, *ct))
     if pairs and has_words and all(qt[i].isdigit() for i, _, _, _ in pairs):
-        score *= _NUMBER_ONLY_FACTOR
+        score *= cfg.NUMBER_ONLY_FACTOR
         rule = "number_only"
     elif (
         type is not EntityType.PERSON
         and len(used_q) == len(qt)
         and len(ct) > len(qt)
-        and all(s >= _PHONETIC for _, _, s, _ in pairs)
-        and score < _BRAND_SCORE
+        and all(s >= cfg.PHONETIC for _, _, s, _ in pairs)
+        and score < cfg.BRAND_SCORE
     ):
         named = [j for j in range(len(ct)) if not _is_place(ct[j])] or list(range(len(ct)))
         best_c = max(named, key=lambda j: wc[j])  # "Sberbank of Russia": not "Russia"
@@ -391,26 +361,26 @@ def _score_tokens(
         distinct = [j for j in range(len(ct)) if j not in used_c and j in named and not mc[j]]
         if (
             best_c in used_c
-            and len(distinct) <= _BRAND_MAX_OTHER_WORDS
-            and brand >= _BRAND_MIN_WEIGHT
-            and all(w <= brand - _BRAND_MARGIN for w in others)
+            and len(distinct) <= cfg.BRAND_MAX_OTHER_WORDS
+            and brand >= cfg.BRAND_MIN_WEIGHT
+            and all(w <= brand - cfg.BRAND_MARGIN for w in others)
         ):
-            score, rule = _BRAND_SCORE, "brand"
+            score, rule = cfg.BRAND_SCORE, "brand"
     compact = compact_score(query, candidate, abjad)
     if compact > score:
         score, rule = compact, "compact"
-    if org and score < _ACRONYM_SCORE and _whole_acronym(query, candidate):
-        score, rule = _ACRONYM_SCORE, "acronym"
+    if org and score < cfg.ACRONYM_SCORE and _whole_acronym(query, candidate):
+        score, rule = cfg.ACRONYM_SCORE, "acronym"
     if (
         type is not EntityType.PERSON
         and rule != "compact"  # "JSCARGUMENT" / "JSC ARGUMENT": merged, not different
-        and score > _DIFFERING_WORD_CAP
+        and score > cfg.DIFFERING_WORD_CAP
         and _distinct_unaligned(qt, used_q, wq, mq)
         and _distinct_unaligned(ct, used_c, wc, mc)
     ):
         # "Bank Melli Iran" / "Bank Mellat Iran", "… (Chengdu) Co." / "… (Beijing) Co.":
         # each name keeps a distinctive word the other lacks: another organisation
-        score, rule = _DIFFERING_WORD_CAP, "differing_word"
+        score, rule = cfg.DIFFERING_WORD_CAP, "differing_word"
     aligned = [(qt[i], ct[j], s, how) for i, j, s, how in pairs]
     aligned += [
         (" ".join(qt[i] for i in q_idx), " ".join(ct[j] for j in c_idx), s, "merged")
