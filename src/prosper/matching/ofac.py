@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 
@@ -25,7 +26,11 @@ TOKEN_FLOOR = 0.5  # a query token whose best list token scores below this adds 
 MIN_TOKEN_LENGTH = 3  # OFAC ignores one- and two-letter tokens
 
 
+@lru_cache(maxsize=1 << 16)
 def _latin(name: str) -> str | None:
+    """``name`` in upper-case Latin letters and digits, words split by one space; None when it
+    has letters of another script (remembered: the query's for each of its hits, a list
+    name's for each query it is returned for)."""
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     if any(ch.isalpha() and not ch.isascii() for ch in stripped):

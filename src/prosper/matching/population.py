@@ -167,9 +167,13 @@ def _syllabic(form: NameForm) -> bool:
     return len(form.tokens) >= 2 and all(k is not None for k in form.korean)
 
 
+# the particles as a set, split once (a hit asked ``cfg.PARTICLES.split()`` per token)
+_PARTICLES = frozenset(cfg.PARTICLES.split())
+
+
 def _minor(token: str) -> bool:
     """An initial or a particle: neither common nor rare, it identifies nobody."""
-    return len(token) == 1 or token in cfg.PARTICLES.split()
+    return len(token) == 1 or token in _PARTICLES
 
 
 def common_name_match(
@@ -212,6 +216,11 @@ def common_name_match(
     q_abjad, c_abjad = (
         form is not None and "arabic" in form.scripts for form in (query, candidate)
     )
+    query_words = {
+        token for q, _, _, _ in result.aligned for token in q.split() if not _minor(token)
+    }
+    if not 0 < len(query_words) <= cfg.COMMON_NAME_MAX_WORDS:
+        return False  # a full name of three or more words is rare together (config.py)
     # the words each aligned pair brings, on both sides (the Latin side's only across scripts)
     pair_words = [
         [
@@ -224,11 +233,6 @@ def common_name_match(
         ]
         for q, c, _, _ in result.aligned
     ]
-    query_words = {
-        token for q, _, _, _ in result.aligned for token in q.split() if not _minor(token)
-    }
-    if not 0 < len(query_words) <= cfg.COMMON_NAME_MAX_WORDS:
-        return False  # a full name of three or more words is rare together (config.py)
     if cfg.COMMON_NAME_QUERY_SPELLING:
         # the screened party bears a common name however the list spells it ("Kelly Smith" /
         # "SMYTH"); a typo of the query ("Jonh Smith") is no common word and is never capped

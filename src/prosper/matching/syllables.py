@@ -73,4 +73,11 @@ def is_thin(form: NameForm) -> bool:
     """
     if "arabic" in form.scripts or not form.tokens:
         return False
-    return sum(syllable_count(t) for t in form.tokens) <= cfg.THIN_NAME_SYLLABLES
+    return _syllables_in(form.tokens) <= cfg.THIN_NAME_SYLLABLES
+
+
+@lru_cache(maxsize=1 << 16)
+def _syllables_in(tokens: tuple[str, ...]) -> int:
+    """The syllables of a name's tokens together (:func:`is_thin`, asked of the query for each
+    of its hits: remembered, a regex per token otherwise)."""
+    return sum(syllable_count(t) for t in tokens)
