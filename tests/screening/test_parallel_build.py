@@ -88,3 +88,26 @@ def test_known_transliterations_give_the_same_index_and_are_completed(
     for built in (first, again):
         assert list(built._names) == list(serial._names)
         assert dict(built._postings) == dict(serial._postings)
+
+
+def test_form_fields_are_every_field_of_a_form_in_order() -> None:
+    import dataclasses
+    import marshal
+
+    from prosper.names.normalize import NameForm, prepare_name
+
+    names = [f.name for f in dataclasses.fields(NameForm)]
+    form = prepare_name("CH'OE Ryŏng-hae 최룡해 Co., Ltd.", EntityType.ORGANIZATION)
+    fields = parallel_build.form_fields(form)
+    assert fields == tuple(getattr(form, name) for name in names)  # a new field fails here
+    assert NameForm(*marshal.loads(marshal.dumps(fields))) == form
+
+
+def test_a_form_field_marshal_cannot_write_fails_loudly() -> None:
+    import marshal
+
+    class Token(str):
+        pass
+
+    with pytest.raises(ValueError, match="unmarshallable"):  # never silently sent as something else
+        marshal.dumps([("x", (Token("kim"),))])
