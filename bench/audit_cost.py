@@ -60,7 +60,10 @@ def child(src: str, appends: int, writer: str) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), "PROSPER_NATIVE": "1"}
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(appends), writer],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     doc: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     if not doc["ok"]:
@@ -84,22 +87,26 @@ def main() -> None:
             for label, src in trees if r % 2 == 0 else trees[::-1]:
                 doc = child(src, args.appends, writer)
                 ms.setdefault((label, writer), []).append(doc["cpu"] / args.appends * 1000)
-                sys_ms.setdefault((label, writer), []).append(
-                    doc["system"] / args.appends * 1000
+                sys_ms.setdefault((label, writer), []).append(doc["system"] / args.appends * 1000)
+                print(
+                    f"round {r + 1} {writer:4} {label:4} {ms[(label, writer)][-1]:.3f} ms",
+                    file=sys.stderr,
+                    flush=True,
                 )
-                print(f"round {r + 1} {writer:4} {label:4} {ms[(label, writer)][-1]:.3f} ms",
-                      file=sys.stderr, flush=True)
     base = trees[0][0]
-    print(f"| writer | tree | CPU ms/append (median of {args.rounds}) | of which system "
-          f"| all rounds | ratio to {base} |")
+    print(
+        f"| writer | tree | CPU ms/append (median of {args.rounds}) | of which system "
+        f"| all rounds | ratio to {base} |"
+    )
     print("|---|---|---|---|---|---|")
     for writer in writers:
         ref = statistics.median(ms[(base, writer)])
         for label, _ in trees:
             values = ms[(label, writer)]
             med = statistics.median(values)
+            sys_med = statistics.median(sys_ms[(label, writer)])
             print(
-                f"| {writer} | {label} | {med:.3f} | {statistics.median(sys_ms[(label, writer)]):.3f} "
+                f"| {writer} | {label} | {med:.3f} | {sys_med:.3f} "
                 f"| {', '.join(f'{v:.2f}' for v in values)} | {med / ref:.3f} |"
             )
 
