@@ -211,6 +211,27 @@ class AuditLog:
             raise InputError("must be a non-empty string", field="actor")
         return self._writer.append(item)
 
+    def append_prepared_many(self, items: Sequence[Prepared]) -> list[AuditRecord | BaseException]:
+        """:meth:`append_prepared` for several records at once, queued together so that they
+        share transactions (the server's event loop hands its queued appends over in one call):
+        each one's stored record, or the error that refused it. Returns once every record is
+        committed (and witnessed) or refused."""
+        out: list[AuditRecord | BaseException] = []
+        ready: list[Prepared] = []
+        at: list[int] = []
+        for item in items:
+            if not isinstance(item.kind, str) or not item.kind.strip():
+                out.append(InputError("must be a non-empty string", field="kind"))
+            elif not isinstance(item.actor, str) or not item.actor.strip():
+                out.append(InputError("must be a non-empty string", field="actor"))
+            else:
+                at.append(len(out))
+                out.append(InputError("not written"))  # replaced below
+                ready.append(item)
+        for i, result in zip(at, self._writer.append_many(ready), strict=True):
+            out[i] = result
+        return out
+
     def _write_batch(self, batch: Sequence[Prepared]) -> list[AuditRecord]:
         """Write ``batch`` in one transaction, then witness it in the anchor file (one fsync).
 

@@ -123,6 +123,31 @@ class GroupCommit:
         assert slot.record is not None
         return slot.record
 
+    def append_many(self, items: Sequence[Prepared]) -> list[AuditRecord | BaseException]:
+        """Queue ``items`` together (in order, so they share a transaction when they fit in
+        one batch) and return, once every one of them is committed or has failed, each one's
+        stored record or the error its batch failed with. Never returns before the commit."""
+        slots = [_Slot(item) for item in items]
+        if not slots:
+            return []
+        with self._lock:
+            self._queue.extend(slots)
+            if not self._leading:  # no batch in progress: the first of ours leads
+                self._leading = slots[0].lead = True
+        for slot in slots:  # each is done, or first in the queue when handed the lead
+            if not slot.lead:
+                slot.wake.wait()
+            if not slot.done:
+                self._lead()
+        out: list[AuditRecord | BaseException] = []
+        for slot in slots:
+            if slot.error is not None:
+                out.append(slot.error)
+            else:
+                assert slot.record is not None
+                out.append(slot.record)
+        return out
+
     def _lead(self) -> None:
         """Write the next batch, wake its appends, then hand the lead on (or give it up)."""
         with self._lock:
