@@ -195,7 +195,7 @@ class LeanRoutes:
         send: Send,
         messages: list[Message],
     ) -> bool:
-        from prosper.api.routers.screen import screen_and_record
+        from prosper.api.routers.screen import screen_and_record_async
 
         dry_run = _DRY_RUN.get(scope.get("query_string", b""))
         if dry_run is None or not _json_type(_header_or_none(scope, b"content-type")):
@@ -217,7 +217,15 @@ class LeanRoutes:
             del headers.headers["content-length"]
             state = self.state
             response = await self._answer(
-                route, headers, screen_and_record, body, headers, dry_run, key, state.backend, state
+                route,
+                headers,
+                screen_and_record_async,
+                body,
+                headers,
+                dry_run,
+                key,
+                state.backend,
+                state,
             )
         await response(scope, receive, send)
         return True
