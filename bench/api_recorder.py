@@ -6,7 +6,8 @@ the record appended through the group commit from that thread) against the event
 
 Usage::
 
-    PROSPER_DATA_DIR=DIR .venv/bin/python bench/api_recorder.py [CHECKS] [ROUNDS] [CLIENTS] [WORKERS]
+    PROSPER_DATA_DIR=DIR .venv/bin/python bench/api_recorder.py \\
+        [CHECKS] [ROUNDS] [CLIENTS] [WORKERS]
 
 ``DIR`` needs a built index in ``DIR/cache``; a fresh data folder beside it (a copy of the
 cache) holds the audit log. Every round runs ``CHECKS`` checks of the examples mix
@@ -41,9 +42,9 @@ def main(argv: list[str]) -> int:
     shutil.copytree(source, data / "cache")
     os.environ.update(PROSPER_DATA_DIR=str(data), PROSPER_LISTS_MAX_AGE_DAYS="36500")
     sys.path.insert(0, str(HERE))
-    import api
     from starlette.concurrency import run_in_threadpool
 
+    import api
     from prosper.api.backend import CoreBackend
     from prosper.audit import AuditLog
     from prosper.settings import load_settings

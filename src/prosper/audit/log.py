@@ -43,7 +43,7 @@ from prosper.audit.db import make_engine, reason, safe_url
 from prosper.audit.keyfile import KeySource, resolve_key
 from prosper.audit.signing import SigningKey
 from prosper.audit.tables import COLUMNS, decode_row, head_table, migrations, record_table
-from prosper.audit.writer import GroupCommit, Prepared, insert_batch
+from prosper.audit.writer import GroupCommit, Prepared, insert_batch, refusal
 from prosper.errors import AuditError, AuditIntegrityError, InputError, NotFoundError
 from prosper.settings import Settings
 
@@ -205,32 +205,19 @@ class AuditLog:
         Raises:
             InputError, AuditIntegrityError, AuditError: as :meth:`append`.
         """
-        if not isinstance(item.kind, str) or not item.kind.strip():
-            raise InputError("must be a non-empty string", field="kind")
-        if not isinstance(item.actor, str) or not item.actor.strip():
-            raise InputError("must be a non-empty string", field="actor")
+        refused = refusal(item)
+        if refused is not None:
+            raise refused
         return self._writer.append(item)
 
     def append_prepared_many(self, items: Sequence[Prepared]) -> list[AuditRecord | BaseException]:
-        """:meth:`append_prepared` for several records at once, queued together so that they
-        share transactions (the server's event loop hands its queued appends over in one call):
-        each one's stored record, or the error that refused it. Returns once every record is
-        committed (and witnessed) or refused."""
-        out: list[AuditRecord | BaseException] = []
-        ready: list[Prepared] = []
-        at: list[int] = []
-        for item in items:
-            if not isinstance(item.kind, str) or not item.kind.strip():
-                out.append(InputError("must be a non-empty string", field="kind"))
-            elif not isinstance(item.actor, str) or not item.actor.strip():
-                out.append(InputError("must be a non-empty string", field="actor"))
-            else:
-                at.append(len(out))
-                out.append(InputError("not written"))  # replaced below
-                ready.append(item)
-        for i, result in zip(at, self._writer.append_many(ready), strict=True):
-            out[i] = result
-        return out
+        """:meth:`append_prepared` for several records handed over at once (the server's
+        event-loop writer): queued together, in order, so they share transactions. Returns,
+        once each is committed (and witnessed) or refused, its record or the error."""
+        refused = [refusal(item) for item in items]
+        ready = [item for item, no in zip(items, refused, strict=True) if no is None]
+        written = iter(self._writer.append_many(ready))
+        return [next(written) if no is None else no for no in refused]
 
     def _write_batch(self, batch: Sequence[Prepared]) -> list[AuditRecord]:
         """Write ``batch`` in one transaction, then witness it in the anchor file (one fsync).

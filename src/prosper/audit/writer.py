@@ -27,9 +27,9 @@ from prosper.audit.migrations import write_transaction
 from prosper.audit.prepared import Prepared, chain_batch
 from prosper.audit.signing import SigningKey
 from prosper.audit.tables import head_table, record_table
-from prosper.errors import AuditIntegrityError
+from prosper.errors import AuditIntegrityError, InputError
 
-__all__ = ["MAX_BATCH", "GroupCommit", "Prepared", "insert_batch"]
+__all__ = ["MAX_BATCH", "GroupCommit", "Prepared", "insert_batch", "refusal"]
 
 MAX_BATCH = 256
 """Most records one transaction writes."""
@@ -63,6 +63,15 @@ def insert_batch(
             .values(last_id=last_id, last_hash=last_hash)
         )
     return records
+
+
+def refusal(item: Prepared) -> InputError | None:
+    """Why ``item`` cannot be appended (an empty ``kind`` or ``actor``), or None."""
+    for name in ("kind", "actor"):
+        value = getattr(item, name)
+        if not isinstance(value, str) or not value.strip():
+            return InputError("must be a non-empty string", field=name)
+    return None
 
 
 @dataclass(eq=False)
