@@ -190,3 +190,67 @@ def test_the_lead_is_handed_on_in_queue_order_across_small_batches() -> None:
     assert got == {f"a{i}": i + 1 for i in range(6)}
     assert not group._leading
     assert group.batches == 4
+
+
+def test_append_many_shares_transactions_and_mixes_with_single_appends(tmp_path: Path) -> None:
+    """Records handed over together are written in order, in as few transactions as the batch
+    size allows, and interleave with other threads' single appends on one verified chain."""
+    log = AuditLog.open(
+        f"sqlite:///{tmp_path / 'audit.sqlite3'}",
+        key=KeySource(secret=b"k" * 40),
+        anchor=tmp_path / "anchor.jsonl",
+    )
+    singles: list[int] = []
+
+    def single() -> None:
+        for i in range(20):
+            record = log.append(kind="screen", input={"i": i}, output={}, versions={}, actor="solo")
+            singles.append(record.id)
+
+    thread = threading.Thread(target=single)
+    thread.start()
+    many = log.append_prepared_many(
+        [Prepared.of("check", "batch", {"n": n}, {}, {}) for n in range(30)]
+    )
+    thread.join(WAIT_S)
+    ids = [r.id for r in many if isinstance(r, AuditRecord)]
+    assert len(ids) == 30
+    assert ids == sorted(ids)
+    assert [r.input["n"] for r in many if isinstance(r, AuditRecord)] == list(range(30))
+    assert sorted(ids + singles) == list(range(1, 51))
+    assert log.verify().ok
+
+
+def test_append_many_reports_each_refusal_and_a_failed_batch_per_record() -> None:
+    calls = [0]
+
+    def write(batch: Sequence[Prepared]) -> list[AuditRecord]:
+        calls[0] += 1
+        if calls[0] == 2:
+            raise AuditError("disk full")
+        return [_record(item, i + 1) for i, item in enumerate(batch)]
+
+    group = GroupCommit(write, max_batch=2)
+    items = [Prepared.of("check", f"a{i}", {}, {}, {}) for i in range(5)]
+    out = group.append_many(items)
+    assert calls[0] == 3  # batches of 2, 2, 1; the second failed
+    assert [type(r).__name__ for r in out] == [
+        "AuditRecord",
+        "AuditRecord",
+        "AuditError",
+        "AuditError",
+        "AuditRecord",
+    ]
+    assert [r.actor for r in out if isinstance(r, AuditRecord)] == ["a0", "a1", "a4"]
+    assert group.append_many([]) == []
+    assert not group._leading
+    assert not group._queue
+
+
+def test_append_prepared_many_refuses_an_empty_actor_alone(tmp_path: Path) -> None:
+    log = AuditLog.open(f"sqlite:///{tmp_path / 'audit.sqlite3'}")
+    good = Prepared.of("check", "alice", {}, {}, {})
+    bad = Prepared.of("check", " ", {}, {}, {})
+    out = log.append_prepared_many([good, bad, good])
+    assert isinstance(out[1], InputError)
+    assert [r.id for r in (out[0], out[2]) if isinstance(r, AuditRecord)] == [1, 2]

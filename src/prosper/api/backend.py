@@ -14,11 +14,14 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
+from starlette.concurrency import run_in_threadpool
+
 from prosper.api.bodies import parse_body
+from prosper.api.recorder import LoopRecorder
 from prosper.api.screenmemo import ScreenResultMemo
 from prosper.api.workers import CheckPool
 from prosper.errors import NotFoundError, ProsperError
@@ -107,6 +110,8 @@ class CoreBackend:
         self.pool: CheckPool | None = None
         self.memo = ScreenResultMemo()
         """Recent screening results (:mod:`prosper.api.screenmemo`)."""
+        self.recorder = LoopRecorder(self._append_many)
+        """Audit appends of the lean check route (:mod:`prosper.api.recorder`)."""
 
     def _engine(self) -> Any:
         return _core("prosper.service").get_engine(self.settings)
@@ -125,6 +130,7 @@ class CoreBackend:
         pool, self.pool = self.pool, None
         if pool is not None:
             pool.close()
+        self.recorder.close()
 
     def screen(
         self, query: dict[str, Any], *, threshold: float | None, limit: int
@@ -215,6 +221,41 @@ class CoreBackend:
         )
         record = service.audit_log(self.settings).append_prepared(prepared)
         return {**output, "audit": {"record_id": record.id, "hash": record.hash}}
+
+    async def check_body_async(
+        self, body: bytes, content_type: str, *, mode: str, as_of: date | None, actor: str
+    ) -> dict[str, Any]:
+        """:meth:`check_body` on the event loop when there are check workers: the decision is
+        awaited from the worker and the record appended through :attr:`recorder` (batched with
+        the other requests' records by one writer thread); answered only once the record is
+        committed. Without workers (or when the worker could not make the record's texts),
+        the blocking path runs in the thread pool as before."""
+        service = _core("prosper.service")
+        pool = self.pool
+        if pool is None:
+            result: dict[str, Any] = await run_in_threadpool(
+                self.check_body, body, content_type, mode=mode, as_of=as_of, actor=actor
+            )
+            return result
+        recorded, output, texts = await pool.decide_body_async(
+            body, content_type, mode=mode, as_of=as_of
+        )
+        if texts is None:
+            result = await run_in_threadpool(
+                lambda: service.record_check(recorded, output, settings=self.settings, actor=actor)
+            )
+            return result
+        prepared = _core("prosper.audit.prepared").Prepared(
+            "check", actor or self.settings.actor, recorded, output, output["versions"], texts
+        )
+        record = await self.recorder.append(prepared)
+        return {**output, "audit": {"record_id": record.id, "hash": record.hash}}
+
+    def _append_many(self, items: Sequence[Any]) -> list[Any]:
+        """In the recorder's writer thread: ``items`` appended to the audit log together."""
+        log = _core("prosper.service").audit_log(self.settings)
+        results: list[Any] = log.append_prepared_many(items)
+        return results
 
     def lists(self) -> list[dict[str, Any]]:
         """The engine's list sources with their age in days."""

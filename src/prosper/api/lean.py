@@ -22,6 +22,7 @@ through FastAPI) or with ``create_app(lean_routes=False)`` / ``prosper serve --n
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any
@@ -194,7 +195,7 @@ class LeanRoutes:
         send: Send,
         messages: list[Message],
     ) -> bool:
-        from prosper.api.routers.screen import screen_and_record
+        from prosper.api.routers.screen import screen_and_record_async
 
         dry_run = _DRY_RUN.get(scope.get("query_string", b""))
         if dry_run is None or not _json_type(_header_or_none(scope, b"content-type")):
@@ -216,7 +217,15 @@ class LeanRoutes:
             del headers.headers["content-length"]
             state = self.state
             response = await self._answer(
-                route, headers, screen_and_record, body, headers, dry_run, key, state.backend, state
+                route,
+                headers,
+                screen_and_record_async,
+                body,
+                headers,
+                dry_run,
+                key,
+                state.backend,
+                state,
             )
         await response(scope, receive, send)
         return True
@@ -235,6 +244,9 @@ class LeanRoutes:
         check_body = getattr(backend, "check_body", None)
         if query is None or not callable(check_body):
             return False
+        # on the event loop when the backend can (decision awaited from a check worker, the
+        # record batched by one writer thread: :mod:`prosper.api.recorder`)
+        check_async = getattr(backend, "check_body_async", None)
         mode, as_of = query
         try:
             when = parse_date(as_of, "as_of")
@@ -249,7 +261,7 @@ class LeanRoutes:
             response = await self._answer(
                 route,
                 None,
-                check_body,
+                check_async if callable(check_async) else check_body,
                 raw,
                 "application/json" if content_type is None else content_type,
                 mode=mode,
@@ -269,11 +281,15 @@ class LeanRoutes:
         verdicts: tuple[Metrics, str] | None = None,
         **kwargs: Any,
     ) -> Response:
-        """``work(*args, **kwargs)`` in the thread pool; its result validated and serialised
+        """``work(*args, **kwargs)`` in the thread pool (awaited, if it is a coroutine
+        function); its result validated and serialised
         by the route's response field (as FastAPI does), or the error's response. With
         ``verdicts`` (metrics, mode) the decision is counted, as the check route does."""
         try:
-            result = await run_in_threadpool(work, *args, **kwargs)
+            if inspect.iscoroutinefunction(work):
+                result = await work(*args, **kwargs)
+            else:
+                result = await run_in_threadpool(work, *args, **kwargs)
         except ProsperError as exc:
             return prosper_error_response(exc)
         if verdicts is not None:

@@ -243,6 +243,36 @@ class CheckPool:
         document, decision, texts = self._run(_decide_body, body, content_type, mode, as_of)
         return document, decision, texts
 
+    async def decide_body_async(
+        self, body: bytes, content_type: str, *, mode: str, as_of: date | None
+    ) -> tuple[dict[str, Any], dict[str, Any], tuple[str, str, str] | None]:
+        """:meth:`decide_body` awaited on the event loop: no thread-pool thread waits for the
+        worker (the pool's result thread wakes the loop). The same retry and refusal; a broken
+        pool is replaced off the loop (starting workers takes seconds)."""
+        import asyncio
+
+        from starlette.concurrency import run_in_threadpool
+
+        for _ in range(ATTEMPTS):
+            executor = self._current()
+            try:
+                future = executor.submit(_decide_body, body, content_type, mode, as_of)
+            except BrokenProcessPool:
+                await run_in_threadpool(self._replace, executor)
+                continue
+            except RuntimeError:  # a pool swapped out (shut down) a moment ago: take the new one
+                continue
+            try:
+                ok, value = await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                await run_in_threadpool(self._replace, executor)
+                continue
+            if not ok:
+                raise _error(*value)
+            document, decision, texts = value
+            return document, decision, texts
+        raise WorkerError("the check worker stopped while deciding this check; try again")
+
     def _run(self, task: Callable[..., tuple[bool, Any]], *args: Any) -> Any:
         for _ in range(ATTEMPTS):
             executor = self._current()

@@ -38,7 +38,7 @@ from prosper.audit.keyfile import KeySource, resolve_key
 from prosper.audit.lite import insert_batch_pooled
 from prosper.audit.signing import SigningKey
 from prosper.audit.tables import COLUMNS, decode_row, head_table, migrations, record_table
-from prosper.audit.writer import GroupCommit, Prepared, insert_batch
+from prosper.audit.writer import GroupCommit, Prepared, insert_batch, refusal
 from prosper.errors import AuditError, AuditIntegrityError, InputError, NotFoundError
 from prosper.settings import Settings
 
@@ -208,11 +208,19 @@ class AuditLog:
         Raises:
             InputError, AuditIntegrityError, AuditError: as :meth:`append`.
         """
-        if not isinstance(item.kind, str) or not item.kind.strip():
-            raise InputError("must be a non-empty string", field="kind")
-        if not isinstance(item.actor, str) or not item.actor.strip():
-            raise InputError("must be a non-empty string", field="actor")
+        refused = refusal(item)
+        if refused is not None:
+            raise refused
         return self._writer.append(item)
+
+    def append_prepared_many(self, items: Sequence[Prepared]) -> list[AuditRecord | BaseException]:
+        """:meth:`append_prepared` for several records handed over at once (the server's
+        event-loop writer): queued together, in order, so they share transactions. Returns,
+        once each is committed (and witnessed) or refused, its record or the error."""
+        refused = [refusal(item) for item in items]
+        ready = [item for item, no in zip(items, refused, strict=True) if no is None]
+        written = iter(self._writer.append_many(ready))
+        return [next(written) if no is None else no for no in refused]
 
     def _write_batch(self, batch: Sequence[Prepared]) -> list[AuditRecord]:
         """Write ``batch`` in one transaction, then witness it in the anchor file (one fsync).

@@ -27,9 +27,9 @@ from prosper.audit.migrations import write_transaction
 from prosper.audit.prepared import Prepared, chain_batch
 from prosper.audit.signing import SigningKey
 from prosper.audit.tables import head_table, record_table
-from prosper.errors import AuditIntegrityError
+from prosper.errors import AuditIntegrityError, InputError
 
-__all__ = ["MAX_BATCH", "GroupCommit", "Prepared", "insert_batch"]
+__all__ = ["MAX_BATCH", "GroupCommit", "Prepared", "insert_batch", "refusal"]
 
 MAX_BATCH = 256
 """Most records one transaction writes."""
@@ -63,6 +63,15 @@ def insert_batch(
             .values(last_id=last_id, last_hash=last_hash)
         )
     return records
+
+
+def refusal(item: Prepared) -> InputError | None:
+    """Why ``item`` cannot be appended (an empty ``kind`` or ``actor``), or None."""
+    for name in ("kind", "actor"):
+        value = getattr(item, name)
+        if not isinstance(value, str) or not value.strip():
+            return InputError("must be a non-empty string", field=name)
+    return None
 
 
 @dataclass(eq=False)
@@ -122,6 +131,31 @@ class GroupCommit:
             raise slot.error
         assert slot.record is not None
         return slot.record
+
+    def append_many(self, items: Sequence[Prepared]) -> list[AuditRecord | BaseException]:
+        """Queue ``items`` together (in order, so they share a transaction when they fit in
+        one batch) and return, once every one of them is committed or has failed, each one's
+        stored record or the error its batch failed with. Never returns before the commit."""
+        slots = [_Slot(item) for item in items]
+        if not slots:
+            return []
+        with self._lock:
+            self._queue.extend(slots)
+            if not self._leading:  # no batch in progress: the first of ours leads
+                self._leading = slots[0].lead = True
+        for slot in slots:  # each is done, or first in the queue when handed the lead
+            if not slot.lead:
+                slot.wake.wait()
+            if not slot.done:
+                self._lead()
+        out: list[AuditRecord | BaseException] = []
+        for slot in slots:
+            if slot.error is not None:
+                out.append(slot.error)
+            else:
+                assert slot.record is not None
+                out.append(slot.record)
+        return out
 
     def _lead(self) -> None:
         """Write the next batch, wake its appends, then hand the lead on (or give it up)."""

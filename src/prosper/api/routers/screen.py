@@ -68,6 +68,47 @@ def screen_and_record(
     return result
 
 
+async def screen_and_record_async(
+    body: ScreenRequest,
+    response: Response,
+    dry_run: bool,
+    key: ApiKey,
+    backend: Backend,
+    state: AppState,
+) -> dict[str, Any]:
+    """:func:`screen_and_record` for the lean route: the screening (and its record's canonical
+    texts) in the thread pool, the record appended through the backend's event-loop recorder
+    (batched with the other requests' records, :mod:`prosper.api.recorder`); answered once the
+    record is committed. The same record as :func:`casework.record_screening` writes. Without
+    a recorder, or for a dry run, :func:`screen_and_record` as before."""
+    recorder = getattr(backend, "recorder", None)
+    if dry_run or recorder is None:
+        return await run_in_threadpool(
+            screen_and_record, body, response, dry_run, key, backend, state
+        )
+    result, prepared = await run_in_threadpool(_screen_prepared, body, key, backend, state)
+    record = await recorder.append(prepared)
+    response.headers["X-Prosper-Audit-Record"] = str(record.id)
+    return result
+
+
+def _screen_prepared(
+    body: ScreenRequest, key: ApiKey, backend: Backend, state: AppState
+) -> tuple[dict[str, Any], Any]:
+    """Screen ``body``; the result and its audit record serialised (``Prepared``)."""
+    from prosper import casework
+    from prosper.audit.prepared import Prepared
+
+    query = body.model_dump(exclude={"threshold", "limit"})
+    result = backend.screen(query, threshold=body.threshold, limit=body.limit)
+    _record(state, result)
+    entry = casework.screening_entry(result, channel="api")
+    prepared = Prepared.of(
+        entry["kind"], key.actor, entry["input"], entry["output"], entry["versions"]
+    )
+    return result, prepared
+
+
 def _on_record(
     state: AppState, result: dict[str, Any], key: ApiKey, response: Response | None, dry_run: bool
 ) -> None:
