@@ -295,3 +295,13 @@ def test_names_one_letter_apart_that_are_other_persons_stay_apart() -> None:
         a = _e("us_ofac_sdn:51", "SDN", one, dates_of_birth=("1960",) if kw else ())
         b = _e("eu_fsf:51", "EU", other, dates_of_birth=("1971",) if kw else ())
         assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2, (one, other)
+
+
+def test_romanized_syllables_one_letter_apart_are_other_names() -> None:
+    # 명 / 영: "Kim Myong Chol" and "Kim Yong Chol" are two names, not two spellings
+    a = _e("us_ofac_sdn:61", "SDN", "KIM, Myong Chol Su")
+    b = _e("au_dfat:61", "AU", "Kim Yong Chol Su", dates_of_birth=("1962",))
+    assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2
+    c = _e("us_ofac_sdn:62", "SDN", "ZHUANG, Wei Ming")
+    d = _e("eu_fsf:62", "EU", "Zhang Wei Ming")
+    assert len(merge_hits([_hit(c), _hit(d)], _keys)) == 2

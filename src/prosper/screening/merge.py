@@ -36,7 +36,9 @@ from dataclasses import dataclass, replace
 
 from prosper.matching import config as cfg
 from prosper.matching.population import population_weights
+from prosper.matching.syllables import pinyin_syllables
 from prosper.model import Entity, Hit
+from prosper.names.korean import is_korean_token
 from prosper.screening.query import normalize_identifier
 
 NameKeys = Callable[[Entity], frozenset[tuple[str, ...]]]
@@ -146,7 +148,8 @@ def spelling_keys(key: tuple[str, ...]) -> set[tuple[tuple[str, ...], str, int]]
     replaced letter, or this word's extra one), and the whole word with each ``j`` (the other
     name's extra letter). Only for a name of three or more words (initials and particles
     aside), and never at a word's last letter, where an ending is a grammatical gender
-    (``Sidorov`` / ``Sidorova``, ``Aleksandr`` / ``Aleksandra``), not a spelling.
+    (``Sidorov`` / ``Sidorova``, ``Aleksandr`` / ``Aleksandra``), not a spelling; never in
+    a romanized Korean or Chinese syllable (:func:`_syllable`).
 
     >>> a = spelling_keys(("alexey", "fedorovich", "lavrinenko"))
     >>> b = spelling_keys(("alexey", "fodorovich", "lavrinenko"))
@@ -160,7 +163,7 @@ def spelling_keys(key: tuple[str, ...]) -> set[tuple[tuple[str, ...], str, int]]
         return set()
     out: set[tuple[tuple[str, ...], str, int]] = set()
     for i, word in enumerate(key):
-        if len(word) < MIN_SPELLING_WORD - 1:
+        if len(word) < MIN_SPELLING_WORD - 1 or _syllable(word):
             continue
         rest = key[:i] + key[i + 1 :]
         if len(word) >= MIN_SPELLING_WORD:  # a substitution, or this word's extra letter
@@ -169,6 +172,12 @@ def spelling_keys(key: tuple[str, ...]) -> set[tuple[tuple[str, ...], str, int]]
         for j in range(len(word)):  # the other name's extra letter (never its last)
             out.add((rest, word, j))
     return out
+
+
+def _syllable(word: str) -> bool:
+    """A romanized Korean or pinyin syllable (or two): one letter changes the syllable
+    (``myong`` / ``yong``, ``zhuang`` / ``zhang``), so such words are never spelt apart."""
+    return is_korean_token(word) or word in pinyin_syllables()
 
 
 def _spelt_apart(a: _Facts, b: _Facts) -> bool:
