@@ -198,3 +198,110 @@ def test_equal_scores_are_ordered_by_evidence_not_by_entity_id() -> None:
         explanation=(Explanation("name_match", 0.85, ""),),
     )
     assert merge_hits([lower_name, higher_name], _keys)[0].entity.id == "au_dfat:1"
+
+
+def _addr(country: str) -> tuple[object, ...]:
+    from prosper.model import Address
+
+    return (Address(text=f"somewhere, {country}", country=country),)
+
+
+def test_a_distinctive_name_with_addresses_in_two_countries_is_one_party() -> None:
+    # OFAC writes an address (Damascus), DFAT another (Doha) and a birth year: one person
+    sdn = _e("us_ofac_sdn:7914", "SDN", "MISHAAL, Khalid", countries=("SY",), addresses=_addr("SY"))
+    au = _e(
+        "au_dfat:457",
+        "AU",
+        "Khalid MISHAAL",
+        countries=("QA",),
+        addresses=_addr("QA"),
+        dates_of_birth=("1956",),
+    )
+    (hit,) = merge_hits([_hit(au, 1.0), _hit(sdn, 1.0)], _keys)
+    assert {h.entity.id for h in hit.all_listings()} == {"us_ofac_sdn:7914", "au_dfat:457"}
+    # a nationality on one side, an address elsewhere on the other: no contradiction either
+    au_kp = _e("au_dfat:7792", "AU", "Kang Chol Hak", countries=("KP",), dates_of_birth=("1962",))
+    sdn_cn = _e(
+        "us_ofac_sdn:27211", "SDN", "KANG, Chol Hak", countries=("CN",), addresses=_addr("CN")
+    )
+    assert len(merge_hits([_hit(au_kp), _hit(sdn_cn)], _keys)) == 1
+
+
+def test_a_common_name_with_addresses_in_two_countries_stays_two_parties() -> None:
+    a = _e("us_ofac_sdn:11", "SDN", "HASSAN, Ali", countries=("IQ",), addresses=_addr("IQ"))
+    b = _e("au_dfat:11", "AU", "Ali HASSAN", countries=("LB",), addresses=_addr("LB"))
+    assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2
+    c = _e("us_ofac_sdn:12", "SDN", "SMITH, John", countries=("GB",), addresses=_addr("GB"))
+    d = _e("au_dfat:12", "AU", "John SMITH", countries=("US",), dates_of_birth=("1970",))
+    assert len(merge_hits([_hit(c), _hit(d)], _keys)) == 2
+
+
+def test_a_distinctive_name_with_other_nationalities_or_birth_years_stays_apart() -> None:
+    # the countries of the persons themselves (no address) disagree: two persons
+    a = _e("un_sc:21", "UN", "Khalid MISHAAL", countries=("QA",))
+    b = _e("au_dfat:21", "AU", "Khalid MISHAAL", countries=("JO",))
+    assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2
+    # addresses disagree and so do the birth years
+    c = _e(
+        "us_ofac_sdn:22", "SDN", "KIM, Song Hun", addresses=_addr("CN"), dates_of_birth=("1978",)
+    )
+    d = _e("au_dfat:22", "AU", "Kim Song Hun", countries=("KP",), dates_of_birth=("1981",))
+    assert len(merge_hits([_hit(c), _hit(d)], _keys)) == 2
+
+
+def test_a_row_without_birth_date_does_not_join_two_persons_born_apart() -> None:
+    # two persons of one name, born 1956 and 1970, and a third list's row of that name with
+    # no date of birth: the third row may join one of them, never both into one party
+    born56 = _e("au_dfat:31", "AU", "Omar Khalid Barakat", dates_of_birth=("1956",))
+    born70 = _e("un_sc:31", "UN", "Omar Khalid BARAKAT", dates_of_birth=("1970",))
+    bare = _e("us_ofac_sdn:31", "SDN", "BARAKAT, Omar Khalid")
+    hits = merge_hits([_hit(bare, 0.99), _hit(born56, 0.98), _hit(born70, 0.97)], _keys)
+    assert len(hits) == 2
+    groups = [{h.entity.id for h in hit.all_listings()} for hit in hits]
+    assert not any({"au_dfat:31", "un_sc:31"} <= g for g in groups)
+    assert {"us_ofac_sdn:31", "au_dfat:31"} in groups  # the better-scoring one is joined
+
+
+def test_two_same_named_rows_of_one_list_are_not_bridged_by_a_third_list() -> None:
+    a = _e("us_ofac_sdn:41", "SDN", "Ivan Petrovich SIDOROV")
+    b = _e("us_ofac_sdn:42", "SDN", "Ivan Petrovich SIDOROV")
+    eu = _e("eu_fsf:41", "EU", "Ivan Petrovich Sidorov")
+    hits = merge_hits([_hit(eu, 0.99), _hit(a, 0.98), _hit(b, 0.97)], _keys)
+    assert len(hits) == 2
+    for hit in hits:
+        codes = [h.entity.list_code for h in hit.all_listings()]
+        assert len(codes) == len(set(codes))
+
+
+def test_a_long_name_spelt_one_letter_apart_on_another_list_is_one_party() -> None:
+    sdn = _e("us_ofac_sdn:35661", "SDN", "LAVRINENKO, Alexey Fodorovich", countries=("RU",))
+    ca = _e("ca_sema:299", "CA", "Alexey Fedorovich LAVRINENKO")
+    assert len(merge_hits([_hit(ca, 0.96), _hit(sdn, 0.95)], _keys)) == 1
+    added = _e("us_ofac_sdn:36042", "SDN", "MARKELOV, Vitaliy Anatolyevich")
+    left_out = _e("ca_sema:1040", "CA", "Vitaly Anatolyevich MARKELOV", dates_of_birth=("1963",))
+    assert len(merge_hits([_hit(left_out), _hit(added)], _keys)) == 1
+
+
+def test_names_one_letter_apart_that_are_other_persons_stay_apart() -> None:
+    # a gender ending, a short name, a two-word name, two letters apart, a disagreeing birth year
+    pairs = [
+        ("Ivan Petrovich SIDOROV", "Ivan Petrovich SIDOROVA", {}),
+        ("Kim Yong Chol", "Kim Yong Chul", {}),
+        ("Hassan ROUHANI", "Hasan ROUHANI", {}),
+        ("Alexey Fedorovich LAVRINENKO", "Alexey Fedorovich LAVRENENKA", {}),
+        ("Alexey Fedorovich LAVRINENKO", "Alexey Fodorovich LAVRINENKO", {"born": True}),
+    ]
+    for one, other, kw in pairs:
+        a = _e("us_ofac_sdn:51", "SDN", one, dates_of_birth=("1960",) if kw else ())
+        b = _e("eu_fsf:51", "EU", other, dates_of_birth=("1971",) if kw else ())
+        assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2, (one, other)
+
+
+def test_romanized_syllables_one_letter_apart_are_other_names() -> None:
+    # 명 / 영: "Kim Myong Chol" and "Kim Yong Chol" are two names, not two spellings
+    a = _e("us_ofac_sdn:61", "SDN", "KIM, Myong Chol Su")
+    b = _e("au_dfat:61", "AU", "Kim Yong Chol Su", dates_of_birth=("1962",))
+    assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2
+    c = _e("us_ofac_sdn:62", "SDN", "ZHUANG, Wei Ming")
+    d = _e("eu_fsf:62", "EU", "Zhang Wei Ming")
+    assert len(merge_hits([_hit(c), _hit(d)], _keys)) == 2

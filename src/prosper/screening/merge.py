@@ -5,11 +5,22 @@ Two hits are the same party when
 * the lists cross-reference each other: both carry the same UN reference number (the UN list's
   own ``UN Reference Number`` identifier, or a reference such as ``KPi.033`` that opens another
   list's remarks, as DFAT's *Additional Information* does for UN listings); or
-* they share a strong name (compared as the screening index normalises it, word order aside)
-  and the type, and nothing they both state disagrees: no disjoint countries, no disjoint birth
-  years, no identifier of the same kind with different numbers.
+* they share a strong name (compared as the screening index normalises it, word order
+  aside), or a strong name of three or more words that the other list spells one letter apart
+  (:func:`spelling_keys`: ``LAVRINENKO, Alexey Fodorovich`` / ``Alexey Fedorovich
+  LAVRINENKO``), and the type, and nothing they both state disagrees (:func:`contradicts`): no
+  disjoint birth years, no identifier of the same kind with different numbers, no disjoint
+  countries of the party itself (nationality, citizenship, birth, registration), and no
+  disjoint countries at all — addresses included — unless a name they share is *distinctive*
+  (:func:`distinctive_name`). An address says where a party was seen, not who it is: OFAC's
+  ``MISHAAL, Khalid`` (an address in Damascus, no date of birth) and DFAT's ``Khalid MISHAAL``
+  (Doha, born 1956) are one person; a common name (``Ali Hassan``) with addresses in two
+  countries stays two parties.
 
-Two rows of the same list are never merged (the list itself keeps them apart). The best hit of
+A merged party holds at most one row of each list (the list itself keeps two rows apart, so two
+same-named rows of one list are two parties even when a third list's row shares the name with
+both), and no two of its rows contradict each other: a row without a date of birth does not
+join a row born in 1956 to one born in 1970. The best hit of
 a group stays the hit; the others become its :attr:`~prosper.model.Hit.listings`, best first.
 "Best" is the score, and between equal scores the stronger evidence (:func:`evidence_rank`):
 an agreeing qualifier, a strong name rather than a weak alias, the higher name score before
@@ -23,8 +34,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from prosper.matching import config as cfg
+from prosper.matching.population import population_weights
+from prosper.matching.syllables import pinyin_syllables
 from prosper.model import Entity, Hit
-from prosper.screening.qualifiers import entity_countries
+from prosper.names.korean import is_korean_token
 from prosper.screening.query import normalize_identifier
 
 NameKeys = Callable[[Entity], frozenset[tuple[str, ...]]]
@@ -39,9 +53,11 @@ class _Facts:
     entity: Entity
     names: frozenset[tuple[str, ...]]
     un_refs: frozenset[str]
-    countries: frozenset[str]
+    countries: frozenset[str]  # its own and its addresses'
+    own_countries: frozenset[str]  # its own alone: countries no address of it names
     years: frozenset[str]
     ids: dict[str, frozenset[str]]
+    spellings: frozenset[tuple[tuple[str, ...], str, int]]  # spelling_keys of its names
 
 
 def un_references(entity: Entity) -> frozenset[str]:
@@ -85,14 +101,114 @@ def _facts(entity: Entity, name_keys: NameKeys) -> _Facts:
     for ident in entity.identifiers:
         if ident.type != UN_REFERENCE:
             ids.setdefault(ident.type.strip().lower(), set()).add(normalize_identifier(ident.value))
+    own = {c.upper() for c in entity.countries}
+    at = {a.country.upper() for a in entity.addresses if a.country}
+    names = name_keys(entity)
     return _Facts(
         entity=entity,
-        names=name_keys(entity),
+        names=names,
         un_refs=un_references(entity),
-        countries=frozenset(entity_countries(entity)),
+        countries=frozenset(own | at),
+        own_countries=frozenset(own - at),
         years=frozenset(m.group(0) for d in entity.dates_of_birth for m in _YEAR.finditer(d)),
         ids={k: frozenset(v) for k, v in ids.items()},
+        spellings=frozenset(k for key in names for k in spelling_keys(key)),
     )
+
+
+def _words(key: tuple[str, ...]) -> list[str]:
+    """The words of a name key that identify someone: no initials, no particles."""
+    return [t for t in key if len(t) > 1 and t not in cfg.PARTICLES.split()]
+
+
+def distinctive_name(key: tuple[str, ...]) -> bool:
+    """A name that names few people: three or more words (initials and particles aside), or
+    two of which one is no common name among people (the population tables of
+    :func:`~prosper.matching.population.population_weights`).
+
+    >>> distinctive_name(("khalid", "mishaal")), distinctive_name(("chol", "hak", "kang"))
+    (True, True)
+    >>> distinctive_name(("ali", "hassan")), distinctive_name(("john", "smith"))
+    (False, False)
+    """
+    words = _words(key)
+    if len(words) >= 3:
+        return True
+    weights = population_weights()
+    return len(words) == 2 and not all(weights.is_common(t) for t in words)
+
+
+MIN_SPELLING_WORD = 5  # a word spelt one letter apart must be this long (not a syllable)
+
+
+def spelling_keys(key: tuple[str, ...]) -> set[tuple[tuple[str, ...], str, int]]:
+    """Keys that two names one letter apart share: one letter replaced, added or left out in
+    one word of at least :data:`MIN_SPELLING_WORD` letters, the other words equal. Per such
+    word: the other words, the word with the letter at place ``j`` left out and ``j`` (a
+    replaced letter, or this word's extra one), and the whole word with each ``j`` (the other
+    name's extra letter). Only for a name of three or more words (initials and particles
+    aside), and never at a word's last letter, where an ending is a grammatical gender
+    (``Sidorov`` / ``Sidorova``, ``Aleksandr`` / ``Aleksandra``), not a spelling; never in
+    a romanized Korean or Chinese syllable (:func:`_syllable`).
+
+    >>> a = spelling_keys(("alexey", "fedorovich", "lavrinenko"))
+    >>> b = spelling_keys(("alexey", "fodorovich", "lavrinenko"))
+    >>> bool(a & b), bool(spelling_keys(("ivan", "petrov")))
+    (True, False)
+    >>> male, female = ("ivan", "petrovich", "sidorov"), ("ivan", "petrovich", "sidorova")
+    >>> bool(spelling_keys(male) & spelling_keys(female))
+    False
+    """
+    if len(_words(key)) < 3:
+        return set()
+    out: set[tuple[tuple[str, ...], str, int]] = set()
+    for i, word in enumerate(key):
+        if len(word) < MIN_SPELLING_WORD - 1 or _syllable(word):
+            continue
+        rest = key[:i] + key[i + 1 :]
+        if len(word) >= MIN_SPELLING_WORD:  # a substitution, or this word's extra letter
+            for j in range(len(word) - 1):
+                out.add((rest, word[:j] + word[j + 1 :], j))
+        for j in range(len(word)):  # the other name's extra letter (never its last)
+            out.add((rest, word, j))
+    return out
+
+
+def _syllable(word: str) -> bool:
+    """A romanized Korean or pinyin syllable (or two): one letter changes the syllable
+    (``myong`` / ``yong``, ``zhuang`` / ``zhang``), so such words are never spelt apart."""
+    return is_korean_token(word) or word in pinyin_syllables()
+
+
+def _spelt_apart(a: _Facts, b: _Facts) -> bool:
+    """Two names one letter apart (:func:`spelling_keys`), not an exact shared name."""
+    return bool(a.spellings & b.spellings)
+
+
+def contradicts(a: _Facts, b: _Facts) -> bool:
+    """True when two listings cannot be one party: two rows of one list, disjoint birth years,
+    an identifier of the same kind with different numbers, disjoint own countries, or disjoint
+    countries (addresses included) when no name they share is :func:`distinctive_name`."""
+    ea, eb = a.entity, b.entity
+    if ea.source == eb.source and ea.list_code == eb.list_code:
+        return True
+    if a.years and b.years and not a.years & b.years:
+        return True
+    if any(kind in b.ids and not values & b.ids[kind] for kind, values in a.ids.items()):
+        return True
+    if a.own_countries and b.own_countries and not a.own_countries & b.own_countries:
+        return True
+    if a.countries and b.countries and not a.countries & b.countries:
+        return not any(distinctive_name(key) for key in a.names & b.names)
+    return False
+
+
+def _apart(a: _Facts, b: _Facts) -> bool:
+    """Two rows that may not sit in one party: rows of one list, or rows that contradict
+    each other and share no UN reference."""
+    if a.entity.source == b.entity.source and a.entity.list_code == b.entity.list_code:
+        return True
+    return not a.un_refs & b.un_refs and contradicts(a, b)
 
 
 def same_party(a: _Facts, b: _Facts) -> bool:
@@ -102,13 +218,9 @@ def same_party(a: _Facts, b: _Facts) -> bool:
         return False
     if a.un_refs & b.un_refs:
         return True
-    if ea.type is not eb.type or not a.names & b.names:
+    if ea.type is not eb.type or not (a.names & b.names or _spelt_apart(a, b)):
         return False
-    if a.countries and b.countries and not a.countries & b.countries:
-        return False
-    if a.years and b.years and not a.years & b.years:
-        return False
-    return all(not (kind in b.ids and not values & b.ids[kind]) for kind, values in a.ids.items())
+    return not contradicts(a, b)
 
 
 def merge_hits(hits: Iterable[Hit], name_keys: NameKeys) -> tuple[Hit, ...]:
@@ -138,10 +250,17 @@ def merge_hits(hits: Iterable[Hit], name_keys: NameKeys) -> tuple[Hit, ...]:
             i = parent[i]
         return i
 
+    members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
     for i in range(len(ordered)):
         for j in range(i + 1, len(ordered)):
-            if root(i) != root(j) and same_party(facts[i], facts[j]):
-                parent[root(j)] = root(i)
+            ri, rj = root(i), root(j)
+            if ri == rj or not same_party(facts[i], facts[j]):
+                continue
+            # one party: no two of its rows may contradict (one row of each list among them)
+            if any(_apart(facts[m], facts[n]) for m in members[ri] for n in members[rj]):
+                continue
+            parent[rj] = ri
+            members[ri].extend(members.pop(rj))
     groups: dict[int, list[Hit]] = {}
     for i, hit in enumerate(ordered):
         groups.setdefault(root(i), []).append(hit)
