@@ -52,6 +52,19 @@ class CheckedRecord:
         }
 
 
+def check_row(walker: ChainWalker, row: StoredRow) -> None:
+    """Hand one stored row to ``walker`` (:meth:`ChainWalker.check`): the one place a
+    :class:`StoredRow` is unpacked for the walk (``verify``, ``recover``, the read paths)."""
+    walker.check(
+        record_id=row.id,
+        prev_hash=row.prev_hash,
+        stored_hash=row.hash,
+        record=row.record,
+        signature=row.signature,
+        unreadable=row.unreadable,
+    )
+
+
 def check_record(
     row: StoredRow,
     *,
@@ -75,14 +88,7 @@ def check_record(
             walker.last_hash = previous.hash
             walker.seen_signed = previous.signature is not None
         walker.last_id = row.id - 1
-    walker.check(
-        record_id=row.id,
-        prev_hash=row.prev_hash,
-        stored_hash=row.hash,
-        record=row.record,
-        signature=row.signature,
-        unreadable=row.unreadable,
-    )
+    check_row(walker, row)
     if head is None:
         walker.problems.append(Problem(None, "head checkpoint missing (deleted)"))
     elif row.id > head[0]:

@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from prosper.audit.anchor import AnchorFile, anchor_path, pause_before_anchor
 from prosper.audit.chain import AuditRecord, ChainWalker, Problem, VerifyReport, Witness
-from prosper.audit.checked import CheckedRecord, check_record
+from prosper.audit.checked import CheckedRecord, check_record, check_row
 from prosper.audit.db import make_engine, reason, safe_url
 from prosper.audit.keyfile import KeySource, resolve_key
 from prosper.audit.lite import insert_batch_pooled
@@ -377,15 +377,7 @@ class AuditLog:
                     conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
                     for raw in self.iter_rows(conn):
-                        row = decode_row(raw)
-                        walker.check(
-                            record_id=row.id,
-                            prev_hash=row.prev_hash,
-                            stored_hash=row.hash,
-                            record=row.record,
-                            signature=row.signature,
-                            unreadable=row.unreadable,
-                        )
+                        check_row(walker, decode_row(raw))
                     head_query = sa.select(head_table.c.last_id, head_table.c.last_hash)
                     head_rows = conn.execute(head_query).all()
         except SQLAlchemyError as exc:

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from prosper.audit.chain import NOT_WITNESSED, AuditRecord, ChainWalker, Problem, VerifyReport
+from prosper.audit.checked import check_row
 from prosper.audit.db import reason as db_reason
 from prosper.audit.late import RECOVERY_KIND, UNACKNOWLEDGED, recovery_input
 from prosper.audit.migrations import write_transaction
@@ -97,14 +98,7 @@ def _walk(log: AuditLog, conn: sa.Connection, limit: int) -> RecoveryPlan:
     tail: list[Unwitnessed] = []
     for raw in log.iter_rows(conn):
         row = decode_row(raw)
-        walker.check(
-            record_id=row.id,
-            prev_hash=row.prev_hash,
-            stored_hash=row.hash,
-            record=row.record,
-            signature=row.signature,
-            unreadable=row.unreadable,
-        )
+        check_row(walker, row)
         r = row.record
         if r is not None and row.id not in witness.anchored and len(tail) <= limit:
             tail.append(Unwitnessed(r.id, r.hash, r.created_at, r.kind, r.actor))
