@@ -43,9 +43,10 @@ from prosper.names.korean import is_korean_token
 from prosper.screening.query import normalize_identifier
 
 NameKeys = Callable[[Entity], frozenset[tuple[str, ...]]]
-# at most this many entities' facts kept by one PartyFacts (~2-20 KB each, the spelling keys of
-# a long name the most: ~100-400 MB at the cap; the lists hold ~41,000 entities)
-MAX_FACTS_KEPT = 20_000
+# at most this many entities' facts kept by one PartyFacts: ~10 KB each (measured: 591
+# entities after the 600 bench queries, 5.9 MB, most of it the one-letter spelling keys of
+# long names), so ≤ ~50 MB at the cap; beyond it, facts are worked out per merge as before
+MAX_FACTS_KEPT = 5_000
 
 UN_REFERENCE = "UN Reference Number"
 _UN_REF = re.compile(r"^\s*([A-Z]{2,3}[ie]\.\d{3})\b")
