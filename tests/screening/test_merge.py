@@ -6,7 +6,7 @@ from prosper.model import Alias, Entity, EntityType, Hit, Identifier
 from prosper.names.normalize import prepare_name
 from prosper.screening.document import hit_to_dict
 from prosper.screening.index import ScreeningIndex
-from prosper.screening.merge import merge_hits, un_references
+from prosper.screening.merge import PartyFacts, _facts, merge_hits, un_references
 from prosper.screening.query import Query
 
 
@@ -305,3 +305,55 @@ def test_romanized_syllables_one_letter_apart_are_other_names() -> None:
     c = _e("us_ofac_sdn:62", "SDN", "ZHUANG, Wei Ming")
     d = _e("eu_fsf:62", "EU", "Zhang Wei Ming")
     assert len(merge_hits([_hit(c), _hit(d)], _keys)) == 2
+
+
+def test_party_facts_are_the_facts_worked_out_once_per_entity() -> None:
+    a = _e("us_ofac_sdn:71", "SDN", "LAVRINENKO, Alexey Fedorovich", dates_of_birth=("1960",))
+    b = _e("ca_sema:71", "CA", "Alexey Fodorovich LAVRINENKO", countries=("RU",))
+    facts = PartyFacts(_keys)
+    first = facts(a)
+    assert first == _facts(a, _keys)
+    assert facts(a) is first  # remembered
+    assert facts(b) == _facts(b, _keys)
+    assert len(facts) == 2
+    # another entity under the same id is not the one remembered: its own facts
+    renamed = _e("us_ofac_sdn:71", "SDN", "Ivan Petrov", dates_of_birth=("1971",))
+    assert facts(renamed) == _facts(renamed, _keys)
+    assert facts(renamed).names == frozenset({("ivan", "petrov")})
+    assert facts(a) is first  # the entity remembered first keeps its place
+
+
+def test_party_facts_beyond_the_cap_are_worked_out_not_kept() -> None:
+    a = _e("us_ofac_sdn:72", "SDN", "Omar Khalid")
+    b = _e("un_sc:72", "UN", "Omar Khalid", dates_of_birth=("1950",))
+    facts = PartyFacts(_keys, kept=1)
+    assert facts(a) == _facts(a, _keys)
+    assert facts(b) == _facts(b, _keys)
+    assert facts(b) is not facts(b)  # not kept: made anew each time
+    assert len(facts) == 1
+
+
+def test_merging_with_remembered_facts_equals_merging_without() -> None:
+    """merge_hits with a PartyFacts (the index's) groups and orders as working the facts out
+    per call, on a cold and a warm memo, whichever order the hits come in."""
+    ents = [
+        _e("us_ofac_sdn:81", "SDN", "LAVRINENKO, Alexey Fedorovich", countries=("RU",)),
+        _e("ca_sema:81", "CA", "Alexey Fodorovich LAVRINENKO", countries=("RU",)),
+        _e("eu_fsf:81", "EU", "Alexey Fedorovich LAVRINENKO", dates_of_birth=("1960",)),
+        _e("au_dfat:81", "AU", "Alexey Fedorovich LAVRINENKO", dates_of_birth=("1971",)),
+        _e("un_sc:81", "UN", "Ali Hassan", countries=("IQ",)),
+        _e("us_ofac_sdn:82", "SDN", "Ali Hassan", countries=("SY",)),
+        _e("jp_meti_eul:81", "JP-EUL", "Ali Hassan", countries=("IQ",)),
+        _e("us_ofac_sdn:83", "SDN", "Ali Hassan", countries=("IQ",)),
+    ]
+    hits = [
+        _hit(e, score)
+        for e, score in zip(ents, (0.9, 0.95, 0.9, 0.85, 0.9, 0.9, 0.8, 0.9), strict=True)
+    ]
+    facts = PartyFacts(_keys)
+    for order in (hits, hits[::-1], hits[3:] + hits[:3]):
+        expected = merge_hits(order, _keys)
+        assert merge_hits(order, _keys, facts) == expected
+        assert merge_hits(order, _keys, facts) == expected  # warm
+    assert len(facts) == len(ents)
+    assert len(merge_hits(hits, _keys, facts)) < len(hits)  # something was merged

@@ -13,7 +13,7 @@ from prosper.matching.names import NameScore, score_name
 from prosper.model import EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
-from prosper.screening.hits import make_hit, with_name_detail, with_ofac
+from prosper.screening.hits import finish_hit, make_hit, with_name_detail, with_ofac
 from prosper.screening.index import ScreeningIndex
 from prosper.screening.merge import un_references
 from prosper.screening.query import Query
@@ -194,6 +194,13 @@ def test_a_hit_made_unexplained_is_explained_with_its_name_score() -> None:
     assert with_name_detail(nested, {entity.id: result}) == replace(full, listings=(full,))
     with pytest.raises(KeyError):  # a hit whose name score is not given is not explained
         with_name_detail(bare, {})
+    # finish_hit: the detail and the OFAC-style score in one copy, listings detailed too
+    assert finish_hit(query, nested, {entity.id: result}) == with_ofac(
+        query, with_name_detail(nested, {entity.id: result})
+    )
+    assert finish_hit(query, bare, {entity.id: result}).explanation[-1].feature == "ofac_score"
+    with pytest.raises(KeyError):
+        finish_hit(query, bare, {})
 
 
 def test_companions_are_remembered_per_entity() -> None:

@@ -199,11 +199,28 @@ def with_name_detail(hit: Hit, results: Mapping[str, NameScore]) -> Hit:
     return replace(hit, explanation=(named, *hit.explanation[1:]), listings=listings)
 
 
-def with_ofac(query: Query, hit: Hit) -> Hit:
-    """Add the OFAC-style score of the matched name to the explanation (for comparison)."""
-    extra = Explanation(
+def finish_hit(query: Query, hit: Hit, results: Mapping[str, NameScore]) -> Hit:
+    """A hit to return: :func:`with_ofac` of :func:`with_name_detail`, made with one copy of
+    the hit instead of two (``dataclasses.replace`` is ~5 µs a hit)."""
+    first = hit.explanation[0]
+    named = Explanation(first.feature, first.score, results[hit.entity.id].detail())
+    listings = tuple(with_name_detail(h, results) for h in hit.listings)
+    return replace(
+        hit,
+        explanation=(named, *hit.explanation[1:], _ofac_explanation(query, hit)),
+        listings=listings,
+    )
+
+
+def _ofac_explanation(query: Query, hit: Hit) -> Explanation:
+    """The OFAC-style score of the matched name, for comparison (:func:`with_ofac`)."""
+    return Explanation(
         "ofac_score",
         ofac_score(query.name, hit.matched_name),
         "OFAC Sanctions List Search-style score, for comparison only",
     )
-    return replace(hit, explanation=(*hit.explanation, extra))
+
+
+def with_ofac(query: Query, hit: Hit) -> Hit:
+    """Add the OFAC-style score of the matched name to the explanation (for comparison)."""
+    return replace(hit, explanation=(*hit.explanation, _ofac_explanation(query, hit)))

@@ -26,7 +26,7 @@ from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.weights import TokenWeights
 from prosper.screening.hits import make_hit
 from prosper.screening.key_memo import KeyMemo
-from prosper.screening.merge import merge_hits, un_references
+from prosper.screening.merge import PartyFacts, merge_hits, un_references
 from prosper.screening.qualifiers import identifier_matches
 from prosper.screening.query import (
     LIST_REFERENCE,
@@ -314,8 +314,14 @@ class ScreeningIndex:
         return cached
 
     def merge_listings(self, hits: Iterable[Hit]) -> tuple[Hit, ...]:
-        """Merge hits of the same party on several lists (:mod:`prosper.screening.merge`)."""
-        return merge_hits(hits, self.strong_name_keys)
+        """Merge hits of the same party on several lists (:mod:`prosper.screening.merge`),
+        with the facts compared of each entity remembered from query to query
+        (:class:`~prosper.screening.merge.PartyFacts`)."""
+        facts: PartyFacts | None = getattr(self, "_party_facts", None)
+        if facts is None:
+            facts = PartyFacts(self.strong_name_keys)
+            self._party_facts = facts
+        return merge_hits(hits, self.strong_name_keys, facts)
 
     def strong_name_keys(self, entity: Entity) -> frozenset[tuple[str, ...]]:
         """The entity's strong names as indexed, each as its sorted normalised tokens."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from prosper.matching import config as cfg
 from prosper.matching.population import population_weights
@@ -42,6 +43,10 @@ from prosper.names.korean import is_korean_token
 from prosper.screening.query import normalize_identifier
 
 NameKeys = Callable[[Entity], frozenset[tuple[str, ...]]]
+# at most this many entities' facts kept by one PartyFacts: ~10 KB each (measured: 591
+# entities after the 600 bench queries, 5.9 MB, most of it the one-letter spelling keys of
+# long names), so ≤ ~50 MB at the cap; beyond it, facts are worked out per merge as before
+MAX_FACTS_KEPT = 5_000
 
 UN_REFERENCE = "UN Reference Number"
 _UN_REF = re.compile(r"^\s*([A-Z]{2,3}[ie]\.\d{3})\b")
@@ -116,9 +121,45 @@ def _facts(entity: Entity, name_keys: NameKeys) -> _Facts:
     )
 
 
+class PartyFacts:
+    """What :func:`merge_hits` compares of each entity (its name keys, UN references,
+    countries, birth years, identifiers and one-letter spelling keys), worked out once per
+    entity and kept: they are functions of the entity and of its indexed names alone, and a
+    party found by one query is often found by the next. A screening index keeps one (its
+    entities are the same objects from query to query); at most ``kept`` entities are
+    remembered (beyond: worked out, not kept). An entity is known by its id and checked to be
+    the very object remembered, so another entity under the same id is worked out anew."""
+
+    def __init__(self, name_keys: NameKeys, kept: int = MAX_FACTS_KEPT) -> None:
+        self.name_keys = name_keys
+        self.kept = kept
+        self._known: dict[str, _Facts] = {}
+
+    def __call__(self, entity: Entity) -> _Facts:
+        """The facts of ``entity``."""
+        known = self._known.get(entity.id)
+        if known is not None and known.entity is entity:
+            return known
+        facts = _facts(entity, self.name_keys)
+        if known is None and len(self._known) < self.kept:  # the first under an id stays
+            self._known[entity.id] = facts
+        return facts
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
 def _words(key: tuple[str, ...]) -> list[str]:
     """The words of a name key that identify someone: no initials, no particles."""
-    return [t for t in key if len(t) > 1 and t not in cfg.PARTICLES.split()]
+    particles = _particles(cfg.PARTICLES)
+    return [t for t in key if len(t) > 1 and t not in particles]
+
+
+@lru_cache(maxsize=4)
+def _particles(words: str) -> frozenset[str]:
+    """The configured particles as a set, split once (``cfg.PARTICLES`` is one string of ~30
+    words: splitting it per token cost a list per word compared)."""
+    return frozenset(words.split())
 
 
 def distinctive_name(key: tuple[str, ...]) -> bool:
@@ -223,7 +264,9 @@ def same_party(a: _Facts, b: _Facts) -> bool:
     return not contradicts(a, b)
 
 
-def merge_hits(hits: Iterable[Hit], name_keys: NameKeys) -> tuple[Hit, ...]:
+def merge_hits(
+    hits: Iterable[Hit], name_keys: NameKeys, facts: Callable[[Entity], _Facts] | None = None
+) -> tuple[Hit, ...]:
     """Merge the hits of the same party; one hit per party, best first.
 
     ``hits`` may already carry listings (they are taken apart and regrouped); an entity seen
@@ -232,16 +275,22 @@ def merge_hits(hits: Iterable[Hit], name_keys: NameKeys) -> tuple[Hit, ...]:
     Args:
         hits: the hits, any order.
         name_keys: the normalised strong names of an entity (the index's name forms).
+        facts: the facts of an entity as :func:`_facts` makes them with ``name_keys``,
+            remembered (a :class:`PartyFacts`); by default worked out for this call.
     """
-    best: dict[str, Hit] = {}
+    facts_of = (lambda e: _facts(e, name_keys)) if facts is None else facts
+    # evidence_rank once per hit: its last key, the entity id, keeps the ranks distinct
+    best: dict[str, tuple[tuple[float, int, int, float, int, str], Hit]] = {}
     for hit in hits:
         for h in hit.all_listings():
             flat = replace(h, listings=()) if h.listings else h
+            rank = evidence_rank(flat)
             known = best.get(flat.entity.id)
-            if known is None or evidence_rank(flat) < evidence_rank(known):
-                best[flat.entity.id] = flat
-    ordered = sorted(best.values(), key=evidence_rank)
-    facts = [_facts(h.entity, name_keys) for h in ordered]
+            if known is None or rank < known[0]:
+                best[flat.entity.id] = (rank, flat)
+    ranked = sorted(best.values(), key=_first)
+    ordered = [h for _, h in ranked]
+    facts_list = [facts_of(h.entity) for h in ordered]
     parent = list(range(len(ordered)))
 
     def root(i: int) -> int:
@@ -254,19 +303,26 @@ def merge_hits(hits: Iterable[Hit], name_keys: NameKeys) -> tuple[Hit, ...]:
     for i in range(len(ordered)):
         for j in range(i + 1, len(ordered)):
             ri, rj = root(i), root(j)
-            if ri == rj or not same_party(facts[i], facts[j]):
+            if ri == rj or not same_party(facts_list[i], facts_list[j]):
                 continue
             # one party: no two of its rows may contradict (one row of each list among them)
-            if any(_apart(facts[m], facts[n]) for m in members[ri] for n in members[rj]):
+            if any(_apart(facts_list[m], facts_list[n]) for m in members[ri] for n in members[rj]):
                 continue
             parent[rj] = ri
             members[ri].extend(members.pop(rj))
-    groups: dict[int, list[Hit]] = {}
-    for i, hit in enumerate(ordered):
-        groups.setdefault(root(i), []).append(hit)
-    merged = [_merged(members) for members in groups.values()]
-    merged.sort(key=evidence_rank)
-    return tuple(merged)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(ordered)):
+        groups.setdefault(root(i), []).append(i)
+    # a merged hit ranks as its first member (evidence_rank reads no listings)
+    merged = [(ranked[g[0]][0], _merged([ordered[i] for i in g])) for g in groups.values()]
+    merged.sort(key=_first)
+    return tuple(h for _, h in merged)
+
+
+def _first(
+    pair: tuple[tuple[float, int, int, float, int, str], Hit],
+) -> tuple[float, int, int, float, int, str]:
+    return pair[0]
 
 
 def _merged(members: Sequence[Hit]) -> Hit:

@@ -27,7 +27,7 @@ from prosper.matching.names import NameScore, score_name
 from prosper.model import EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
-from prosper.screening.hits import make_hit, with_name_detail, with_ofac
+from prosper.screening.hits import finish_hit, make_hit
 from prosper.screening.query import Query
 
 if TYPE_CHECKING:
@@ -197,8 +197,7 @@ def _hits(
         return ()  # a party's hit is its best listing's: none reaches the threshold
     merged = hits if len(hits) == 1 else index.merge_listings(hits)
     return tuple(
-        with_ofac(query, with_name_detail(h, results))
-        for h in [h for h in merged if h.score >= threshold][:limit]
+        finish_hit(query, h, results) for h in [h for h in merged if h.score >= threshold][:limit]
     )
 
 
