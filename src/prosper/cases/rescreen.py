@@ -258,7 +258,7 @@ def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> Delta
     gc_paused`; the workers fork with it paused): the run creates millions of small
     containers (the register index's lists, the link and bound tables, the candidate sets)
     that hold no reference cycles and live until it ends, so the collector's passes over them
-    free nothing — yet cost some 15 % of the run's CPU (bench/README, section ``s8-delta``),
+    free nothing — yet cost 11–17 % of the run's CPU (bench/README, section ``s8-delta``),
     and in a worker each pass also writes to the inherited objects, copying their pages.
     Memory is still freed by reference counting; the collector resumes after the run."""
     with gc_paused():
