@@ -21,6 +21,7 @@ import json
 import os
 import pickle
 import random
+import resource
 import shutil
 import sqlite3
 import sys
@@ -112,6 +113,12 @@ def run(store_path: str, workers: int, warm: bool = False) -> None:
     # this process alone (the serial part) and its workers (the part split over them)
     outcome["cpu_parent"] = round(sum(after[k] - before[k] for k in range(2)), 2)
     outcome["cpu_children"] = round(sum(after[k] - before[k] for k in range(2, 4)), 2)
+    # peak resident memory (MB) of this process and of its largest worker; the load average
+    outcome["max_rss_mb"] = [
+        round(resource.getrusage(who).ru_maxrss / 1024)
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    ]
+    outcome["load"] = round(os.getloadavg()[0], 2)
     con = sqlite3.connect(copy)
     rows = con.execute(f"select {ALERT_COLUMNS} from case_alert order by party_id, entity_id, id")
     alerts = rows.fetchall()

@@ -199,3 +199,38 @@ def test_person_party_type_kept(tmp_path: Path) -> None:
     party = RegisteredParty(id="P", name="Ri Pyong Chul", type=EntityType.PERSON)
     assert party.to_party().type is EntityType.PERSON
     assert entity("9", "X").id == "us_ofac_sdn:9"
+
+
+def test_a_sync_writes_its_alerts_events_and_updates_in_the_loops_order(
+    store: CaseStore, audit: AuditLog
+) -> None:
+    """The batched statements give each opened alert the id a row at a time would (the ids
+    returned match the rows read back, party by party), one "opened" event per alert with
+    its reason, and a second screening updates the kept alerts in place."""
+    _register(store, KOMID, CLEAN, HUAWEI)
+    ctx = _ctx(store, audit)
+    counts = screen_parties(ctx, [HUAWEI, CLEAN, KOMID])
+    alerts = {a.id: a for a in store.alerts()}
+    assert list(counts.opened_ids) == sorted(alerts)
+    assert [alerts[i].party_id for i in counts.opened_ids] == ["C-3", "C-1"]
+    events = store.events()
+    assert [(e.alert_id, e.action, e.to_state) for e in events] == [
+        (i, "opened", "open") for i in counts.opened_ids
+    ]
+    assert all(e.reason == alerts[e.alert_id].opened_because for e in events)
+    newer = replace(ctx, versions={k: v + "-2" for k, v in ctx.versions.items()})
+    again = screen_parties(newer, [HUAWEI, CLEAN, KOMID])
+    assert (again.opened, again.unchanged) == (0, 2)
+    after = {a.id: a for a in store.alerts()}
+    assert sorted(after) == sorted(alerts)
+    assert all(a.list_version.endswith("-2") for a in after.values())
+    assert len(store.events()) == 2
+
+
+def test_batched_alert_statements_on_empty_batches_do_nothing(store: CaseStore) -> None:
+    with store.engine.begin() as conn:
+        assert store.insert_alerts(conn, []) == []
+        store.update_alerts(conn, [])
+        store.add_events(conn, [])
+    assert store.alerts() == []
+    assert store.events() == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -262,3 +263,32 @@ def test_delta_rescreen_on_two_workers_matches_one(store: CaseStore, tmp_path: P
     assert outcomes[0]["screened"] == 2
     assert outcomes[0]["opened"] == 1
     assert alerts[0] == alerts[1]
+
+
+def test_delta_rescreen_pauses_the_collector_and_restores_it(store: CaseStore) -> None:
+    """The collector is off while the run works (seen from its notify hook) and back on after,
+    also when the run fails part-way; a caller that had it off keeps it off."""
+    old, new = engine(BASE), engine(NEW, "v2")
+    screen_parties(RescreenContext(store, old, old.snapshot.versions(), "t"), PARTIES)
+    deltas = diff_snapshots(old.snapshot, new.snapshot)
+    seen: list[bool] = []
+
+    def notify(_event: str, _body: dict[str, object]) -> None:
+        seen.append(gc.isenabled())
+
+    ctx = RescreenContext(store, new, new.snapshot.versions(), "t", notify=notify)
+    assert gc.isenabled()
+    assert rescreen_delta(ctx, deltas).counts.opened == 1
+    assert seen == [False]
+    assert gc.isenabled()
+
+    # no engine and no threshold: the run fails once the register is read
+    with pytest.raises(ValueError, match="no screening engine"):
+        rescreen_delta(replace(ctx, screener=None), deltas)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        rescreen_delta(ctx, deltas)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

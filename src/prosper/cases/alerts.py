@@ -134,6 +134,7 @@ def sync_hits(
 
     def run(c: sa.Connection) -> None:
         current = store.current_alerts(ids, c)
+        updates: list[dict[str, Any]] = []
         for party, hits in request.results:
             party_fp = party.fingerprint
             for entity_id, found in found_entities(hits).items():
@@ -154,16 +155,15 @@ def sync_hits(
                     because, previous = f"reopened: {change}", alert.id
                     counts["reopened"] += 1
                 elif alert is not None and alert.state is not AlertState.CLOSED:
-                    store.update_alert(
-                        c,
-                        alert.id,
+                    updates.append(
                         {
+                            "alert_id": alert.id,
                             "score": found.hit.score,
                             "list_version": request.versions.get(
                                 found.entity.source, alert.list_version
                             ),
                             "updated_at": at,
-                        },
+                        }
                     )
                     counts["unchanged"] += 1
                     continue
@@ -188,20 +188,26 @@ def sync_hits(
                     "created_at": at,
                     "updated_at": at,
                 }
-                values["id"] = store.insert_alert(c, values)
-                store.add_event(
-                    c,
-                    {
-                        "alert_id": values["id"],
-                        "at": at,
-                        "actor": request.actor,
-                        "action": "opened",
-                        "from_state": None,
-                        "to_state": "open",
-                        "reason": because,
-                    },
-                )
                 opened.append(values)
+        # one statement each for the batch's new alerts, their events and the kept alerts
+        # (a statement per row cost more in building statements than in SQL); the rows go in
+        # the loop's order, so the ids are those a row at a time would get
+        for values, alert_id in zip(opened, store.insert_alerts(c, opened), strict=True):
+            values["id"] = alert_id
+        events = [
+            {
+                "alert_id": values["id"],
+                "at": at,
+                "actor": request.actor,
+                "action": "opened",
+                "from_state": None,
+                "to_state": "open",
+                "reason": values["opened_because"],
+            }
+            for values in opened
+        ]
+        store.add_events(c, events)
+        store.update_alerts(c, updates)
         store.mark_screened(ids, c)
 
     if conn is None:

@@ -44,7 +44,7 @@ from prosper.model import Entity, EntityType, Hit
 from prosper.names.normalize import NameForm, prepare_name
 from prosper.names.readings import name_readings
 from prosper.names.weights import TokenWeights, default_weights
-from prosper.screening.index import ScreeningIndex
+from prosper.screening.index import ScreeningIndex, gc_paused
 from prosper.screening.query import Query
 
 BATCH = 200
@@ -252,7 +252,21 @@ def register_candidates(
 def rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> DeltaOutcome:
     """Re-screen only the register parties the ``deltas`` could affect (module docstring),
     on ``ctx.workers`` processes (the candidates on shards of the register, then the
-    candidate parties' screening in chunks); this process syncs the alerts."""
+    candidate parties' screening in chunks); this process syncs the alerts.
+
+    The cyclic garbage collector is paused for the run (:func:`~prosper.screening.index.
+    gc_paused`; the workers fork with it paused): the run creates millions of small
+    containers (the register index's lists, the link and bound tables, the candidate sets)
+    that hold no reference cycles and live until it ends, so the collector's passes over them
+    free nothing — yet cost 11–17 % of the run's CPU (bench/README, section ``s8-delta``),
+    and in a worker each pass also writes to the inherited objects, copying their pages.
+    Memory is still freed by reference counting; the collector resumes after the run."""
+    with gc_paused():
+        return _rescreen_delta(ctx, deltas)
+
+
+def _rescreen_delta(ctx: RescreenContext, deltas: Sequence[SourceDelta]) -> DeltaOutcome:
+    """:func:`rescreen_delta` with the collector paused."""
     phases = _Phases()
     touched: list[Entity] = [e for d in deltas for e in d.added]
     changed: dict[str, tuple[str, ...]] = {}

@@ -354,6 +354,35 @@ class CaseStore(HookRunStore):
         result = conn.execute(sa.insert(alert_table).values(**values).returning(alert_table.c.id))
         return int(result.scalar_one())
 
+    def insert_alerts(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert alert rows (the same columns each) in one statement; their ids, in the rows'
+        order (``RETURNING`` sorted by parameter order, SQLite and PostgreSQL alike)."""
+        if not rows:
+            return []
+        stmt = sa.insert(alert_table).returning(alert_table.c.id, sort_by_parameter_order=True)
+        return [int(r[0]) for r in conn.execute(stmt, list(rows))]
+
+    def update_alerts(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """Update alert rows in one statement: each row's ``alert_id`` and the new ``score``,
+        ``list_version`` and ``updated_at`` (what a re-screen that finds a hit again sets)."""
+        if not rows:
+            return
+        stmt = (
+            sa.update(alert_table)
+            .where(alert_table.c.id == sa.bindparam("alert_id"))
+            .values(
+                score=sa.bindparam("score"),
+                list_version=sa.bindparam("list_version"),
+                updated_at=sa.bindparam("updated_at"),
+            )
+        )
+        conn.execute(stmt, list(rows))
+
+    def add_events(self, conn: sa.Connection, events: Sequence[dict[str, Any]]) -> None:
+        """Append event rows (the same columns each) in one statement."""
+        if events:
+            conn.execute(sa.insert(event_table), list(events))
+
     def update_alert(self, conn: sa.Connection, alert_id: int, values: dict[str, Any]) -> None:
         """Update an alert row."""
         conn.execute(sa.update(alert_table).where(alert_table.c.id == alert_id).values(**values))
