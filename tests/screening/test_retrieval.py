@@ -256,3 +256,48 @@ def test_an_index_keeps_its_long_keys_across_queries() -> None:
     first = index._candidates(form, frozenset())
     assert index._candidates(form, frozenset()) == first
     assert first == candidates(form, index._postings, index._total)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_kept_groups_give_the_same_candidates(seed: int) -> None:
+    # long groups (a common word with its Korean reading: over MEMO_MIN names, kept in the memo)
+    # and short ones over few names: the answer, first and from the kept groups, order and ties
+    # included, is that of the walk of every key
+    rng = random.Random(5000 + seed)
+    total = 100_000
+    form = prepare_name(rng.choice(["Maria de Jesus Lopez", "Ruben van de Ven", "Ali bin Salih"]))
+    postings: dict[str, list[int]] = {}
+    for key in retrieval.query_keys(form, {}):
+        lookup = "t" + key[1:] if key[0] == "e" else key
+        if rng.random() < 0.8:
+            size = rng.choice([20, 40, 60, 150, MEMO_MIN + 50, 2_500])
+            postings[lookup] = sorted(rng.sample(range(3_000), size))
+    keep = {n for n in range(3_000) if rng.random() < 0.7}
+    memo = KeyMemo()
+    for _ in range(2):  # the second time from the kept keys and groups
+        assert candidates(form, postings, total, memo=memo) == _walk_every_key(
+            form, postings, total
+        )
+        assert candidates(form, postings, total, keep.__contains__, memo) == _walk_every_key(
+            form, postings, total, keep
+        )
+
+
+def test_the_key_memo_keeps_long_groups_for_their_weights_only() -> None:
+    memo = KeyMemo(most=10 * MEMO_MIN)
+    long_keys = [("t:de", 2.0, list(range(MEMO_MIN))), ("k:te", 1.5, list(range(5, 2 * MEMO_MIN)))]
+    first = retrieval._evidence_of(long_keys, memo)
+    assert list(first.items()) == list(
+        _names_walked([dict.fromkeys(p, w) for _, w, p in long_keys]).items()
+    )
+    assert retrieval._evidence_of(long_keys, memo) is first  # kept
+    lighter = [(k, w * 0.5, p) for k, w, p in long_keys]  # another index's weights: not kept's
+    assert retrieval._evidence_of(lighter, memo) == _names_walked(
+        [dict.fromkeys(p, w) for _, w, p in lighter]
+    )
+    short = [("t:van", 2.0, [1, 2]), ("k:pan", 1.0, [2, 3])]
+    assert retrieval._evidence_of(short, memo) is not retrieval._evidence_of(short, memo)
+    capped = KeyMemo(most=MEMO_MIN)  # the group is over the cap left after its keys
+    assert retrieval._evidence_of(long_keys, capped) is not retrieval._evidence_of(
+        long_keys, capped
+    )

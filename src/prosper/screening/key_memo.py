@@ -6,7 +6,9 @@ keys with dictionary operations. A common word's dictionary ("de": 1,806 of the 
 names) is the same for every query of an index — the weight is a function of the key and the
 posting's length — so the long ones are made once and kept (a C copy of a kept dictionary is
 several times cheaper than ``dict.fromkeys`` over the mapped posting, which makes an int object
-per entry).
+per entry). The evidence of a group of long keys — each name's best weight among a query
+token's keys, "de" with its Korean reading "te": 4,769 names — is kept the same way, keyed by
+the group's keys with their weights and posting lengths.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class KeyMemo:
 
     def __init__(self, most: int = MEMO_NAMES) -> None:
         self._kept: dict[str, tuple[float, dict[int, float]]] = {}
+        self._groups: dict[tuple[str, ...], tuple[tuple[tuple[float, int], ...], dict[int, float]]]
+        self._groups = {}
         self._left = most
 
     def names(self, key: str, weight: float, posting: Sequence[int]) -> dict[int, float]:
@@ -39,7 +43,32 @@ class KeyMemo:
             self._left -= len(posting)
         return made
 
+    def group(
+        self, keys: tuple[str, ...], shape: tuple[tuple[float, int], ...]
+    ) -> dict[int, float] | None:
+        """The kept evidence of a group of keys (each name's best weight among them, in the
+        order the keys meet the names), when kept for the same weights and posting lengths
+        (``shape``); else None. The caller must not change it."""
+        found = self._groups.get(keys)
+        if found is not None and found[0] == shape:
+            return found[1]
+        return None
+
+    def keep_group(
+        self,
+        keys: tuple[str, ...],
+        shape: tuple[tuple[float, int], ...],
+        evidence: dict[int, float],
+    ) -> None:
+        """Keep a group's evidence (see :meth:`group`) when it holds at least
+        :data:`MEMO_MIN` names and the cap allows."""
+        if MEMO_MIN <= len(evidence) <= self._left and keys not in self._groups:
+            self._groups[keys] = (shape, evidence)
+            self._left -= len(evidence)
+
     @property
     def kept(self) -> int:
-        """How many names the kept keys hold."""
-        return sum(len(names) for _, names in self._kept.values())
+        """How many names the kept keys and groups hold."""
+        return sum(len(names) for _, names in self._kept.values()) + sum(
+            len(names) for _, names in self._groups.values()
+        )

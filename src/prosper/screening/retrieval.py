@@ -182,6 +182,26 @@ def _group_evidence(found: list[dict[int, float]]) -> dict[int, float]:
     return best
 
 
+def _evidence_of(walk: list[tuple[str, float, Sequence[int]]], memo: KeyMemo) -> dict[int, float]:
+    """:func:`_group_evidence` of a group's keys (key, weight, posting; in walk order), kept
+    in ``memo`` for a long group (the same keys give the same evidence in every query of an
+    index: "de" with its Korean reading "te" is 4,769 names). A one-key group's evidence is
+    the key's names themselves. The caller must not change the answer (it may be kept)."""
+    if not walk:
+        return {}
+    if len(walk) == 1:
+        key, weight, posting = walk[0]
+        return memo.names(key, weight, posting)
+    texts = tuple([key for key, _, _ in walk])
+    shape = tuple([(weight, len(posting)) for _, weight, posting in walk])
+    kept = memo.group(texts, shape)
+    if kept is not None:
+        return kept
+    best = _group_evidence([memo.names(key, weight, posting) for key, weight, posting in walk])
+    memo.keep_group(texts, shape, best)
+    return best
+
+
 def _sum_groups(per_group: list[dict[int, float]]) -> dict[int, float]:
     """Each name's evidence: its best weight in each group, summed in group order (the names
     in the order first met). Only the names met in an earlier group are summed one by one;
@@ -338,11 +358,11 @@ def candidates(
     common = LIFT_COMMON and not all(k[3] for k in keys)
     memo = KeyMemo(0) if memo is None else memo
     for attempt in (common, False):
-        found: list[list[dict[int, float]]] = [[] for _ in groups]
+        walk: list[list[tuple[str, float, Sequence[int]]]] = [[] for _ in groups]
         for (g, weight, posting, walked), key in zip(keys, texts, strict=True):
             if walked or not attempt:
-                found[g].append(memo.names(key, weight, posting))
-        per_group = [_group_evidence(f) for f in found]
+                walk[g].append((key, weight, posting))
+        per_group = [_evidence_of(group_walk, memo) for group_walk in walk]
         acc = _sum_groups(per_group)
         if keep is not None:
             acc = {n: v for n, v in acc.items() if keep(n)}
