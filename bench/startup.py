@@ -14,7 +14,8 @@ lists is the same file for both; the audit log then receives both trees' records
 Untimed warm-up runs first build the index cache and the audit log, then run each
 timed command once per tree (its own caches, e.g. the rulebook's parsed YAML for ``check``).
 Reported per command and tree: median (p50) wall time, median CPU time (user + sys of the
-child) and peak RSS, and the new/old ratios. On a loaded shared machine the wall clock also
+child) and peak RSS, and the new/old ratios; per command also each round's CPU of both trees
+and their ratio. On a loaded shared machine the wall clock also
 counts waiting for a core; the CPU time is what the command costs. Prints a table and writes
 JSON to
 ``bench/results/startup.json`` (with the load average before and after).
@@ -36,12 +37,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 NEW_SRC = HERE.parent / "src"
 CHECK_EXAMPLE = HERE.parent / "examples" / "export_us_h100_to_vietnam.yaml"
+TEXT_EXAMPLE = HERE.parent / "examples" / "kr_to_vn_rngd.yaml"  # the contract's example
 COMMANDS = {
     "screen": ["screen", "Kim Jong Un", "--dry-run", "--json"],
     "screen (audited)": ["screen", "Kim Jong Un", "--json"],
     "screen (table)": ["screen", "Kim Jong Un", "--dry-run"],
     "screen --country": ["screen", "Kim Jong Un", "--country", "KP", "--dry-run", "--json"],
     "check": ["check", str(CHECK_EXAMPLE), "--json"],
+    "check (text)": ["check", str(TEXT_EXAMPLE)],  # the default human output (rich)
     "--help": ["--help"],
 }
 
@@ -105,6 +108,14 @@ def main() -> None:
             }
         row["cpu_ratio"] = round(row["new"]["cpu_s"] / row["old"]["cpu_s"], 3)
         row["wall_ratio"] = round(row["new"]["wall_s"] / row["old"]["wall_s"], 3)
+        row["rounds"] = [  # CPU s of each round, and new/old in that round
+            {
+                "old_cpu_s": round(o[1], 3),
+                "new_cpu_s": round(n[1], 3),
+                "cpu_ratio": round(n[1] / o[1], 3),
+            }
+            for o, n in zip(by_tree["old"], by_tree["new"], strict=True)
+        ]
         rows.append(row)
     print(f"load average before {load_before}, after {os.getloadavg()}")
     print(f"{'command (see COMMANDS)':<24} {'tree':<4} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7}")
@@ -116,6 +127,9 @@ def main() -> None:
                 f" {r['rss_mb']:>7.1f}"
             )
         print(f"{'':<24} new/old CPU ×{row['cpu_ratio']}, wall ×{row['wall_ratio']}")
+        rounds = ", ".join(f"{r['old_cpu_s']:.3f}/{r['new_cpu_s']:.3f}" for r in row["rounds"])
+        ratios = ", ".join(f"×{r['cpu_ratio']}" for r in row["rounds"])
+        print(f"{'':<24} per round CPU old/new: {rounds} ({ratios})")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     doc = {
         "rounds": args.rounds,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 from prosper.errors import ProsperError
@@ -86,12 +87,17 @@ def main() -> None:
     """Console-script entry point: run the app, turning Prosper errors into exit codes.
 
     ``prosper screen NAME`` and ``prosper check FILE`` run on the lean path when they can
-    (:mod:`prosper.cli.lean`)."""
+    (:mod:`prosper.cli.lean`); ``check`` within :func:`~prosper.cli.oneshot.one_shot_collector`
+    (the garbage collector does not walk the objects of its one decision)."""
     if sys.argv[1:2] in (["screen"], ["check"]):
-        from prosper.cli.lean import check_argv, screen_argv
+        from prosper.cli.oneshot import one_shot_collector
 
-        run = screen_argv if sys.argv[1] == "screen" else check_argv
-        code = run(sys.argv[2:])
+        # one decision, then the process exits: no collector passes over its objects
+        with one_shot_collector() if sys.argv[1] == "check" else nullcontext():
+            from prosper.cli.lean import check_argv, screen_argv
+
+            run = screen_argv if sys.argv[1] == "screen" else check_argv
+            code = run(sys.argv[2:])
         if code is not None:
             if code:
                 sys.exit(code)

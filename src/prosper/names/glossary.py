@@ -21,8 +21,31 @@ from functools import lru_cache
 
 from prosper.packagedata import read_text
 
-_NATIVE_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_NATIVE_RANGES = (("\u3040", "\u30ff"), ("\u3400", "\u9fff"), ("\uac00", "\ud7af"))
+"""Kana, Han and Hangul: the scripts whose glossary words sit inside unsegmented text."""
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+@lru_cache(maxsize=1)
+def _native_scripts() -> re.Pattern[str]:
+    """A character of :data:`_NATIVE_RANGES` (~0.003 s of CPU to compile: the ranges hold
+    ~38,000 characters; compiled for the first text that may hold one)."""
+    return re.compile("[" + "".join(f"{lo}-{hi}" for lo, hi in _NATIVE_RANGES) + "]")
+
+
+def _native_chars(text: str) -> list[str]:
+    """The characters of ``text`` in :data:`_NATIVE_RANGES`, in order (the pattern's
+    ``findall``; a text whose largest character comes before them has none, and compiles
+    nothing)."""
+    if not text or max(text) < _NATIVE_RANGES[0][0]:
+        return []
+    return _native_scripts().findall(text)
+
+
+def _is_native_word(word: str) -> bool:
+    """``word`` has a character of :data:`_NATIVE_RANGES` (character by character: the
+    glossary's words are short, and sorting them compiles no pattern)."""
+    return any(lo <= ch <= hi for ch in word for lo, hi in _NATIVE_RANGES)
 
 
 def _rows() -> list[tuple[str, str, tuple[str, ...]]]:
@@ -62,7 +85,7 @@ def _words() -> tuple[list[str], list[str], list[str]]:
     """The glossary's (Latin, Han/Hangul/kana, Arabic-script) words."""
     latin, native, arabic = [], [], []
     for word in glossary():
-        if _NATIVE_SCRIPTS.search(word):
+        if _is_native_word(word):
             native.append(word)
         elif _ARABIC.search(word):
             arabic.append(word)
@@ -181,7 +204,7 @@ def translate_native_words(text: str, organisation: bool) -> str:
     'exchange روشان'
     """
     out = text
-    if organisation or len(_NATIVE_SCRIPTS.findall(text)) >= NATIVE_MIN_CHARS:
+    if organisation or len(_native_chars(text)) >= NATIVE_MIN_CHARS:
         native = _native_pattern()
         if native is not None:
             out = native.sub(lambda m: f" {_concept(m)} ", out)
@@ -189,6 +212,6 @@ def translate_native_words(text: str, organisation: bool) -> str:
         arabic = _arabic_pattern()
         if arabic is not None:
             out = arabic.sub(_concept, out)
-    if not _NATIVE_SCRIPTS.search(out) and not _ARABIC.search(out):
+    if not _native_chars(out) and not _ARABIC.search(out):
         return text  # only generic words: keep the name as written
     return out

@@ -23,9 +23,30 @@ from functools import lru_cache
 from prosper.names.korean import joined_given_name_cuts
 from prosper.packagedata import read_text
 
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}$")
+_HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+"""Han characters (CJK unified ideographs, extension A, compatibility ideographs)."""
 _PARTS = re.compile(r"\s*[()（）/|]\s*")
-_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _han_name() -> re.Pattern[str]:
+    """A 2–4 character Han name (compiled on first use: the class holds ~28,000 characters,
+    ~0.002 s of CPU to compile, and a Latin name never needs it)."""
+    return re.compile(f"^{_HAN_CLASS}{{2,4}}$")
+
+
+@lru_cache(maxsize=1)
+def _han_char() -> re.Pattern[str]:
+    """One Han character (compiled on first use, as :func:`_han_name`)."""
+    return re.compile(_HAN_CLASS)
+
+
+def _has_han(text: str) -> bool:
+    """``text`` has a Han character (a text whose largest character comes before the first
+    Han one has none, and compiles nothing)."""
+    return bool(text) and max(text) >= "\u3400" and _han_char().search(text) is not None
+
+
 # Hanja whose reading as a surname differs from the table's (base) reading.
 _SURNAME_READINGS = {"金": "김"}
 MAX_READINGS = 5
@@ -54,7 +75,7 @@ def hanja_to_hangul(name: str) -> str | None:
     True
     """
     text = "".join(name.split())
-    if not _HAN.match(text):
+    if not text or max(text) < "\u3400" or not _han_name().match(text):
         return None
     table = hanja_table()
     out = []
@@ -197,7 +218,7 @@ def name_readings(name: str) -> tuple[str, ...]:
             org = korean_org_reading(text)
             if org is not None:
                 out.append(org)
-            if _HAN_CHAR.search(text):
+            if _has_han(text):
                 hangul = hanja_to_hangul(text)
                 if hangul is not None:
                     out.append(hangul)
