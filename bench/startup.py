@@ -14,7 +14,7 @@ lists is the same file for both; the audit log then receives both trees' records
 Untimed warm-up runs first build the index cache and the audit log, then run each
 timed command once per tree (its own caches, e.g. the rulebook's parsed YAML for ``check``).
 Reported per command and tree: median (p50) wall time, median CPU time (user + sys of the
-child) and peak RSS, and the new/old ratios. On a loaded shared machine the wall clock also
+child) and peak RSS, and the new/old ratios (of the medians, and round by round). On a loaded shared machine the wall clock also
 counts waiting for a core; the CPU time is what the command costs. Prints a table and writes
 JSON to
 ``bench/results/startup.json`` (with the load average before and after).
@@ -103,6 +103,12 @@ def main() -> None:
                 "cpu_s": round(statistics.median(r[1] for r in runs), 3),
                 "rss_mb": round(max(r[2] for r in runs), 1),
             }
+        for name, runs in by_tree.items():  # every round, in run order
+            row[name]["rounds_cpu_s"] = [round(r[1], 3) for r in runs]
+            row[name]["rounds_wall_s"] = [round(r[0], 3) for r in runs]
+        row["round_cpu_ratios"] = [
+            round(n[1] / o[1], 3) for n, o in zip(by_tree["new"], by_tree["old"], strict=True)
+        ]
         row["cpu_ratio"] = round(row["new"]["cpu_s"] / row["old"]["cpu_s"], 3)
         row["wall_ratio"] = round(row["new"]["wall_s"] / row["old"]["wall_s"], 3)
         rows.append(row)
@@ -116,6 +122,7 @@ def main() -> None:
                 f" {r['rss_mb']:>7.1f}"
             )
         print(f"{'':<24} new/old CPU ×{row['cpu_ratio']}, wall ×{row['wall_ratio']}")
+        print(f"{'':<24} per round CPU new/old {row['round_cpu_ratios']}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     doc = {
         "rounds": args.rounds,
