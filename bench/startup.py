@@ -14,10 +14,10 @@ lists is the same file for both; the audit log then receives both trees' records
 Untimed warm-up runs first build the index cache and the audit log, then run each
 timed command once per tree (its own caches, e.g. the rulebook's parsed YAML for ``check``).
 Reported per command and tree: median (p50) wall time, median CPU time (user + sys of the
-child) and peak RSS, and the new/old ratios (of the medians, and round by round). On a loaded shared machine the wall clock also
-counts waiting for a core; the CPU time is what the command costs. Prints a table and writes
-JSON to
-``bench/results/startup.json`` (with the load average before and after).
+child) and peak RSS, and the new/old ratios (of the medians, and round by round). On a loaded
+shared machine the wall clock also counts waiting for a core; the CPU time is what the command
+costs. Prints a table and writes JSON to ``bench/results/startup.json`` (with the load average
+before and after).
 """
 
 from __future__ import annotations
