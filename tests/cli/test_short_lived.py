@@ -92,3 +92,24 @@ cli.main()
         check=True,
     )
     assert done.stdout.splitlines() == ["screened", "frozen True"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "off"),
+    [
+        (["--help"], True),
+        ([], True),
+        (["audit", "recover", "--help"], True),
+        (["audit", "verify"], False),
+        (["audit", "recover", "--reason", "--help"], False),  # a value, not a help request
+    ],
+)
+def test_help_pages_run_with_the_collector_off(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], off: bool
+) -> None:
+    seen: list[bool] = []
+    monkeypatch.setattr(cli, "run_app", lambda: seen.append(gc.isenabled()))
+    monkeypatch.setattr(sys, "argv", ["prosper", *argv])
+    cli.main()
+    assert seen == [not off]
+    assert gc.isenabled()

@@ -104,16 +104,37 @@ def main() -> None:
             if code:
                 sys.exit(code)
             return
-    run_app()
+    collecting = gc.isenabled()
+    if asks_for_help(sys.argv[1:]):
+        short_lived_collector()
+    try:
+        run_app()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def asks_for_help(args: list[str]) -> bool:
+    """True for ``prosper``, ``prosper --help`` and ``prosper COMMAND … --help`` (a help page,
+    printed by a process that then exits: :func:`short_lived_collector` applies).
+
+    >>> [asks_for_help(a) for a in ([], ["--help"], ["audit", "recover", "--help"])]
+    [True, True, True]
+    >>> [asks_for_help(a) for a in (["serve"], ["audit", "recover", "--reason", "--help"])]
+    [False, False]
+    """
+    if not args:
+        return True
+    return args[-1] == "--help" and not any(a.startswith("-") for a in args[:-1])
 
 
 _FREEZE_AT_EXIT: list[bool] = []
 
 
 def short_lived_collector() -> None:
-    """Tune the cyclic garbage collector for a one-name screen, a process of well under a
-    second: off while it runs (the caller enables it again), and at interpreter exit every
-    object still alive moved to the permanent generation (:func:`gc.freeze`).
+    """Tune the cyclic garbage collector for a one-name screen or a help page, a process of
+    well under a second: off while it runs (the caller enables it again), and at interpreter
+    exit every object still alive moved to the permanent generation (:func:`gc.freeze`).
 
     Why: a warm screen allocates a few hundred thousand long-lived objects (modules, classes,
     the index's tables) and almost no cyclic garbage, yet the collector traverses them again and
