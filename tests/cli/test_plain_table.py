@@ -162,6 +162,8 @@ def _doc(name: str = "Kim Jong Un", **hit: Any) -> dict[str, Any]:
         _doc(programs=["A\tB"]),  # a control character
         _doc(matched_name="e\u0301"),  # a combining accent
         _doc(matched_name="Ｋｉｍ"),  # full-width Latin: two cells
+        _doc(matched_name=None),  # not text: rich prints an empty cell
+        _doc(programs=[1]),  # not text
     ],
 )
 def test_what_rich_must_lay_out_is_left_to_rich(doc: dict[str, Any]) -> None:

@@ -118,8 +118,11 @@ def render_plain(doc: Mapping[str, Any], width: int) -> str | None:
     out = [_wrap_text(heading, width)]
     if not hits:
         return out[0] + "no match\n"
-    rows = [_row(h) for h in hits]
-    if any(not _plain(cell) for row in rows for cell in row):
+    try:
+        rows = [_row(h) for h in hits]
+    except (KeyError, TypeError):  # a field missing or of another type: rich says what it says
+        return None
+    if any(not isinstance(cell, str) or not _plain(cell) for row in rows for cell in row):
         return None
     table = _table([COLUMNS, *rows], width)
     if table is None:
