@@ -6,7 +6,8 @@ Usage::
     python bench/check_identical.py --old OLD/src [--new src] --data-dir DIR [--json]
 
 For each ``examples/*.yaml`` runs ``prosper check FILE --json`` (recorded) and ``--dry-run`` in
-each tree, and a few one-name screens (``--json``, recorded), each in a fresh interpreter on
+each tree, and a few one-name screens (``--json`` and the table, recorded and dry run, and
+long tables at threshold 0.5; ``--screens-only``: no checks), each in a fresh interpreter on
 the same warm data folder (one audit log: the trees' records alternate). Compares stdout with
 the ``audit`` block (record id and hash) left out, stderr, the exit code, and the audit
 record each run appended (kind, actor, input, output, versions). Prints the differing runs
@@ -29,7 +30,9 @@ EXAMPLES = sorted((HERE.parent / "examples").glob("*.yaml"))
 NAMES = ["Kim Jong Un", "김정은", "Hangzhou Hikvision Digital Technology Co., Ltd.", "金正恩",
          "Рособоронэкспорт", "John Smith", "Ryŏng-hae Ch'oe",
          # generic organisation words of the glossary (Latin, Hangul, Arabic script)
-         "Uzina de Constructii de Masini Arzamas", "단천상업은행", "صرافی روشان"]  # fmt: skip
+         "Uzina de Constructii de Masini Arzamas", "단천상업은행", "صرافی روشان",
+         "Huawei Technologies", "Bank Melli Iran", "Ali Hassan"]  # fmt: skip
+WIDE = ["--threshold", "0.5", "--limit", "40", "--dry-run"]
 
 
 def _run(src: Path, data_dir: Path, args: list[str]) -> tuple[int, str, str]:
@@ -74,10 +77,18 @@ def main() -> None:
     parser.add_argument("--old", type=Path, required=True, help="src/ of the old tree")
     parser.add_argument("--new", type=Path, default=HERE.parent / "src")
     parser.add_argument("--data-dir", type=Path, required=True, help="a warm data folder")
+    parser.add_argument(
+        "--screens-only", action="store_true", help="only the screens (no check examples)"
+    )
     args = parser.parse_args()
-    runs = [["check", str(p), "--json"] for p in EXAMPLES]
-    runs += [["check", str(p), "--json", "--dry-run"] for p in EXAMPLES]
+    examples = [] if args.screens_only else EXAMPLES
+    runs = [["check", str(p), "--json"] for p in examples]
+    runs += [["check", str(p), "--json", "--dry-run"] for p in examples]
     runs += [["screen", name, "--json"] for name in NAMES]
+    # the human table (recorded and dry run), and long tables of many hits
+    runs += [["screen", name] for name in NAMES]
+    runs += [["screen", name, "--dry-run"] for name in NAMES]
+    runs += [["screen", name, *WIDE] for name in NAMES]
     differing = 0
     for run in runs:
         old = _observe(args.old.resolve(), args.data_dir, run)
@@ -86,8 +97,8 @@ def main() -> None:
             differing += 1
             keys = [k for k in old if old[k] != new[k]]
             print(f"DIFFERS ({', '.join(keys)}): prosper {' '.join(run)}")
-    print(f"{len(runs)} runs per tree ({len(EXAMPLES)} examples × 2, {len(NAMES)} screens): "
-          f"differing {differing}")  # fmt: skip
+    print(f"{len(runs)} runs per tree ({len(examples)} examples × 2, {len(NAMES)} names × 4 "
+          f"screens): differing {differing}")  # fmt: skip
     raise SystemExit(1 if differing else 0)
 
 

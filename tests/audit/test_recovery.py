@@ -8,6 +8,7 @@ the test kills it with SIGKILL there. Every test runs on SQLite and, when
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 from prosper.audit import AuditLog
 from prosper.audit.anchor import PAUSE_ENV
 from prosper.audit.late import UNACKNOWLEDGED, LateWitness, late_problems, read_late_witness
-from prosper.audit.recovery import plan
+from prosper.audit.recovery import plan, recover
 from prosper.cli import main
 from prosper.settings import load_settings
 
@@ -331,3 +332,152 @@ def test_recover_is_in_the_help(capsys: Any, monkeypatch: pytest.MonkeyPatch) ->
     assert code == 0
     assert "--yes" in out
     assert "never answered" in out
+
+
+# --------------------------------------------------------------------------- a torn anchor line
+
+
+def anchor_line(record_id: int, record_hash: str) -> bytes:
+    """The line `AnchorFile.write_many` writes for a record (without its newline)."""
+    doc = {"at": "2026-12-08T00:01:02.123456+00:00", "hash": record_hash, "id": record_id}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
+def unwitnessed(env: dict[str, str]) -> dict[int, str]:
+    with open_log(env) as log:
+        return {r.id: r.hash for r in plan(log).records}
+
+
+def tear(env: dict[str, str], data: bytes) -> None:
+    """Append `data` to the anchor file without a newline: a line a crash cut short."""
+    with anchor_file(env).open("ab") as fh:
+        fh.write(data)
+
+
+@pytest.mark.parametrize("writer", ["log", "lite"])
+def test_a_torn_last_anchor_line_after_a_kill_is_recovered_and_recorded(
+    env: dict[str, str], tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch, writer: str
+) -> None:
+    """A real child killed after its commit; the first bytes of its line then reach the file
+    (what a power loss in the middle of the `write` leaves)."""
+    if writer == "lite" and not env["PROSPER_DB_URL"].startswith("sqlite"):
+        pytest.skip("the lean writer writes SQLite only")
+    append(env, 2)
+    killed = kill_between_commit_and_anchor(env, tmp_path, writer)
+    torn = anchor_line(killed, unwitnessed(env)[killed])[:70]  # cut inside the hash
+    tear(env, torn)
+    before = anchor_file(env).read_bytes()
+
+    code, _, err = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 1
+    assert "anchor file line 3 is cut short (truncated)" in err
+
+    code, out, _ = run(["audit", "recover"], capsys, monkeypatch)  # shows, writes nothing
+    assert code == 0, out
+    assert "anchor file line 3 cut short by the crash (to cut off, recorded)" in out
+    assert anchor_file(env).read_bytes() == before
+
+    code, out, _ = run(
+        ["audit", "recover", "--yes", "--reason", "power loss", "--json"], capsys, monkeypatch
+    )
+    assert code == 0, out
+    doc = json.loads(out)
+    assert [r["id"] for r in doc["records"]] == [killed]
+    recorded = doc["recovery_record"]["input"]["torn_anchor_line"]
+    assert recorded["line"] == 3
+    assert recorded["offset"] == len(before) - len(torn)
+    assert recorded["bytes"].encode("ascii") == torn
+    assert recorded["sha256"] == hashlib.sha256(torn).hexdigest()
+    assert doc["torn_anchor_line"] == recorded
+
+    text = anchor_file(env).read_bytes()
+    assert text.startswith(before[: len(before) - len(torn)])
+    assert torn not in text
+    assert text.endswith(b"\n")
+    code, out, _ = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 0, out
+    assert f"record {killed} witnessed late by recovery record {killed + 1}" in out
+    append(env, 1)
+    code, _, _ = run(["audit", "verify"], capsys, monkeypatch)
+    assert code == 0
+
+
+def test_a_line_torn_anywhere_is_recoverable(env: dict[str, str]) -> None:
+    """Every cut of the genuine line of the unwitnessed record, from its first byte to the
+    whole line without its newline; and a first line of the file cut short."""
+    append(env, 3)
+    drop_anchor_lines(env, 3)
+    line = anchor_line(3, unwitnessed(env)[3])
+    base = anchor_file(env).read_bytes()
+    for cut in range(1, len(line) + 1):
+        anchor_file(env).write_bytes(base + line[:cut])
+        with open_log(env) as log:
+            found = plan(log)
+        assert found.recoverable, (cut, found.refused)
+        assert found.torn is not None
+        assert found.torn.data == line[:cut]
+    anchor_file(env).write_bytes(b"")
+    append(env, 1)  # record 4, witnessed; records 1-3 now lack their lines
+    drop_anchor_lines(env, 4)
+    anchor_file(env).write_bytes(anchor_line(1, unwitnessed(env)[1])[:40])
+    with open_log(env) as log:
+        found = plan(log)
+    assert found.recoverable
+    assert found.torn is not None
+    assert found.torn.offset == 0
+    with open_log(env) as log:
+        recover(log, actor="ops", reason="crash on the first append")
+        assert log.verify().ok
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "not a line",  # bytes no anchor line starts with
+        "another hash",  # the start of a line naming a hash no unwitnessed record has
+        "witnessed record",  # the start of the line of a record that is witnessed
+        "another id",  # a whole line (no newline) naming the hash with another id
+        "not last",  # a cut line with a line after it
+        "nothing unwitnessed",  # a cut line and every record witnessed
+    ],
+)
+def test_a_torn_line_that_is_not_a_crash_is_refused(
+    env: dict[str, str], capsys: Any, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    append(env, 3)
+    with open_log(env) as log:
+        hashes = {i: log.get(i).hash for i in (1, 2, 3)}
+    if damage != "nothing unwitnessed":
+        drop_anchor_lines(env, 3)
+    line = anchor_line(3, hashes[3])
+    data = {
+        "not a line": b'{"id":3,"hash":"',
+        "another hash": anchor_line(3, "sha256:" + "f" * 64)[:80],
+        "witnessed record": anchor_line(2, hashes[2])[:90],
+        "another id": anchor_line(7, hashes[3]),
+        "not last": line[:50] + b"\n" + anchor_line(2, hashes[2]) + b"\n",
+        "nothing unwitnessed": line[:60],
+    }[damage]
+    tear(env, data)
+    needle = "unreadable" if damage == "not last" else "cut short"
+    _refused(env, capsys, monkeypatch, needle)
+
+
+def test_line_prefixes() -> None:
+    from prosper.audit.torn import line_prefix
+
+    line = anchor_line(12, "sha256:" + "0a" * 32)
+    assert all(line_prefix(line[:cut]) is not None for cut in range(1, len(line) + 1))
+    assert line_prefix(line) == line_prefix(line[:-1] + b"}")
+    cut = line_prefix(line[:-1])
+    assert cut is not None
+    assert cut.record_id is None
+    for bad in (
+        line + b" ",  # after the closing brace
+        line.replace(b'"id":12', b'"id":012'),  # a leading zero
+        line.replace(b"0a0a", b"0A0a"),  # upper-case hex
+        line.replace(b"sha256:", b"sha512:"),
+        b'{"at":"","hash":"',  # an empty time
+        line[:20] + b'"' + line[21:],
+    ):
+        assert line_prefix(bad) is None, bad

@@ -81,7 +81,9 @@ def test_a_process_exits_with_its_objects_frozen() -> None:
     assert out.splitlines() == ["frozen now False", "frozen True"]
 
 
-def test_main_runs_a_lean_check_within_the_block(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_main_runs_a_lean_check_and_screen_within_the_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from prosper import cli
     from prosper.cli import lean
 
@@ -100,5 +102,5 @@ def test_main_runs_a_lean_check_within_the_block(monkeypatch: pytest.MonkeyPatch
     for command in ("check", "screen"):
         monkeypatch.setattr(sys, "argv", ["prosper", command, "x"])
         cli.main()
-    assert seen == {"check": oneshot.ONE_SHOT_GC_THRESHOLD, "screen": before[0]}
+    assert seen == {"check": oneshot.ONE_SHOT_GC_THRESHOLD, "screen": oneshot.ONE_SHOT_GC_THRESHOLD}
     assert gc.get_threshold() == before

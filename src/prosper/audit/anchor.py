@@ -27,11 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from prosper.audit.chain import AuditRecord, Witness
 from prosper.errors import AuditError, InputError
 from prosper.settings import Settings
+
+if TYPE_CHECKING:  # an append (prosper.audit.lite) imports neither
+    from prosper.audit.chain import Witness
+    from prosper.audit.record import AuditRecord
 
 ANCHOR_FILE_NAME = "audit.anchor"
 POST_TIMEOUT_S = 10.0
@@ -226,6 +229,8 @@ class AnchorFile:
 
     def witness(self, key: Any, *, incremental: bool = False) -> Witness:
         """The :class:`Witness` of this anchor file and ``key``."""
+        from prosper.audit.chain import Witness
+
         state = self.read(incremental=incremental)
         return Witness(
             key=key, anchored=state.entries, anchor_in_use=True, anchor_problems=state.problems

@@ -33,59 +33,13 @@ from prosper.audit.canonical import canonical_json as canonical_json
 from prosper.audit.canonical import decode_canonical as decode_canonical
 from prosper.audit.canonical import normalise_json_object as normalise_json_object
 from prosper.audit.canonical import record_hash as record_hash
+
+# the record value lives in prosper.audit.record (an append imports no walker); re-exported here
+from prosper.audit.record import AuditRecord as AuditRecord
 from prosper.audit.signing import SigningKey, signature_problem
 
 if TYPE_CHECKING:
     from prosper.audit.late import LateWitness
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    """One decision in the log, exactly as stored and hashed.
-
-    ``input`` is what was decided on (for ``check``: the raw transaction), ``output`` the
-    decision JSON, ``versions`` the engine, rulebook and list snapshot versions used.
-    """
-
-    id: int
-    created_at: str
-    kind: str
-    actor: str
-    input: JsonObject
-    output: JsonObject
-    versions: JsonObject
-    prev_hash: str
-    hash: str
-    signature: str | None = None
-    """``hmac-sha256:…`` of ``hash``; None for a record written before signing existed."""
-
-    def compute_hash(self) -> str:
-        """Recompute this record's hash from its fields (equals ``hash`` when intact)."""
-        return record_hash(
-            record_id=self.id,
-            created_at=self.created_at,
-            kind=self.kind,
-            actor=self.actor,
-            input=self.input,
-            output=self.output,
-            versions=self.versions,
-            prev_hash=self.prev_hash,
-        )
-
-    def to_dict(self) -> JsonObject:
-        """The record as one JSON object (the shape of ``prosper audit show --json``)."""
-        return {
-            "id": self.id,
-            "created_at": self.created_at,
-            "kind": self.kind,
-            "actor": self.actor,
-            "input": self.input,
-            "output": self.output,
-            "versions": self.versions,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
-            "signature": self.signature,
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +82,8 @@ class KeySource:
             assert self.secret is not None
             return SigningKey(self.secret)
         path = self.path
+        import secrets  # only to make a key: random and base64 are not imported to append
+
         text = secrets.token_hex(32).encode("ascii") + b"\n"
         temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
         try:

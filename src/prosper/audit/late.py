@@ -60,15 +60,23 @@ class LateWitness:
 
 
 def recovery_input(
-    records: list[tuple[int, str]], *, reason: str, claimed_actor: str | None
+    records: list[tuple[int, str]],
+    *,
+    reason: str,
+    claimed_actor: str | None,
+    torn_line: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The ``input`` of a recovery record: the records it witnesses, and why."""
+    """The ``input`` of a recovery record: the records it witnesses, and why; with
+    ``torn_line``, the cut last anchor line it removed (:meth:`prosper.audit.torn.TornLine.
+    to_dict`)."""
     doc: dict[str, Any] = {
         "records": [{"id": record_id, "hash": h} for record_id, h in records],
         "reason": reason,
     }
     if claimed_actor is not None:
         doc["claimed_actor"] = claimed_actor
+    if torn_line is not None:
+        doc["torn_anchor_line"] = dict(torn_line)
     return doc
 
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prosper.audit.anchor import AnchorFile, anchor_path, pause_before_anchor
-from prosper.audit.chain import AuditRecord
 from prosper.audit.keyfile import KeySource, resolve_key
 from prosper.audit.prepared import Prepared, chain_batch
+from prosper.audit.record import AuditRecord
 from prosper.audit.signing import SigningKey
 from prosper.errors import AuditError, AuditIntegrityError, InputError
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from prosper.audit.chain import HASH_PREFIX, AuditRecord, canonical_json
+from prosper.audit.canonical import HASH_PREFIX, canonical_json
+from prosper.audit.record import AuditRecord
 from prosper.audit.signing import SigningKey
 from prosper.errors import InputError
 

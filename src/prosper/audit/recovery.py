@@ -11,6 +11,12 @@ anchored one, each intact, correctly linked and validly signed, appends a ``reco
 :data:`~prosper.audit.late.UNACKNOWLEDGED`), commits it, and then writes the anchor lines of the
 recovered records and of the recovery record itself (one ``write``, one ``fsync``).
 
+A crash *while* the anchor line was written (a power loss with part of the ``write`` on disk)
+leaves the file ending in the start of a line without its newline: when that cut line is the
+last, is the start of an anchor line and names (as far as it goes) a record no anchor line
+names, the recovery records it (``input.torn_anchor_line``) and cuts it off before writing the
+late lines (:mod:`prosper.audit.torn`); any other damaged line is refused.
+
 Refused (nothing written): any other problem (an edited, forged, unsigned or missing record, an
 id gap, a head that does not match, an anchor line that contradicts the database, a damaged
 anchor file), a missing anchor file (a crash never deletes it), more records than ``limit``
@@ -34,6 +40,7 @@ from prosper.audit.late import RECOVERY_KIND, UNACKNOWLEDGED, recovery_input
 from prosper.audit.migrations import write_transaction
 from prosper.audit.prepared import Prepared, chain_batch
 from prosper.audit.tables import decode_row, head_table, record_table
+from prosper.audit.torn import TornLine, cut_torn_line, read_torn_line, torn_problem
 from prosper.errors import AuditError, AuditIntegrityError, InputError
 
 if TYPE_CHECKING:
@@ -73,6 +80,8 @@ class RecoveryPlan:
     records: tuple[Unwitnessed, ...]
     refused: tuple[Problem, ...]
     report: VerifyReport
+    torn: TornLine | None = None
+    """The anchor file's last line cut by a crash, repaired by the recovery (:mod:`torn`)."""
 
     @property
     def recoverable(self) -> bool:
@@ -81,11 +90,14 @@ class RecoveryPlan:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"recoverable", "records", "refused"}`` (``recover --json``)."""
-        return {
+        doc: dict[str, Any] = {
             "recoverable": self.recoverable,
             "records": [r.to_dict() for r in self.records],
             "refused": [{"record_id": p.record_id, "reason": p.reason} for p in self.refused],
         }
+        if self.torn is not None:
+            doc["torn_anchor_line"] = self.torn.to_dict()
+        return doc
 
 
 def _walk(log: AuditLog, conn: sa.Connection, limit: int) -> RecoveryPlan:
@@ -121,7 +133,15 @@ def _walk(log: AuditLog, conn: sa.Connection, limit: int) -> RecoveryPlan:
                 "(an anchor file cut short?); --limit raises the bound",
             )
         )
-    return RecoveryPlan(records=tuple(tail[:limit]), refused=tuple(refused), report=report)
+    torn = read_torn_line(anchor.path)
+    if torn is not None:  # the last line cut by a crash while it was written?
+        refused = [p for p in refused if p.reason != torn.problem()]
+        why = torn_problem(torn, [(t.id, t.hash) for t in tail])
+        if why is not None:
+            refused.append(Problem(None, why))
+    return RecoveryPlan(
+        records=tuple(tail[:limit]), refused=tuple(refused), report=report, torn=torn
+    )
 
 
 def plan(log: AuditLog, *, limit: int = DEFAULT_LIMIT) -> RecoveryPlan:
@@ -187,7 +207,12 @@ def recover(
                 item = Prepared.of(
                     RECOVERY_KIND,
                     actor,
-                    recovery_input(named, reason=reason.strip(), claimed_actor=claimed_actor),
+                    recovery_input(
+                        named,
+                        reason=reason.strip(),
+                        claimed_actor=claimed_actor,
+                        torn_line=None if found.torn is None else found.torn.to_dict(),
+                    ),
                     {"witnessed_late": [i for i, _ in named], "unacknowledged": UNACKNOWLEDGED},
                     _versions(),
                 )
@@ -201,7 +226,10 @@ def recover(
                 )
         except SQLAlchemyError as exc:
             raise AuditError(f"cannot append to the audit log: {db_reason(exc)}") from None
-        # committed: now the late lines, and the recovery record's own, in one write and fsync
+        # committed: cut the torn last line off (it is in the recovery record), then the late
+        # lines and the recovery record's own, in one write and fsync
+        if found.torn is not None:
+            cut_torn_line(handle, anchor.path, found.torn)
         try:
             anchor.write_many(handle, [*named, (records[0].id, records[0].hash)])
         except OSError as exc:

@@ -87,13 +87,13 @@ def main() -> None:
     """Console-script entry point: run the app, turning Prosper errors into exit codes.
 
     ``prosper screen NAME`` and ``prosper check FILE`` run on the lean path when they can
-    (:mod:`prosper.cli.lean`); ``check`` within :func:`~prosper.cli.oneshot.one_shot_collector`
-    (the garbage collector does not walk the objects of its one decision)."""
-    if sys.argv[1:2] in (["screen"], ["check"]):
-        from prosper.cli.oneshot import one_shot_collector
+    (:mod:`prosper.cli.lean`). They and the help pages run within
+    :func:`~prosper.cli.oneshot.one_shot_collector`: a process that answers once and exits,
+    whose objects the garbage collector need not walk."""
+    from prosper.cli.oneshot import one_shot_collector
 
-        # one decision, then the process exits: no collector passes over its objects
-        with one_shot_collector() if sys.argv[1] == "check" else nullcontext():
+    if sys.argv[1:2] in (["screen"], ["check"]):
+        with one_shot_collector():
             from prosper.cli.lean import check_argv, screen_argv
 
             run = screen_argv if sys.argv[1] == "screen" else check_argv
@@ -102,7 +102,23 @@ def main() -> None:
             if code:
                 sys.exit(code)
             return
-    run_app()
+    with one_shot_collector() if asks_for_help(sys.argv[1:]) else nullcontext():
+        run_app()
+
+
+def asks_for_help(args: list[str]) -> bool:
+    """True for ``prosper``, ``prosper --help`` and ``prosper COMMAND … --help`` (a help page,
+    printed by a process that then exits: :func:`~prosper.cli.oneshot.one_shot_collector`
+    applies).
+
+    >>> [asks_for_help(a) for a in ([], ["--help"], ["audit", "recover", "--help"])]
+    [True, True, True]
+    >>> [asks_for_help(a) for a in (["serve"], ["audit", "recover", "--reason", "--help"])]
+    [False, False]
+    """
+    if not args:
+        return True
+    return args[-1] == "--help" and not any(a.startswith("-") for a in args[:-1])
 
 
 def run_app() -> None:

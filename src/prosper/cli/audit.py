@@ -358,7 +358,8 @@ def recover(
     passes and names them as witnessed late. Refused (exit 1, nothing written) when anything
     else is wrong: an edited, forged, unsigned or missing record, a gap in the ids, an anchor
     line that contradicts the database, a missing or damaged anchor file, or more records than
-    --limit.
+    --limit. A last anchor line cut short by the crash (no newline; the start of the line of a
+    record no anchor line names) is recorded in the recovery record and cut off.
     """
     from prosper.audit import recovery
     from prosper.settings import load_settings
@@ -403,6 +404,12 @@ def _print_recovery(found: RecoveryPlan, written: AuditRecord | None) -> None:
                 f"  {r.id}  {r.created_at[:19].replace('T', ' ')}  {escape(r.actor)}  {r.kind}  "
                 f"{r.hash}"
             )
+    if found.torn is not None:
+        verb = "cut off" if written is not None else "to cut off"
+        console.print(
+            f"anchor file line {found.torn.number} cut short by the crash ({verb}, recorded): "
+            f"{escape(found.torn.to_dict()['bytes'])}"
+        )
     if written is not None:
         console.print(f"recovery record {written.id} {written.hash}")
     elif found.recoverable:

@@ -166,9 +166,7 @@ def screen_name(settings: Settings, used: float, req: NameRequest, *, lean: bool
     if req.as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
     else:
-        from rich.console import Console
-
-        render_hits(doc, Console())
+        print_hits(doc)
 
 
 def _record(doc: dict[str, Any], settings: Settings, lean: bool) -> dict[str, Any]:
@@ -184,6 +182,23 @@ def _record(doc: dict[str, Any], settings: Settings, lean: bool) -> dict[str, An
     return casework.record_screening(
         doc, settings=settings, actor=settings.actor, channel="cli", claim=settings.actor_claim
     )
+
+
+def print_hits(doc: dict[str, Any]) -> None:
+    """Print the human table of a result document on stdout: as plain text without rich when
+    stdout is not a terminal and the text is certain to lay out as rich lays it out
+    (:mod:`prosper.cli.plain_table`: the same bytes), else with rich."""
+    from prosper.cli.plain_table import console_width, render_plain
+
+    width = console_width()
+    text = None if width is None else render_plain(doc, width)
+    if text is None:
+        from rich.console import Console
+
+        render_hits(doc, Console())
+        return
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def render_hits(doc: dict[str, Any], console: Console) -> None:
