@@ -147,3 +147,41 @@ def test_engine_screen_and_check_report_stale_lists() -> None:
     assert {f.rule_id for f in decision.findings if f.area == "screening"} == {
         "lists.screening.stale-list"
     }
+
+
+def test_engine_remembers_stale_lists_per_day_and_limits() -> None:
+    """The engine's sources never change: each day's answer is computed once, and another day
+    or other limits are asked afresh (a remembered answer must not leak across them)."""
+    from prosper.engine import Engine
+    from prosper.screening.index import ScreeningIndex
+
+    @dataclass(frozen=True)
+    class Info:
+        source: str
+        published: str
+
+    @dataclass(frozen=True)
+    class Snap:
+        sources: tuple[Info, ...]
+
+    snap = Snap((Info("us_ofac_sdn", "2026-08-20"), Info("us_csl", "2026-11-20")))
+    engine = Engine(
+        snapshot=snap,  # type: ignore[arg-type]
+        index=ScreeningIndex.build(()),
+        threshold=0.8,
+        max_age={"*": 30},
+    )
+    first = engine.stale_lists(ON)
+    assert first == stale_sources(snap.sources, ON, {"*": 30})
+    assert [s.source for s in first] == ["us_ofac_sdn"]
+    assert engine.stale_lists(ON) is first  # remembered
+    assert engine.stale_lists(date(2026, 9, 1)) == ()  # another day: asked afresh
+    assert [s.source for s in engine.stale_lists(date(2027, 1, 30))] == ["us_ofac_sdn", "us_csl"]
+    looser = Engine(
+        snapshot=snap,  # type: ignore[arg-type]
+        index=engine.index,
+        threshold=0.8,
+        max_age={"*": 200},
+    )
+    assert looser.stale_lists(ON) == ()  # limits are part of the answer
+    assert engine.stale_lists(ON) is first

@@ -175,3 +175,28 @@ def test_unknown_us_state_is_not_a_silent_pass() -> None:
     assert facts["unknown_safeguards"] == ("subjects_state:Texas",)
     only_bad = compute_facts(_tx(_dt(safeguards=("subjects_state:XX",))), 0)
     assert only_bad["us_state"] is None
+
+
+def test_reference_is_built_once_per_rulebook_digest() -> None:
+    """A check reads the transfer reference of its rulebook: built once per content digest
+    (the digest covers the table files), a rulebook with other tables gets its own."""
+    import dataclasses
+
+    from prosper.rulebook import load_rulebook
+    from prosper.transfers.reference import build_reference, reference_from
+
+    book = load_rulebook()
+    first = reference_from(book)
+    assert reference_from(book) is first
+    names = ("us_dsp_reference", "us_padfa_reference", "eu_gdpr_reference", "kr_pipa_reference")
+    assert first == build_reference({n: book.table(n).data for n in names})
+    dsp = book.table("us_dsp_reference")
+    data = {**dsp.data, "covered_person_ownership_percent": {"value": 25}}
+    other = dataclasses.replace(
+        book,
+        digest="sha256:" + "0" * 64,
+        tables={**book.tables, "us_dsp_reference": dataclasses.replace(dsp, data=data)},
+    )
+    assert reference_from(other).covered_person_percent == 25.0
+    assert first.covered_person_percent == 50.0
+    assert reference_from(book) is first

@@ -122,10 +122,24 @@ def build_reference(tables: Mapping[str, Any]) -> Reference:
 
 
 def reference_from(rulebook: Any) -> Reference:
-    """The :class:`Reference` of a loaded rulebook (its tables), or the packaged one if None."""
+    """The :class:`Reference` of a loaded rulebook (its tables), or the packaged one if None.
+
+    Built once per rulebook content digest (the digest covers the table files' bytes, so one
+    digest is one set of tables), as :meth:`prosper.controls.tables.ExportTables.from_rulebook`
+    does: a check worker otherwise rebuilt it for every data transfer check (issue 16).
+    """
     if rulebook is None:
         return load_reference()
-    return build_reference({name: rulebook.table(name).data for name in REFERENCE_TABLES})
+    digest = rulebook.digest
+    found = _REFERENCES.get(digest)
+    if found is None:
+        found = build_reference({name: rulebook.table(name).data for name in REFERENCE_TABLES})
+        if len(_REFERENCES) < 64:  # a few rulebooks per process; bounded all the same
+            _REFERENCES[digest] = found
+    return found
+
+
+_REFERENCES: dict[str, Reference] = {}
 
 
 @cache
