@@ -223,8 +223,85 @@ def _pct(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
+def _party_facts_memo(index: Any, ents: tuple[Any, ...], size: int, queries: int) -> dict[str, Any]:
+    """How the index's memo of party facts (:class:`prosper.screening.merge.PartyFacts`) does
+    on a stream of ``queries`` distinct queries (typos of distinct real entities' names), each
+    screened once with no memo (``none``), the shipped memo (capped at ``MAX_FACTS_KEPT``
+    entities) and an unbounded one, in turn (each first in turn): each memo's hit rate (lookups
+    of an entity's facts answered by the memo; over the whole stream and its second half), the
+    query at which the shipped memo was full, and each one's CPU of the ``hits`` stage (where
+    hits are merged by party) p50 / p99 and total. A warm-up screening per query (with no memo)
+    first, so that no memo pays the query's own preparation."""
+    from prosper.screening.merge import MAX_FACTS_KEPT, PartyFacts
+    from prosper.screening.query import Query
+    from prosper.screening.search import StageClock, screen
+
+    class Counted(PartyFacts):
+        looked = 0
+        found = 0
+
+        def __call__(self, entity: Any) -> Any:
+            known = self._known.get(entity.id)
+            self.looked += 1
+            self.found += known is not None and known.entity is entity
+            return super().__call__(entity)
+
+    caps = {"none": 0, "shipped": MAX_FACTS_KEPT, "unbounded": 10**12}
+    memos = {name: Counted(index.strong_name_keys, kept=cap) for name, cap in caps.items()}
+    warm = Counted(index.strong_name_keys, kept=0)
+    rng = random.Random(11)
+    picks = rng.sample(range(min(size, 41_549)), queries)
+    hits_ms: dict[str, list[float]] = {name: [] for name in caps}
+    half: dict[str, tuple[int, int]] = {}
+    full_at = None
+    before = getattr(index, "_party_facts", None)
+    try:
+        for n, e_idx in enumerate(picks):
+            entity = ents[e_idx]
+            query = Query(_typo(entity.name, rng), entity.type)
+            index._party_facts = warm
+            index.screen(query)
+            names = list(caps)
+            shift = n % len(names)
+            for name in names[shift:] + names[:shift]:
+                index._party_facts = memos[name]
+                clock = StageClock()
+                screen(index, query, clock=clock)
+                hits_ms[name].append(clock.seconds["hits"] * 1000)
+            if full_at is None and len(memos["shipped"]) >= MAX_FACTS_KEPT:
+                full_at = n + 1
+            if n + 1 == queries // 2:
+                half = {k: (m.looked, m.found) for k, m in memos.items()}
+    finally:
+        index._party_facts = before
+    out: dict[str, Any] = {"queries": queries, "cap": MAX_FACTS_KEPT, "shipped_full_at": full_at}
+    for name, memo in memos.items():
+        looked0, found0 = half.get(name, (0, 0))
+        out[name] = {
+            "kept": len(memo),
+            "lookups": memo.looked,
+            "hit_rate": round(memo.found / memo.looked, 4) if memo.looked else None,
+            "hit_rate_second_half": (
+                round((memo.found - found0) / (memo.looked - looked0), 4)
+                if memo.looked > looked0
+                else None
+            ),
+            "hits_stage_ms_p50_p99_total": [
+                round(_pct(hits_ms[name], 0.5), 3),
+                round(_pct(hits_ms[name], 0.99), 3),
+                round(sum(hits_ms[name]), 1),
+            ],
+        }
+    return out
+
+
 def one(
-    size: int, queries: int, keep: Path | None, workers: int, chosen: tuple[str, ...]
+    size: int,
+    queries: int,
+    keep: Path | None,
+    workers: int,
+    chosen: tuple[str, ...],
+    memo_queries: int = 500,
 ) -> dict[str, Any]:
     """Build (or, with ``keep``, reuse) and measure one size (in this process)."""
     from prosper.lists import load_snapshot
@@ -284,6 +361,7 @@ def one(
         main_variant = "adaptive" if "adaptive" in variants else variants[0]
         _use(retrieval, main_variant)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        memo = _party_facts_memo(index, ents, size, memo_queries) if memo_queries else None
     by_variant = {}
     for variant, times in cpu.items():
         times.sort()
@@ -311,6 +389,7 @@ def one(
         **by_variant[main_variant],
         "variants": by_variant,
         "budgets": retrieval.budgets(index.name_count) if hasattr(retrieval, "budgets") else None,
+        "party_facts_memo": memo,
     }
 
 
@@ -324,11 +403,18 @@ def main() -> None:
     parser.add_argument(
         "--variants", default=",".join(VARIANTS), help="retrieval variants (comma-separated)"
     )
+    parser.add_argument(
+        "--memo-queries",
+        type=int,
+        default=500,
+        help="distinct queries measuring the memo of party facts (0: not measured)",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "results" / "scale.json")
     args = parser.parse_args()
     if args.one:
         chosen = tuple(args.variants.split(","))
-        print(json.dumps(one(args.one, args.queries, args.keep, args.workers, chosen)))
+        row = one(args.one, args.queries, args.keep, args.workers, chosen, args.memo_queries)
+        print(json.dumps(row))
         return
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -344,6 +430,8 @@ def main() -> None:
                 str(args.workers),
                 "--variants",
                 args.variants,
+                "--memo-queries",
+                str(args.memo_queries),
                 *(["--keep", str(args.keep)] if args.keep else []),
             ],
             capture_output=True,

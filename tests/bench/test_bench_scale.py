@@ -64,3 +64,23 @@ def test_every_variant_setting_has_the_type_of_the_retrieval_constant() -> None:
         for name, value in settings.items():
             assert type(value) is type(getattr(retrieval, name)), name
     assert _variants(retrieval) == list(VARIANTS)  # this tree has every setting
+
+
+def test_the_memo_measurement_counts_lookups_and_leaves_the_index_memo_alone() -> None:
+    from prosper.screening.index import ScreeningIndex
+    from scale import _party_facts_memo
+
+    ents = synthetic(ENTITIES, 60)
+    index = ScreeningIndex.build(ents)
+    before = getattr(index, "_party_facts", None)
+    memo = _party_facts_memo(index, ents, len(ents), 12)
+    assert getattr(index, "_party_facts", None) is before  # restored
+    assert memo["queries"] == 12
+    assert memo["none"]["kept"] == 0
+    assert memo["none"]["hit_rate"] == 0.0
+    # the same queries, so the same lookups, whatever the memo
+    assert memo["none"]["lookups"] == memo["shipped"]["lookups"] == memo["unbounded"]["lookups"]
+    assert memo["shipped"]["kept"] == memo["unbounded"]["kept"] > 0  # far under the cap
+    # 12 queries of three families of copies: the same parties come back
+    assert memo["shipped"]["hit_rate"] == memo["unbounded"]["hit_rate"] > 0
+    assert all(len(memo[k]["hits_stage_ms_p50_p99_total"]) == 3 for k in ("none", "shipped"))
