@@ -152,6 +152,17 @@ def neighbours(tok: str) -> list[str]:
     return list(out)
 
 
+def _held(spellings: list[str], postings: Mapping[str, Sequence[int]]) -> list[str]:
+    """The ``spellings`` the lists hold as tokens (``t:`` keys), in order: the others would be
+    looked up for nothing. A mapped table tests them against its tokens decoded once into a set
+    (``MappedTable.held``), a dictionary one by one."""
+    held = getattr(postings, "held", None)
+    if held is not None:
+        out: list[str] = held(spellings, "t:")
+        return out
+    return [s for s in spellings if "t:" + s in postings]
+
+
 def splits(tok: str, known: Callable[[str], bool]) -> list[str]:
     """The words a run-together ``tok`` may be made of (``hanifdin`` → ``hanif``, ``din``;
     ``ivanpetrov`` → ``ivan``, ``petrov``): at each place where both sides are words ``known``
@@ -205,7 +216,7 @@ def query_keys(form: NameForm, postings: Mapping[str, Sequence[int]]) -> dict[st
             if len(tok) >= 6:
                 mine += ["a:" + tok[:4], "z:" + tok[-4:]]
             if len(tok) >= NEIGHBOUR_MIN:
-                mine += ["e:" + near for near in neighbours(tok)]
+                mine += ["e:" + near for near in _held(neighbours(tok), postings)]
         if arabic and len(tok) >= 3:
             mine.append("s:" + consonant_skeleton(tok))
         for key in mine:
@@ -228,7 +239,10 @@ def _run_together(
     n = len(toks)
     for i, tok in enumerate(toks):
         if len(tok) >= 2 * SPLIT_MIN and "t:" + tok not in postings:
-            for k, part in enumerate(splits(tok, lambda w: "t:" + w in postings)):
+            m = len(tok)  # every piece a cut may give, tested at once (:func:`_held`)
+            pieces = [tok[a:b] for a in range(m) for b in range(a + SPLIT_MIN, m + 1)]
+            known = set(_held(pieces, postings))
+            for k, part in enumerate(splits(tok, known.__contains__)):
                 keys.setdefault("e:" + part, i if k == 0 else -1 - (i * n + k))
 
 
