@@ -72,3 +72,30 @@ def test_small_tables_and_the_empty_table() -> None:
             got = table.get(key)
             assert (None if got is None else list(got)) == want.get(key)
     assert mapped.LAZY_LOOKUPS > 0
+
+
+def test_held_is_the_keys_in_the_table_before_and_after_the_set_is_decoded() -> None:
+    """``held`` answers as ``prefix + key in table`` (in the order asked) one key at a time
+    first and from the decoded set past ``LAZY_HELD`` keys asked; keys just outside the
+    prefix's range ("t", "t;x", "u:x", "s:x") are never taken for its keys."""
+    rng = random.Random(14)
+    words = _words(rng, 3_000)
+    table, want = _table(["t:" + w for w in words] + ["t", "t;x", "u:x", "s:x", "t:"])
+    probes = words + _words(rng, 3_000) + ["", "x", ";x"]
+    rng.shuffle(probes)
+    assert len(probes) > mapped.LAZY_HELD
+    step = 500
+    for i in range(0, len(probes), step):
+        ask = probes[i : i + step]
+        assert table.held(ask, "t:") == [k for k in ask if "t:" + k in want]
+        if i + step <= mapped.LAZY_HELD:
+            assert "t:" not in table._sets  # still one by one
+    assert table._sets["t:"] == frozenset(k[2:] for k in want if k.startswith("t:"))
+
+
+def test_held_on_an_empty_table_and_a_prefix_it_lacks() -> None:
+    for keys in ([], ["a:b", "c:d"]):
+        table, _ = _table(keys)
+        assert table._key_set("t:") == frozenset()
+        table._asked = mapped.LAZY_HELD  # the next ask decodes the set
+        assert table.held(["b", "d", ""], "t:") == []

@@ -147,9 +147,29 @@ def test_a_neighbour_spelling_is_one_slip_away() -> None:
     near = retrieval.neighbours("dots")
     assert {"dost", "odts", "dtos"} <= set(near)  # two letters swapped
     assert {"ots", "dts", "dos", "dot"} <= set(near)  # one left out
+    assert {"fots", "dits", "dote"} <= set(near)  # a key beside a letter, a vowel for a vowel
+    assert {"doats", "dotts", "dotsa"} <= set(near)  # a vowel or a doubled letter added
+    assert "zots" not in near
+    assert "dols" not in near
+    assert "dobts" in near  # any letter added to a word of four letters or fewer ...
+    assert "aziz" in retrieval.neighbours("aiz")
+    assert "kabrim" not in retrieval.neighbours("karim")  # ... a vowel or a double to longer
+    assert {"kaarim", "kariim"} <= set(retrieval.neighbours("karim"))
+    assert "ai" not in retrieval.neighbours("aiz")  # nothing left out of a three-letter word
     assert "dots" not in near
-    assert retrieval.neighbours("aab").count("ab") == 1  # each spelling once
-    assert retrieval.neighbours("aa") == ["a"]
+    assert len(near) == len(set(near))  # each spelling once
+
+
+def test_the_keyboard_slips_are_neighbours_both_ways() -> None:
+    slips = retrieval.SLIPS
+    assert set(slips) == set("abcdefghijklmnopqrstuvwxyz")
+    assert set(slips["s"]) == set("adwezx")
+    assert set(slips["q"]) == set("wa")
+    assert set("aeiouy") - {"e"} <= set(slips["e"])  # a vowel: the other vowels too
+    for letter, near in slips.items():
+        assert letter not in near
+        for other in near:  # a key beside a key (vowels aside) has it beside it too
+            assert letter in slips[other] or {letter, other} <= set(retrieval.VOWELS)
 
 
 def test_a_misspelt_rare_word_beside_a_common_one_is_found() -> None:
@@ -166,6 +186,56 @@ def test_a_misspelt_rare_word_beside_a_common_one_is_found() -> None:
     assert candidates(query, postings, total) == [7]
     # a query token the lists hold as written looks up no neighbour
     assert not any(k[0] == "e" for k in retrieval.query_keys(prepare_name("Dost"), postings))
+
+
+def _common_beside(listed: str, total: int = 100_000) -> dict[str, list[int]]:
+    """Postings of ``listed`` (name 7) and of "Mohammad" on 5,000 names (over the caps)."""
+    postings: dict[str, list[int]] = {k: [7] for k in name_keys(prepare_name(listed))}
+    for key in name_keys(prepare_name("Mohammad")):
+        postings[key] = list(range(8, 5_008))
+    postings["t:mohammad"] = [7, *postings["t:mohammad"]]
+    return postings
+
+
+def test_a_replaced_letter_in_a_word_beside_a_common_one_is_found() -> None:
+    # "KARSMI" for "KARAMI" (`s` beside `a`): another metaphone, prefix and suffix
+    postings = _common_beside("Karami Mohammad")
+    query = prepare_name("Mohammad KARSMI")
+    assert "e:karami" in retrieval.query_keys(query, postings)
+    assert candidates(query, postings, 100_000) == [7]
+    # a letter replaced by a key far from it is not looked up
+    assert candidates(prepare_name("Mohammad KARPMI"), postings, 100_000) == []
+
+
+def test_a_letter_left_out_of_a_short_word_is_found() -> None:
+    postings = _common_beside("Aziz Mohammad")
+    assert candidates(prepare_name("Mohammad AIZ"), postings, 100_000) == [7]
+
+
+def test_words_run_together_are_found() -> None:
+    postings = _common_beside("Petrov Ivanovich Mohammad")
+    for typed in ("Mohammad IvanovichPETROV", "Mohammad PETROVIVANOVICH"):
+        query = prepare_name(typed)
+        keys = retrieval.query_keys(query, postings)
+        assert {"e:ivanovich", "e:petrov"} <= set(keys)
+        assert keys["e:ivanovich"] != keys["e:petrov"]  # two words, two groups: both count
+        assert candidates(query, postings, 100_000) == [7]
+    # three words run together
+    postings = _common_beside("Olga Petrova Ivanovna")
+    assert candidates(prepare_name("Mohammad OLGAPETROVAIVANOVNA"), postings, 100_000) == [7]
+
+
+def test_a_word_is_split_only_into_known_words() -> None:
+    known = {"ivan", "petrov", "ova"}.__contains__
+    assert retrieval.splits("ivanpetrov", known) == ["ivan", "petrov"]
+    assert retrieval.splits("ivanpetrovx", known) == []  # "petrovx" is no list word
+    assert retrieval.splits("ivanova", known) == ["ivan", "ova"]  # parts of 3+ letters
+    assert retrieval.splits("ivanov", {"ivan", "ov"}.__contains__) == []  # "ov": too short
+    # a word the lists hold as written is never split
+    postings = _common_beside("Ivan Petrov")
+    postings["t:ivanpetrov"] = [9]
+    keys = retrieval.query_keys(prepare_name("Mohammad Ivanpetrov"), postings)
+    assert not any(k.startswith("e:") for k in keys)
 
 
 def _names_walked(found: list[dict[int, float]]) -> dict[int, float]:

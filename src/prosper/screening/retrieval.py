@@ -19,8 +19,11 @@ A key on more names than the fixed caps but within a large list's share is *comm
 name by name only when a name it alone holds could be a candidate, else it only adds its weight
 to the names the rarer keys found (:func:`candidates`; the same answer, less walked). A query
 token the lists do not hold as written also looks up its neighbour spellings (:func:`neighbours`:
-``DOTS`` → ``dost``) among the list tokens: a misspelt word beside a common one ("DOTS
-MOHAMMAD") is found though the two share no other key, at no cost in index size.
+``DOTS`` → ``dost``, a key beside a letter: ``KARSMI`` → ``karami``, a letter added to a short
+word) and, when long, the known words it may be run together from (:func:`splits`:
+``ivanovichpetrov`` → ``ivanovich``, ``petrov``) among the list tokens: a misspelt word beside a
+common one ("DOTS MOHAMMAD") is found though the two share no other key, at no cost in index
+size.
 
 The walk is made of dictionary operations in C: each key's names with its weight
 (``dict.fromkeys``; a long key's dictionary kept across the queries of an index,
@@ -57,7 +60,16 @@ KEY_WEIGHTS = {
     "t": 1.0, "v": 0.9, "k": 1.0, "j": 0.9, "p": 0.7, "e": 0.7, "s": 0.6, "a": 0.4, "z": 0.4
 }  # fmt: skip
 WEAK_KINDS = "paze"  # typo keys: metaphone, prefix, suffix, a neighbour spelling (query only)
-NEIGHBOUR_MIN = 4  # an unknown query token this long also looks up its neighbour spellings
+NEIGHBOUR_MIN = 3  # an unknown query token this long also looks up its neighbour spellings
+DROPPED_MIN = 4  # ... among them its spellings with a letter left out ("koy" → "ko": too short)
+SPLIT_MIN = 3  # a run-together word's parts ("hanif" + "din") have at least this many letters
+# A letter's slips: its neighbours on a QWERTY keyboard ("karsmi": `s` for `a`); a vowel's are
+# also the other vowels (a respelt vowel: "vitelii"). A replaced letter is looked up only as one
+# of these, a left-out letter only as a vowel or a doubled letter: ~6 look-ups per letter, not 26
+# (in a word of at most ADD_ANY_MAX letters any letter: "aiz" may be "aziz").
+ADD_ANY_MAX = 4
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+VOWELS = "aeiouy"
 # a token's consonant skeleton, remembered: the lists repeat the same tokens ("mohammad")
 consonant_skeleton = lru_cache(maxsize=1 << 16)(skeleton.consonant_skeleton)
 
@@ -93,15 +105,92 @@ def name_keys(form: NameForm) -> set[str]:
     return keys
 
 
+def _keyboard() -> dict[str, str]:
+    """Each letter's slips (:data:`KEYBOARD_ROWS`, :data:`VOWELS`): the keys beside it on its
+    row and the two rows around it (QWERTY's rows are offset by about half a key), and for a
+    vowel the other vowels."""
+    rows = KEYBOARD_ROWS
+    near: dict[str, str] = {}
+    for r, row in enumerate(rows):
+        for c, letter in enumerate(row):
+            out = [row[c - 1]] if c > 0 else []
+            out += [row[c + 1]] if c + 1 < len(row) else []
+            if r > 0:  # the row above sits half a key to the left: keys c and c + 1
+                out += list(rows[r - 1][c : c + 2])
+            if r + 1 < len(rows):  # the row below: keys c - 1 and c
+                out += list(rows[r + 1][max(0, c - 1) : c + 1])
+            if letter in VOWELS:
+                out += [v for v in VOWELS if v != letter]
+            near[letter] = "".join(dict.fromkeys(out))
+    return near
+
+
+SLIPS = _keyboard()  # "s" → "adewzx" …
+
+
 def neighbours(tok: str) -> list[str]:
     """The spellings one slip away from ``tok`` that a list may hold as a token: two neighbouring
-    letters swapped (``dots`` → ``dost``) or one letter left out (``vitaaliy`` → ``vitaliy``).
-    Looked up for a query token the lists do not hold as written (as ``t:`` keys, weighed as
-    ``e:``): nothing is added to the index."""
-    out = dict.fromkeys(tok[:i] + tok[i + 1] + tok[i] + tok[i + 2 :] for i in range(len(tok) - 1))
-    out.update(dict.fromkeys(tok[:i] + tok[i + 1 :] for i in range(len(tok))))
+    letters swapped (``dots`` → ``dost``), one letter left out (``vitaaliy`` → ``vitaliy``,
+    4+ letters), a letter replaced by a key beside it or a vowel by another vowel (``karsmi``
+    → ``karami``), a vowel or a doubled letter added (``hasan`` → ``hassan``; any letter in a
+    word of at most :data:`ADD_ANY_MAX` letters: ``aiz`` → ``aziz``). Looked up for a query
+    token the lists do not hold as written (as ``t:`` keys, weighed as ``e:``): nothing is
+    added to the index. ~6 spellings per letter (:data:`SLIPS`), each one look-up."""
+    n = len(tok)
+    out = dict.fromkeys(tok[:i] + tok[i + 1] + tok[i] + tok[i + 2 :] for i in range(n - 1))
+    if n >= DROPPED_MIN:
+        out.update(dict.fromkeys(tok[:i] + tok[i + 1 :] for i in range(n)))
+    for i, letter in enumerate(tok):
+        head, tail = tok[:i], tok[i + 1 :]
+        out.update(dict.fromkeys(head + x + tail for x in SLIPS.get(letter, "")))
+    letters = "abcdefghijklmnopqrstuvwxyz" if n <= ADD_ANY_MAX else VOWELS
+    for i in range(n + 1):
+        head, tail = tok[:i], tok[i:]
+        added = letters + (tok[i - 1] if i > 0 else "")
+        out.update(dict.fromkeys(head + x + tail for x in added))
     out.pop(tok, None)
     return list(out)
+
+
+def _held(spellings: list[str], postings: Mapping[str, Sequence[int]]) -> list[str]:
+    """The ``spellings`` the lists hold as tokens (``t:`` keys), in order: the others would be
+    looked up for nothing. A mapped table tests them against its tokens decoded once into a set
+    (``MappedTable.held``), a dictionary one by one."""
+    held = getattr(postings, "held", None)
+    if held is not None:
+        out: list[str] = held(spellings, "t:")
+        return out
+    return [s for s in spellings if "t:" + s in postings]
+
+
+def splits(tok: str, known: Callable[[str], bool]) -> list[str]:
+    """The words a run-together ``tok`` may be made of (``hanifdin`` → ``hanif``, ``din``;
+    ``ivanpetrov`` → ``ivan``, ``petrov``): at each place where both sides are words ``known``
+    to the lists, both sides; a side that is no known word but is long enough is split once
+    more (three words joined). Parts have :data:`SPLIT_MIN` letters or more."""
+    out: dict[str, None] = {}
+    for i in range(SPLIT_MIN, len(tok) - SPLIT_MIN + 1):
+        head, tail = tok[:i], tok[i:]
+        head_ok, tail_ok = known(head), known(tail)
+        if head_ok and tail_ok:
+            out.update(dict.fromkeys((head, tail)))
+        elif head_ok and len(tail) >= 2 * SPLIT_MIN:
+            more = _split_two(tail, known)
+            if more:
+                out.update(dict.fromkeys((head, *more)))
+        elif tail_ok and len(head) >= 2 * SPLIT_MIN:
+            more = _split_two(head, known)
+            if more:
+                out.update(dict.fromkeys((*more, tail)))
+    return list(out)
+
+
+def _split_two(tok: str, known: Callable[[str], bool]) -> list[str]:
+    """The two known words ``tok`` is made of at the first place it splits so, or none."""
+    for i in range(SPLIT_MIN, len(tok) - SPLIT_MIN + 1):
+        if known(tok[:i]) and known(tok[i:]):
+            return [tok[:i], tok[i:]]
+    return []
 
 
 def query_keys(form: NameForm, postings: Mapping[str, Sequence[int]]) -> dict[str, int]:
@@ -127,7 +216,7 @@ def query_keys(form: NameForm, postings: Mapping[str, Sequence[int]]) -> dict[st
             if len(tok) >= 6:
                 mine += ["a:" + tok[:4], "z:" + tok[-4:]]
             if len(tok) >= NEIGHBOUR_MIN:
-                mine += ["e:" + near for near in neighbours(tok)]
+                mine += ["e:" + near for near in _held(neighbours(tok), postings)]
         if arabic and len(tok) >= 3:
             mine.append("s:" + consonant_skeleton(tok))
         for key in mine:
@@ -137,7 +226,24 @@ def query_keys(form: NameForm, postings: Mapping[str, Sequence[int]]) -> dict[st
             keys.setdefault("t:" + tok + toks[i + 1], n + i)  # two query tokens, one list token
     if len(form.full) > 1:
         keys.setdefault("t:" + "".join(form.full), 2 * n)
+    _run_together(toks, postings, keys)
     return keys
+
+
+def _run_together(
+    toks: tuple[str, ...], postings: Mapping[str, Sequence[int]], keys: dict[str, int]
+) -> None:
+    """Add to ``keys`` the list words that a query word the lists do not hold may be run
+    together from (:func:`splits`, as ``e:`` keys: the first in the word's group, the others
+    each in its own), after the other keys so that they break no tie."""
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        if len(tok) >= 2 * SPLIT_MIN and "t:" + tok not in postings:
+            m = len(tok)  # every piece a cut may give, tested at once (:func:`_held`)
+            pieces = [tok[a:b] for a in range(m) for b in range(a + SPLIT_MIN, m + 1)]
+            known = set(_held(pieces, postings))
+            for k, part in enumerate(splits(tok, known.__contains__)):
+                keys.setdefault("e:" + part, i if k == 0 else -1 - (i * n + k))
 
 
 @lru_cache(maxsize=64)
