@@ -163,7 +163,7 @@ class ScreeningIndex:
         return cls(
             ents,
             names,
-            dict(postings),  # the lists as built (read-only from here: no copy as tuples)
+            {k: tuple(v) for k, v in postings.items()},
             {k: tuple(v) for k, v in idents.items()},
             population_weights() if weights is None else weights,
         )
