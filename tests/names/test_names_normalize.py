@@ -121,3 +121,19 @@ def test_prepare_name_tokens_are_plain_ascii_words(text: str) -> None:
         assert token.isascii()
         assert token.isalnum()
         assert token == token.lower()
+
+
+def _scripts_char_by_char(text: str) -> frozenset[str]:
+    """``detect_scripts`` as it was: every character classified in turn."""
+    from prosper.names.normalize import _char_script
+
+    return frozenset(s for s in map(_char_script, text) if s is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=0, max_size=20))
+def test_scripts_per_distinct_character_are_the_scripts_of_every_character(text: str) -> None:
+    from prosper.names.normalize import detect_scripts
+
+    assert detect_scripts(text) == _scripts_char_by_char(text)
+    assert detect_scripts(text) == detect_scripts(text)  # the memo answers the same

@@ -70,8 +70,10 @@ def test_words_of_the_texts_scripts_are_transliterated_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert _calls(monkeypatch, "Владимир Путин (1952)") == ["Владимир", "Путин"]
-    # punctuation alone in a Latin-only text is Latin-to-ASCII's anywhere
-    assert _calls(monkeypatch, "Jérôme – Kakwavu") == ["Jérôme", "–"]
+    # punctuation alone in a Latin-only text is Latin-to-ASCII's anywhere; an accented Latin
+    # word that NFKD makes ASCII needs no library (_word_ascii), one that it does not does
+    assert _calls(monkeypatch, "Jérôme – Kakwavu") == ["–"]
+    assert _calls(monkeypatch, "Jérôme – Løkke") == ["–", "Løkke"]
     # scripts rigour does not admit: normality word by word
     assert _calls(monkeypatch, "محمد (علي)") == ["محمد", "(علي)"]
 
@@ -133,3 +135,65 @@ def test_punctuation_and_symbols_read_the_same_next_to_every_script() -> None:
             for word in (mark, f"({mark}1)", f"{sample}{mark}", f"{mark}{sample}"):
                 for text in (f"{sample} {word}", f"{word} {sample}", f"{word} {sample} $"):
                     assert normalize._ascii_by_word(text) == ascii_text(text), text
+
+
+# ----------------------------------------------------------------- accented Latin without ICU
+
+
+def _latin_samples() -> list[str]:
+    """Every character below U+0250 but ASCII (Latin-1 Supplement, Latin Extended-A and -B),
+    alone, between letters of either case, doubled, and beside every ASCII character."""
+    ascii_all = "".join(map(chr, range(128)))
+    out = []
+    for cp in range(0x80, 0x250):
+        ch = chr(cp)
+        out += [ch, f"a{ch}b", f"A{ch}B", f"{ch}x", f"X{ch}", ch + ch, f"é{ch}", ch + ascii_all]
+        out += [ascii_all + ch]
+    return out
+
+
+def test_accented_latin_reads_as_rigour_reads_it() -> None:
+    samples = _latin_samples()
+    assert len(samples) > 4_000
+    for word in samples:
+        assert normalize._word_ascii(word) == maybe_ascii(word), repr(word)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24F), min_size=1, max_size=12))
+def test_any_word_below_u0250_reads_as_rigour_reads_it(word: str) -> None:
+    assert normalize._word_ascii(word) == maybe_ascii(word)
+
+
+def test_only_words_nfkd_makes_ascii_skip_icu(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[str] = []
+
+    def recording(word: str) -> str:
+        sent.append(word)
+        return str(maybe_ascii(word))
+
+    monkeypatch.setattr(normalize, "maybe_ascii", recording)
+    assert normalize._word_ascii("Société") == "Societe"
+    assert normalize._word_ascii("ÑANDÚ") == "NANDU"
+    assert normalize._word_ascii("Ryŏng") == "Ryong"  # McCune-Reischauer breve
+    assert sent == []  # no ICU
+    # letters NFKD keeps (ø, ł, æ, ß), a mark outside the combining block, another script
+    others = ["Løkke", "Łódź", "Ægir", "Straße", "©2024", "Ерёменко", "Αθήνα"]
+    for word in others:
+        assert normalize._word_ascii(word) == maybe_ascii(word)
+    assert sent == others
+
+
+def test_the_embedded_lists_words_read_as_rigour_reads_them() -> None:
+    from prosper.lists import load_snapshot
+
+    words = {
+        word
+        for entity in load_snapshot().entities
+        for name, _ in entity.all_names()
+        for word in unicodedata.normalize("NFKC", name).split(" ")
+        if not word.isascii() and max(word) < "\u0250"
+    }
+    assert len(words) > 5_000
+    for word in words:
+        assert normalize._word_ascii(word) == maybe_ascii(word), word

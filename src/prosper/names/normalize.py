@@ -81,26 +81,38 @@ def detect_scripts(text: str) -> frozenset[str]:
     >>> sorted(detect_scripts("Kim 김정은"))
     ['hangul', 'latin']
     """
+    known = _CHAR_SCRIPTS
     found: set[str] = set()
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        cp = ord(ch)
-        if cp < 0x250:
-            found.add("latin")
-        elif 0xAC00 <= cp <= 0xD7A3 or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F:
-            found.add("hangul")
-        elif 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF:
-            found.add("han")
-        elif 0x3040 <= cp <= 0x30FF:
-            found.add("kana")
-        elif 0x0400 <= cp <= 0x052F:
-            found.add("cyrillic")
-        elif 0x0600 <= cp <= 0x06FF or 0x0750 <= cp <= 0x077F or 0xFB50 <= cp <= 0xFEFF:
-            found.add("arabic")
-        else:
-            found.add("other")
+    for ch in set(text):  # each distinct character once: a name repeats its letters
+        script = known.get(ch, "")
+        if script == "":
+            script = known[ch] = _char_script(ch)
+        if script is not None:
+            found.add(script)
     return frozenset(found)
+
+
+_CHAR_SCRIPTS: dict[str, str | None] = {}  # character → its script (None: not a letter)
+
+
+def _char_script(ch: str) -> str | None:
+    """The script :func:`detect_scripts` counts ``ch`` in (None for a non-letter)."""
+    if not ch.isalpha():
+        return None
+    cp = ord(ch)
+    if cp < 0x250:
+        return "latin"
+    if 0xAC00 <= cp <= 0xD7A3 or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F:
+        return "hangul"
+    if 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF:
+        return "han"
+    if 0x3040 <= cp <= 0x30FF:
+        return "kana"
+    if 0x0400 <= cp <= 0x052F:
+        return "cyrillic"
+    if 0x0600 <= cp <= 0x06FF or 0x0750 <= cp <= 0x077F or 0xFB50 <= cp <= 0xFEFF:
+        return "arabic"
+    return "other"
 
 
 @lru_cache(maxsize=16384)
@@ -163,13 +175,39 @@ def _ascii_by_word(text: str) -> str:
     if scripts <= _ADMITTED:  # rigour's reading, when it makes every word ASCII
         if "Greek" in scripts and not all(w.isalnum() for w in words if w.isascii()):
             return str(ascii_text(text))
-        out = [word if word.isascii() else maybe_ascii(word) for word in words]
+        out = [word if word.isascii() else _word_ascii(word) for word in words]
         return " ".join(out) if all(w.isascii() for w in out) else str(ascii_text(text))
     # normality reads the whole text: alike word by word for scripts rigour does not admit,
     # and ASCII but its symbols (dropped beside such a script) as it is
     if scripts & _ADMITTED or any(_ASCII_SYMBOLS.intersection(w) for w in words if w.isascii()):
         return str(ascii_text(text))
     return " ".join(w if w.isascii() else str(ascii_text(w)) for w in words)
+
+
+_MARKS = dict.fromkeys(range(0x300, 0x370))  # Combining Diacritical Marks (all Mn): deleted
+_LATIN_END = "\u0250"  # Latin-1 Supplement and Latin Extended-A and -B end below
+
+
+def _word_ascii(word: str) -> str:
+    """``maybe_ascii(word)``, without ICU for a word of accented Latin letters.
+
+    rigour reads a text of Latin script (and none of another) as: NFKD, nonspacing marks
+    deleted, then CLDR's Latin-ASCII transliteration (~120 µs a word it has not seen) and its
+    table of letters that stay non-ASCII (``ø``, ``ß``, ``ł`` …). Where NFKD and deleting the
+    combining diacritics already give ASCII (``Société`` → ``Societe``, ``Ñ`` → ``N``), the
+    two last steps change nothing (Latin-ASCII keeps ASCII as it is), so that is the result,
+    at ~1 µs. Only characters below U+0250 (ASCII, Latin-1 Supplement, Latin Extended-A and -B:
+    Latin or punctuation, their decompositions fixed by Unicode's stability policy) take this
+    path; anything else (``ø``, ``æ``, ``©``, a Greek or Cyrillic letter) goes to rigour.
+    ``tests/names/test_normalize_translit.py`` checks it equal to rigour's on every such
+    character alone, between letters and beside every ASCII character, and on the words
+    of the embedded lists.
+    """
+    if max(word) < _LATIN_END:
+        out = unicodedata.normalize("NFKD", word).translate(_MARKS)
+        if out.isascii():
+            return out
+    return maybe_ascii(word)
 
 
 def _same_scripts(word: str, scripts: set[str]) -> bool:
@@ -246,9 +284,9 @@ def prepare_name(name: str, type: EntityType | None = None) -> NameForm:
     ('coltd',)
     """
     nfkc = unicodedata.normalize("NFKC", name)
-    scripts = detect_scripts(nfkc) if not nfkc.isascii() else frozenset({"latin"})
+    scripts = detect_scripts(nfkc) if not nfkc.isascii() else _LATIN_ONLY
     native_forms: tuple[str, ...] = ()
-    if type is not EntityType.PERSON and scripts & {"hangul", "han", "kana"}:
+    if type is not EntityType.PERSON and not scripts.isdisjoint(_CJK):
         nfkc, native_forms = strip_native_legal_forms(nfkc)
     if type is not EntityType.PERSON and not nfkc.isascii():
         nfkc = translate_native_words(nfkc, type is EntityType.ORGANIZATION or bool(native_forms))
@@ -270,17 +308,22 @@ def prepare_name(name: str, type: EntityType | None = None) -> NameForm:
     full = tuple(folded.split())
     if not tokens:  # a name made only of a legal form ("LLC") keeps its words
         tokens = full
-    keys = [_token_keys(t) for t in tokens]
-    return NameForm(
-        original=name,
-        tokens=tokens,
-        full=full,
-        legal_forms=native_forms + forms,
-        scripts=scripts,
-        phonetic=tuple(k[0] for k in keys),
-        korean=tuple(k[1] for k in keys),
-        variant=tuple(k[2] for k in keys),
-    )
+    phonetic, korean, variant = _keys_of(tokens)
+    return NameForm(name, tokens, full, native_forms + forms, scripts, phonetic, korean, variant)
+
+
+_LATIN_ONLY = frozenset({"latin"})
+_CJK = frozenset({"hangul", "han", "kana"})  # scripts whose legal forms are written natively
+
+
+def _keys_of(
+    tokens: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str | None, ...], tuple[str, ...]]:
+    """The metaphone, Korean and variant keys of each token (:class:`NameForm`'s fields)."""
+    if not tokens:
+        return (), (), ()
+    phonetic, korean, variant = zip(*map(_token_keys, tokens), strict=True)
+    return phonetic, korean, variant
 
 
 def with_compounds_joined(form: NameForm) -> NameForm | None:

@@ -101,14 +101,27 @@ _EXTRA_FORMS: tuple[tuple[str, str], ...] = (
     ("youxian gongsi", "ltd"),
     ("zrt|nyrt|rt", "rt"),
 )
-_EXTRA_FORMS_RE = tuple((re.compile(rf"(?:^| )(?:{p})(?= |$)"), c) for p, c in _EXTRA_FORMS)
+_EXTRA_FORM = r"(?:^| )(?:{})(?= |$)"  # a form as whole words
+# Any of the forms, in one pattern: most names hold none, and one search tells (the forms are
+# removed one pattern at a time, in order, only from a name where it finds one: a pattern that
+# matches nowhere in the name changes nothing, so the name comes out the same)
+_ANY_EXTRA_FORM = re.compile(_EXTRA_FORM.format("|".join(f"(?:{p})" for p, _ in _EXTRA_FORMS)))
 # The short forms above ("rt", "fz") only count in a name of at least two words.
 _SHORT_FORMS = frozenset({"rt", "sarl", "fz", "jsc", "ooo", "fsue"})
 
 
+@lru_cache(maxsize=1)
+def _extra_forms_res() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The forms' patterns, compiled when a name first holds one (not at import: a
+    one-name screen rarely needs them)."""
+    return tuple((re.compile(_EXTRA_FORM.format(p)), c) for p, c in _EXTRA_FORMS)
+
+
 def _remove_extra_forms(folded: str) -> tuple[str, list[str]]:
     found: list[str] = []
-    for pattern, canonical in _EXTRA_FORMS_RE:
+    if _ANY_EXTRA_FORM.search(folded) is None:
+        return folded, found
+    for pattern, canonical in _extra_forms_res():
         if canonical in _SHORT_FORMS and len(folded.split()) < 2:
             continue
         text, n = pattern.subn(" ", folded)
@@ -196,7 +209,17 @@ _ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     (r"manufacturing|manufacture", "mfg"),
     (r"research (?:and )?development|r (?:and )?d", "rnd"),
 )
-_ABBREVIATION_RES = tuple((re.compile(rf"\b(?:{p})\b"), short) for p, short in _ABBREVIATIONS)
+_ABBREVIATION = r"\b(?:{})\b"
+# any long form, in one pattern: most names hold none (the same argument as _ANY_EXTRA_FORM)
+_ANY_ABBREVIATION = re.compile(
+    _ABBREVIATION.format("|".join(f"(?:{p})" for p, _ in _ABBREVIATIONS))
+)
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_res() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The long forms' patterns, compiled when a name first holds one."""
+    return tuple((re.compile(_ABBREVIATION.format(p)), short) for p, short in _ABBREVIATIONS)
 
 
 def canonical_abbreviations(folded: str) -> str:
@@ -212,6 +235,7 @@ def canonical_abbreviations(folded: str) -> str:
     """
     if len(folded) < 3:
         return folded
-    for pattern, short in _ABBREVIATION_RES:
-        folded = pattern.sub(short, folded)
+    if _ANY_ABBREVIATION.search(folded) is not None:
+        for pattern, short in _abbreviation_res():
+            folded = pattern.sub(short, folded)
     return translate_generic_words(folded)
