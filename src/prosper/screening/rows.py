@@ -18,6 +18,8 @@ from prosper.screening.query import Query, normalize_gender, parse_identifier
 from prosper.values import check_country, check_dob
 
 _COLUMNS = ("name", "type", "country", "dob", "gender", "identifiers")
+_TYPE_ALIASES = {"individual": "person", "entity": "organization", "organisation": "organization"}
+_COUNTRY_SEPARATORS = re.compile(r"[;,]")
 
 
 def parse_type(value: str | None, field: str = "type") -> EntityType | None:
@@ -25,9 +27,8 @@ def parse_type(value: str | None, field: str = "type") -> EntityType | None:
     if value is None or not value.strip():
         return None
     text = value.strip().lower()
-    aliases = {"individual": "person", "entity": "organization", "organisation": "organization"}
     try:
-        return EntityType(aliases.get(text, text))
+        return EntityType(_TYPE_ALIASES.get(text, text))
     except ValueError:
         names = ", ".join(t.value for t in EntityType)
         raise InputError(f"unknown type {value!r} (one of {names})", field=field) from None
@@ -57,7 +58,7 @@ def parse_countries(values: Sequence[str], field: str = "country") -> tuple[str,
     """ISO 3166 alpha-2 codes, upper-cased; ``;`` or ``,`` separate several in one value."""
     out: list[str] = []
     for value in values:
-        for part in re.split(r"[;,]", value):
+        for part in _COUNTRY_SEPARATORS.split(value):
             if not part.strip():
                 continue
             try:
