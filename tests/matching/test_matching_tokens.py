@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from prosper.matching import config as cfg
-from prosper.matching.skeleton import nisba_mismatch, sound_classes, whole_name_nisba_mismatch
+from prosper.matching.skeleton import (
+    long_vowel_mismatch,
+    nisba_mismatch,
+    sound_classes,
+    whole_name_long_vowel_mismatch,
+    whole_name_nisba_mismatch,
+)
 from prosper.matching.tokens import org_stem, token_agreement
 
 
@@ -69,6 +75,44 @@ def test_nisba_ending_splits_a_surname_in_i_from_its_name(monkeypatch: pytest.Mo
     assert not whole_name_nisba_mismatch(("ly", "mhmdy"), ("ali", "muhammad"))
 
 
+def test_long_vowel_letters_must_agree_across_arabic_script(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """احسان "ahsan" (Ehsan) is not "Hossein" (ā against "ei"), معصومه "mswmh" not "Maysam",
+    زهرا "zhra" not "Zawahiri"; unwritten short vowels, a final ی for a long a, the article's
+    alef in a compound and an initial alef are not compared; config.LONG_VOWEL_LETTERS off
+    restores the consonant agreement."""
+    assert long_vowel_mismatch("ahsan", "hossein")
+    assert long_vowel_mismatch("hossein", "ahsan")  # either order
+    assert long_vowel_mismatch("mswmh", "maysam")  # both without e / i / o / u
+    assert long_vowel_mismatch("zhra", "zawahiri")
+    assert long_vowel_mismatch("krymy", "karami")
+    assert long_vowel_mismatch("alqwasm", "qasem")
+    for abjad, latin in [
+        ("ahsan", "ehsan"),
+        ("mhmwd", "mahmoud"),
+        ("mhmd", "muhammad"),
+        ("mstfy", "mostafa"),
+        ("syd", "saeed"),
+        ("hsyn", "hussein"),
+        ("krymy", "karimi"),
+        ("khyrallh", "khairullah"),
+        ("bdalhy", "abdulhai"),
+        ("bas", "abbas"),
+    ]:
+        assert not long_vowel_mismatch(abjad, latin), (abjad, latin)
+    assert whole_name_long_vowel_mismatch(("ahsan", "hryryan"), ("harooni", "hossein"))
+    assert not whole_name_long_vowel_mismatch(("ahsan", "krymy"), ("ehsan", "karimi"))
+    assert token_agreement("ahsan", "", None, "hossein", "", None, True, True)[0] < 0.8
+    monkeypatch.setattr(cfg, "LONG_VOWEL_LETTERS", False)
+    long_vowel_mismatch.cache_clear()
+    try:
+        assert not long_vowel_mismatch("ahsan", "hossein")
+        assert not whole_name_long_vowel_mismatch(("ahsan", "hryryan"), ("harooni", "hossein"))
+    finally:
+        long_vowel_mismatch.cache_clear()
+
+
 def test_nisba_ending_holds_for_a_word_merged_from_two(monkeypatch: pytest.MonkeyPatch) -> None:
     """خسروی "khsrwy" (Khosravi) is not "Ali QAASIR" read as one word ("aliqaasir" → "ksr")."""
     from prosper.matching.compact import merge_split_tokens
@@ -80,4 +124,11 @@ def test_nisba_ending_holds_for_a_word_merged_from_two(monkeypatch: pytest.Monke
     # a compound that keeps its ending on both sides still merges: عبدالطیف / Abdul Latif
     assert merge_split_tokens(("bdaltyf",), ("abdul", "latif"), set(), set(), True)
     monkeypatch.setattr(cfg, "NISBA_ENDING", False)
-    assert merges() != []
+    # "khsrwy" writes a long ū (و) that "aliqaasir" lacks: LONG_VOWEL_LETTERS blocks it too
+    assert merges() == []
+    monkeypatch.setattr(cfg, "LONG_VOWEL_LETTERS", False)
+    long_vowel_mismatch.cache_clear()
+    try:
+        assert merges() != []
+    finally:
+        long_vowel_mismatch.cache_clear()

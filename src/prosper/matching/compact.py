@@ -11,7 +11,9 @@ from prosper.matching import config as cfg
 from prosper.matching.skeleton import (
     ARTICLES,
     consonant_skeleton,
+    long_vowel_mismatch,
     nisba_mismatch,
+    whole_name_long_vowel_mismatch,
     whole_name_nisba_mismatch,
 )
 from prosper.names.normalize import NameForm
@@ -49,7 +51,12 @@ def merge_split_tokens(
                 elif abjad:
                     skel = consonant_skeleton(word)
                     pair = consonant_skeleton(joined)
-                    if len(skel) >= 3 and skel == pair and not nisba_mismatch(word, joined):
+                    if (
+                        len(skel) >= 3
+                        and skel == pair
+                        and not nisba_mismatch(word, joined)
+                        and not long_vowel_mismatch(word, joined)
+                    ):
                         score = cfg.TRANSLITERATED
                 if score:
                     used_one.add(i)
@@ -86,7 +93,11 @@ def _orders(tokens: tuple[str, ...], full: tuple[str, ...]) -> tuple[tuple[str, 
 
 def compact_score(query: NameForm, candidate: NameForm, abjad: bool = False) -> float:
     """Both names without spaces: catches merged and split tokens ("Jongun", "JSCARGUMENT")."""
-    if abjad and not whole_name_nisba_mismatch(query.tokens, candidate.tokens):
+    if (
+        abjad
+        and not whole_name_nisba_mismatch(query.tokens, candidate.tokens)
+        and not whole_name_long_vowel_mismatch(query.tokens, candidate.tokens)
+    ):
         qa, ca = _abjad_compact(query.tokens), _abjad_compact(candidate.tokens)
         if min(len(qa), len(ca)) >= 3:
             sim = Levenshtein.normalized_similarity(qa, ca)

@@ -295,3 +295,11 @@ COMMON_NAME_QUERY_SPELLING = True
 # vowel. (Tuning negatives: 5 of the 16 IR alerts of the s5-acc round were such a surname read
 # as the given name.)
 NISBA_ENDING = True
+# Across Arabic script the consonants agree, but the long vowels the script writes must agree
+# too (True): ا, و, ی between two consonants or at the end are ā, ū / ō, ī / ē, so احسان
+# (Ehsan, "ahsan") is not "Hossein" (ā against "ei"), معصومه (Masoumeh, "mswmh") not "Maysam",
+# زهرا (Zahra) not "Zawahiri", مهسا (Mahsa) not "Mahoso" — each "transliterated 0.88" before
+# (the confirmation negatives' Arabic-script alerts of round 8 were mostly such pairs). Short
+# vowels and ع, which the script does not write, are never compared
+# (prosper.matching.skeleton.long_vowel_mismatch).
+LONG_VOWEL_LETTERS = True

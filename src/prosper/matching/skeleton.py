@@ -85,6 +85,105 @@ def nisba_mismatch(a: str, b: str) -> bool:
     return False
 
 
+# the long vowels Arabic script writes (ا ā, و ū / ō / w, ی ī / ē / y) and the Latin vowels
+# that may spell each: ا is "a" ("Hesam", Turkish "Kemal": "e"), و "o" / "u" / "w", ی "i" /
+# "e" / "y"; a final ی / ى also writes a long a ("Mostafa" مصطفی)
+_LONG_SPELLINGS = {"a": frozenset("ae"), "w": frozenset("ouw"), "y": frozenset("iey")}
+_FINAL_SPELLINGS = {"a": frozenset("ae"), "w": frozenset("ouw"), "y": frozenset("ieya")}
+_GLIDES = frozenset("wy")
+
+
+def _slots(token: str, abjad: bool) -> tuple[list[str], list[str]]:
+    """The consonants of ``token`` as :func:`consonant_skeleton` keeps them, and the letters
+    between them: ``gaps[0]`` before the first consonant, ``gaps[k]`` after consonant k. In
+    an abjad token the alef of the article inside a compound is no long vowel: عبد ال…
+    "bdal…" (``Abdul …``) and …الله "…allh" (``…ullah``) drop it."""
+    t = token.replace("allh", "llh").replace("bdal", "bdl") if abjad else token
+    if len(t) > 4 and t[:2] in ("al", "el", "ul"):
+        t = t[2:]
+    for old, new in _DIGRAPHS:
+        t = t.replace(old, new)
+    t = t.replace("q", "k")
+    if len(t) > 3 and t[-1] in "ht":
+        t = t[:-1]
+    consonants: list[str] = []
+    gaps: list[str] = [""]
+    for ch in t:
+        if ch in "aeiouyw":
+            gaps[-1] += ch
+        elif consonants and consonants[-1] == ch:
+            continue  # one consonant, as the skeleton collapses it ("Hassan", حریری "hryry")
+        else:
+            consonants.append(ch)
+            gaps.append("")
+    return consonants, gaps
+
+
+@lru_cache(maxsize=65536)
+def long_vowel_mismatch(a: str, b: str) -> bool:
+    """Across Arabic script, one token is the abjad transliteration (vowels ``a`` / ``w`` /
+    ``y`` only: the long vowels the script writes) and the other a Latin spelling with the same
+    consonants; they are two names when a long vowel the abjad writes between two consonants,
+    or at the end, has no Latin vowel that spells it in the same place, or the Latin writes a
+    ``w`` / ``y`` where the abjad writes no long vowel
+    (:data:`~prosper.matching.config.LONG_VOWEL_LETTERS`): احسان "ahsan" (Ehsan) ≠ "Hossein"
+    (ā against "ei"), معصومه "mswmh" (Masoumeh) ≠ "Maysam" (ū against "a"), زهرا "zhra" ≠
+    "Zawahiri" (final ā against "i"). Vowels before the first consonant are not compared (an
+    initial alef carries any vowel), nor gaps where the abjad writes none (short vowels and a
+    dropped ع are unwritten), nor tokens whose consonants do not pair one to one.
+
+    >>> long_vowel_mismatch("ahsan", "hossein"), long_vowel_mismatch("ahsan", "ehsan")
+    (True, False)
+    >>> long_vowel_mismatch("mhmwd", "mahmoud"), long_vowel_mismatch("mstfy", "mostafa")
+    (False, False)
+    """
+    if not cfg.LONG_VOWEL_LETTERS:
+        return False
+    if _is_abjad(a) != _is_abjad(b):
+        abjad, latin = (a, b) if _is_abjad(a) else (b, a)
+    elif _is_abjad(a) and _vowel_share(a) != _vowel_share(b):
+        # both without e / i / o / u ("mswmh", "maysam"): the Latin writes more vowels
+        abjad, latin = (a, b) if _vowel_share(a) < _vowel_share(b) else (b, a)
+    else:
+        return False
+    ac, ag = _slots(abjad, abjad=True)
+    lc, lg = _slots(latin, abjad=False)
+    if len(ac) < 2 or len(ac) != len(lc):
+        return False
+    last = len(ac)
+    for k in range(1, last + 1):
+        table = _FINAL_SPELLINGS if k == last else _LONG_SPELLINGS
+        written = ag[k]
+        if not written:
+            if k < last and _GLIDES & set(lg[k]):
+                return True  # "Maysam": the Latin writes a y the abjad does not
+            continue
+        spelt = _latin_vowels(lg[k])
+        for letter in written:
+            if not table[letter] & spelt:
+                return True
+    return False
+
+
+def _latin_vowels(gap: str) -> frozenset[str]:
+    """The letters of a Latin vowel group that may spell a long vowel; "ei", "ie", "ee" spell
+    ی only ("Hossein" is no ā)."""
+    if "e" in gap and any(d in gap for d in ("ei", "ie", "ee")):
+        return frozenset(gap) - {"e"} | {"i"}
+    return frozenset(gap)
+
+
+def _vowel_share(token: str) -> float:
+    """The share of vowel letters (a, e, i, o, u, w, y) in ``token``: an abjad transliteration
+    writes fewer than a Latin spelling of the same name."""
+    return sum(ch in "aeiouwy" for ch in token) / max(1, len(token))
+
+
+def _is_abjad(token: str) -> bool:
+    """Written as ICU transliterates Arabic script: no vowel letter but a / w / y."""
+    return not any(ch in "eiou" for ch in token)
+
+
 def whole_name_nisba_mismatch(abjad: tuple[str, ...], latin: tuple[str, ...]) -> bool:
     """A word of one name that ends in ``-y`` agrees by consonants with words of the other only
     where those lack the ending (:func:`nisba_mismatch` with every such partner): the whole-name
@@ -99,6 +198,24 @@ def whole_name_nisba_mismatch(abjad: tuple[str, ...], latin: tuple[str, ...]) ->
             key = sound_classes(consonant_skeleton(x))
             partners = [y for y in two if sound_classes(consonant_skeleton(y)) == key]
             if partners and all(nisba_mismatch(x, y) for y in partners):
+                return True
+    return False
+
+
+def whole_name_long_vowel_mismatch(abjad: tuple[str, ...], latin: tuple[str, ...]) -> bool:
+    """A word of one name has partners of the same consonants in the other, and the long vowels
+    disagree with every one of them (:func:`long_vowel_mismatch`): the whole-name skeleton,
+    which drops vowels, must not join them (احسان حریریان "ahsan hryryan" / ``HAROONI,
+    Hossein``)."""
+    if not cfg.LONG_VOWEL_LETTERS:
+        return False
+    for one, two in ((abjad, latin), (latin, abjad)):
+        for x in one:
+            if len(x) < 3:
+                continue
+            key = sound_classes(consonant_skeleton(x))
+            partners = [y for y in two if sound_classes(consonant_skeleton(y)) == key]
+            if partners and all(long_vowel_mismatch(x, y) for y in partners):
                 return True
     return False
 

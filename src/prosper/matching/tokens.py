@@ -15,7 +15,12 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from prosper.matching import config as cfg
-from prosper.matching.skeleton import consonant_skeleton, nisba_mismatch, sound_classes
+from prosper.matching.skeleton import (
+    consonant_skeleton,
+    long_vowel_mismatch,
+    nisba_mismatch,
+    sound_classes,
+)
 from prosper.matching.syllables import is_syllable
 from prosper.names.given_names import same_given_name
 from prosper.names.nicknames import are_nicknames
@@ -206,7 +211,7 @@ def token_agreement(
         best, how = cfg.VARIANT, "transliterated"
     # محمدی "mhmdy" (Mohammadi) is no spelling of "Muhammad" across Arabic script: a surname
     # in -i (config.NISBA_ENDING); no consonant rule may join them
-    nisba = abjad and nisba_mismatch(q, c)
+    nisba = abjad and (nisba_mismatch(q, c) or long_vowel_mismatch(q, c))
     if abjad and best < cfg.TRANSLITERATED and not nisba:
         qs, cs = consonant_skeleton(q), consonant_skeleton(c)
         if qs and qs == cs:
