@@ -155,8 +155,10 @@ def _row(h: Mapping[str, Any]) -> tuple[str, ...]:
     )
 
 
-def _policy_lines(listing: Mapping[str, Any]) -> str:
-    """``screen_name._policy_lines`` without its ``[cyan]`` markup."""
+def policy_text(listing: Mapping[str, Any]) -> str:
+    """An Entity List / MEU listing's licence requirement, review policy and footnotes, as one
+    line (empty when the listing states neither): the plain table prints it as is,
+    ``screen_name`` inside rich's ``[cyan]`` markup."""
     policy = listing.get("policy")
     if not policy or not (policy.get("license_requirement") or policy.get("license_policy")):
         return ""
@@ -166,7 +168,12 @@ def _policy_lines(listing: Mapping[str, Any]) -> str:
     ]
     if policy.get("footnotes"):
         parts.append(f"footnote {', '.join(policy['footnotes'])}")
-    return "\n" + " · ".join(parts)
+    return " · ".join(parts)
+
+
+def _policy_lines(listing: Mapping[str, Any]) -> str:
+    text = policy_text(listing)
+    return "\n" + text if text else ""
 
 
 # --- rich's text layout, for single-cell characters (cell length = len) -----------------

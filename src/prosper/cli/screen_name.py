@@ -238,13 +238,7 @@ def render_hits(doc: dict[str, Any], console: Console) -> None:
 
 def _policy_lines(listing: dict[str, Any]) -> str:
     """An Entity List / MEU listing's licence requirement, review policy and footnotes."""
-    policy = listing.get("policy")
-    if not policy or not (policy.get("license_requirement") or policy.get("license_policy")):
-        return ""
-    parts = [
-        f"{listing['list_code']}: licence {policy.get('license_requirement') or '(not stated)'}",
-        f"policy {policy.get('license_policy') or '(not stated)'}",
-    ]
-    if policy.get("footnotes"):
-        parts.append(f"footnote {', '.join(policy['footnotes'])}")
-    return "\n[cyan]" + " · ".join(parts) + "[/cyan]"
+    from prosper.cli.plain_table import policy_text
+
+    text = policy_text(listing)
+    return "\n[cyan]" + text + "[/cyan]" if text else ""

@@ -28,6 +28,21 @@ _DIGRAPHS = (
 ARTICLES = frozenset({"al", "el", "ul", "ad", "ash", "as", "at", "az", "ar", "an"})
 
 
+def _folded(token: str) -> str:
+    """``token`` with what a skeleton ignores folded: the article ``al-`` / ``el-`` / ``ul-``
+    before a longer word dropped, the digraphs folded, ``q`` as ``k``, a final ``h`` or
+    ta-marbuta ``t`` dropped (:func:`consonant_skeleton` and :func:`_slots` both start here)."""
+    t = token
+    if len(t) > 4 and t[:2] in ("al", "el", "ul"):
+        t = t[2:]
+    for old, new in _DIGRAPHS:
+        t = t.replace(old, new)
+    t = t.replace("q", "k")
+    if len(t) > 3 and t[-1] in "ht":
+        t = t[:-1]
+    return t
+
+
 @lru_cache(maxsize=65536)
 def consonant_skeleton(token: str) -> str:
     """The consonants of a token as Arabic script writes them (no short vowels).
@@ -42,14 +57,7 @@ def consonant_skeleton(token: str) -> str:
     >>> consonant_skeleton("alzwahry") == consonant_skeleton("zawahiri")
     True
     """
-    t = token
-    if len(t) > 4 and t[:2] in ("al", "el", "ul"):
-        t = t[2:]
-    for old, new in _DIGRAPHS:
-        t = t.replace(old, new)
-    t = t.replace("q", "k")
-    if len(t) > 3 and t[-1] in "ht":
-        t = t[:-1]
+    t = _folded(token)
     out: list[str] = []
     for ch in t:
         if ch in "aeiouyw" or (out and out[-1] == ch):
@@ -98,14 +106,7 @@ def _slots(token: str, abjad: bool) -> tuple[list[str], list[str]]:
     between them: ``gaps[0]`` before the first consonant, ``gaps[k]`` after consonant k. In
     an abjad token the alef of the article inside a compound is no long vowel: عبد ال…
     "bdal…" (``Abdul …``) and …الله "…allh" (``…ullah``) drop it."""
-    t = token.replace("allh", "llh").replace("bdal", "bdl") if abjad else token
-    if len(t) > 4 and t[:2] in ("al", "el", "ul"):
-        t = t[2:]
-    for old, new in _DIGRAPHS:
-        t = t.replace(old, new)
-    t = t.replace("q", "k")
-    if len(t) > 3 and t[-1] in "ht":
-        t = t[:-1]
+    t = _folded(token.replace("allh", "llh").replace("bdal", "bdl") if abjad else token)
     consonants: list[str] = []
     gaps: list[str] = [""]
     for ch in t:
