@@ -49,18 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from make_datasets import DEFAULT_LISTS, HERE, loose_keys, name_key, write_csv
-from make_heldout import (
-    AU_FILE,
-    CA_FILE,
-    CSL_FILE,
-    EU_FILE,
-    UN_FILE,
-    read_au,
-    read_ca,
-    read_entity_list,
-    read_eu,
-    read_un,
-)
+from make_third import listed_name_keys
 
 SEED = 20261208_8
 
@@ -201,24 +190,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--negatives", type=int, default=50_000)
     args = parser.parse_args(argv)
 
-    from prosper.lists import load_snapshot
-
-    listed = {
-        name_key(name.replace(",", " "))
-        for e in load_snapshot().entities
-        for name, _ in e.all_names()
-    }
-    for e in [
-        *read_un(args.lists / UN_FILE),
-        *read_au(args.lists / AU_FILE),
-        *read_eu(args.lists / EU_FILE),
-        *read_ca(args.lists / CA_FILE),
-        *read_entity_list(args.lists / CSL_FILE),
-    ]:
-        for name in (e.name, *e.aliases, *e.original):
-            listed.add(name_key(name.replace(",", " ")))
-    listed.discard("")
-    negs = negatives(args.negatives, listed, SEED)
+    negs = negatives(args.negatives, listed_name_keys(args.lists), SEED)
     n = write_csv(args.out / "fourth_negatives.csv.gz", ["name", "type", "country", "dob"], negs)
     print(f"fourth_negatives.csv.gz: {n} persons")
 

@@ -160,13 +160,9 @@ def negatives(n: int, listed: set[str], seed: int) -> list[tuple[str, str, str, 
     return out
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS)
-    parser.add_argument("--out", type=Path, default=HERE / "datasets")
-    parser.add_argument("--negatives", type=int, default=50_000)
-    args = parser.parse_args(argv)
-
+def listed_name_keys(lists: Path) -> set[str]:
+    """The name keys of every listed name and alias: the embedded snapshot's and those of the
+    UN, AU, EU, CA and Entity List files in ``lists`` (a negative set keeps none of them)."""
     from prosper.lists import load_snapshot
 
     listed = {
@@ -175,16 +171,26 @@ def main(argv: list[str] | None = None) -> None:
         for name, _ in e.all_names()
     }
     for e in [
-        *read_un(args.lists / UN_FILE),
-        *read_au(args.lists / AU_FILE),
-        *read_eu(args.lists / EU_FILE),
-        *read_ca(args.lists / CA_FILE),
-        *read_entity_list(args.lists / CSL_FILE),
+        *read_un(lists / UN_FILE),
+        *read_au(lists / AU_FILE),
+        *read_eu(lists / EU_FILE),
+        *read_ca(lists / CA_FILE),
+        *read_entity_list(lists / CSL_FILE),
     ]:
         for name in (e.name, *e.aliases, *e.original):
             listed.add(name_key(name.replace(",", " ")))
     listed.discard("")
-    negs = negatives(args.negatives, listed, SEED)
+    return listed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS)
+    parser.add_argument("--out", type=Path, default=HERE / "datasets")
+    parser.add_argument("--negatives", type=int, default=50_000)
+    args = parser.parse_args(argv)
+
+    negs = negatives(args.negatives, listed_name_keys(args.lists), SEED)
     n = write_csv(args.out / "third_negatives.csv.gz", ["name", "type", "country", "dob"], negs)
     print(f"third_negatives.csv.gz: {n} persons")
 
