@@ -48,8 +48,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from make_datasets import DEFAULT_LISTS, HERE, loose_keys, name_key, write_csv
-from make_third import listed_name_keys
+from make_datasets import DEFAULT_LISTS, HERE, write_csv
+from make_third import listed_name_keys, unlisted_persons
 
 SEED = 20261208_8
 
@@ -166,21 +166,15 @@ class _Korean:
 
 
 def negatives(n: int, listed: set[str], seed: int) -> list[tuple[str, str, str, str]]:
-    listed_loose = {k for key in listed for k in loose_keys(key)}
     rng = random.Random(seed)
     sources = {"egy": _Egyptian(), "ru": _Russian(), "ko": _Korean()}
     weights = [w for _, _, w in _MIX]
-    out, seen = [], set()
-    while len(out) < n:
+
+    def draw() -> tuple[str, str]:
         source, country, _ = rng.choices(_MIX, weights=weights)[0]
-        name = " ".join(sources[source].person(rng).split())  # type: ignore[attr-defined]
-        key = name_key(name.replace(",", " "))
-        if not key or key in seen or key in listed or not loose_keys(name).isdisjoint(listed_loose):
-            continue
-        seen.add(key)
-        dob = f"{rng.randint(1945, 2006):04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        out.append((name, "person", country, dob))
-    return out
+        return sources[source].person(rng), country  # type: ignore[attr-defined]
+
+    return unlisted_persons(n, listed, rng, draw)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from make_datasets import DEFAULT_LISTS, HERE, loose_keys, name_key, write_csv
@@ -137,7 +138,6 @@ def _person(people: dict[str, object], loc: str, writing: str, sibling: str | No
 def negatives(n: int, listed: set[str], seed: int) -> list[tuple[str, str, str, str]]:
     from mimesis import Locale, Person
 
-    listed_loose = {k for key in listed for k in loose_keys(key)}
     rng = random.Random(seed)
     people: dict[str, object] = {}
     for k, (loc, _, _, _, sib) in enumerate(_LOCALES):
@@ -147,10 +147,26 @@ def negatives(n: int, listed: set[str], seed: int) -> list[tuple[str, str, str, 
                 person.reseed(seed * 13 + k + len(people))
                 people[name] = person
     weights = [w for _, _, w, _, _ in _LOCALES]
-    out, seen = [], set()
-    while len(out) < n:
+
+    def draw() -> tuple[str, str]:
         loc, country, _, writing, sibling = rng.choices(_LOCALES, weights=weights)[0]
-        name = " ".join(_person(people, loc, writing, sibling, rng).split())
+        return _person(people, loc, writing, sibling, rng), country
+
+    return unlisted_persons(n, listed, rng, draw)
+
+
+def unlisted_persons(
+    n: int, listed: set[str], rng: random.Random, draw: Callable[[], tuple[str, str]]
+) -> list[tuple[str, str, str, str]]:
+    """``n`` persons ``(name, "person", country, dob)`` from ``draw()`` (a name and its country),
+    none a listed name or alias (``listed``: name keys; also by :func:`loose_keys`) nor drawn
+    twice, each with a date of birth from ``rng`` drawn after its name."""
+    listed_loose = {k for key in listed for k in loose_keys(key)}
+    out: list[tuple[str, str, str, str]] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        name, country = draw()
+        name = " ".join(name.split())
         key = name_key(name.replace(",", " "))
         if not key or key in seen or key in listed or not loose_keys(name).isdisjoint(listed_loose):
             continue
