@@ -34,6 +34,7 @@ from prosper.matching.bound_tokens import (
     _mergeable,
 )
 from prosper.matching.compact import compact_score
+from prosper.matching.names import _syllabic
 from prosper.matching.tokens import token_agreement
 from prosper.model import EntityType
 from prosper.names.nicknames import _family as _nickname_family
@@ -42,19 +43,18 @@ from prosper.names.weights import TokenWeights
 
 __all__ = ["ListName", "ListTokens", "QueryBound", "name_bound"]
 
-# the smallest share of its weight an unaligned token can count with (whatever rule applies)
-_EXTRA_MIN_PERSON = min(
-    cfg.EXTRA_TOKEN_PERSON,
+# the smallest share of its weight an unaligned token counts with when one name has one word
+# and the other more, when each name leaves a word that is not minor unaligned, or when
+# either is written syllable by syllable (the scorer's SINGLE, CONFLICT and SYLLABIC rules:
+# "Colton Adams" / "Ryan Adams", "Kim Dong-chul" / "Kim Tong Ho")
+_EXTRA_HARD: Final = min(
     cfg.EXTRA_TOKEN_SINGLE,
     cfg.EXTRA_TOKEN_CONFLICT,
     cfg.EXTRA_TOKEN_SYLLABIC,
 )
-_EXTRA_MIN_OTHER = min(
-    cfg.EXTRA_TOKEN_ORG,
-    cfg.EXTRA_TOKEN_SINGLE,
-    cfg.EXTRA_TOKEN_CONFLICT,
-    cfg.EXTRA_TOKEN_SYLLABIC,
-)
+# … and otherwise (whatever rule applies)
+_EXTRA_MIN_PERSON: Final = min(cfg.EXTRA_TOKEN_PERSON, _EXTRA_HARD)
+_EXTRA_MIN_OTHER: Final = min(cfg.EXTRA_TOKEN_ORG, _EXTRA_HARD)
 _MERGED = cfg.EXACT * cfg.COMPACT_FACTOR
 _MERGED_ABJAD = max(_MERGED, cfg.TRANSLITERATED)
 # the tuning constants the hot loops read, bound once (a compiled module reads its own
@@ -66,6 +66,7 @@ _COMPACT_MIN_LENGTH: Final = cfg.COMPACT_MIN_LENGTH
 _COMPACT_MIN_SIMILARITY: Final = cfg.COMPACT_MIN_SIMILARITY
 _MERGED_MIN_LENGTH: Final = cfg.MERGED_MIN_LENGTH
 _PHONETIC: Final = cfg.PHONETIC
+_POPULATION_MIN_AGREEMENT: Final = cfg.POPULATION_MIN_AGREEMENT
 
 
 def name_bound(
@@ -84,8 +85,15 @@ def name_bound(
     return QueryBound(query, weights, type).bound(candidate, floor)
 
 
-# a list token's agreement with each query token, the best of them, its weights (see _row)
-_Row = tuple[list[float], float, float, float]
+# a list token's agreement with each query token, the best of them, its largest and smallest
+# weights aligned, its smallest unaligned and whether it is never minor (see _row)
+_Row = tuple[list[float], float, float, float, float, bool]
+# a token for _best_ratio: best agreement, largest and smallest weights aligned, smallest
+# unaligned, and whose never-minor token it is (0: may be minor, 1: the query's, 2: the list's)
+_Token = tuple[float, float, float, float, int]
+# the refinements of _best_ratio before it gives up and says 1.0 (each one raises the ratio
+# to that of a choice of the tokens; it converges in a few: the ratios of a finite set)
+_RATIO_ROUNDS: Final = 64
 
 
 class QueryBound:
@@ -114,6 +122,15 @@ class QueryBound:
         qt = query.tokens
         self.q_tokens = qt
         self.q_weights = [self._weights(t) for t in qt]
+        # the query tokens that are never minor (an unaligned one is a conflict's half)
+        self.q_major = [not _may_be_minor(t, self.org) for t in qt]
+        self.syllabic = _syllabic(query)
+        # the smallest weight a query token can count with aligned: the population factor
+        # lowers a person's agreeing word (only when the scorer applies it)
+        self.q_low = [
+            weights.weight(t, True) if self.person else w
+            for t, (w, _) in zip(qt, self.q_weights, strict=True)
+        ]
         self.q_facts = [
             _facts(*keys)
             for keys in zip(qt, query.phonetic, query.korean, query.variant, strict=True)
@@ -175,7 +192,7 @@ class QueryBound:
         return bound
 
     def _row(self, c: str, feature: _ListToken, abjad: bool) -> _Row:
-        mine, hi, lo_org, lo_person = feature
+        mine, hi, low, lo_org, lo_person, major_org, major_person = feature
         cp, ck, cv = mine[1], mine[2], mine[3]
         person = self.person
         tokens = self.tokens
@@ -203,7 +220,14 @@ class QueryBound:
             row.append(agreement)
             if agreement > best:
                 best = agreement
-        known = (row, best, hi, lo_org if self.org else lo_person)
+        known = (
+            row,
+            best,
+            hi,
+            low if self.person else hi,
+            lo_org if self.org else lo_person,
+            major_org if self.org else major_person,
+        )
         if abjad:
             self.rows_abjad[c] = known
         else:
@@ -262,31 +286,40 @@ class QueryBound:
                 for i in range(n_q):
                     if row[i] > best_q[i]:
                         best_q[i] = row[i]
-        alignable: list[tuple[float, float]] = []  # (best agreement, largest weight)
-        missing = 0.0  # smallest weight of the tokens that cannot be aligned
-        for j, (_, m, hi, lo) in enumerate(entries):
+        # every token that agrees with some token of the other name (_Token); the smallest
+        # weights of those that agree with none, and whether one of them is never minor
+        alignable: list[_Token] = []
+        missing = 0.0
+        lost_q = lost_c = False
+        for j, (_, m, hi, low, lo, major) in enumerate(entries):
             if c_merge and j in c_merge and merged > m:
                 m = merged
             if m > 0.0:
-                alignable.append((m, hi))
+                low = low if m >= _POPULATION_MIN_AGREEMENT else hi
+                alignable.append((m, hi, low, lo, 2 if major else 0))
             else:
                 missing += lo
+                lost_c = lost_c or major
+        q_low, q_major = self.q_low, self.q_major
         for i, (hi, lo) in enumerate(self.q_weights):
             m = best_q[i]
             if q_merge and i in q_merge and merged > m:
                 m = merged
             if m > 0.0:
-                alignable.append((m, hi))
+                low = q_low[i] if m >= _POPULATION_MIN_AGREEMENT else hi
+                alignable.append((m, hi, low, lo, 1 if q_major[i] else 0))
             else:
                 missing += lo
-        den = self.extra * missing
-        num = bound = 0.0
-        alignable.sort(reverse=True)
-        for m, w in alignable:
-            num += m * w
-            den += w
-            if den > 0.0 and num / den > bound:
-                bound = num / den
+                lost_q = lost_q or q_major[i]
+        # the scorer's extra share: at least _EXTRA_HARD for one word against more, a name
+        # written syllable by syllable, or a never-minor word unaligned on each side; else a
+        # name keeps all its never-minor words aligned (a side with one lost cannot)
+        bound = _best_ratio(alignable, _EXTRA_HARD, missing, 0)
+        if not ((len(qt) == 1) != (len(ct) == 1) or self.syllabic or listed.syllabic):
+            if not lost_q:
+                bound = max(bound, _best_ratio(alignable, self.extra, missing, 1))
+            if not lost_c:
+                bound = max(bound, _best_ratio(alignable, self.extra, missing, 2))
         org = self.org
         if org and len(ct) > len(qt) and bound < _BRAND_SCORE:
             brand = True
@@ -342,3 +375,41 @@ class QueryBound:
                 if lc >= least and abs(lq - lc) <= slack * max(lq, lc):
                     return True
         return False
+
+
+def _best_ratio(tokens: list[_Token], extra: float, missing: float, kept: int) -> float:
+    """The largest token score the tokens allow (Dinkelbach's iteration for a largest ratio).
+
+    ``tokens``: each token that agrees with some token of the other name (:data:`_Token`: ``m``
+    its best agreement, ``hi`` and ``low`` its largest and smallest weight aligned, ``lo`` its
+    smallest weight unaligned); ``missing``: the smallest weights of the tokens that agree with
+    none, summed; ``extra``: the smallest share an unaligned token counts with; ``kept``: 1 or
+    2 when every never-minor token of the query (1) or of the list name (2) is aligned.
+
+    The scorer's score is ``num / den`` where an aligned token adds ``s·w`` to ``num`` and ``w``
+    to ``den`` (``s ≤ m``, ``low ≤ w ≤ hi``) and an unaligned one ``x·w'`` to ``den`` (``x ≥
+    extra``, ``w' ≥ lo``). The ratio is largest with ``s = m`` and ``w`` at an end, so it is at
+    most the largest ratio over the choices, per token, of aligned at ``hi``, aligned at
+    ``low`` or unaligned at ``lo``. From ``t = 0``, each round picks per token the choice that
+    adds most to ``num − t·den`` and takes its ratio; a round that does not raise ``t`` ends
+    at that largest ratio. A token that agrees less than the answer counts at its cheapest
+    (aligned at ``m`` or unaligned), not as if it could be left out free."""
+    t = 0.0
+    extra_missing = extra * missing
+    for _ in range(_RATIO_ROUNDS):
+        num = 0.0
+        den = extra_missing
+        for m, hi, low, lo, major in tokens:
+            if m >= t:
+                num += m * hi  # (m − t)·hi: the most, never below the other two
+                den += hi
+            elif (kept and major == kept) or (m - t) * low >= -t * extra * lo:
+                num += m * low
+                den += low
+            else:
+                den += extra * lo
+        ratio = num / den if den > 0.0 else 0.0
+        if ratio <= t:
+            return t
+        t = ratio
+    return 1.0

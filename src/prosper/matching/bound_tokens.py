@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Final
 
 from prosper.matching import config as cfg
+from prosper.matching.names import _syllabic
 from prosper.matching.skeleton import consonant_skeleton
 from prosper.matching.tokens import _PARTICLE_CANON, _swapped, minor
 from prosper.names.given_names import given_name_family
@@ -31,8 +32,10 @@ _MERGED_MIN_LENGTH: Final = cfg.MERGED_MIN_LENGTH
 
 
 # a list token's features that do not depend on the query: its facts (see _facts), its
-# largest weight aligned and its smallest unaligned, for an organisation and for a person
-_ListToken = tuple["_Facts", float, float, float]
+# largest weight aligned, its smallest aligned (the population factor of a person's word),
+# its smallest unaligned for an organisation and for a person, and whether it is never minor
+# for an organisation and for a person
+_ListToken = tuple["_Facts", float, float, float, float, bool, bool]
 _LIST_TOKENS_MAX = 500_000  # a ListTokens stops remembering beyond this many tokens
 # … and beyond this many list names (a summary is a few hundred bytes compiled, ~1.2 kB
 # pure: the embedded lists' 98,537 names fit; a 1M-name index keeps the first 200k seen)
@@ -71,6 +74,7 @@ class ListName:
         self.letters_full = sum(map(len, form.full))
         self.word_lengths = sorted(map(len, ct))
         self.korean = all(k is not None for k in form.korean)
+        self.syllabic = _syllabic(form)  # the scorer's: Han or Hangul, or romanized Korean
         self.one_word = ct[0] if len(ct) == 1 else ""
         self.initials = _initials(form.full)
 
@@ -127,11 +131,16 @@ class ListTokens:
         known = self.known.get(key)
         if known is None:
             w = self.weights.weight(token, False)
+            minor_org = _may_be_minor(token, True)
+            minor_person = _may_be_minor(token, False)
             known = (
                 _facts(token, phon, kor, var),
                 w,
-                w * (cfg.MINOR_TOKEN if _may_be_minor(token, True) else 1.0),
-                w * (cfg.MINOR_TOKEN if _may_be_minor(token, False) else 1.0),
+                self.weights.weight(token, True),
+                w * (cfg.MINOR_TOKEN if minor_org else 1.0),
+                w * (cfg.MINOR_TOKEN if minor_person else 1.0),
+                not minor_org,
+                not minor_person,
             )
             if len(self.known) < _LIST_TOKENS_MAX:
                 self.known[key] = known
@@ -207,9 +216,15 @@ def _mergeable(
     for i, word in enumerate(one):
         if len(word) < _MERGED_MIN_LENGTH:
             continue
-        if abjad and len(consonant_skeleton(word)) >= 3:
-            ones.add(i)  # consonants of two words joined: any two may do
-            twos.update(range(len(two)))
+        skel = consonant_skeleton(word) if abjad else ""
+        if len(skel) >= 3:
+            # across Arabic script the scorer joins two words whose consonants are the word's
+            # (an exact join has them too): "bdallh" ~ "abd allah", not any two words
+            for j, first in enumerate(two):
+                for k, second in enumerate(two):
+                    if j != k and consonant_skeleton(first + second) == skel:
+                        ones.add(i)
+                        twos.update((j, k))
             continue
         for j, first in enumerate(two):
             if not word.startswith(first):
