@@ -32,6 +32,7 @@ from prosper.matching.bound_tokens import (
     _may_agree,
     _may_be_minor,
     _mergeable,
+    pair_skeletons,
 )
 from prosper.matching.compact import compact_score
 from prosper.matching.names import _syllabic
@@ -166,6 +167,7 @@ class QueryBound:
         self._memos_abjad: list[dict[str, float]] | None = None
         self._joined: QueryBound | None = None  # the query with its compounds joined
         self._joined_done = False
+        self._joins: dict[str, set[int]] | None = None  # pair_skeletons of the query tokens
 
     def _weights(self, token: str) -> tuple[float, float]:
         """The largest weight of ``token`` aligned (the population factor only lowers it) and
@@ -183,11 +185,10 @@ class QueryBound:
                 if jq is not None:
                     self._joined = QueryBound(jq, self.weights, self.type, self.tokens)
                 self._joined_done = True
-            jc = with_compounds_joined(candidate)
+            jc = listed.joined(self.tokens)  # remembered with the list name
             if self._joined is not None or jc is not None:
                 joined = self if self._joined is None else self._joined
-                # a joined list name is made per call: not remembered
-                other = listed if jc is None else ListName(jc, self.tokens)
+                other = listed if jc is None else jc
                 bound = max(bound, joined._token_bound(other, floor))
         return bound
 
@@ -266,8 +267,10 @@ class QueryBound:
         if not qt or not ct:
             return 1.0  # nothing to bound by (the index holds no such name)
         if abjad:
-            q_one, c_two = _mergeable(qt, ct, True)
-            c_one, q_two = _mergeable(ct, qt, True)
+            if self._joins is None:
+                self._joins = pair_skeletons(qt)
+            q_one, c_two = _mergeable(qt, ct, True, listed.joins())
+            c_one, q_two = _mergeable(ct, qt, True, self._joins)
             q_merge, c_merge = q_one | q_two, c_one | c_two
             merged = _MERGED_ABJAD
         else:
@@ -314,12 +317,14 @@ class QueryBound:
         # the scorer's extra share: at least _EXTRA_HARD for one word against more, a name
         # written syllable by syllable, or a never-minor word unaligned on each side; else a
         # name keeps all its never-minor words aligned (a side with one lost cannot)
-        bound = _best_ratio(alignable, _EXTRA_HARD, missing, 0)
-        if not ((len(qt) == 1) != (len(ct) == 1) or self.syllabic or listed.syllabic):
+        bound = _best_ratio(alignable, _EXTRA_HARD, missing, 0, 0.0, floor)
+        if bound < floor and not (
+            (len(qt) == 1) != (len(ct) == 1) or self.syllabic or listed.syllabic
+        ):
             if not lost_q:
-                bound = max(bound, _best_ratio(alignable, self.extra, missing, 1))
-            if not lost_c:
-                bound = max(bound, _best_ratio(alignable, self.extra, missing, 2))
+                bound = _best_ratio(alignable, self.extra, missing, 1, bound, floor)
+            if not lost_c and bound < floor:
+                bound = _best_ratio(alignable, self.extra, missing, 2, bound, floor)
         org = self.org
         if org and len(ct) > len(qt) and bound < _BRAND_SCORE:
             brand = True
@@ -377,7 +382,9 @@ class QueryBound:
         return False
 
 
-def _best_ratio(tokens: list[_Token], extra: float, missing: float, kept: int) -> float:
+def _best_ratio(
+    tokens: list[_Token], extra: float, missing: float, kept: int, start: float, floor: float
+) -> float:
     """The largest token score the tokens allow (Dinkelbach's iteration for a largest ratio).
 
     ``tokens``: each token that agrees with some token of the other name (:data:`_Token`: ``m``
@@ -385,6 +392,8 @@ def _best_ratio(tokens: list[_Token], extra: float, missing: float, kept: int) -
     smallest weight unaligned); ``missing``: the smallest weights of the tokens that agree with
     none, summed; ``extra``: the smallest share an unaligned token counts with; ``kept``: 1 or
     2 when every never-minor token of the query (1) or of the list name (2) is aligned.
+    Returns the larger of ``start`` and that largest ratio, or, as soon as a ratio reaches
+    ``floor``, that ratio (it says "may reach the floor").
 
     The scorer's score is ``num / den`` where an aligned token adds ``s·w`` to ``num`` and ``w``
     to ``den`` (``s ≤ m``, ``low ≤ w ≤ hi``) and an unaligned one ``x·w'`` to ``den`` (``x ≥
@@ -394,7 +403,7 @@ def _best_ratio(tokens: list[_Token], extra: float, missing: float, kept: int) -
     adds most to ``num − t·den`` and takes its ratio; a round that does not raise ``t`` ends
     at that largest ratio. A token that agrees less than the answer counts at its cheapest
     (aligned at ``m`` or unaligned), not as if it could be left out free."""
-    t = 0.0
+    t = start
     extra_missing = extra * missing
     for _ in range(_RATIO_ROUNDS):
         num = 0.0
@@ -412,4 +421,6 @@ def _best_ratio(tokens: list[_Token], extra: float, missing: float, kept: int) -
         if ratio <= t:
             return t
         t = ratio
+        if t >= floor:
+            return t
     return 1.0
