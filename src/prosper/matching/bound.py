@@ -7,15 +7,18 @@ candidate whose bound is under the floor can be left unscored without changing a
 The bound takes the token agreements (:func:`~prosper.matching.tokens.token_agreement`, the
 same memoised rows the scorer reads) and keeps, for each token of either name, its best
 agreement with any token of the other (or the score of a one-word / two-word merge when one is
-possible). It skips the alignment, the minor-word and common-name rules and, unless needed, the
-comparison without spaces. The token score is a weighted mean of the agreements of the aligned
-tokens over the weights of all tokens, unaligned ones counted at ``extra`` of their weight; so,
-with ``m`` the best agreement of a token, ``hi`` the largest weight it can count with when
-aligned and ``lo`` the smallest when not (a minor word's weight × ``MINOR_TOKEN``), the score
-``t`` satisfies ``Σ_{m > t} (m − t)·hi ≥ t · extra_min · Σ_{m = 0} lo``, whose root is the
-largest ``Σ m·hi / (Σ hi + extra_min · Σ lo)`` over the tokens taken best agreement first.
-The fixed scores a rule can give instead (brand, acronym) count when the rule may apply, and the
-comparison without spaces (:func:`~prosper.matching.compact.compact_score`) exactly.
+possible; across Arabic script only two words whose consonants are the word's). It skips the
+alignment, the minor-word and common-name rules and, unless needed, the comparison without
+spaces. The token score is a weighted mean of the agreements of the aligned tokens over the
+weights of all tokens, unaligned ones counted at ``extra`` of their weight; the bound is the
+largest such ratio over the choices, per token, of aligned at its best agreement (at its
+largest or its smallest weight: the population factor) or unaligned (at its smallest weight,
+a minor word's share) — :func:`_best_ratio`. ``extra`` is the scorer's smallest share, unless
+the scorer must use a larger one (one word against several, a name written syllable by
+syllable, or a never-minor word unaligned on each side: then every never-minor word of one
+name is aligned, or the larger share applies). The fixed scores a rule can give instead
+(brand, acronym) count when the rule may apply, and the comparison without spaces
+(:func:`~prosper.matching.compact.compact_score`) exactly.
 """
 
 from __future__ import annotations
