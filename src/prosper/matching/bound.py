@@ -7,15 +7,18 @@ candidate whose bound is under the floor can be left unscored without changing a
 The bound takes the token agreements (:func:`~prosper.matching.tokens.token_agreement`, the
 same memoised rows the scorer reads) and keeps, for each token of either name, its best
 agreement with any token of the other (or the score of a one-word / two-word merge when one is
-possible). It skips the alignment, the minor-word and common-name rules and, unless needed, the
-comparison without spaces. The token score is a weighted mean of the agreements of the aligned
-tokens over the weights of all tokens, unaligned ones counted at ``extra`` of their weight; so,
-with ``m`` the best agreement of a token, ``hi`` the largest weight it can count with when
-aligned and ``lo`` the smallest when not (a minor word's weight × ``MINOR_TOKEN``), the score
-``t`` satisfies ``Σ_{m > t} (m − t)·hi ≥ t · extra_min · Σ_{m = 0} lo``, whose root is the
-largest ``Σ m·hi / (Σ hi + extra_min · Σ lo)`` over the tokens taken best agreement first.
-The fixed scores a rule can give instead (brand, acronym) count when the rule may apply, and the
-comparison without spaces (:func:`~prosper.matching.compact.compact_score`) exactly.
+possible; across Arabic script only two words whose consonants are the word's). It skips the
+alignment, the minor-word and common-name rules and, unless needed, the comparison without
+spaces. The token score is a weighted mean of the agreements of the aligned tokens over the
+weights of all tokens, unaligned ones counted at ``extra`` of their weight; the bound is the
+largest such ratio over the choices, per token, of aligned at its best agreement (at its
+largest or its smallest weight: the population factor) or unaligned (at its smallest weight,
+a minor word's share) — :func:`_best_ratio`. ``extra`` is the scorer's smallest share, unless
+the scorer must use a larger one (one word against several, a name written syllable by
+syllable, or a never-minor word unaligned on each side: then every never-minor word of one
+name is aligned, or the larger share applies). The fixed scores a rule can give instead
+(brand, acronym) count when the rule may apply, and the comparison without spaces
+(:func:`~prosper.matching.compact.compact_score`) exactly.
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ from prosper.matching.bound_tokens import (
     _may_agree,
     _may_be_minor,
     _mergeable,
+    pair_skeletons,
 )
 from prosper.matching.compact import compact_score
+from prosper.matching.names import _syllabic
 from prosper.matching.tokens import token_agreement
 from prosper.model import EntityType
 from prosper.names.nicknames import _family as _nickname_family
@@ -42,19 +47,18 @@ from prosper.names.weights import TokenWeights
 
 __all__ = ["ListName", "ListTokens", "QueryBound", "name_bound"]
 
-# the smallest share of its weight an unaligned token can count with (whatever rule applies)
-_EXTRA_MIN_PERSON = min(
-    cfg.EXTRA_TOKEN_PERSON,
+# the smallest share of its weight an unaligned token counts with when one name has one word
+# and the other more, when each name leaves a word that is not minor unaligned, or when
+# either is written syllable by syllable (the scorer's SINGLE, CONFLICT and SYLLABIC rules:
+# "Colton Adams" / "Ryan Adams", "Kim Dong-chul" / "Kim Tong Ho")
+_EXTRA_HARD: Final = min(
     cfg.EXTRA_TOKEN_SINGLE,
     cfg.EXTRA_TOKEN_CONFLICT,
     cfg.EXTRA_TOKEN_SYLLABIC,
 )
-_EXTRA_MIN_OTHER = min(
-    cfg.EXTRA_TOKEN_ORG,
-    cfg.EXTRA_TOKEN_SINGLE,
-    cfg.EXTRA_TOKEN_CONFLICT,
-    cfg.EXTRA_TOKEN_SYLLABIC,
-)
+# … and otherwise (whatever rule applies)
+_EXTRA_MIN_PERSON: Final = min(cfg.EXTRA_TOKEN_PERSON, _EXTRA_HARD)
+_EXTRA_MIN_OTHER: Final = min(cfg.EXTRA_TOKEN_ORG, _EXTRA_HARD)
 _MERGED = cfg.EXACT * cfg.COMPACT_FACTOR
 _MERGED_ABJAD = max(_MERGED, cfg.TRANSLITERATED)
 # the tuning constants the hot loops read, bound once (a compiled module reads its own
@@ -66,6 +70,7 @@ _COMPACT_MIN_LENGTH: Final = cfg.COMPACT_MIN_LENGTH
 _COMPACT_MIN_SIMILARITY: Final = cfg.COMPACT_MIN_SIMILARITY
 _MERGED_MIN_LENGTH: Final = cfg.MERGED_MIN_LENGTH
 _PHONETIC: Final = cfg.PHONETIC
+_POPULATION_MIN_AGREEMENT: Final = cfg.POPULATION_MIN_AGREEMENT
 
 
 def name_bound(
@@ -84,8 +89,15 @@ def name_bound(
     return QueryBound(query, weights, type).bound(candidate, floor)
 
 
-# a list token's agreement with each query token, the best of them, its weights (see _row)
-_Row = tuple[list[float], float, float, float]
+# a list token's agreement with each query token, the best of them, its largest and smallest
+# weights aligned, its smallest unaligned and whether it is never minor (see _row)
+_Row = tuple[list[float], float, float, float, float, bool]
+# a token for _best_ratio: best agreement, largest and smallest weights aligned, smallest
+# unaligned, and whose never-minor token it is (0: may be minor, 1: the query's, 2: the list's)
+_Token = tuple[float, float, float, float, int]
+# the refinements of _best_ratio before it gives up and says 1.0 (each one raises the ratio
+# to that of a choice of the tokens; it converges in a few: the ratios of a finite set)
+_RATIO_ROUNDS: Final = 64
 
 
 class QueryBound:
@@ -114,6 +126,15 @@ class QueryBound:
         qt = query.tokens
         self.q_tokens = qt
         self.q_weights = [self._weights(t) for t in qt]
+        # the query tokens that are never minor (an unaligned one is a conflict's half)
+        self.q_major = [not _may_be_minor(t, self.org) for t in qt]
+        self.syllabic = _syllabic(query)
+        # the smallest weight a query token can count with aligned: the population factor
+        # lowers a person's agreeing word (only when the scorer applies it)
+        self.q_low = [
+            weights.weight(t, True) if self.person else w
+            for t, (w, _) in zip(qt, self.q_weights, strict=True)
+        ]
         self.q_facts = [
             _facts(*keys)
             for keys in zip(qt, query.phonetic, query.korean, query.variant, strict=True)
@@ -149,6 +170,7 @@ class QueryBound:
         self._memos_abjad: list[dict[str, float]] | None = None
         self._joined: QueryBound | None = None  # the query with its compounds joined
         self._joined_done = False
+        self._joins: dict[str, set[int]] | None = None  # pair_skeletons of the query tokens
 
     def _weights(self, token: str) -> tuple[float, float]:
         """The largest weight of ``token`` aligned (the population factor only lowers it) and
@@ -166,16 +188,15 @@ class QueryBound:
                 if jq is not None:
                     self._joined = QueryBound(jq, self.weights, self.type, self.tokens)
                 self._joined_done = True
-            jc = with_compounds_joined(candidate)
+            jc = listed.joined(self.tokens)  # remembered with the list name
             if self._joined is not None or jc is not None:
                 joined = self if self._joined is None else self._joined
-                # a joined list name is made per call: not remembered
-                other = listed if jc is None else ListName(jc, self.tokens)
+                other = listed if jc is None else jc
                 bound = max(bound, joined._token_bound(other, floor))
         return bound
 
     def _row(self, c: str, feature: _ListToken, abjad: bool) -> _Row:
-        mine, hi, lo_org, lo_person = feature
+        mine, hi, low, lo_org, lo_person, major_org, major_person = feature
         cp, ck, cv = mine[1], mine[2], mine[3]
         person = self.person
         tokens = self.tokens
@@ -203,7 +224,14 @@ class QueryBound:
             row.append(agreement)
             if agreement > best:
                 best = agreement
-        known = (row, best, hi, lo_org if self.org else lo_person)
+        known = (
+            row,
+            best,
+            hi,
+            low if self.person else hi,
+            lo_org if self.org else lo_person,
+            major_org if self.org else major_person,
+        )
         if abjad:
             self.rows_abjad[c] = known
         else:
@@ -242,8 +270,10 @@ class QueryBound:
         if not qt or not ct:
             return 1.0  # nothing to bound by (the index holds no such name)
         if abjad:
-            q_one, c_two = _mergeable(qt, ct, True)
-            c_one, q_two = _mergeable(ct, qt, True)
+            if self._joins is None:
+                self._joins = pair_skeletons(qt)
+            q_one, c_two = _mergeable(qt, ct, True, listed.joins())
+            c_one, q_two = _mergeable(ct, qt, True, self._joins)
             q_merge, c_merge = q_one | q_two, c_one | c_two
             merged = _MERGED_ABJAD
         else:
@@ -262,31 +292,42 @@ class QueryBound:
                 for i in range(n_q):
                     if row[i] > best_q[i]:
                         best_q[i] = row[i]
-        alignable: list[tuple[float, float]] = []  # (best agreement, largest weight)
-        missing = 0.0  # smallest weight of the tokens that cannot be aligned
-        for j, (_, m, hi, lo) in enumerate(entries):
+        # every token that agrees with some token of the other name (_Token); the smallest
+        # weights of those that agree with none, and whether one of them is never minor
+        alignable: list[_Token] = []
+        missing = 0.0
+        lost_q = lost_c = False
+        for j, (_, m, hi, low, lo, major) in enumerate(entries):
             if c_merge and j in c_merge and merged > m:
                 m = merged
             if m > 0.0:
-                alignable.append((m, hi))
+                low = low if m >= _POPULATION_MIN_AGREEMENT else hi
+                alignable.append((m, hi, low, lo, 2 if major else 0))
             else:
                 missing += lo
+                lost_c = lost_c or major
+        q_low, q_major = self.q_low, self.q_major
         for i, (hi, lo) in enumerate(self.q_weights):
             m = best_q[i]
             if q_merge and i in q_merge and merged > m:
                 m = merged
             if m > 0.0:
-                alignable.append((m, hi))
+                low = q_low[i] if m >= _POPULATION_MIN_AGREEMENT else hi
+                alignable.append((m, hi, low, lo, 1 if q_major[i] else 0))
             else:
                 missing += lo
-        den = self.extra * missing
-        num = bound = 0.0
-        alignable.sort(reverse=True)
-        for m, w in alignable:
-            num += m * w
-            den += w
-            if den > 0.0 and num / den > bound:
-                bound = num / den
+                lost_q = lost_q or q_major[i]
+        # the scorer's extra share: at least _EXTRA_HARD for one word against more, a name
+        # written syllable by syllable, or a never-minor word unaligned on each side; else a
+        # name keeps all its never-minor words aligned (a side with one lost cannot)
+        bound = _best_ratio(alignable, _EXTRA_HARD, missing, 0, 0.0, floor)
+        if bound < floor and not (
+            (len(qt) == 1) != (len(ct) == 1) or self.syllabic or listed.syllabic
+        ):
+            if not lost_q:
+                bound = _best_ratio(alignable, self.extra, missing, 1, bound, floor)
+            if not lost_c and bound < floor:
+                bound = _best_ratio(alignable, self.extra, missing, 2, bound, floor)
         org = self.org
         if org and len(ct) > len(qt) and bound < _BRAND_SCORE:
             brand = True
@@ -342,3 +383,47 @@ class QueryBound:
                 if lc >= least and abs(lq - lc) <= slack * max(lq, lc):
                     return True
         return False
+
+
+def _best_ratio(
+    tokens: list[_Token], extra: float, missing: float, kept: int, start: float, floor: float
+) -> float:
+    """The largest token score the tokens allow (Dinkelbach's iteration for a largest ratio).
+
+    ``tokens``: each token that agrees with some token of the other name (:data:`_Token`: ``m``
+    its best agreement, ``hi`` and ``low`` its largest and smallest weight aligned, ``lo`` its
+    smallest weight unaligned); ``missing``: the smallest weights of the tokens that agree with
+    none, summed; ``extra``: the smallest share an unaligned token counts with; ``kept``: 1 or
+    2 when every never-minor token of the query (1) or of the list name (2) is aligned.
+    Returns the larger of ``start`` and that largest ratio, or, as soon as a ratio reaches
+    ``floor``, that ratio (it says "may reach the floor").
+
+    The scorer's score is ``num / den`` where an aligned token adds ``s·w`` to ``num`` and ``w``
+    to ``den`` (``s ≤ m``, ``low ≤ w ≤ hi``) and an unaligned one ``x·w'`` to ``den`` (``x ≥
+    extra``, ``w' ≥ lo``). The ratio is largest with ``s = m`` and ``w`` at an end, so it is at
+    most the largest ratio over the choices, per token, of aligned at ``hi``, aligned at
+    ``low`` or unaligned at ``lo``. From ``t = 0``, each round picks per token the choice that
+    adds most to ``num − t·den`` and takes its ratio; a round that does not raise ``t`` ends
+    at that largest ratio. A token that agrees less than the answer counts at its cheapest
+    (aligned at ``m`` or unaligned), not as if it could be left out free."""
+    t = start
+    extra_missing = extra * missing
+    for _ in range(_RATIO_ROUNDS):
+        num = 0.0
+        den = extra_missing
+        for m, hi, low, lo, major in tokens:
+            if m >= t:
+                num += m * hi  # (m − t)·hi: the most, never below the other two
+                den += hi
+            elif (kept and major == kept) or (m - t) * low >= -t * extra * lo:
+                num += m * low
+                den += low
+            else:
+                den += extra * lo
+        ratio = num / den if den > 0.0 else 0.0
+        if ratio <= t:
+            return t
+        t = ratio
+        if t >= floor:
+            return t
+    return 1.0

@@ -13,10 +13,11 @@ from functools import lru_cache
 from typing import Final
 
 from prosper.matching import config as cfg
+from prosper.matching.names import _syllabic
 from prosper.matching.skeleton import consonant_skeleton
 from prosper.matching.tokens import _PARTICLE_CANON, _swapped, minor
 from prosper.names.given_names import given_name_family
-from prosper.names.normalize import NameForm
+from prosper.names.normalize import NameForm, with_compounds_joined
 from prosper.names.orgs import is_generic_word
 from prosper.names.variants import spelling_skeletons
 from prosper.names.weights import TokenWeights
@@ -31,8 +32,10 @@ _MERGED_MIN_LENGTH: Final = cfg.MERGED_MIN_LENGTH
 
 
 # a list token's features that do not depend on the query: its facts (see _facts), its
-# largest weight aligned and its smallest unaligned, for an organisation and for a person
-_ListToken = tuple["_Facts", float, float, float]
+# largest weight aligned, its smallest aligned (the population factor of a person's word),
+# its smallest unaligned for an organisation and for a person, and whether it is never minor
+# for an organisation and for a person
+_ListToken = tuple["_Facts", float, float, float, float, bool, bool]
 _LIST_TOKENS_MAX = 500_000  # a ListTokens stops remembering beyond this many tokens
 # … and beyond this many list names (a summary is a few hundred bytes compiled, ~1.2 kB
 # pure: the embedded lists' 98,537 names fit; a 1M-name index keeps the first 200k seen)
@@ -71,8 +74,28 @@ class ListName:
         self.letters_full = sum(map(len, form.full))
         self.word_lengths = sorted(map(len, ct))
         self.korean = all(k is not None for k in form.korean)
+        self.syllabic = _syllabic(form)  # the scorer's: Han or Hangul, or romanized Korean
         self.one_word = ct[0] if len(ct) == 1 else ""
         self.initials = _initials(form.full)
+        self._joins: dict[str, set[int]] | None = None
+        self._joined: ListName | None = None
+        self._joined_done = False
+
+    def joined(self, tokens: ListTokens) -> ListName | None:
+        """The summary of the name with its compound names joined
+        (:func:`~prosper.names.normalize.with_compounds_joined`; None when nothing joins),
+        made on first use (across Arabic script) and kept with this one."""
+        if not self._joined_done:
+            jc = with_compounds_joined(self.form)
+            self._joined = None if jc is None else ListName(jc, tokens)
+            self._joined_done = True
+        return self._joined
+
+    def joins(self) -> dict[str, set[int]]:
+        """:func:`pair_skeletons` of the tokens, made on first use (across Arabic script)."""
+        if self._joins is None:
+            self._joins = pair_skeletons(self.tokens)
+        return self._joins
 
 
 class ListTokens:
@@ -127,11 +150,16 @@ class ListTokens:
         known = self.known.get(key)
         if known is None:
             w = self.weights.weight(token, False)
+            minor_org = _may_be_minor(token, True)
+            minor_person = _may_be_minor(token, False)
             known = (
                 _facts(token, phon, kor, var),
                 w,
-                w * (cfg.MINOR_TOKEN if _may_be_minor(token, True) else 1.0),
-                w * (cfg.MINOR_TOKEN if _may_be_minor(token, False) else 1.0),
+                self.weights.weight(token, True),
+                w * (cfg.MINOR_TOKEN if minor_org else 1.0),
+                w * (cfg.MINOR_TOKEN if minor_person else 1.0),
+                not minor_org,
+                not minor_person,
             )
             if len(self.known) < _LIST_TOKENS_MAX:
                 self.known[key] = known
@@ -195,11 +223,27 @@ def _may_agree(a: _Facts, q_nick: frozenset[str], b: _Facts, person: bool, abjad
     return short >= 3 and lq == lc and _swapped(q, c)
 
 
+def pair_skeletons(tokens: tuple[str, ...]) -> dict[str, set[int]]:
+    """The consonant skeleton of every two tokens joined (in either order) → the tokens in a
+    pair that has it: what a word across Arabic script may be one word for
+    (:func:`_mergeable`; ``("abd", "allah")`` → ``{"bdl": {0, 1}, …}``)."""
+    out: dict[str, set[int]] = {}
+    for j, first in enumerate(tokens):
+        for k, second in enumerate(tokens):
+            if j != k:
+                out.setdefault(consonant_skeleton(first + second), set()).update((j, k))
+    return out
+
+
 def _mergeable(
-    one: tuple[str, ...], two: tuple[str, ...], abjad: bool
+    one: tuple[str, ...],
+    two: tuple[str, ...],
+    abjad: bool,
+    joins: dict[str, set[int]] | None = None,
 ) -> tuple[set[int], set[int]]:
     """Tokens of ``one`` that may be one word for two of ``two``, and those two
-    (:func:`~prosper.matching.compact.merge_split_tokens`, any tokens free)."""
+    (:func:`~prosper.matching.compact.merge_split_tokens`, any tokens free). ``joins``: the
+    :func:`pair_skeletons` of ``two`` when already made (read across Arabic script only)."""
     ones: set[int] = set()
     twos: set[int] = set()
     if len(two) < 2:
@@ -207,9 +251,16 @@ def _mergeable(
     for i, word in enumerate(one):
         if len(word) < _MERGED_MIN_LENGTH:
             continue
-        if abjad and len(consonant_skeleton(word)) >= 3:
-            ones.add(i)  # consonants of two words joined: any two may do
-            twos.update(range(len(two)))
+        skel = consonant_skeleton(word) if abjad else ""
+        if len(skel) >= 3:
+            # across Arabic script the scorer joins two words whose consonants are the word's
+            # (an exact join has them too): "bdallh" ~ "abd allah", not any two words
+            if joins is None:
+                joins = pair_skeletons(two)
+            pair = joins.get(skel)
+            if pair is not None:
+                ones.add(i)
+                twos.update(pair)
             continue
         for j, first in enumerate(two):
             if not word.startswith(first):
