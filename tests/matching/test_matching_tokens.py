@@ -132,3 +132,29 @@ def test_nisba_ending_holds_for_a_word_merged_from_two(monkeypatch: pytest.Monke
         assert merges() != []
     finally:
         long_vowel_mismatch.cache_clear()
+
+
+@pytest.mark.parametrize("mismatch", [True, False])
+def test_whole_name_tests_are_asked_only_for_skeletons_that_join(
+    monkeypatch: pytest.MonkeyPatch, mismatch: bool
+) -> None:
+    """``compact_score`` asks the whole-name -i and long-vowel tests (pure Python) only when the
+    consonant skeletons without spaces are similar enough to count, and their answer decides."""
+    from prosper.matching import compact
+    from prosper.names.normalize import prepare_name
+
+    asked: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+
+    def spy(one: tuple[str, ...], two: tuple[str, ...]) -> bool:
+        asked.append((one, two))
+        return mismatch
+
+    monkeypatch.setattr(compact, "whole_name_long_vowel_mismatch", spy)
+    query = prepare_name("احسان حریریان")
+    far = compact.compact_score(query, prepare_name("John SMITH"), True)
+    assert far == 0.0
+    assert asked == []  # "hsn hryryn" is nothing like "jhn smth": not asked
+    listed = prepare_name("HAROONI, Hossein")
+    near = compact.compact_score(query, listed, True)
+    assert asked == [(query.tokens, listed.tokens)]
+    assert (near == 0.0) is mismatch  # refused by the test, else joined by the skeletons

@@ -65,11 +65,12 @@ DROPPED_MIN = 4  # ... among them its spellings with a letter left out ("koy" �
 SPLIT_MIN = 3  # a run-together word's parts ("hanif" + "din") have at least this many letters
 # A letter's slips: its neighbours on a QWERTY keyboard ("karsmi": `s` for `a`); a vowel's are
 # also the other vowels (a respelt vowel: "vitelii"). A replaced letter is looked up only as one
-# of these, a left-out letter only as a vowel or a doubled letter: ~6 look-ups per letter, not 26
-# (in a word of at most ADD_ANY_MAX letters any letter: "aiz" may be "aziz").
+# of these: ~6 look-ups per letter, not 26. A letter added is looked up only in a word of at
+# most ADD_ANY_MAX letters, as any letter ("aiz" may be "aziz").
 ADD_ANY_MAX = 4
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 VOWELS = "aeiouy"
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # a token's consonant skeleton, remembered: the lists repeat the same tokens ("mohammad")
 consonant_skeleton = lru_cache(maxsize=1 << 16)(skeleton.consonant_skeleton)
 
@@ -132,24 +133,40 @@ def neighbours(tok: str) -> list[str]:
     """The spellings one slip away from ``tok`` that a list may hold as a token: two neighbouring
     letters swapped (``dots`` → ``dost``), one letter left out (``vitaaliy`` → ``vitaliy``,
     4+ letters), a letter replaced by a key beside it or a vowel by another vowel (``karsmi``
-    → ``karami``), a vowel or a doubled letter added (``hasan`` → ``hassan``; any letter in a
-    word of at most :data:`ADD_ANY_MAX` letters: ``aiz`` → ``aziz``). Looked up for a query
-    token the lists do not hold as written (as ``t:`` keys, weighed as ``e:``): nothing is
-    added to the index. ~6 spellings per letter (:data:`SLIPS`), each one look-up."""
+    → ``karami``), and in a word of at most :data:`ADD_ANY_MAX` letters any letter added
+    (``aiz`` → ``aziz``). Looked up for a query token the lists do not hold as written (as
+    ``t:`` keys, weighed as ``e:``): nothing is added to the index. ~6 spellings per letter
+    (:data:`SLIPS`), each one look-up.
+
+    A letter added to a longer word (a vowel or a doubled letter: ``hasan`` → ``hassan``) is
+    not looked up: it was 37 of the ~89 spellings of a bench query and found no entity the
+    typo sets needed (``bench/README.md``, branch ``s9-p50``). Built with plain loops into one
+    list, each spelling once in first-made order (the order keys are walked in)."""
     n = len(tok)
-    out = dict.fromkeys(tok[:i] + tok[i + 1] + tok[i] + tok[i + 2 :] for i in range(n - 1))
+    out: list[str] = []
+    for i in range(n - 1):
+        out.append(tok[:i] + tok[i + 1] + tok[i] + tok[i + 2 :])
     if n >= DROPPED_MIN:
-        out.update(dict.fromkeys(tok[:i] + tok[i + 1 :] for i in range(n)))
-    for i, letter in enumerate(tok):
+        for i in range(n):
+            out.append(tok[:i] + tok[i + 1 :])
+    slips = SLIPS
+    for i in range(n):
+        near = slips.get(tok[i])
+        if near is None:
+            continue
         head, tail = tok[:i], tok[i + 1 :]
-        out.update(dict.fromkeys(head + x + tail for x in SLIPS.get(letter, "")))
-    letters = "abcdefghijklmnopqrstuvwxyz" if n <= ADD_ANY_MAX else VOWELS
-    for i in range(n + 1):
-        head, tail = tok[:i], tok[i:]
-        added = letters + (tok[i - 1] if i > 0 else "")
-        out.update(dict.fromkeys(head + x + tail for x in added))
-    out.pop(tok, None)
-    return list(out)
+        for x in near:
+            out.append(head + x + tail)
+    if n <= ADD_ANY_MAX:
+        for i in range(n + 1):
+            head, tail = tok[:i], tok[i:]
+            for x in ALPHABET:
+                out.append(head + x + tail)
+            if i > 0 and tok[i - 1] not in ALPHABET:  # a doubled digit or other sign
+                out.append(head + tok[i - 1] + tail)
+    unique = dict.fromkeys(out)
+    unique.pop(tok, None)
+    return list(unique)
 
 
 def _held(spellings: list[str], postings: Mapping[str, Sequence[int]]) -> list[str]:
