@@ -197,6 +197,16 @@ def test_token_links_cover_every_agreeing_pair() -> None:
     assert agreed > 50
 
 
+def test_a_syllable_one_letter_short_keeps_its_weak_link_between_syllabic_names() -> None:
+    """``score_name`` keeps "sog" / "song" at SYLLABLE_LETTER_DROPPED between one-syllable
+    names: the syllabic link must not be lower (it bounds the score), "sang" / "song" none."""
+    links = TokenLinks(["song"], ["sog", "sang"])
+    short = links.delta_side("sog")["song"]
+    assert short[0] > cfg.SYLLABLE_LETTER_DROPPED  # as a typo, outside syllabic names
+    assert short[1] == cfg.SYLLABLE_LETTER_DROPPED
+    assert links.delta_side("sang")["song"][1] == 0.0
+
+
 def test_token_links_in_parts_are_the_whole() -> None:
     """Links built over parts of the register's tokens and combined are the links over all
     of them, in both directions (what the two-process delta re-screen relies on)."""

@@ -307,6 +307,32 @@ def test_romanized_syllables_one_letter_apart_are_other_names() -> None:
     assert len(merge_hits([_hit(c), _hit(d)], _keys)) == 2
 
 
+def test_a_name_with_two_words_written_as_one_on_another_list_is_one_party() -> None:
+    un = _e("un_sc:QDi.901", "UN", "Abdul Khaliq Hassan YAHYA", countries=("YE",))
+    sdn = _e("us_ofac_sdn:901", "SDN", "YAHYA, Abdulkhaliq Hassan", countries=("YE",))
+    hits = merge_hits([_hit(sdn, 1.0), _hit(un, 0.99)], _keys)
+    assert len(hits) == 1
+    assert [h.entity.id for h in hits[0].all_listings()] == ["us_ofac_sdn:901", "un_sc:QDi.901"]
+    # either word first: the key is sorted, so "Hassan Abdul" joined is "hassanabdul" too
+    eu = _e("eu_fsf:901", "EU", "Khaliq Abdul Hassan YAHYA")
+    swapped = _e("au_dfat:901", "AU", "Khaliqabdul Hassan YAHYA")
+    assert len(merge_hits([_hit(eu), _hit(swapped)], _keys)) == 1
+
+
+def test_joined_words_that_are_other_persons_stay_apart() -> None:
+    # two words left once joined (not distinctive enough to merge on a spelling alone),
+    # a disagreeing birth year, three words that are not the other name's two joined
+    pairs = [
+        ("Abdul Rahman YAHYA", "Abdulrahman YAHYA", {}),
+        ("Abdul Khaliq Hassan YAHYA", "Abdulkhaliq Hassan YAHYA", {"born": True}),
+        ("Abdul Khaliq Hassan YAHYA", "Abdulkhaliq Hussein YAHYA", {}),
+    ]
+    for one, other, kw in pairs:
+        a = _e("us_ofac_sdn:902", "SDN", one, dates_of_birth=("1960",) if kw else ())
+        b = _e("eu_fsf:902", "EU", other, dates_of_birth=("1971",) if kw else ())
+        assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2, (one, other)
+
+
 def test_party_facts_are_the_facts_worked_out_once_per_entity() -> None:
     a = _e("us_ofac_sdn:71", "SDN", "LAVRINENKO, Alexey Fedorovich", dates_of_birth=("1960",))
     b = _e("ca_sema:71", "CA", "Alexey Fodorovich LAVRINENKO", countries=("RU",))

@@ -13,7 +13,8 @@ token length, :func:`edited`), then scores each such pair with
 script too when the delta token comes from an Arabic-script name): the best agreement a
 register token can have with each delta token — and the agreement that survives between two
 names made of single syllables, where ``score_name`` drops near-but-different syllables
-(phonetic, fuzzy, spelling, initial agreements of two syllables; spelling ones always).
+(phonetic, fuzzy, spelling, initial agreements of two syllables; spelling ones always) but
+keeps a syllable one letter short of the other at ``SYLLABLE_LETTER_DROPPED``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from prosper.cases.token_keys import Features, TokenKeys, token_keys
 from prosper.matching import config as cfg
 from prosper.matching.names import token_agreement
 from prosper.matching.skeleton import consonant_skeleton
-from prosper.matching.syllables import is_syllable
+from prosper.matching.syllables import is_syllable, one_letter_dropped
 from prosper.names.nicknames import _family
 
 Link = tuple[float, float, float, float]
@@ -135,6 +136,10 @@ def _agreement(q: str, qf: Features, c: str, cf: Features, abjad: bool) -> Link:
             out[2 * k] = max(out[2 * k], score)
             if how != "spelling" and not (both and how in _NEAR):
                 out[2 * k + 1] = max(out[2 * k + 1], score)
+            elif both and how != "initial" and one_letter_dropped(q, c):
+                # "sog" / "song": score_name keeps it at SYLLABLE_LETTER_DROPPED at most
+                dropped = min(score, cfg.SYLLABLE_LETTER_DROPPED)
+                out[2 * k + 1] = max(out[2 * k + 1], dropped)
     return out[0], out[1], out[2], out[3]
 
 

@@ -73,6 +73,13 @@ INFLECTION_VOWELS = "ae"
 # A one-letter syllable is no initial there either: 이영호 "i yeong ho" vs "HO, Yong Il"
 # ("i" ≈ "il" as an initial) 0.92 → 0.77.
 SYLLABLE_MAX_LETTERS = 6
+# ... except that a syllable one letter short of the other ("Hwa Sog PAK" / "PAK, Hwa Song",
+# "jon" / "jong"; never the first letter) agrees weakly: a dropped letter is the commonest
+# typo, and yet "Son" / "Song" are two Korean surnames. Enough to rank the entity whose other
+# syllables agree first ("PAK, Hwa Song" 0.62 → 0.70, over "Hwang Sok-Hwa" 0.67), not enough to
+# alert on such a syllable beside two exact ones: "Kim Jon Un" / "KIM Jong Un" 0.67, "Son Hyo
+# Nam" / "Song Hyo Nam" 0.77 (0.3 put the latter at 0.80).
+SYLLABLE_LETTER_DROPPED = 0.2
 
 # --- name score -----------------------------------------------------------------------------
 # Unaligned tokens count against the score with this share of their weight, on both sides:

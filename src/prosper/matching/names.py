@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from prosper.matching import config as cfg
 from prosper.matching.compact import compact_score, merge_split_tokens, syllabic_script
-from prosper.matching.syllables import is_syllable, one_syllable_name
+from prosper.matching.syllables import is_syllable, one_letter_dropped, one_syllable_name
 from prosper.matching.tokens import (
     fuzzy_similarity,
     is_patronymic,
@@ -38,7 +38,8 @@ _HOW_RANK = {
     "nickname": 6,
     "given_name": 7,
     "fuzzy": 8,
-    "initial": 9,
+    "letter_dropped": 9,
+    "initial": 10,
 }
 
 
@@ -230,6 +231,18 @@ def _syllabic_agreement(
     return fuzzy_similarity(q, c), triple[1], triple[2], "fuzzy"
 
 
+def _dropped_letter_agreement(
+    triple: tuple[float, int, int, str], q: str, c: str
+) -> tuple[float, int, int, str]:
+    """Two different real syllables agree only when one is the other with one letter left out
+    (``sog`` / ``song``, ``jon`` / ``jong``: a letter dropped by a typist, or another
+    syllable), at :data:`~prosper.matching.config.SYLLABLE_LETTER_DROPPED` at most; any other
+    near pair of syllables (``sang`` / ``song``) does not agree at all."""
+    if triple[3] == "initial" or not one_letter_dropped(q, c):
+        return 0.0, triple[1], triple[2], triple[3]
+    return min(triple[0], cfg.SYLLABLE_LETTER_DROPPED), triple[1], triple[2], "letter_dropped"
+
+
 def _score_tokens(
     query: NameForm,
     candidate: NameForm,
@@ -274,14 +287,18 @@ def _score_tokens(
         # near-but-different syllable is a different name ("Sang-hun" ≠ "Song Hun",
         # "Zhong" ≠ "Zhang"), not a typo — unless the romanization key says it is the same;
         # and a one-letter syllable is no initial there (이 "i" is not "Il").
+        # A syllable one letter short of the other ("sog" / "song") is weak evidence, not
+        # none (config.SYLLABLE_LETTER_DROPPED): enough to rank the name with it first,
+        # never enough to make a match on its own.
         triples = [
             _syllabic_agreement(t, qt[t[1]], ct[t[2]])
-            for t in triples
             if not (
                 t[3] in ("phonetic", "fuzzy", "spelling", "initial")
                 and is_syllable(qt[t[1]])
                 and is_syllable(ct[t[2]])
             )
+            else _dropped_letter_agreement(t, qt[t[1]], ct[t[2]])
+            for t in triples
         ]
         triples = [t for t in triples if t[0] > 0.0]
     triples.sort(key=lambda t: (-t[0], _HOW_RANK[t[3]], t[1], t[2]))

@@ -53,6 +53,22 @@ def is_syllable(token: str) -> bool:
     return token in pinyin_syllables() or is_korean_syllable(token)
 
 
+def one_letter_dropped(a: str, b: str) -> bool:
+    """One token is the other with exactly one letter left out, not its first: ``sog`` /
+    ``song``, ``jon`` / ``jong`` (either way round); not ``sang`` / ``song`` (a letter
+    replaced) nor ``ong`` / ``song``.
+
+    >>> one_letter_dropped("sog", "song"), one_letter_dropped("sang", "song")
+    (True, False)
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) != len(a) + 1 or len(a) < 2 or a[0] != b[0]:
+        return False
+    k = next((i for i in range(len(a)) if a[i] != b[i]), len(a))
+    return a[k:] == b[k + 1 :]
+
+
 def one_syllable_name(form: NameForm) -> bool:
     """Every token is a single romanized syllable: ``Kim Sang-hun``, ``Lei Zhong``, 李丽."""
     return _one_syllable_tokens(form.tokens)

@@ -8,10 +8,12 @@ Two hits are the same party when
 * they share a strong name (compared as the screening index normalises it, word order
   aside), or a strong name of three or more words that the other list spells one letter apart
   (:func:`spelling_keys`: ``LAVRINENKO, Alexey Fodorovich`` / ``Alexey Fedorovich
-  LAVRINENKO``), and the type, and nothing they both state disagrees (:func:`contradicts`): no
-  disjoint birth years, no identifier of the same kind with different numbers, no disjoint
-  countries of the party itself (nationality, citizenship, birth, registration), and no
-  disjoint countries at all — addresses included — unless a name they share is *distinctive*
+  LAVRINENKO``) or with two of its words written as one (:func:`joined_keys`: ``Abdul Khaliq
+  Hassan Yahya`` / ``Abdulkhaliq Hassan Yahya``), and the type, and nothing they both state
+  disagrees (:func:`contradicts`): no disjoint birth years, no identifier of the same kind
+  with different numbers, no disjoint countries of the party itself (nationality,
+  citizenship, birth, registration), and no disjoint countries at all — addresses included —
+  unless a name they share is *distinctive*
   (:func:`distinctive_name`). An address says where a party was seen, not who it is: OFAC's
   ``MISHAAL, Khalid`` (an address in Damascus, no date of birth) and DFAT's ``Khalid MISHAAL``
   (Doha, born 1956) are one person; a common name (``Ali Hassan``) with addresses in two
@@ -63,6 +65,7 @@ class _Facts:
     years: frozenset[str]
     ids: dict[str, frozenset[str]]
     spellings: frozenset[tuple[tuple[str, ...], str, int]]  # spelling_keys of its names
+    joined: frozenset[tuple[str, ...]]  # joined_keys of its names
 
 
 def un_references(entity: Entity) -> frozenset[str]:
@@ -118,6 +121,7 @@ def _facts(entity: Entity, name_keys: NameKeys) -> _Facts:
         years=frozenset(m.group(0) for d in entity.dates_of_birth for m in _YEAR.finditer(d)),
         ids={k: frozenset(v) for k, v in ids.items()},
         spellings=frozenset(k for key in names for k in spelling_keys(key)),
+        joined=frozenset(k for key in names for k in joined_keys(key)),
     )
 
 
@@ -215,6 +219,30 @@ def spelling_keys(key: tuple[str, ...]) -> set[tuple[tuple[str, ...], str, int]]
     return out
 
 
+def joined_keys(key: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The name with two of its words written as one (``abd al rahman`` → ``abdal rahman``,
+    either word first: a name key is sorted, its word order lost), as sorted keys; another
+    list that writes those two words as one shares one of them as its own name. Only when
+    the joined name keeps three or more words (initials and particles aside), so that
+    ``RI Yong Ho`` / ``RI Yongho`` (another name or the same) stays apart.
+
+    >>> ("abdulkhaliq", "hassan", "yahya") in joined_keys(("abdul", "hassan", "khaliq", "yahya"))
+    True
+    >>> joined_keys(("ho", "ri", "yong"))
+    set()
+    """
+    out: set[tuple[str, ...]] = set()
+    for i, first in enumerate(key):
+        for j, second in enumerate(key):
+            if i == j:
+                continue
+            rest = [w for k, w in enumerate(key) if k not in (i, j)]
+            joined = tuple(sorted([*rest, first + second]))
+            if len(_words(joined)) >= 3:
+                out.add(joined)
+    return out
+
+
 def _syllable(word: str) -> bool:
     """A romanized Korean or pinyin syllable (or two): one letter changes the syllable
     (``myong`` / ``yong``, ``zhuang`` / ``zhang``), so such words are never spelt apart."""
@@ -222,8 +250,9 @@ def _syllable(word: str) -> bool:
 
 
 def _spelt_apart(a: _Facts, b: _Facts) -> bool:
-    """Two names one letter apart (:func:`spelling_keys`), not an exact shared name."""
-    return bool(a.spellings & b.spellings)
+    """Two names one letter apart (:func:`spelling_keys`), or one that writes two words of
+    the other as one (:func:`joined_keys`), not an exact shared name."""
+    return bool(a.spellings & b.spellings or a.joined & b.names or b.joined & a.names)
 
 
 def contradicts(a: _Facts, b: _Facts) -> bool:
