@@ -70,7 +70,12 @@ def test_the_memo_measurement_counts_lookups_and_leaves_the_index_memo_alone() -
     from prosper.screening.index import ScreeningIndex
     from scale import _party_facts_memo
 
-    ents = synthetic(ENTITIES, 60)
+    # a second list with the first person: merging looks facts up only for hits that can join,
+    # i.e. rows of two lists (the rows of one list never join)
+    other_list = Entity(
+        "u:1", "u", "U", EntityType.PERSON, "Aleksey BUDNEV", aliases=(Alias("Alexei Budnev"),)
+    )
+    ents = synthetic((*ENTITIES, other_list), 60)
     index = ScreeningIndex.build(ents)
     before = getattr(index, "_party_facts", None)
     memo = _party_facts_memo(index, ents, len(ents), 12)

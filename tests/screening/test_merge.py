@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from prosper.model import Alias, Entity, EntityType, Hit, Identifier
 from prosper.names.normalize import prepare_name
+from prosper.screening import merge
 from prosper.screening.document import hit_to_dict
 from prosper.screening.index import ScreeningIndex
-from prosper.screening.merge import PartyFacts, _facts, merge_hits, un_references
+from prosper.screening.merge import (
+    PartyFacts,
+    _facts,
+    _rests,
+    merge_hits,
+    spelling_keys,
+    un_references,
+)
 from prosper.screening.query import Query
 
 
@@ -383,3 +395,104 @@ def test_merging_with_remembered_facts_equals_merging_without() -> None:
         assert merge_hits(order, _keys, facts) == expected  # warm
     assert len(facts) == len(ents)
     assert len(merge_hits(hits, _keys, facts)) < len(hits)  # something was merged
+
+
+def _one_letter_apart(rng: random.Random, word: str) -> str:
+    """``word`` with one letter replaced, added or left out (never its last one)."""
+    i = rng.randrange(len(word) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return word[:i] + rng.choice("aeioukrst") + word[i + 1 :]
+    if kind == 1:
+        return word[:i] + rng.choice("aeioukrst") + word[i:]
+    return word[:i] + word[i + 1 :]
+
+
+def test_every_spelling_key_starts_with_a_rest_of_its_name() -> None:
+    """The pre-test of _spelt_apart: names sharing a spelling key share a rest (_rests), so a
+    pair without a shared rest needs no spelling key. Fails if a rest were missing."""
+    rng = random.Random(5)
+    words = [
+        "alexey",
+        "fedorovich",
+        "lavrinenko",
+        "markelov",
+        "vitaliy",
+        "de",
+        "al",
+        "mohammed",
+        "hassan",
+        "ibrahim",
+        "kim",
+        "yong",
+        "chol",
+        "sidorov",
+        "petrovich",
+        "x",
+    ]
+    shared = 0
+    for _ in range(400):
+        key = tuple(sorted(rng.sample(words, rng.randrange(2, 6))))
+        rests = set(_rests(key))
+        assert all(k[0] in rests for k in spelling_keys(key)), key
+        i = rng.randrange(len(key))
+        if len(key[i]) < 3:
+            continue
+        other = tuple(sorted((*key[:i], _one_letter_apart(rng, key[i]), *key[i + 1 :])))
+        if spelling_keys(key) & spelling_keys(other):
+            shared += 1
+            assert rests & set(_rests(other)), (key, other)
+    assert shared > 50  # the pairs spelt apart were many
+
+
+def test_rows_of_one_list_are_merged_without_their_facts() -> None:
+    """Two rows of one list are never one party: their facts are not looked up."""
+    rows = [_e(f"us_ofac_sdn:9{i}", "SDN", "Alexey Fedorovich LAVRINENKO") for i in range(4)]
+
+    def no_facts(entity: Entity) -> merge._Facts:
+        raise AssertionError(f"facts of {entity.id} looked up")
+
+    merged = merge_hits([_hit(e, 0.9 - i / 100) for i, e in enumerate(rows)], _keys, no_facts)
+    assert [h.entity.id for h in merged] == [e.id for e in rows]
+
+
+def test_spelling_keys_are_worked_out_only_for_names_sharing_a_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, ...]] = []
+
+    def counted(key: tuple[str, ...]) -> set[merge.SpellingKey]:
+        calls.append(key)
+        return spelling_keys(key)
+
+    monkeypatch.setattr(merge, "spelling_keys", counted)
+    a = _e("us_ofac_sdn:91", "SDN", "Ivan Petrovich SIDOROV")
+    b = _e("eu_fsf:91", "EU", "Boris Ivanovich KUZNETSOV")
+    assert len(merge_hits([_hit(a), _hit(b)], _keys)) == 2
+    assert calls == []  # no rest in common: no spelling key needed
+    c = _e("us_ofac_sdn:92", "SDN", "LAVRINENKO, Alexey Fodorovich")
+    d = _e("ca_sema:92", "CA", "Alexey Fedorovich LAVRINENKO")
+    assert len(merge_hits([_hit(c), _hit(d)], _keys)) == 1  # one letter apart: merged
+    assert calls  # ... found by the spelling keys
+    facts = _facts(c, _keys)
+    assert facts.spellings is facts.spellings  # worked out once
+
+
+def test_a_row_is_not_compared_with_a_party_holding_a_row_of_its_list() -> None:
+    """A party with an SDN row takes no other SDN row: that row's facts are not looked up."""
+    a = _e("us_ofac_sdn:93", "SDN", "Omar Khalid", countries=("IQ",))
+    b = _e("un_sc:93", "UN", "Omar Khalid", countries=("IQ",))
+    c = _e("us_ofac_sdn:94", "SDN", "Omar Khalid", countries=("IQ",))
+    looked: list[str] = []
+
+    def counted(entity: Entity) -> merge._Facts:
+        looked.append(entity.id)
+        return _facts(entity, _keys)
+
+    merged = merge_hits([_hit(a, 0.95), _hit(b, 0.9), _hit(c, 0.85)], _keys, counted)
+    assert [(h.entity.id, [x.entity.id for x in h.listings]) for h in merged] == [
+        ("us_ofac_sdn:93", ["un_sc:93"]),
+        ("us_ofac_sdn:94", []),
+    ]
+    assert sorted(set(looked)) == ["un_sc:93", "us_ofac_sdn:93"]
+    assert merged == merge_hits([_hit(a, 0.95), _hit(b, 0.9), _hit(c, 0.85)], _keys)

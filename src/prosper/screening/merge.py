@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from prosper.matching import config as cfg
@@ -55,6 +55,9 @@ _UN_REF = re.compile(r"^\s*([A-Z]{2,3}[ie]\.\d{3})\b")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
+SpellingKey = tuple[tuple[str, ...], str, int]
+
+
 @dataclass(frozen=True, slots=True)
 class _Facts:
     entity: Entity
@@ -64,8 +67,24 @@ class _Facts:
     own_countries: frozenset[str]  # its own alone: countries no address of it names
     years: frozenset[str]
     ids: dict[str, frozenset[str]]
-    spellings: frozenset[tuple[tuple[str, ...], str, int]]  # spelling_keys of its names
     joined: frozenset[tuple[str, ...]]  # joined_keys of its names
+    # every name of three or more words with one word left out (:func:`_rests`): two names
+    # share a spelling key only if they share one of these, so most pairs need no spelling key
+    rests: frozenset[tuple[str, ...]]
+    # the spelling keys of its names, worked out on first need (:attr:`spellings`): most of
+    # an entity's facts by size and cost (a 3-word name of 6-letter words has ~33), and needed
+    # only for a pair of listings from two lists with a shared rest and no shared name
+    _spelling_box: list[frozenset[SpellingKey]] = field(
+        default_factory=list, compare=False, repr=False
+    )
+
+    @property
+    def spellings(self) -> frozenset[SpellingKey]:
+        """The :func:`spelling_keys` of its names (worked out once, on first use)."""
+        box = self._spelling_box
+        if not box:
+            box.append(frozenset(k for key in self.names for k in spelling_keys(key)))
+        return box[0]
 
 
 def un_references(entity: Entity) -> frozenset[str]:
@@ -120,9 +139,22 @@ def _facts(entity: Entity, name_keys: NameKeys) -> _Facts:
         own_countries=frozenset(own - at),
         years=frozenset(m.group(0) for d in entity.dates_of_birth for m in _YEAR.finditer(d)),
         ids={k: frozenset(v) for k, v in ids.items()},
-        spellings=frozenset(k for key in names for k in spelling_keys(key)),
         joined=frozenset(k for key in names for k in joined_keys(key)),
+        rests=frozenset(r for key in names for r in _rests(key)),
     )
+
+
+def _rests(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """``key`` with each of its words left out in turn, for a name of three or more words
+    (initials and particles aside; else none): every :func:`spelling_keys` key of ``key``
+    starts with one of them, so two names with no rest in common are not one letter apart.
+
+    >>> _rests(("alexey", "fedorovich", "lavrinenko"))[0], _rests(("ivan", "petrov"))
+    (('fedorovich', 'lavrinenko'), [])
+    """
+    if len(_words(key)) < 3:
+        return []
+    return [key[:i] + key[i + 1 :] for i in range(len(key))]
 
 
 class PartyFacts:
@@ -186,7 +218,7 @@ def distinctive_name(key: tuple[str, ...]) -> bool:
 MIN_SPELLING_WORD = 5  # a word spelt one letter apart must be this long (not a syllable)
 
 
-def spelling_keys(key: tuple[str, ...]) -> set[tuple[tuple[str, ...], str, int]]:
+def spelling_keys(key: tuple[str, ...]) -> set[SpellingKey]:
     """Keys that two names one letter apart share: one letter replaced, added or left out in
     one word of at least :data:`MIN_SPELLING_WORD` letters, the other words equal. Per such
     word: the other words, the word with the letter at place ``j`` left out and ``j`` (a
@@ -206,7 +238,7 @@ def spelling_keys(key: tuple[str, ...]) -> set[tuple[tuple[str, ...], str, int]]
     """
     if len(_words(key)) < 3:
         return set()
-    out: set[tuple[tuple[str, ...], str, int]] = set()
+    out: set[SpellingKey] = set()
     for i, word in enumerate(key):
         if len(word) < MIN_SPELLING_WORD - 1 or _syllable(word):
             continue
@@ -251,8 +283,12 @@ def _syllable(word: str) -> bool:
 
 def _spelt_apart(a: _Facts, b: _Facts) -> bool:
     """Two names one letter apart (:func:`spelling_keys`), or one that writes two words of
-    the other as one (:func:`joined_keys`), not an exact shared name."""
-    return bool(a.spellings & b.spellings or a.joined & b.names or b.joined & a.names)
+    the other as one (:func:`joined_keys`), not an exact shared name. The spelling keys are
+    worked out only when the two share a rest (:func:`_rests`: a spelling key is a rest and a
+    word), which most pairs do not."""
+    if not (a.joined.isdisjoint(b.names) and b.joined.isdisjoint(a.names)):
+        return True
+    return not a.rests.isdisjoint(b.rests) and not a.spellings.isdisjoint(b.spellings)
 
 
 def contradicts(a: _Facts, b: _Facts) -> bool:
@@ -319,7 +355,17 @@ def merge_hits(
                 best[flat.entity.id] = (rank, flat)
     ranked = sorted(best.values(), key=_first)
     ordered = [h for _, h in ranked]
-    facts_list = [facts_of(h.entity) for h in ordered]
+    # an entity's facts are looked up on first need: two rows of one list are never one party
+    # (same_party's first test), and at a large list most hits are rows of one list (at 1M
+    # synthetic entities, a query's ~36 hits are mostly copies of one listing)
+    facts_list: list[_Facts | None] = [None] * len(ordered)
+
+    def fact(i: int) -> _Facts:
+        known = facts_list[i]
+        if known is None:
+            known = facts_list[i] = facts_of(ordered[i].entity)
+        return known
+
     parent = list(range(len(ordered)))
 
     def root(i: int) -> int:
@@ -329,16 +375,24 @@ def merge_hits(
         return i
 
     members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
+    # the lists of each party's rows: two parties with rows of one list never join (those two
+    # rows are _apart), so their facts need not be compared — nor looked up
+    lists: dict[int, set[tuple[str, str]]] = {
+        i: {(h.entity.source, h.entity.list_code)} for i, h in enumerate(ordered)
+    }
     for i in range(len(ordered)):
         for j in range(i + 1, len(ordered)):
             ri, rj = root(i), root(j)
-            if ri == rj or not same_party(facts_list[i], facts_list[j]):
+            if ri == rj or not lists[ri].isdisjoint(lists[rj]):
+                continue
+            if not same_party(fact(i), fact(j)):
                 continue
             # one party: no two of its rows may contradict (one row of each list among them)
-            if any(_apart(facts_list[m], facts_list[n]) for m in members[ri] for n in members[rj]):
+            if any(_apart(fact(m), fact(n)) for m in members[ri] for n in members[rj]):
                 continue
             parent[rj] = ri
             members[ri].extend(members.pop(rj))
+            lists[ri] |= lists.pop(rj)
     groups: dict[int, list[int]] = {}
     for i in range(len(ordered)):
         groups.setdefault(root(i), []).append(i)
