@@ -125,7 +125,10 @@ def test_skipped_rules_are_those_a_guard_settles_false() -> None:
     book = _book([Leaf("a", "eq", 1), AllOf((Leaf("a", "eq", 2), Leaf("b", "eq", 1))), None])
     index = book._compiled_in_force(ON, "US-EAR", "enforced")
     assert isinstance(index, GuardedRules)
-    ids = lambda facts: [rule.id for rule, _ in index.candidates(facts)]  # noqa: E731
+
+    def ids(facts: dict[str, Any]) -> list[str]:
+        return [rule.id for rule, _ in index.candidates(facts)]
+
     assert ids({"a": 1}) == ["r0", "r2"]
     assert ids({"a": 2, "b": 1}) == ["r1", "r2"]
     assert ids({"a": 2, "b": 0}) == ["r2"]  # r1's second guard is false
