@@ -261,16 +261,33 @@ def _short(path: str) -> str:
     return path if len(path) <= 80 else path[:77] + "…"
 
 
-def _walk(value: Any) -> Iterator[tuple[str, int, Any]]:
-    """``(path, depth, node)`` of every node, in document order, without recursion."""
-    stack: list[tuple[str, int, Any]] = [("", 0, value)]
+Trail = tuple[Any, str | int] | None
+"""Where a node is: ``(the parent's trail, the node's key)``; None for the root. The path text
+is made from it only when a node is refused (:func:`trail_path`)."""
+
+
+def trail_path(trail: Trail) -> str:
+    """The path of ``trail``, as :func:`join_path` builds it from the root down."""
+    keys: list[str | int] = []
+    while trail is not None:
+        trail, key = trail
+        keys.append(key)
+    path = ""
+    for key in reversed(keys):
+        path = join_path(path, key)
+    return path
+
+
+def _walk(value: Any) -> Iterator[tuple[Trail, int, Any]]:
+    """``(trail, depth, node)`` of every node, in document order, without recursion."""
+    stack: list[tuple[Trail, int, Any]] = [(None, 0, value)]
     while stack:
-        path, depth, node = stack.pop()
-        yield path, depth, node
+        trail, depth, node = stack.pop()
+        yield trail, depth, node
         if isinstance(node, dict):
-            children = [(join_path(path, k), depth + 1, v) for k, v in node.items()]
+            children = [((trail, k), depth + 1, v) for k, v in node.items()]
         elif isinstance(node, list):
-            children = [(join_path(path, i), depth + 1, v) for i, v in enumerate(node)]
+            children = [((trail, i), depth + 1, v) for i, v in enumerate(node)]
         else:
             continue
         stack.extend(reversed(children))
@@ -285,28 +302,32 @@ def check_tree(value: Any, *, field: str, max_depth: int) -> None:
             or a lone surrogate in a text, a key with any control character or longer than
             :data:`MAX_KEY_LENGTH`.
     """
-    for path, depth, node in _walk(value):
-        where = _short(path) or field
+    for trail, depth, node in _walk(value):
         if depth > max_depth:
-            raise InputError(f"nested deeper than {max_depth} levels", field=where)
+            raise InputError(f"nested deeper than {max_depth} levels", field=_where(trail, field))
         if isinstance(node, _TooLarge):
             raise InputError(
                 f"a number of {node.digits} digits is too large (at most {MAX_INT_DIGITS})",
-                field=where,
+                field=_where(trail, field),
             )
         if isinstance(node, float) and not math.isfinite(node):
-            raise InputError("not a finite number", field=where)
+            raise InputError("not a finite number", field=_where(trail, field))
         for key in node if isinstance(node, dict) else ():
             bad = _BAD_KEY.search(key)
             if bad is not None or len(key) > MAX_KEY_LENGTH:
                 what = f"U+{ord(bad.group()):04X}" if bad else f"over {MAX_KEY_LENGTH} characters"
-                raise InputError(f"a key with {what}", field=where)
+                raise InputError(f"a key with {what}", field=_where(trail, field))
         bad = _BAD_TEXT.search(node) if isinstance(node, str) else None
         if bad is not None:
             raise InputError(
                 f"control character or lone surrogate U+{ord(bad.group()):04X} in text",
-                field=where,
+                field=_where(trail, field),
             )
+
+
+def _where(trail: Trail, field: str) -> str:
+    """The field an error names: the node's path (shortened), or ``field`` for the root."""
+    return _short(trail_path(trail)) or field
 
 
 # --------------------------------------------------------------------------- the reader

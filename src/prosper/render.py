@@ -75,6 +75,9 @@ def party_to_dict(p: PartyResult, render_hit: HitRenderer) -> dict[str, Any]:
 
 def jsonable(value: Any) -> Any:
     """``value`` with dates, enums, tuples and findings turned into JSON-ready values."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value  # most leaves (exact types: a str enum or a subclass goes on below)
     if isinstance(value, Finding):
         return finding_to_dict(value)
     if isinstance(value, Enum):

@@ -156,3 +156,53 @@ def test_encodings() -> None:
 def test_detect_encoding_prefers_cp949_on_a_tie() -> None:
     assert detect_encoding("김정은".encode("cp949")) == "cp949"
     assert detect_encoding(b"plain ascii") is not None
+
+
+def _paths(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    """Every ``(path, node)`` in document order, paths as ``join_path`` builds them."""
+    from prosper.reader import join_path
+
+    out = [(path, value)]
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, child in items:
+        out.extend(_paths(child, join_path(path, key)))
+    return out
+
+
+def test_a_refused_text_names_its_path_wherever_it_is() -> None:
+    """The tree check builds a node's path only when it refuses it (issue 16: a check's body
+    read): the field is the first bad node's path in document order, as before."""
+    import random
+
+    from prosper.reader import check_tree
+
+    rng = random.Random(16)
+
+    def tree(depth: int) -> Any:
+        roll = rng.random()
+        if depth > 4 or roll < 0.35:
+            return rng.choice(["ok", "bad\x01", 7, 2.5, None])
+        if roll < 0.7:
+            keys = ("a", "b", "", "long" * 20, "name")  # long paths are shortened
+            return {f"{rng.choice(keys)}{i}": tree(depth + 1) for i in range(rng.randint(0, 3))}
+        return [tree(depth + 1) for _ in range(rng.randint(0, 3))]
+
+    refused = 0
+    for _ in range(2_000):
+        value = tree(0)
+        bad = [p for p, node in _paths(value) if isinstance(node, str) and "\x01" in node]
+        if not bad:
+            check_tree(value, field="DOC", max_depth=10)
+            continue
+        with pytest.raises(InputError) as info:
+            check_tree(value, field="DOC", max_depth=10)
+        want = bad[0] if len(bad[0]) <= 80 else bad[0][:77] + "…"
+        assert info.value.field == (want or "DOC")
+        refused += 1
+    assert refused > 200

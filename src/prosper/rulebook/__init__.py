@@ -4,7 +4,7 @@ Public API::
 
     load_rulebook(path: Path | None = None) -> Rulebook
     Rulebook.rules_in_force(on, regime=None, reading=None) -> tuple[Rule, ...]
-    Rulebook.evaluate(regime, facts, on, reading) -> tuple[RuleMatch, ...]
+    Rulebook.evaluate(regime, facts, on, reading, *, scan=False) -> tuple[RuleMatch, ...]
     Rulebook.run_cases() -> CaseReport
 
 The grammar is documented in ``docs/rules.md``.

@@ -10,7 +10,6 @@ from typing import Any
 
 from prosper.errors import RulebookError
 from prosper.rulebook.evaluate import (
-    Compiled,
     compiled,
     evaluate_rule,
     match_rule,
@@ -26,6 +25,7 @@ from prosper.rulebook.grammar import (
     RuleMatch,
     Table,
 )
+from prosper.rulebook.guards import GuardedRules
 
 DEFAULT_MANIFEST = Path(__file__).resolve().parent.parent / "rules" / "manifest.yaml"
 
@@ -49,7 +49,7 @@ class Rulebook:
     _in_force: dict[tuple[date, str | None, str | None], tuple[Rule, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    _checks: dict[tuple[date, str, str], tuple[tuple[Rule, Compiled | None], ...]] = field(
+    _checks: dict[tuple[date, str, str], GuardedRules] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -85,16 +85,17 @@ class Rulebook:
                 self._in_force[key] = found
         return found
 
-    def _compiled_in_force(
-        self, on: date, regime: str, reading: str
-    ) -> tuple[tuple[Rule, Compiled | None], ...]:
-        """:meth:`rules_in_force`, each rule with its compiled condition (memo per date)."""
+    def _compiled_in_force(self, on: date, regime: str, reading: str) -> GuardedRules:
+        """:meth:`rules_in_force`, each rule with its compiled condition, indexed by the facts
+        that can settle them false (:mod:`prosper.rulebook.guards`; memo per date)."""
         key = (on, regime, reading)
         found = self._checks.get(key)
         if found is None:
-            found = tuple(
-                (r, None if r.when is None else compiled(r.when))
-                for r in self.rules_in_force(on, regime, reading)
+            found = GuardedRules(
+                tuple(
+                    (r, None if r.when is None else compiled(r.when))
+                    for r in self.rules_in_force(on, regime, reading)
+                )
             )
             if len(self._checks) < 4096:  # bounded like _in_force
                 self._checks[key] = found
@@ -107,9 +108,16 @@ class Rulebook:
         on: date,
         reading: str,
         memo: dict[int, RuleMatch | None] | None = None,
+        *,
+        scan: bool = False,
     ) -> tuple[RuleMatch, ...]:
         """Apply the rules of ``regime`` in force on ``on`` for ``reading`` to ``facts``
         (as :func:`~prosper.rulebook.evaluate.evaluate_rule` on each, in file order).
+
+        Rules that a guard settles false on ``facts`` (:mod:`prosper.rulebook.guards`: e.g. a
+        first condition ``kr_data: true`` when ``kr_data`` is false) are not called: they would
+        give nothing. ``scan=True`` calls every rule in force: the same result, the reference
+        the index is tested against.
 
         ``memo``: outcomes of rules already applied to these same ``facts`` (by rule), filled
         as rules are applied — for a caller evaluating the two readings of the same facts,
@@ -118,8 +126,9 @@ class Rulebook:
         """
         if reading not in READINGS:
             raise RulebookError(f"unknown reading {reading!r}", field="reading")
+        index = self._compiled_in_force(on, regime, reading)
         found: list[RuleMatch] = []
-        for rule, when in self._compiled_in_force(on, regime, reading):
+        for rule, when in index.checks if scan else index.candidates(facts):
             if memo is not None and id(rule) in memo:
                 match = memo[id(rule)]
             elif when is None:

@@ -144,6 +144,27 @@ def block(index: int, dets: Sequence[Determination], facts: Mapping[str, Any]) -
     return out
 
 
+def _determination(
+    first: dict[str, tuple[tuple[Any, ...], Determination]],
+    regime: str,
+    matches: tuple[Any, ...],
+    index: int,
+    as_of: Any,
+) -> Determination:
+    """:func:`determine`, or the determination already made for the same matches (the very
+    same rule matches: the memo of rules applied gives both readings one outcome per rule)."""
+    seen = first.get(regime)
+    if (
+        seen is not None
+        and len(seen[0]) == len(matches)
+        and all(a is b for a, b in zip(seen[0], matches, strict=True))
+    ):
+        return seen[1]
+    det = determine(regime, matches, index, as_of)
+    first[regime] = (matches, det)
+    return det
+
+
 def assess_transfers(ctx: CheckContext) -> Assessment:
     """Assess every data transfer of ``ctx.tx`` under every data-transfer regime.
 
@@ -164,9 +185,13 @@ def assess_transfers(ctx: CheckContext) -> Assessment:
     for index in range(len(tx.data_transfers)):
         facts = compute_facts(tx, index, ref)
         applied: dict[int, Any] = {}  # one outcome per rule for both readings of these facts
+        # the first reading's matches and determination per regime, its dets, findings, block
+        first: dict[str, tuple[tuple[Any, ...], Determination]] = {}
+        made: tuple[tuple[Determination, ...], list[Finding], dict[str, Any]] | None = None
         for reading in readings:
             dets = tuple(
-                determine(
+                _determination(
+                    first,
                     regime,
                     rulebook.evaluate(regime, facts, tx.as_of, reading, memo=applied),
                     index,
@@ -174,8 +199,16 @@ def assess_transfers(ctx: CheckContext) -> Assessment:
                 )
                 for regime in REGIMES
             )
-            readings[reading].extend(_finding(d, index) for d in dets)
-            blocks[reading].append(block(index, dets, facts))
+            if made is not None and all(a is b for a, b in zip(dets, made[0], strict=True)):
+                # the same determinations as the first reading (the usual case: no rule of
+                # these regimes is in one reading only): the same findings and block
+                readings[reading].extend(made[1])
+                blocks[reading].append(made[2])
+                continue
+            found = [_finding(d, index) for d in dets]
+            made = (dets, found, block(index, dets, facts))
+            readings[reading].extend(found)
+            blocks[reading].append(made[2])
     main = "literal" if ctx.mode == "literal" else "enforced"
     enforced = tuple(readings["enforced"])
     literal = tuple(readings["literal"])
