@@ -5,6 +5,9 @@ Usage::
     pip install --target DIR egy-names==0.3.6 russian-names==0.1.2 korname-generator==1.0.0
     PYTHONPATH=src:bench:DIR bench/.venv/bin/python bench/make_fourth.py \
         [--lists DIR] [--out bench/datasets] [--negatives 50000]
+    # the tuning set: same sources, another seed, none of the fourth set's names
+    PYTHONPATH=src:bench:DIR bench/.venv/bin/python bench/make_fourth.py \
+        --seed 20261208_9 --name fourth_tuning.csv.gz --exclude bench/datasets/fourth_negatives.csv.gz
 
 The held-out and confirmation negatives are Faker persons, the third set mimesis persons; the
 confirmation set's alert classes are read from round 8 on. ``fourth_negatives.csv.gz``
@@ -36,11 +39,17 @@ Same listed-name filter as the other three sets (every name and alias of the emb
 snapshot and of the five list files, order-free and sound-alike keys). Another seed. Built
 and committed before anyone reads it; run it with ``false_positives.py --with-attributes
 --top 0`` (no names printed).
+
+``fourth_tuning.csv.gz`` is its tuning twin (round 9): the same three sources and mix, seed
+``20261208_9``, and none of the fourth set's names (``--exclude``: the committed set's name
+keys join the listed-name filter, so the two sets share no row). Its alerts may be read;
+the fourth set's may not.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
 import json
 import random
@@ -48,7 +57,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from make_datasets import DEFAULT_LISTS, HERE, write_csv
+from make_datasets import DEFAULT_LISTS, HERE, name_key, write_csv
 from make_third import listed_name_keys, unlisted_persons
 
 SEED = 20261208_8
@@ -182,11 +191,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS)
     parser.add_argument("--out", type=Path, default=HERE / "datasets")
     parser.add_argument("--negatives", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--name", default="fourth_negatives.csv.gz", help="output file name")
+    parser.add_argument(
+        "--exclude", type=Path, action="append", default=[], help="a set whose names to leave out"
+    )
     args = parser.parse_args(argv)
 
-    negs = negatives(args.negatives, listed_name_keys(args.lists), SEED)
-    n = write_csv(args.out / "fourth_negatives.csv.gz", ["name", "type", "country", "dob"], negs)
-    print(f"fourth_negatives.csv.gz: {n} persons")
+    excluded = listed_name_keys(args.lists)
+    for path in args.exclude:
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+            excluded |= {name_key(row["name"].replace(",", " ")) for row in csv.DictReader(fh)}
+    negs = negatives(args.negatives, excluded, args.seed)
+    n = write_csv(args.out / args.name, ["name", "type", "country", "dob"], negs)
+    print(f"{args.name}: {n} persons")
 
 
 if __name__ == "__main__":
