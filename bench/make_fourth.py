@@ -7,7 +7,8 @@ Usage::
         [--lists DIR] [--out bench/datasets] [--negatives 50000]
     # the tuning set: same sources, another seed, none of the fourth set's names
     PYTHONPATH=src:bench:DIR bench/.venv/bin/python bench/make_fourth.py \
-        --seed 20261208_9 --name fourth_tuning.csv.gz --exclude bench/datasets/fourth_negatives.csv.gz
+        --seed 20261208_9 --name fourth_tuning.csv.gz \
+        --exclude bench/datasets/fourth_negatives.csv.gz
 
 The held-out and confirmation negatives are Faker persons, the third set mimesis persons; the
 confirmation set's alert classes are read from round 8 on. ``fourth_negatives.csv.gz``
