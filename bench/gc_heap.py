@@ -49,7 +49,7 @@ def _load(size: int, keep: Path | None, n: int) -> tuple[Any, list[Any], bool]:
     if size == 0:
         from prosper.service import get_engine
         from prosper.settings import load_settings
-        from screening import _queries
+        from screening import _queries  # type: ignore[attr-defined]
 
         engine = get_engine(load_settings())
         queries = [Query(name, EntityType(kind) if kind else None) for name, kind in _queries(n)]
@@ -133,7 +133,8 @@ def _start(src: Path, size: int, keep: Path | None, n: int) -> subprocess.Popen[
 
 
 def _ask(proc: subprocess.Popen[str], cmd: str) -> dict[str, Any]:
-    assert proc.stdin is not None and proc.stdout is not None
+    assert proc.stdin is not None
+    assert proc.stdout is not None
     proc.stdin.write(cmd + "\n")
     proc.stdin.flush()
     line = proc.stdout.readline()
@@ -163,8 +164,9 @@ def main() -> int:
     ready: dict[str, Any] = {}
     for side, src in sides.items():  # loaded one after the other (memory at 1M)
         procs[side] = _start(src.resolve(), args.size, args.keep, args.queries)
-        assert procs[side].stdout is not None
-        ready[side] = json.loads(procs[side].stdout.readline())
+        out = procs[side].stdout
+        assert out is not None
+        ready[side] = json.loads(out.readline())
     rows = []
     try:
         for r in range(args.rounds):

@@ -55,7 +55,8 @@ def test_freeze_loaded_takes_what_is_held_out_of_later_passes() -> None:
     assert _walked(held)
     frozen = prosper.heap.freeze_loaded()
     assert frozen == gc.get_freeze_count() >= len(held)
-    assert not _walked(held) and not _walked(held[0])
+    assert not _walked(held)
+    assert not _walked(held[0])
     assert gc.isenabled()
 
 
@@ -85,23 +86,30 @@ def test_build_engine_freezes_what_it_loaded(
 
     built = engine(BASE)
     monkeypatch.setattr(prosper.lists, "load_snapshot", lambda _dir=None: snapshot(BASE))
-    monkeypatch.setattr(prosper.screening.cache, "get_index", lambda _snap, _cache=None: built.index)
+    monkeypatch.setattr(
+        prosper.screening.cache, "get_index", lambda _snap, _cache=None: built.index
+    )
     settings = Settings(data_dir=tmp_path, db_url="sqlite://", threshold=0.8, actor="t")
     loaded = service.build_engine(settings)
     assert loaded.index is built.index
     assert gc.get_freeze_count() > 0
-    assert not _walked(loaded) and not _walked(loaded.index) and not _walked(loaded.snapshot)
+    assert not _walked(loaded)
+    assert not _walked(loaded.index)
+    assert not _walked(loaded.snapshot)
 
 
 def test_the_server_and_its_workers_get_a_frozen_engine(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = _recorder(monkeypatch, prosper.heap)
-    monkeypatch.setattr(service, "build_engine", lambda _s: (prosper.heap.freeze_loaded(), 1)[1])
+    small = engine(BASE)
+    monkeypatch.setattr(
+        service, "build_engine", lambda _s: (prosper.heap.freeze_loaded(), small)[1]
+    )
     settings = Settings(data_dir=tmp_path, db_url="sqlite://", threshold=0.8, actor="t")
     try:
-        assert service.get_engine(settings) == 1
-        assert service.get_engine(settings) == 1  # reused: loaded and frozen once
+        assert service.get_engine(settings) is small
+        assert service.get_engine(settings) is small  # reused: loaded and frozen once
     finally:
         service.reset_engines()
     assert calls == [1]
@@ -123,7 +131,8 @@ def test_the_one_shot_engine_is_not_frozen(tmp_path: Path, monkeypatch: pytest.M
     finally:
         service.reset_engines()
     assert primed.index is small.index
-    assert calls == [] and gc.get_freeze_count() == 0
+    assert calls == []
+    assert gc.get_freeze_count() == 0
 
 
 def test_forked_batch_workers_inherit_a_frozen_index(monkeypatch: pytest.MonkeyPatch) -> None:
