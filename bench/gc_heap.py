@@ -49,7 +49,7 @@ def _load(size: int, keep: Path | None, n: int) -> tuple[Any, list[Any], bool]:
     if size == 0:
         from prosper.service import get_engine
         from prosper.settings import load_settings
-        from screening import _queries  # type: ignore[attr-defined]
+        from screening import _queries  # type: ignore[attr-defined,unused-ignore]
 
         engine = get_engine(load_settings())
         queries = [Query(name, EntityType(kind) if kind else None) for name, kind in _queries(n)]
@@ -72,7 +72,9 @@ def _load(size: int, keep: Path | None, n: int) -> tuple[Any, list[Any], bool]:
         from prosper.heap import freeze_loaded
     except ImportError:  # the old tree: nothing frozen
         return index, queries, False
+    c0 = time.process_time()
     freeze_loaded()
+    print(f"freeze_loaded CPU {time.process_time() - c0:.3f} s", file=sys.stderr)
     return index, queries, True
 
 

@@ -24,12 +24,18 @@ def freeze_loaded() -> int:
     collector stays on for what queries allocate, and frozen objects are still freed by
     reference counting when dropped (the old engine after a swap).
 
-    No collection runs first: after loading the embedded lists a full one frees nothing and
-    costs ~0.08 s, at 1M ~1.3 s (a pause of the serving process when an engine is swapped in
-    after a list update); a cyclic garbage made while loading would stay for the process's
-    life (none is). Before a ``fork``, freezing also keeps the children's collections from
-    writing into the parent's pages (copy-on-write), as the :mod:`gc` documentation advises.
+    A full collection runs first (once, while loading, not inside a query): it frees cyclic
+    garbage made while loading (none is, after the embedded lists), and it makes the
+    collector count the loaded objects as the survivors of its last full pass, so the next
+    full pass waits until a quarter as many new long-lived objects have accumulated. Frozen
+    without it, the oldest generation looked nearly empty and the first queries filling
+    their memos (~630k objects at 1M) set off ~10 full passes over the growing memos (2.3 s
+    of the first 300 queries' CPU at 1M, against 1.0 s with the collection first, which
+    itself costs 0.08 s at the embedded lists and 1.1 s at 1M: ``bench/README.md``, ``s10-gc``).
+    Before a ``fork``, freezing also keeps the children's collections from writing into the
+    parent's pages (copy-on-write), as the :mod:`gc` documentation advises.
     """
+    gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
 
