@@ -127,14 +127,18 @@ def build_index_aside(settings: Settings, *, timeout: float = INDEX_BUILD_TIMEOU
 
 
 def build_engine(settings: Settings) -> Engine:
-    """Load the active list snapshot, its screening index and the rulebook."""
+    """Load the active list snapshot, its screening index and the rulebook, for a process
+    that answers many queries with them (the server, its workers, casework): what is loaded
+    is then out of the cyclic garbage collector's reach (:func:`prosper.heap.freeze_loaded`).
+    """
+    from prosper.heap import freeze_loaded
     from prosper.lists import load_snapshot
     from prosper.rulebook import load_rulebook
     from prosper.screening.cache import get_index
 
     snapshot = load_snapshot(settings.snapshot_dir)
     index = get_index(snapshot, settings.data_dir / "cache")
-    return Engine(
+    engine = Engine(
         snapshot=snapshot,
         index=index,
         threshold=settings.threshold,
@@ -142,6 +146,8 @@ def build_engine(settings: Settings) -> Engine:
         max_age=list_max_age(settings),
         affiliates_rule=settings.affiliates_rule,
     )
+    freeze_loaded()  # kept for many queries: later collections need not walk it
+    return engine
 
 
 def prime_cli_engine(settings: Settings) -> Engine:

@@ -35,6 +35,7 @@ CORE = {
     "native",
     "cachefile",
     "memo",
+    "heap",
     "packagedata",
 }
 # what each domain package may import besides the core (and itself)
@@ -73,6 +74,7 @@ CORE_ALLOWED: dict[str, set[str]] = {
     "native": set(),
     "cachefile": set(),
     "memo": set(),
+    "heap": set(),
     "packagedata": set(),
 }
 # modules that must stay pure: no database, network, process or file-system library

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from prosper.cases.alerts import Screener
 from prosper.cases.model import RegisteredParty
 from prosper.cases.owners import Results, Via, screen_with_owners
+from prosper.heap import freeze_loaded
 
 Screened = tuple[Results, Via]
 T = TypeVar("T")
@@ -50,6 +51,7 @@ def screen_batches(
             yield screen_batch(screener, batch)
         return
     _WORKER[:] = [screener]
+    freeze_loaded()  # the workers' collections walk only what their screens allocate
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             pending: deque[Any] = deque()
@@ -90,6 +92,7 @@ def fork_map(task: Callable[[int], T], count: int, workers: int = 1) -> list[T]:
         done = [_timed(task, i) for i in range(count)]
     else:
         _TASK[:] = [task]
+        freeze_loaded()  # what the task reads is inherited: the workers' collections skip it
         try:
             with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
                 done = pool.map(_run, range(count), chunksize=1)

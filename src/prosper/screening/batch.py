@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from prosper.errors import InputError
+from prosper.heap import freeze_loaded
 from prosper.model import Hit
 from prosper.screening.files import (
     FORMATS,
@@ -209,6 +210,7 @@ def screen_parallel(
         return
     _WORKER_INDEX[:] = [index]  # inherited by the forked workers
     _WORKER_MEMO.clear()
+    freeze_loaded()  # the workers' collections walk only what their queries allocate
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             pending: deque[Any] = deque()

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from prosper.heap import freeze_loaded
 from prosper.screening.batch import ADDED_COLUMNS, HitMemo, screen_row
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def _executor_index(name: str, versions: Mapping[str, str]) -> ScreeningIndex:
         if opened is None:
             raise RuntimeError(f"{name}: not an index file of lists {dict(versions)}")
         index = _OPENED[name] = opened
+        freeze_loaded()  # this executor answers many rows with it
     return index
 
 
