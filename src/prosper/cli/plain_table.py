@@ -137,21 +137,32 @@ def _plain(text: str) -> bool:
 def _row(h: Mapping[str, Any]) -> tuple[str, ...]:
     """The six cells of a hit, as ``render_hits`` builds them, with the markup taken out (the
     styles print nothing on a non-terminal console)."""
-    why = "; ".join(
+    return (
+        f"{h['score']:.3f}",
+        "MATCH" if h["match"] else "below",
+        hit_lists(h),
+        f"{h['name']}\n{h['entity_id']} {', '.join(h['programs'])}"
+        + "".join(_policy_lines(x) for x in h.get("listings") or []),
+        h["matched_name"],
+        hit_why(h),
+    )
+
+
+def hit_why(h: Mapping[str, Any]) -> str:
+    """The table's "why" cell of a hit: the name match's detail, then every other feature's
+    score (the OFAC-style score left out: it is for comparison only)."""
+    return "; ".join(
         f"{e['feature']} {e['score']:+.2f}" if e["feature"] != "name_match" else e["detail"]
         for e in h["explanation"]
         if e["feature"] != "ofac_score"
     )
+
+
+def hit_lists(h: Mapping[str, Any]) -> str:
+    """The table's "list" cell of a hit: one line per list of its party, or its own list."""
     listings = h.get("listings") or []
-    return (
-        f"{h['score']:.3f}",
-        "MATCH" if h["match"] else "below",
-        "\n".join(f"{x['source']} {x['list_code']}" for x in listings)
-        or f"{h['source']} {h['list_code']}",
-        f"{h['name']}\n{h['entity_id']} {', '.join(h['programs'])}"
-        + "".join(_policy_lines(x) for x in listings),
-        h["matched_name"],
-        why,
+    return "\n".join(f"{x['source']} {x['list_code']}" for x in listings) or (
+        f"{h['source']} {h['list_code']}"
     )
 
 

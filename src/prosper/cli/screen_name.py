@@ -216,22 +216,17 @@ def render_hits(doc: dict[str, Any], console: Console) -> None:
     table = Table(expand=True)
     for col in ("score", "match", "list", "entity", "matched name", "why"):
         table.add_column(col, overflow="fold")
+    from prosper.cli.plain_table import hit_lists, hit_why
+
     for h in hits:
-        why = "; ".join(
-            f"{e['feature']} {e['score']:+.2f}" if e["feature"] != "name_match" else e["detail"]
-            for e in h["explanation"]
-            if e["feature"] != "ofac_score"
-        )
-        listings = h.get("listings") or []
         table.add_row(
             f"{h['score']:.3f}",
             "[bold red]MATCH[/]" if h["match"] else "[yellow]below[/]",
-            "\n".join(f"{x['source']} {x['list_code']}" for x in listings)
-            or f"{h['source']} {h['list_code']}",
+            hit_lists(h),
             f"{h['name']}\n[dim]{h['entity_id']} {', '.join(h['programs'])}[/dim]"
-            + "".join(_policy_lines(x) for x in listings),
+            + "".join(_policy_lines(x) for x in h.get("listings") or []),
             h["matched_name"],
-            why,
+            hit_why(h),
         )
     console.print(table)
 

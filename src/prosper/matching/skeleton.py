@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -192,15 +193,7 @@ def whole_name_nisba_mismatch(abjad: tuple[str, ...], latin: tuple[str, ...]) ->
     MUHAMMAD``); ``mhmdy gl`` / ``MOHAMMAD … MUHAMMADI GUL`` has a partner that agrees."""
     if not cfg.NISBA_ENDING:
         return False
-    for one, two in ((abjad, latin), (latin, abjad)):
-        for x in one:
-            if len(x) < 3 or x[-1] != "y":
-                continue
-            key = sound_classes(consonant_skeleton(x))
-            partners = [y for y in two if sound_classes(consonant_skeleton(y)) == key]
-            if partners and all(nisba_mismatch(x, y) for y in partners):
-                return True
-    return False
+    return _every_partner_disagrees(abjad, latin, "y", nisba_mismatch)
 
 
 def whole_name_long_vowel_mismatch(abjad: tuple[str, ...], latin: tuple[str, ...]) -> bool:
@@ -210,13 +203,25 @@ def whole_name_long_vowel_mismatch(abjad: tuple[str, ...], latin: tuple[str, ...
     Hossein``)."""
     if not cfg.LONG_VOWEL_LETTERS:
         return False
+    return _every_partner_disagrees(abjad, latin, "", long_vowel_mismatch)
+
+
+def _every_partner_disagrees(
+    abjad: tuple[str, ...],
+    latin: tuple[str, ...],
+    ending: str,
+    mismatch: Callable[[str, str], bool],
+) -> bool:
+    """A word of 3+ letters ending in ``ending`` (any word for ``""``) of one name has words
+    of the same consonants in the other (its partners), and ``mismatch`` holds with every
+    one of them."""
     for one, two in ((abjad, latin), (latin, abjad)):
         for x in one:
-            if len(x) < 3:
+            if len(x) < 3 or not x.endswith(ending):
                 continue
             key = sound_classes(consonant_skeleton(x))
             partners = [y for y in two if sound_classes(consonant_skeleton(y)) == key]
-            if partners and all(long_vowel_mismatch(x, y) for y in partners):
+            if partners and all(mismatch(x, y) for y in partners):
                 return True
     return False
 
